@@ -1,0 +1,43 @@
+"""deterrence: game-theoretic deterrence models, solved exactly and swept fast.
+
+The engine knows game theory and nothing about any particular crisis; the
+model library lives in the separate ``games`` package.  Importing this
+package loads only numpy; sympy, scipy, pandas and matplotlib are imported
+inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import (
+    DeterrenceError,
+    FormulaError,
+    GameError,
+    GameFileError,
+    ParameterError,
+    SolverError,
+)
+from .extensive_form import Chance, Decision, ExtensiveFormGame, Terminal, choice
+from .formula import parse_formula
+from .normal_form import NormalFormGame
+from .result import Equilibrium, SolveResult
+
+__all__ = [
+    "__version__",
+    "Chance",
+    "Decision",
+    "DeterrenceError",
+    "Equilibrium",
+    "ExtensiveFormGame",
+    "FormulaError",
+    "GameError",
+    "GameFileError",
+    "NormalFormGame",
+    "ParameterError",
+    "SolveResult",
+    "SolverError",
+    "Terminal",
+    "choice",
+    "parse_formula",
+]

@@ -1,0 +1,177 @@
+"""A safe parser that turns formula text into a sympy expression.
+
+User text (payoff formulas, scenario values, ``--set name=value``) is data,
+never code: it is parsed with :mod:`ast` and only a whitelist of node types
+is translated into sympy, so nothing is evaluated or imported.  Allowed:
+
+* numbers (ints and decimals; decimals become exact rationals, ``0.1 == 1/10``);
+* names, optionally restricted to a set of known parameters;
+* ``+ - * / **`` and unary ``+``/``-``, with parentheses;
+* calls of a few named functions: ``exp log sqrt min max abs``.
+
+Everything else -- attribute access, subscripts, other calls, lambdas,
+comprehensions, strings, comparisons, keyword arguments -- raises
+:class:`~deterrence.errors.FormulaError` naming the construct and its column.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Collection
+from fractions import Fraction
+from typing import Any
+
+from .errors import FormulaError
+
+__all__ = ["parse_formula", "parse_number", "FUNCTIONS"]
+
+#: Function names a formula may call, mapped to sympy function names.
+FUNCTIONS = {"exp": "exp", "log": "log", "sqrt": "sqrt", "min": "Min", "max": "Max", "abs": "Abs"}
+_MAX_LENGTH = 2000
+
+
+def _fail(text: str, node: ast.AST | None, message: str) -> FormulaError:
+    column = getattr(node, "col_offset", None)
+    where = f" at column {column + 1}" if column is not None else ""
+    return FormulaError(f"formula {text!r}: {message}{where}")
+
+
+def parse_formula(text: str, names: Collection[str] | None = None) -> Any:
+    """Parse ``text`` into a sympy expression without evaluating any code.
+
+    Parameters
+    ----------
+    text : str
+        The formula, for example ``"lam * rho - k_K"``.
+    names : collection of str, optional
+        If given, the only names allowed; any other name is an error that
+        lists the known names.
+
+    Returns
+    -------
+    sympy.Expr
+
+    Raises
+    ------
+    FormulaError
+        On a syntax error, an unknown name, or a forbidden construct.
+
+    Examples
+    --------
+    >>> print(parse_formula("2*w - c/4"))
+    -c/4 + 2*w
+    >>> print(parse_formula("0.1 + 1/5"))
+    3/10
+    >>> parse_formula("__import__('os')")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.FormulaError: formula "__import__('os')": function '__import__' is not allowed; use one of abs, exp, log, max, min, sqrt at column 1
+    """
+    if not isinstance(text, str):
+        raise FormulaError(f"formula must be text, got {type(text).__name__}")
+    if len(text) > _MAX_LENGTH:
+        raise FormulaError(f"formula is longer than {_MAX_LENGTH} characters")
+    if not text.strip():
+        raise FormulaError("formula is empty")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as error:
+        column = f" at column {error.offset}" if error.offset else ""
+        raise FormulaError(f"formula {text!r}: syntax error{column}") from None
+    except (ValueError, RecursionError, MemoryError):
+        raise FormulaError(f"formula {text!r}: cannot be parsed") from None
+    import sympy
+
+    allowed = None if names is None else set(names)
+    try:
+        return _Translator(text, allowed, sympy).visit(tree.body)
+    except RecursionError:
+        raise FormulaError(f"formula {text!r}: nested too deeply") from None
+
+
+class _Translator:
+    def __init__(self, text: str, names: set[str] | None, sympy: Any) -> None:
+        self.text, self.names, self.sympy = text, names, sympy
+
+    def visit(self, node: ast.AST) -> Any:
+        sp = self.sympy
+        match node:
+            case ast.Constant(value=bool()):
+                raise _fail(self.text, node, "booleans are not numbers")
+            case ast.Constant(value=int() as v):
+                return sp.Integer(v)
+            case ast.Constant(value=float()):
+                segment = ast.get_source_segment(self.text.strip(), node) or repr(node.value)
+                try:
+                    return sp.Rational(Fraction(segment))
+                except ValueError:
+                    return sp.Float(node.value)
+            case ast.Constant(value=v):
+                raise _fail(self.text, node, f"{type(v).__name__} constants are not allowed")
+            case ast.Name(id=name):
+                if name.startswith("_"):
+                    raise _fail(self.text, node, f"name {name!r} is not allowed")
+                if self.names is not None and name not in self.names:
+                    known = ", ".join(sorted(self.names)) or "none"
+                    raise _fail(self.text, node, f"unknown name {name!r} (known: {known})")
+                return sp.Symbol(name, real=True)
+            case ast.UnaryOp(op=ast.USub(), operand=operand):
+                return -self.visit(operand)
+            case ast.UnaryOp(op=ast.UAdd(), operand=operand):
+                return self.visit(operand)
+            case ast.BinOp(left=left, op=op, right=right):
+                a, b = self.visit(left), self.visit(right)
+                match op:
+                    case ast.Add():
+                        return a + b
+                    case ast.Sub():
+                        return a - b
+                    case ast.Mult():
+                        return a * b
+                    case ast.Div():
+                        if b == 0:
+                            raise _fail(self.text, node, "division by zero")
+                        return a / b
+                    case ast.Pow():
+                        if getattr(b, "is_Number", False) and abs(b) > 100:
+                            raise _fail(self.text, node, "exponent larger than 100")
+                        return a**b
+                raise _fail(self.text, node, f"operator {type(op).__name__} is not allowed")
+            case ast.Call(func=ast.Name(id=name), args=args, keywords=[]) if name in FUNCTIONS:
+                if not args:
+                    raise _fail(self.text, node, f"{name}() needs an argument")
+                return getattr(sp, FUNCTIONS[name])(*(self.visit(a) for a in args))
+            case ast.Call(func=ast.Name(id=name)):
+                allowed = ", ".join(sorted(FUNCTIONS))
+                raise _fail(self.text, node, f"function {name!r} is not allowed; use one of {allowed}")
+            case ast.Attribute():
+                raise _fail(self.text, node, "attribute access is not allowed")
+            case _:
+                raise _fail(self.text, node, f"{type(node).__name__} is not allowed in a formula")
+
+
+def parse_number(text: str) -> Fraction | float:
+    """Parse a plain number (``"3"``, ``"-0.25"``, ``"2/3"``, ``"1e-3"``) exactly when possible.
+
+    Raises
+    ------
+    FormulaError
+        If the text is not a number (for example a formula or a name).
+
+    Examples
+    --------
+    >>> print(parse_number("2/3"), parse_number("0.25"))
+    2/3 1/4
+    """
+    cleaned = str(text).strip()
+    try:
+        return Fraction(cleaned)
+    except (ValueError, ZeroDivisionError):
+        pass
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise FormulaError(f"expected a number, got {text!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise FormulaError(f"expected a finite number, got {text!r}")
+    return value
