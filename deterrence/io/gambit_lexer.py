@@ -1,0 +1,361 @@
+"""Tokens, numbers and labels shared by the Gambit ``.nfg`` and ``.efg`` readers.
+
+Gambit's game files are sequences of five kinds of token separated by
+whitespace (Turocy, McLennan and McKelvey, *Gambit: Software Tools for Game
+Theory*, "Game representation formats"):
+
+* ``{`` and ``}`` which open and close lists, and ``,`` which may separate
+  payoffs;
+* quoted text ``"..."``, where ``\\"`` stands for a quote character and ``\\\\``
+  for a backslash (any other backslash is kept as it is, as Gambit does);
+* numbers: integers ``-3``, decimals ``0.25`` or ``.5``, rationals ``1/3``
+  and decimals with an exponent ``1.5e-3``;
+* bare symbols such as ``NFG``, ``R``, ``c``, ``p`` and ``t``.
+
+Every number is read *exactly* from its text as a :class:`~fractions.Fraction`
+(``"0.1"`` is exactly one tenth, as in Gambit itself), so payoffs and
+probabilities keep their exact values.  Labels are made unique and non-empty
+by :func:`unique_labels`, because the data model keys strategies, actions and
+players by their labels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..errors import GameFileError
+
+__all__ = ["Token", "TokenStream", "parse_number", "quote", "tokenize", "unique_labels"]
+
+#: Largest decimal exponent accepted in a number: ``1e999999999`` would make a
+#: Fraction with a billion digits, so such a file is rejected instead.
+MAX_EXPONENT = 400
+#: Longest number token accepted (the digits of one exact payoff).
+MAX_NUMBER_LENGTH = 1000
+
+_NUMBER = re.compile(
+    r"[+-]?(?:\d+/\d+|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\Z", re.ASCII
+)
+# A bare word runs until whitespace, a brace, a comma or a quote.
+_WORD = re.compile(r'[^\s{},"]+')
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: ``kind`` is ``"{"``, ``"}"``, ``","``, ``"text"``, ``"number"`` or ``"symbol"``."""
+
+    kind: str
+    text: str
+    line: int
+
+
+def _fail(message: str, line: int | None = None) -> GameFileError:
+    where = f"line {line}: " if line is not None else ""
+    return GameFileError(where + message)
+
+
+def parse_number(text: str, line: int | None = None) -> Fraction:
+    """Read one Gambit number exactly.
+
+    Parameters
+    ----------
+    text : str
+        An integer, decimal, rational ``p/q`` or decimal with exponent.
+    line : int, optional
+        Line number for the error message.
+
+    Returns
+    -------
+    Fraction
+        The exact value of the text.
+
+    Raises
+    ------
+    GameFileError
+        If the text is not a number, the denominator is zero or the number is
+        absurdly long.
+
+    Examples
+    --------
+    >>> print(parse_number("0.5"), parse_number("-1/3"), parse_number("2.5e-1"))
+    1/2 -1/3 1/4
+    """
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise _fail(f"number of {len(text)} characters is too long", line)
+    if not _NUMBER.match(text):
+        raise _fail(f"expected a number, found {text!r}", line)
+    mantissa, _, exponent = text.lower().partition("e")
+    if exponent and abs(int(exponent)) > MAX_EXPONENT:
+        raise _fail(f"exponent of {text!r} is out of range (at most {MAX_EXPONENT})", line)
+    if "/" in mantissa:
+        numerator, denominator = mantissa.split("/")
+        if int(denominator) == 0:
+            raise _fail(f"zero denominator in {text!r}", line)
+    return Fraction(text)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split the text of a game file into tokens.
+
+    Raises
+    ------
+    GameFileError
+        If a quoted label is not closed before the end of the file.
+
+    Examples
+    --------
+    >>> [(t.kind, t.text) for t in tokenize('{ "a \\\\"b\\\\"" 1/2, x }')]
+    [('{', '{'), ('text', 'a "b"'), ('number', '1/2'), (',', ','), ('symbol', 'x'), ('}', '}')]
+    """
+    tokens: list[Token] = []
+    line = 1
+    position = 0
+    end = len(text)
+    while position < end:
+        char = text[position]
+        if char.isspace():
+            match = _SPACE.match(text, position)
+            assert match is not None  # a space character always matches
+            line += match.group().count("\n")
+            position = match.end()
+        elif char in "{},":
+            tokens.append(Token(char, char, line))
+            position += 1
+        elif char == '"':
+            label, position, newlines = _read_quoted(text, position, line)
+            tokens.append(Token("text", label, line))
+            line += newlines
+        else:
+            match = _WORD.match(text, position)
+            assert match is not None  # any other character starts a word
+            word = match.group()
+            kind = "number" if _NUMBER.match(word) else "symbol"
+            tokens.append(Token(kind, word, line))
+            position = match.end()
+    return tokens
+
+
+def _read_quoted(text: str, start: int, line: int) -> tuple[str, int, int]:
+    """Read a quoted label starting at ``text[start] == '"'``; return (label, end, newlines)."""
+    parts: list[str] = []
+    position = start + 1
+    end = len(text)
+    while True:
+        stop = _next_special(text, position)
+        if stop >= end:
+            raise _fail("quoted label is not closed before the end of the file", line)
+        parts.append(text[position:stop])
+        if text[stop] == '"':
+            label = "".join(parts)
+            return label, stop + 1, text.count("\n", start, stop)
+        # A backslash: \" and \\ are escapes; any other backslash is literal.
+        following = text[stop + 1] if stop + 1 < end else ""
+        if following in ('"', "\\"):
+            parts.append(following)
+            position = stop + 2
+        else:
+            parts.append("\\")
+            position = stop + 1
+
+
+def _next_special(text: str, position: int) -> int:
+    quote_at = text.find('"', position)
+    slash_at = text.find("\\", position)
+    candidates = [i for i in (quote_at, slash_at) if i >= 0]
+    return min(candidates) if candidates else len(text)
+
+
+def quote(label: str) -> str:
+    """Quote a label for a Gambit file, escaping quotes and ambiguous backslashes.
+
+    A backslash is doubled only where it would otherwise be read as an escape
+    (before a quote, before another backslash or at the end), so labels with
+    ordinary backslashes read the same in Gambit.
+
+    Examples
+    --------
+    >>> print(quote('say "no"'))
+    "say \\"no\\""
+    """
+    out: list[str] = []
+    for index, char in enumerate(label):
+        if char == '"':
+            out.append('\\"')
+        elif char == "\\":
+            following = label[index + 1] if index + 1 < len(label) else ""
+            out.append("\\\\" if following in ('"', "\\", "") else "\\")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def unique_labels(labels: Sequence[str]) -> list[str]:
+    """Make labels non-empty and unique, keeping every label that already is.
+
+    An empty label becomes its 1-based position (``"1"``, ``"2"``, ...); a
+    repeated label keeps its first occurrence and later ones become
+    ``"label~2"``, ``"label~3"``, ...  Generated labels never collide with a
+    label given in the input, so the result is the input itself whenever the
+    input is already unique and non-empty.
+
+    Examples
+    --------
+    >>> unique_labels(["a", "", "a", "b"])
+    ['a', '2', 'a~2', 'b']
+    """
+    given = {label for label in labels if label}
+    used: set[str] = set()
+    out: list[str] = []
+    for position, label in enumerate(labels, start=1):
+        base = label or str(position)
+        candidate = base
+        if candidate in used or (not label and candidate in given):
+            suffix = 2
+            while f"{base}~{suffix}" in used or f"{base}~{suffix}" in given:
+                suffix += 1
+            candidate = f"{base}~{suffix}"
+        used.add(candidate)
+        out.append(candidate)
+    return out
+
+
+class TokenStream:
+    """A cursor over tokens with expectation helpers that raise :class:`GameFileError`.
+
+    Parameters
+    ----------
+    tokens : list of Token
+        From :func:`tokenize`.
+    last_line : int
+        Line number reported for an unexpected end of the file.
+
+    Examples
+    --------
+    >>> s = TokenStream(tokenize('NFG 1 R "t"'), 1)
+    >>> s.expect_symbol("NFG"), s.integer("version"), s.symbol("R"), s.text("title")
+    ('NFG', 1, 'R', 't')
+    """
+
+    __slots__ = ("_tokens", "_index", "_last_line")
+
+    def __init__(self, tokens: list[Token], last_line: int) -> None:
+        self._tokens = tokens
+        self._index = 0
+        self._last_line = last_line
+
+    @property
+    def line(self) -> int:
+        """Line of the next token (or of the end of the file)."""
+        token = self.peek()
+        return token.line if token is not None else self._last_line
+
+    def peek(self) -> Token | None:
+        """The next token, or None at the end of the file."""
+        return self._tokens[self._index] if self._index < len(self._tokens) else None
+
+    def at(self, kind: str) -> bool:
+        """True when the next token has the given kind."""
+        token = self.peek()
+        return token is not None and token.kind == kind
+
+    def remaining(self) -> int:
+        """Number of tokens not yet read."""
+        return len(self._tokens) - self._index
+
+    def error(self, message: str, line: int | None = None) -> GameFileError:
+        """A GameFileError at the current line (or the given one)."""
+        return _fail(message, self.line if line is None else line)
+
+    def next(self, what: str) -> Token:
+        """Consume one token; ``what`` names what was expected if the file ends."""
+        token = self.peek()
+        if token is None:
+            raise self.error(f"file ends where {what} was expected")
+        self._index += 1
+        return token
+
+    def expect(self, kind: str, what: str) -> Token:
+        """Consume a token of ``kind`` or raise naming ``what`` and the token found."""
+        token = self.next(what)
+        if token.kind != kind:
+            raise _fail(f"expected {what}, found {_describe(token)}", token.line)
+        return token
+
+    def expect_symbol(self, word: str) -> str:
+        """Consume the bare word ``word``."""
+        token = self.next(repr(word))
+        if token.kind != "symbol" or token.text != word:
+            raise _fail(f"expected {word!r}, found {_describe(token)}", token.line)
+        return word
+
+    def symbol(self, *choices: str) -> str:
+        """Consume a bare word (or number token) that is one of ``choices``."""
+        token = self.next(" or ".join(map(repr, choices)))
+        if token.kind not in ("symbol", "number") or token.text not in choices:
+            wanted = " or ".join(map(repr, choices))
+            raise _fail(f"expected {wanted}, found {_describe(token)}", token.line)
+        return token.text
+
+    def text(self, what: str) -> str:
+        """Consume a quoted label."""
+        return self.expect("text", f"{what} (a quoted label)").text
+
+    def number(self, what: str) -> Fraction:
+        """Consume a number and return its exact value."""
+        token = self.next(what)
+        if token.kind != "number":
+            raise _fail(f"expected {what} (a number), found {_describe(token)}", token.line)
+        return parse_number(token.text, token.line)
+
+    def integer(self, what: str, minimum: int | None = None) -> int:
+        """Consume an integer, at least ``minimum`` when given."""
+        token = self.next(what)
+        text = token.text
+        if token.kind != "number" or not re.fullmatch(r"[+-]?\d{1,18}", text, re.ASCII):
+            raise _fail(f"expected {what} (an integer), found {_describe(token)}", token.line)
+        value = int(text)
+        if minimum is not None and value < minimum:
+            raise _fail(f"{what} must be at least {minimum}, found {value}", token.line)
+        return value
+
+    def skip_comma(self) -> None:
+        """Consume one optional comma."""
+        if self.at(","):
+            self._index += 1
+
+    def payoff_list(self, count: int, what: str) -> tuple[Fraction, ...]:
+        """Read ``{ v1[,] v2[,] ... }`` with exactly ``count`` numbers."""
+        opening = self.expect("{", f"'{{' opening the {what}")
+        values: list[Fraction] = []
+        while not self.at("}"):
+            if self.peek() is None:
+                raise self.error(f"file ends inside the {what} opened on line {opening.line}")
+            values.append(self.number(f"a payoff in the {what}"))
+            self.skip_comma()
+        self.next("'}'")
+        if len(values) != count:
+            raise _fail(
+                f"the {what} has {len(values)} payoffs, expected {count} (one per player)",
+                opening.line,
+            )
+        return tuple(values)
+
+    def finish(self, what: str) -> None:
+        """Require the end of the file."""
+        token = self.peek()
+        if token is not None:
+            raise _fail(f"unexpected {_describe(token)} after the {what}", token.line)
+
+
+def _describe(token: Token) -> str:
+    if token.kind == "text":
+        shown = token.text if len(token.text) <= 40 else token.text[:37] + "..."
+        return f"quoted label {shown!r}"
+    if token.kind in "{},":
+        return f"'{token.kind}'"
+    shown = token.text if len(token.text) <= 40 else token.text[:37] + "..."
+    return f"{token.kind} {shown!r}"

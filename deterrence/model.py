@@ -1,0 +1,98 @@
+"""A parametric model: a game factory, its parameters and its batched outcomes.
+
+The engine (sweeps, sensitivity, thresholds, the report) works with any
+:class:`Model`; the model library in ``games/`` registers concrete ones by
+slug.  A model bundles
+
+* ``parameters`` -- a :class:`~deterrence.parameters.ParameterSet`;
+* ``build(**values)`` -- returns the game.  Called with no arguments it
+  returns the *parametric* game (sympy payoffs in the parameters) when the
+  model has parameters; called with values it returns a numeric game;
+* ``outcomes(points, concept)`` -- the batched evaluator sweeps call: given
+  one float array of length ``B`` per parameter name, it returns a mapping of
+  column name to array of length ``B``: an ``"outcome"`` column of string
+  labels (the equilibrium regime at each point) and numeric measures such as
+  ``"p_escalate"``.  It must not loop over points in Python where the model
+  can be vectorised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import DeterrenceError
+from .parameters import ParameterSet
+
+__all__ = ["Model", "Outcomes"]
+
+#: ``outcomes(points, concept) -> {column: array of length B}``
+Outcomes = Callable[[Mapping[str, np.ndarray], str], dict[str, np.ndarray]]
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """A named, citable, parametric game model.
+
+    Attributes
+    ----------
+    slug : str
+        Short identifier used on the command line (``chicken``).
+    title : str
+        Human-readable name.
+    citation : str
+        Source (author, year, page or figure) and the published result it reproduces.
+    build : callable
+        ``build(**values) -> NormalFormGame | ExtensiveFormGame``.
+    parameters : ParameterSet
+        The model's parameters (empty for fixed games).
+    description : str
+        A paragraph on what the game represents.
+    outcomes : callable or None
+        Batched evaluator for sweeps (see the module docstring).
+    measures : tuple of str
+        Names of the numeric columns ``outcomes`` returns.
+    concepts : tuple of str
+        Solution concepts the model supports; the first is the default.
+    """
+
+    slug: str
+    title: str
+    citation: str
+    build: Callable[..., Any]
+    parameters: ParameterSet = field(default_factory=lambda: ParameterSet([]))
+    description: str = ""
+    outcomes: Outcomes | None = None
+    measures: tuple[str, ...] = ()
+    concepts: tuple[str, ...] = ("nash",)
+    tags: tuple[str, ...] = ()
+
+    def game(self, values: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
+        """The numeric game at a validated point (defaults filled in)."""
+        point = self.parameters.point(values, **kwargs)
+        return self.build(**point)
+
+    def evaluate(self, points: Mapping[str, Any], concept: str | None = None) -> dict[str, np.ndarray]:
+        """Run the batched evaluator on ``points`` (missing parameters take their defaults)."""
+        if self.outcomes is None:
+            raise DeterrenceError(f"model {self.slug!r} has no batched outcomes to sweep")
+        concept = concept or self.concepts[0]
+        if concept not in self.concepts:
+            raise DeterrenceError(
+                f"model {self.slug!r} supports concepts {list(self.concepts)}, not {concept!r}"
+            )
+        arrays = {k: np.atleast_1d(np.asarray(v, dtype=np.float64)) for k, v in points.items()}
+        unknown = [k for k in arrays if k not in self.parameters]
+        if unknown:
+            self.parameters[unknown[0]]  # raises ParameterError with a suggestion
+        size = max((len(a) for a in arrays.values()), default=1)
+        full = {
+            p.name: arrays.get(p.name, np.full(size, float(p.default))) for p in self.parameters
+        }
+        return self.outcomes(full, concept)
+
+    def __repr__(self) -> str:
+        return f"<Model {self.slug!r}: {self.title}>"

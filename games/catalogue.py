@@ -1,0 +1,38 @@
+"""Registers the built-in models (imported by :func:`games.get_model`)."""
+
+from __future__ import annotations
+
+from . import register
+from .classic import (
+    CHICKEN_PARAMETERS,
+    battle_of_the_sexes,
+    chicken,
+    matching_pennies,
+    prisoners_dilemma,
+    stag_hunt,
+)
+from .entry import entry_game_matrix, entry_game_tree
+from .zagare_kilgour import GENERIC_DETERRENCE_PARAMETERS, generic_deterrence_game
+from deterrence.model import Model
+
+register(Model("prisoners-dilemma", "Prisoner's Dilemma", "Rapoport & Chammah (1965); payoffs of Axelrod (1984)",
+               lambda: prisoners_dilemma(), tags=("classic",)))
+register(Model("stag-hunt", "Stag Hunt", "Skyrms (2004)", lambda: stag_hunt(), tags=("classic",)))
+register(Model("matching-pennies", "Matching Pennies", "von Neumann & Morgenstern (1944)",
+               lambda: matching_pennies(), tags=("classic",)))
+register(Model("battle-of-the-sexes", "Battle of the Sexes", "Luce & Raiffa (1957)",
+               lambda: battle_of_the_sexes(), tags=("classic",)))
+register(Model("chicken", "Chicken with a crash cost", "Snyder & Diesing (1977); Schelling (1966)",
+               chicken, CHICKEN_PARAMETERS,
+               description="A crisis as a game of Chicken: standing firm wins if the rival swerves, "
+                           "and a collision costs both sides crash_cost.",
+               tags=("classic", "crisis")))
+register(Model("entry-matrix", "Entry game (strategic form)", "Selten (1975)",
+               lambda: entry_game_matrix(), tags=("classic", "degenerate")))
+register(Model("entry-tree", "Entry game (tree)", "Selten (1975)", lambda: entry_game_tree(),
+               concepts=("spe", "nash"), tags=("classic",)))
+register(Model("generic-deterrence", "Generic Deterrence Game", "Zagare & Kilgour (2000), Perfect Deterrence, ch. 2",
+               generic_deterrence_game, GENERIC_DETERRENCE_PARAMETERS,
+               description="Challenger cooperates or defects; the Defender concedes or denies. "
+                           "SQ is subgame perfect iff the threat is credible (d_dd > d_dc) and capable (c_sq > c_dd).",
+               concepts=("spe", "nash"), tags=("deterrence",)))
