@@ -70,7 +70,10 @@ def load_game(spec: str, args: argparse.Namespace) -> tuple[Any, Any]:
 def emit(text: str, output: str | None) -> None:
     """Print ``text`` or write it to ``output``."""
     if output:
-        Path(output).write_text(text + "\n", encoding="utf-8")
+        try:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+        except OSError as error:  # a missing directory or no permission is a user mistake
+            raise DeterrenceError(f"cannot write {output}: {error.strerror or error}") from None
     else:
         print(text)
 

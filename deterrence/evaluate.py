@@ -8,6 +8,7 @@ the model library (sympy) to the batched solvers (numpy).
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -39,7 +40,9 @@ def substitute(expr: Any, values: Mapping[str, Any]) -> Any:
         if name not in values:
             raise GameError(f"no value given for parameter {name!r}")
         value = values[name]
-        mapping[symbol] = sympy.Rational(value) if isinstance(value, (int, Fraction)) else sympy.Float(value)
+        # numbers.Rational covers int, Fraction and numpy integers: they stay exact.
+        exact = isinstance(value, numbers.Rational) and not isinstance(value, bool)
+        mapping[symbol] = sympy.Rational(int(value.numerator), int(value.denominator)) if exact else sympy.Float(value)
     result = expr.xreplace(mapping)
     if result.is_Rational:
         return Fraction(int(result.p), int(result.q))
@@ -47,6 +50,17 @@ def substitute(expr: Any, values: Mapping[str, Any]) -> Any:
         return float(result)
     except TypeError:
         raise GameError(f"expression {expr} did not evaluate to a real number") from None
+
+
+def _as_sympy(value: Any, sympy: Any) -> Any:
+    """A payoff as a sympy object; text goes through the safe parser, never ``sympify``."""
+    if isinstance(value, str):
+        from .formula import parse_formula
+
+        return parse_formula(value)
+    if isinstance(value, Fraction):
+        return sympy.Rational(value.numerator, value.denominator)
+    return sympy.sympify(value)
 
 
 def compile_values(values: np.ndarray, names: Sequence[str]) -> Any:
@@ -60,7 +74,7 @@ def compile_values(values: np.ndarray, names: Sequence[str]) -> Any:
     # Parameters are identified by name, whatever assumptions their symbols carry.
     symbols = [sympy.Symbol(n, real=True) for n in names]
     by_name = dict(zip(names, symbols))
-    flat = [sympy.Rational(v) if isinstance(v, Fraction) else sympy.sympify(v) for v in values.flat]
+    flat = [_as_sympy(v, sympy) for v in values.flat]
     used = set().union(*(e.free_symbols for e in flat))
     unknown = sorted(str(s) for s in used if str(s) not in by_name)
     if unknown:

@@ -134,6 +134,10 @@ class ExtensiveFormGame:
         self._root = self._normalise(root, (), infosets, values)
         self._infosets = {p: tuple(v) for p, v in infosets.items()}
         self._kind = payoff_kind(values) if values else "exact"
+        if self._kind == "float":
+            # As in NormalFormGame: a float game holds floats only, so no exact-looking
+            # value (Fraction) from an integer payoff leaks into float results.
+            self._root = _to_float(self._root)
 
     def _normalise(self, node: Node, path: tuple[str, ...], infosets: dict, values: list) -> Node:
         where = "root" if not path else "/".join(path)
@@ -155,6 +159,8 @@ class ExtensiveFormGame:
             raise GameError(f"node at {where} has {len(actions)} actions and {len(children)} children")
         if len(set(actions)) != len(actions):
             raise GameError(f"node at {where} repeats an action label: {list(actions)}")
+        if isinstance(node, Decision):
+            self._register(node, actions, where, infosets)
         new_children = tuple(
             self._normalise(child, path + (a,), infosets, values) for a, child in zip(actions, children)
         )
@@ -163,6 +169,10 @@ class ExtensiveFormGame:
             self._check_probabilities(probs, len(actions), where)
             values.extend(probs)
             return Chance(actions, probs, new_children, str(node.label), str(node.infoset))
+        return Decision(str(node.player), str(node.infoset), actions, new_children, str(node.label))
+
+    def _register(self, node: Decision, actions: tuple[str, ...], where: str, infosets: dict) -> None:
+        """Check a decision node's player and information set, recording the set in preorder."""
         player, infoset = str(node.player), str(node.infoset)
         if player not in self._players:
             raise GameError(f"decision at {where} names unknown player {player!r}")
@@ -178,7 +188,6 @@ class ExtensiveFormGame:
         else:
             self._actions[key] = actions
             infosets[player].append(infoset)
-        return Decision(player, infoset, actions, new_children, str(node.label))
 
     @staticmethod
     def _check_probabilities(probs: tuple, count: int, where: str) -> None:
@@ -312,6 +321,17 @@ class ExtensiveFormGame:
             f"<ExtensiveFormGame{title} {self._kind} players={list(self._players)} "
             f"terminals={n_terminals}>"
         )
+
+
+def _to_float(node: Node) -> Node:
+    """The same (normalised, numeric) tree with every payoff and probability a float."""
+    if isinstance(node, Terminal):
+        return Terminal(tuple(float(v) for v in node.payoffs), node.label)
+    children = tuple(_to_float(c) for c in node.children)
+    if isinstance(node, Chance):
+        probs = tuple(float(p) for p in node.probabilities)
+        return Chance(node.actions, probs, children, node.label, node.infoset)
+    return Decision(node.player, node.infoset, node.actions, children, node.label)
 
 
 def _float_payoffs(game: ExtensiveFormGame) -> np.ndarray:  # used by solvers

@@ -17,6 +17,8 @@ comprehensions, strings, comparisons, keyword arguments -- raises
 from __future__ import annotations
 
 import ast
+import re
+import warnings
 from collections.abc import Collection
 from fractions import Fraction
 from typing import Any
@@ -30,10 +32,40 @@ FUNCTIONS = {"exp": "exp", "log": "log", "sqrt": "sqrt", "min": "Min", "max": "M
 _MAX_LENGTH = 2000
 
 
+#: Largest decimal exponent accepted in a number literal: ``1e-999999999`` would
+#: otherwise become a Fraction with a billion-digit denominator (and hang).
+_MAX_EXPONENT = 400
+#: Largest exact power built from numbers, in bits: ``((2**100)**100)**100``
+#: already has a million bits, and one more level would exhaust memory.
+_MAX_POWER_BITS = 100_000
+_EXPONENT = re.compile(r"[eE]([+-]?[\d_]+)\s*\Z")
+
+
 def _fail(text: str, node: ast.AST | None, message: str) -> FormulaError:
     column = getattr(node, "col_offset", None)
-    where = f" at column {column + 1}" if column is not None else ""
+    # Columns count from the start of the text as typed, leading blanks included.
+    lead = len(text) - len(text.lstrip())
+    where = f" at column {column + 1 + lead}" if column is not None else ""
     return FormulaError(f"formula {text!r}: {message}{where}")
+
+
+def _exponent_ok(literal: str) -> bool:
+    """False if a decimal literal's exponent is too large to expand exactly."""
+    match = _EXPONENT.search(literal)
+    return match is None or abs(int(match.group(1).replace("_", ""))) <= _MAX_EXPONENT
+
+
+def _statement_kind(text: str) -> str | None:
+    """Name the statement in ``text`` (``import``, ``assignment``...) if it parses as one."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            body = ast.parse(text, mode="exec").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if not body or isinstance(body[0], ast.Expr):
+        return None
+    return type(body[0]).__name__
 
 
 def parse_formula(text: str, names: Collection[str] | None = None) -> Any:
@@ -74,10 +106,18 @@ def parse_formula(text: str, names: Collection[str] | None = None) -> Any:
     if not text.strip():
         raise FormulaError("formula is empty")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # e.g. "'int' object is not callable" for 1(2)
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
-        column = f" at column {error.offset}" if error.offset else ""
-        raise FormulaError(f"formula {text!r}: syntax error{column}") from None
+        statement = _statement_kind(text.strip())
+        if statement is not None:
+            raise FormulaError(
+                f"formula {text!r}: a statement ({statement}) is not allowed; write an expression"
+            ) from None
+        lead = len(text) - len(text.lstrip())
+        column = f" at column {error.offset + lead}" if error.offset else ""
+        raise FormulaError(f"formula {text!r}: syntax error ({error.msg}){column}") from None
     except (ValueError, RecursionError, MemoryError):
         raise FormulaError(f"formula {text!r}: cannot be parsed") from None
     import sympy
@@ -102,6 +142,8 @@ class _Translator:
                 return sp.Integer(v)
             case ast.Constant(value=float()):
                 segment = ast.get_source_segment(self.text.strip(), node) or repr(node.value)
+                if not _exponent_ok(segment):
+                    raise _fail(self.text, node, f"number {segment} is out of range")
                 try:
                     return sp.Rational(Fraction(segment))
                 except ValueError:
@@ -135,15 +177,25 @@ class _Translator:
                     case ast.Pow():
                         if getattr(b, "is_Number", False) and abs(b) > 100:
                             raise _fail(self.text, node, "exponent larger than 100")
+                        if getattr(a, "is_Rational", False) and getattr(b, "is_Number", False):
+                            bits = max(int(a.p).bit_length(), int(a.q).bit_length())
+                            if bits * abs(float(b)) > _MAX_POWER_BITS:
+                                raise _fail(self.text, node, "the power is too large to compute exactly")
                         return a**b
                 raise _fail(self.text, node, f"operator {type(op).__name__} is not allowed")
-            case ast.Call(func=ast.Name(id=name), args=args, keywords=[]) if name in FUNCTIONS:
+            case ast.Call(func=ast.Name(id=name)) if name not in FUNCTIONS:
+                allowed = ", ".join(sorted(FUNCTIONS))
+                raise _fail(self.text, node, f"function {name!r} is not allowed; use one of {allowed}")
+            case ast.Call(func=func) if not isinstance(func, ast.Name):
+                self.visit(func)  # names the construct: attribute access, a lambda, a subscript...
+                allowed = ", ".join(sorted(FUNCTIONS))
+                raise _fail(self.text, node, f"only the functions {allowed} may be called")
+            case ast.Call(keywords=[_, *_]):
+                raise _fail(self.text, node, "keyword arguments are not allowed")
+            case ast.Call(func=ast.Name(id=name), args=args):
                 if not args:
                     raise _fail(self.text, node, f"{name}() needs an argument")
                 return getattr(sp, FUNCTIONS[name])(*(self.visit(a) for a in args))
-            case ast.Call(func=ast.Name(id=name)):
-                allowed = ", ".join(sorted(FUNCTIONS))
-                raise _fail(self.text, node, f"function {name!r} is not allowed; use one of {allowed}")
             case ast.Attribute():
                 raise _fail(self.text, node, "attribute access is not allowed")
             case _:
@@ -164,6 +216,8 @@ def parse_number(text: str) -> Fraction | float:
     2/3 1/4
     """
     cleaned = str(text).strip()
+    if len(cleaned) > _MAX_LENGTH or not _exponent_ok(cleaned):
+        raise FormulaError(f"expected a number, got {text!r} (out of range)")
     try:
         return Fraction(cleaned)
     except (ValueError, ZeroDivisionError):

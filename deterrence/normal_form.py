@@ -42,9 +42,13 @@ def _is_symbolic(value: Any) -> bool:
 def _normalise_payoff(value: Any, where: str) -> Any:
     """Turn one payoff into a Fraction, a float or a sympy expression."""
     if isinstance(value, str):
+        from .errors import FormulaError
         from .formula import parse_formula
 
-        value = parse_formula(value)
+        try:
+            value = parse_formula(value)
+        except FormulaError as error:  # say which payoff holds the bad formula
+            raise GameError(f"payoff {where}: {error}") from None
     if isinstance(value, bool):
         raise GameError(f"payoff {where} is a boolean, not a number")
     if is_exact_value(value):
@@ -57,6 +61,15 @@ def _normalise_payoff(value: Any, where: str) -> Any:
         return as_exact(value)
     if getattr(value, "is_Float", False):
         return float(value)
+    if _is_symbolic(value) and not value.free_symbols:
+        # A constant such as sqrt(2) or exp(1): a float payoff, not a parameter.
+        try:
+            number = float(value)
+        except TypeError:
+            raise GameError(f"payoff {where} is not a real number: {value}") from None
+        if not np.isfinite(number):
+            raise GameError(f"payoff {where} is not finite: {value}")
+        return number
     if _is_symbolic(value):
         return value
     raise GameError(f"payoff {where} is not a number or formula: {value!r}")

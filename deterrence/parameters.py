@@ -22,6 +22,7 @@ Numbers in scenarios and on the command line are plain numbers (``0.25``,
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -39,12 +40,12 @@ Number = Fraction | float
 def _as_number(value: Any, name: str) -> Number:
     if isinstance(value, bool):
         raise ParameterError(f"parameter {name!r}: expected a number, got a boolean")
-    if isinstance(value, (int, Fraction)):
-        return Fraction(value)
+    if isinstance(value, numbers.Rational):  # int, Fraction and numpy integers stay exact
+        return Fraction(int(value.numerator), int(value.denominator))
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ParameterError(f"parameter {name!r}: expected a finite number, got {value}")
-        return value
+        return float(value)  # a plain float, also for numpy.float64
     if isinstance(value, str):
         try:
             return parse_number(value)
@@ -52,8 +53,13 @@ def _as_number(value: Any, name: str) -> Number:
             raise ParameterError(
                 f"parameter {name!r}: expected a number, got {value!r} (formulas are not allowed here)"
             ) from None
+    if getattr(value, "is_Rational", False):  # a sympy Rational
+        return Fraction(int(value.p), int(value.q))
     if hasattr(value, "__float__") and not hasattr(value, "free_symbols"):
-        return float(value)
+        number = float(value)  # e.g. numpy.float32
+        if not math.isfinite(number):
+            raise ParameterError(f"parameter {name!r}: expected a finite number, got {value}")
+        return number
     raise ParameterError(f"parameter {name!r}: expected a number, got {type(value).__name__}")
 
 

@@ -120,9 +120,10 @@ def _pure_profile(game: NormalFormGame, indices: tuple[int, ...]) -> list[list[i
 
 
 def _bimatrix(game: NormalFormGame, method: str | None) -> SolveResult:
+    # Check the method before importing the back-end, so a typo is a user error, not an ImportError.
+    method = _check_method(method, ("vertex", "support", "nashpy", "nashpy-vertex"), "nash")
     from .solvers.enumeration import enumerate_equilibria
 
-    method = _check_method(method, ("vertex", "support", "nashpy", "nashpy-vertex"), "nash")
     a, b = game.bimatrix()
     found = enumerate_equilibria(a, b, method=method)
     component_of = {i: c for c, members in enumerate(found.components) for i in members}
@@ -136,9 +137,9 @@ def _bimatrix(game: NormalFormGame, method: str | None) -> SolveResult:
 
 
 def _dominance(game: NormalFormGame, method: str | None) -> SolveResult:
+    method = _check_method(method, ("iesds", "iesds-weak"), "dominance")
     from .solvers.dominance import eliminate_dominated
 
-    method = _check_method(method, ("iesds", "iesds-weak"), "dominance")
     reduced = eliminate_dominated(game, weak=(method == "iesds-weak"))
     notes = tuple(
         f"eliminated {player}'s {strategy} (dominated by {by})" for player, strategy, by in reduced.eliminations
@@ -194,25 +195,24 @@ def _matrix_equilibrium(game: NormalFormGame, profile: list, exact: bool, compon
 # -- extensive form ----------------------------------------------------------
 def _solve_tree(game: ExtensiveFormGame, concept: str, method: str | None) -> SolveResult:
     if concept == "spe":
+        _check_method(method, ("backward-induction",), concept)
         from .solvers.spe import subgame_perfect_equilibria
 
-        _check_method(method, ("backward-induction",), concept)
         return subgame_perfect_equilibria(game)
     if concept == "nash" and method == "sequence-form":
         from .solvers.sequence_form import solve_zero_sum
 
         return solve_zero_sum(game)
+    allowed = {"nash": ("reduced", "sequence-form"), "pure": ("pure",), "dominance": ("iesds", "iesds-weak")}
+    _check_method(method, allowed[concept], concept)
     from .reduced_form import behaviour_from_mixed, reduced_normal_form
 
     reduced = reduced_normal_form(game)
     if concept == "nash":
-        _check_method(method, ("reduced", "sequence-form"), concept)
         inner = solve(reduced.game, "nash" if game.n_players == 2 else "pure")
     elif concept == "pure":
-        _check_method(method, ("pure",), concept)
         inner = solve(reduced.game, "pure")
     else:
-        _check_method(method, ("iesds", "iesds-weak"), concept)
         inner = solve(reduced.game, "dominance", method)
     equilibria = []
     for eq in inner.equilibria:

@@ -92,7 +92,8 @@ def own_histories(game: ExtensiveFormGame) -> dict[Path, tuple[tuple[str, str], 
     --------
     >>> from deterrence.extensive_form import Terminal, choice
     >>> g = ExtensiveFormGame(["A"], choice("A", "a", {
-    ...     "go": choice("A", "b", {"x": Terminal((1,)), "y": Terminal((0,))}), "stop": Terminal((2,))}))
+    ...     "go": choice("A", "b", {"x": Terminal((1,)), "y": Terminal((0,))}),
+    ...     "stop": Terminal((2,))}))
     >>> own_histories(g)[("go",)]
     (('a', 'go'),)
     """
@@ -105,7 +106,7 @@ def own_histories(game: ExtensiveFormGame) -> dict[Path, tuple[tuple[str, str], 
             continue
         if isinstance(node, Decision):
             out[path] = histories[node.player]
-        for action, child in zip(node.actions, node.children):
+        for action, child in zip(node.actions, node.children, strict=True):
             nxt = histories
             if isinstance(node, Decision):
                 nxt = {**histories, node.player: histories[node.player] + ((node.infoset, action),)}
@@ -125,7 +126,8 @@ def perfect_recall_violations(game: ExtensiveFormGame) -> list[str]:
     >>> from deterrence.extensive_form import Terminal, choice
     >>> driver = ExtensiveFormGame(["Driver"], choice("Driver", "x", {
     ...     "exit": Terminal((0,)),
-    ...     "continue": choice("Driver", "x", {"exit": Terminal((4,)), "continue": Terminal((1,))})}))
+    ...     "continue": choice("Driver", "x", {"exit": Terminal((4,)),
+    ...                                        "continue": Terminal((1,))})}))
     >>> perfect_recall_violations(driver)
     ["Driver's information set 'x' is met twice on the path to continue (absent-minded)"]
     """
@@ -267,7 +269,7 @@ def expected_payoffs(
             for k in range(n):
                 totals[k] += weight * node.payoffs[k]
             continue
-        for action, child, index in zip(node.actions, node.children, range(len(node.actions))):
+        for index, (action, child) in enumerate(zip(node.actions, node.children, strict=True)):
             if isinstance(node, Chance):
                 p = node.probabilities[index]
             else:
@@ -325,10 +327,10 @@ def _best_response_value(
             continue
         if isinstance(node, Decision) and node.player == player:
             after.setdefault(seq, {})[node.infoset] = node.actions
-            for action, child in zip(node.actions, node.children):
+            for action, child in zip(node.actions, node.children, strict=True):
                 stack.append((child, weight, (node.infoset, action)))
             continue
-        for index, (action, child) in enumerate(zip(node.actions, node.children)):
+        for index, (action, child) in enumerate(zip(node.actions, node.children, strict=True)):
             if isinstance(node, Chance):
                 p = node.probabilities[index]
             else:
@@ -357,7 +359,8 @@ def subgame_regrets(
     --------
     >>> from deterrence.extensive_form import Terminal, choice
     >>> g = ExtensiveFormGame(["E", "I"], choice("E", "e", {"out": Terminal((0, 2)),
-    ...     "in": choice("I", "i", {"fight": Terminal((-1, -1)), "accommodate": Terminal((1, 1))})}))
+    ...     "in": choice("I", "i", {"fight": Terminal((-1, -1)),
+    ...                             "accommodate": Terminal((1, 1))})}))
     >>> nash = {"E": {"e": {"out": 1}}, "I": {"i": {"fight": 1}}}
     >>> {path_label(p): [int(r) for r in v] for p, v in subgame_regrets(g, nash).items()}
     {'root': [0, 0], 'in': [0, 2]}

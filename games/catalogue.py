@@ -36,3 +36,8 @@ register(Model("generic-deterrence", "Generic Deterrence Game", "Zagare & Kilgou
                description="Challenger cooperates or defects; the Defender concedes or denies. "
                            "SQ is subgame perfect iff the threat is credible (d_dd > d_dc) and capable (c_sq > c_dd).",
                concepts=("spe", "nash"), tags=("deterrence",)))
+
+from .iran_pakistan.models import MODELS as _IRAN_PAKISTAN  # noqa: E402
+
+for _model in _IRAN_PAKISTAN:
+    register(_model)

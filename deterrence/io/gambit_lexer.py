@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from ..errors import GameFileError
 
@@ -36,17 +36,21 @@ MAX_EXPONENT = 400
 #: Longest number token accepted (the digits of one exact payoff).
 MAX_NUMBER_LENGTH = 1000
 
-_NUMBER = re.compile(
-    r"[+-]?(?:\d+/\d+|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\Z", re.ASCII
+_NUMBER = re.compile(r"[+-]?(?:\d+/\d+|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\Z", re.ASCII)
+# One token at a time: whitespace, punctuation, a quoted label (in which a
+# backslash protects the next character) or a bare word, which runs until
+# whitespace, a brace, a comma or a quote.  Possessive quantifiers keep the
+# scan linear on long unclosed labels.
+_TOKEN = re.compile(
+    r'(?P<space>\s++)|(?P<punct>[{},])|"(?P<body>(?:[^"\\]++|\\.)*+)"(?P<quoted>)|(?P<word>[^\s{},"]++)',
+    re.DOTALL,
 )
-# A bare word runs until whitespace, a brace, a comma or a quote.
-_WORD = re.compile(r'[^\s{},"]+')
-_SPACE = re.compile(r"\s+")
+# Inside a label, \" is a quote and \\ a backslash; other backslashes stay.
+_ESCAPE = re.compile(r'\\(["\\])')
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One token: ``kind`` is ``"{"``, ``"}"``, ``","``, ``"text"``, ``"number"`` or ``"symbol"``."""
+class Token(NamedTuple):
+    """One token, of kind ``"{"``, ``"}"``, ``","``, ``"text"``, ``"number"`` or ``"symbol"``."""
 
     kind: str
     text: str
@@ -116,57 +120,23 @@ def tokenize(text: str) -> list[Token]:
     position = 0
     end = len(text)
     while position < end:
-        char = text[position]
-        if char.isspace():
-            match = _SPACE.match(text, position)
-            assert match is not None  # a space character always matches
-            line += match.group().count("\n")
-            position = match.end()
-        elif char in "{},":
-            tokens.append(Token(char, char, line))
-            position += 1
-        elif char == '"':
-            label, position, newlines = _read_quoted(text, position, line)
-            tokens.append(Token("text", label, line))
-            line += newlines
-        else:
-            match = _WORD.match(text, position)
-            assert match is not None  # any other character starts a word
-            word = match.group()
-            kind = "number" if _NUMBER.match(word) else "symbol"
-            tokens.append(Token(kind, word, line))
-            position = match.end()
-    return tokens
-
-
-def _read_quoted(text: str, start: int, line: int) -> tuple[str, int, int]:
-    """Read a quoted label starting at ``text[start] == '"'``; return (label, end, newlines)."""
-    parts: list[str] = []
-    position = start + 1
-    end = len(text)
-    while True:
-        stop = _next_special(text, position)
-        if stop >= end:
+        match = _TOKEN.match(text, position)
+        if match is None:  # only an unclosed quote fails to match
             raise _fail("quoted label is not closed before the end of the file", line)
-        parts.append(text[position:stop])
-        if text[stop] == '"':
-            label = "".join(parts)
-            return label, stop + 1, text.count("\n", start, stop)
-        # A backslash: \" and \\ are escapes; any other backslash is literal.
-        following = text[stop + 1] if stop + 1 < end else ""
-        if following in ('"', "\\"):
-            parts.append(following)
-            position = stop + 2
-        else:
-            parts.append("\\")
-            position = stop + 1
-
-
-def _next_special(text: str, position: int) -> int:
-    quote_at = text.find('"', position)
-    slash_at = text.find("\\", position)
-    candidates = [i for i in (quote_at, slash_at) if i >= 0]
-    return min(candidates) if candidates else len(text)
+        kind = match.lastgroup
+        value = match.group()
+        if kind == "word":
+            tokens.append(Token("number" if _NUMBER.match(value) else "symbol", value, line))
+        elif kind == "punct":
+            tokens.append(Token(value, value, line))
+        elif kind == "quoted":
+            label = match.group("body")
+            if "\\" in label:
+                label = _ESCAPE.sub(r"\1", label)
+            tokens.append(Token("text", label, line))
+        line += value.count("\n")
+        position = match.end()
+    return tokens
 
 
 def quote(label: str) -> str:
@@ -230,21 +200,24 @@ class TokenStream:
     ----------
     tokens : list of Token
         From :func:`tokenize`.
-    last_line : int
-        Line number reported for an unexpected end of the file.
+    last_line : int, optional
+        Line number reported for an unexpected end of the file; by default
+        the line of the last token.
 
     Examples
     --------
-    >>> s = TokenStream(tokenize('NFG 1 R "t"'), 1)
+    >>> s = TokenStream(tokenize('NFG 1 R "t"'))
     >>> s.expect_symbol("NFG"), s.integer("version"), s.symbol("R"), s.text("title")
     ('NFG', 1, 'R', 't')
     """
 
     __slots__ = ("_tokens", "_index", "_last_line")
 
-    def __init__(self, tokens: list[Token], last_line: int) -> None:
+    def __init__(self, tokens: list[Token], last_line: int | None = None) -> None:
         self._tokens = tokens
         self._index = 0
+        if last_line is None:
+            last_line = tokens[-1].line if tokens else 1
         self._last_line = last_line
 
     @property

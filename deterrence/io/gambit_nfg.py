@@ -55,7 +55,7 @@ def parse_nfg(text: str) -> NormalFormGame:
     >>> print(g.payoff(("2", "1"), "A"), g.payoff(("1", "2"), "A"))
     5 0
     """
-    stream = TokenStream(tokenize(text), text.count("\n") + 1)
+    stream = TokenStream(tokenize(text))
     stream.expect_symbol("NFG")
     stream.symbol("1")
     stream.symbol("R", "D")
@@ -210,7 +210,8 @@ def format_value(value: Any) -> str:
     if getattr(value, "is_Rational", False):
         return str(Fraction(int(value.p), int(value.q)))
     raise GameFileError(
-        f"cannot write {value!r} to a Gambit file: evaluate symbolic games at parameter values first"
+        f"cannot write {value!r} to a Gambit file; "
+        "evaluate symbolic games at parameter values first"
     )
 
 

@@ -1,0 +1,442 @@
+"""Sample designs over a model's parameters, generated lazily chunk by chunk.
+
+A design is a list of :math:`N` points in the box
+:math:`\\prod_j [\\ell_j, h_j]` of the varied parameters.  Points are produced
+in fixed-size *chunks* (``chunk_size`` points, the last one shorter), so a
+design of :math:`10^8` points never exists in memory at once.  Chunk
+:math:`i` draws whatever randomness it needs from
+``np.random.SeedSequence(seed, spawn_key=(i,))``; the chunk size belongs to
+the design, not to the executor, so serial and parallel runs see the same
+points.
+
+Kinds
+-----
+``grid``
+    Full factorial grid: ``levels[j]`` equally spaced values on each axis,
+    the first parameter varying slowest (C order).  Point :math:`k` is
+    ``numpy.unravel_index(k, levels)``.
+``oat``
+    One at a time around a baseline: for each parameter in turn,
+    ``levels[0]`` equally spaced values over its range with the others held
+    at the baseline.
+``sobol``, ``halton``
+    Scrambled low-discrepancy sequences from :mod:`scipy.stats.qmc`
+    (Owen-scrambled Sobol' with Joe & Kuo 2008 directions; scrambled Halton).
+    The scrambling is seeded from ``SeedSequence(seed)``; chunk :math:`i`
+    calls ``fast_forward`` to its first index, so chunks are independent.
+    Sobol' balance is best when :math:`N` is a power of two.
+``lhs``
+    Latin hypercube (McKay, Beckman & Conover 1979): each axis is cut into
+    :math:`N` equal strata and every stratum holds exactly one point,
+    :math:`u_{kj} = (\\pi_j(k) + U_{kj}) / N` with a random permutation
+    :math:`\\pi_j` and uniform jitter :math:`U_{kj}`.  This is the sampler of
+    ``scipy.stats.qmc.LatinHypercube``, except that :math:`\\pi_j` is a keyed
+    Feistel bijection of :math:`\\{0,\\dots,N-1\\}` (cycle walking; Black &
+    Rogaway 2002) evaluated point by point, so the design streams in
+    :math:`O(\\text{chunk})` memory instead of drawing all :math:`N \\times d`
+    values at once.
+``morris``
+    Morris (1991) trajectories: ``trajectories`` random walks of
+    :math:`d + 1` points on a ``levels[0]``-level grid of the unit cube, each
+    step moving one coordinate by :math:`\\Delta = p / (2(p - 1))`.
+
+References
+----------
+McKay, Beckman & Conover (1979), Technometrics 21(2), 239-245.
+Morris (1991), Technometrics 33(2), 161-174.
+Black & Rogaway (2002), Ciphers with arbitrary finite domains, CT-RSA.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import DeterrenceError, ParameterError
+
+__all__ = ["Design", "DESIGN_KINDS", "DEFAULT_CHUNK_SIZE", "grid", "one_at_a_time", "sample",
+           "morris_design", "parse_range"]
+
+DESIGN_KINDS = ("grid", "oat", "lhs", "sobol", "halton", "morris")
+#: Points per chunk: large enough to amortise the batched solvers, small enough to stream.
+DEFAULT_CHUNK_SIZE = 1 << 16
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """A lazily generated list of points over some parameters.
+
+    Build designs with :func:`grid`, :func:`one_at_a_time`, :func:`sample`
+    or :func:`morris_design`.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`DESIGN_KINDS`.
+    names : tuple of str
+        The varied parameters, in column order.
+    bounds : tuple of (float, float)
+        ``(low, high)`` of each varied parameter.
+    size : int
+        Number of points.
+    seed : int or None
+        Root seed (unused by ``grid`` and ``oat``).
+    levels : tuple of int
+        Grid points per axis (``grid``), values per parameter (``oat``) or
+        grid levels (``morris``).
+    baseline : tuple of float
+        Baseline of each varied parameter (``oat``).
+    chunk_size : int
+        Points per chunk.
+    """
+
+    kind: str
+    names: tuple[str, ...]
+    bounds: tuple[tuple[float, float], ...]
+    size: int
+    seed: int | None = None
+    levels: tuple[int, ...] = ()
+    baseline: tuple[float, ...] = ()
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    _morris: Any = field(default=None, repr=False)
+
+    @property
+    def n_chunks(self) -> int:
+        """Number of chunks."""
+        return -(-self.size // self.chunk_size)
+
+    def chunk_range(self, index: int) -> tuple[int, int]:
+        """``(start, stop)`` point indices of chunk ``index``."""
+        if not 0 <= index < self.n_chunks:
+            raise IndexError(f"chunk {index} out of range (design has {self.n_chunks})")
+        start = index * self.chunk_size
+        return start, min(start + self.chunk_size, self.size)
+
+    def unit_chunk(self, index: int) -> np.ndarray:
+        """Chunk ``index`` in unit coordinates, shape ``(count, d)`` in ``[0, 1]``."""
+        start, stop = self.chunk_range(index)
+        d = len(self.names)
+        if self.kind == "grid":
+            idx = np.unravel_index(np.arange(start, stop), self.levels)
+            return np.stack([_levels(n)[i] for n, i in zip(self.levels, idx)], axis=1).reshape(-1, d)
+        if self.kind == "oat":
+            per = self.levels[0]
+            k = np.arange(start, stop)
+            unit = np.tile(np.asarray(self._unit_baseline()), (stop - start, 1))
+            unit[np.arange(stop - start), k // per] = _levels(per)[k % per]
+            return unit
+        if self.kind in ("sobol", "halton"):
+            from scipy.stats import qmc
+
+            if self.kind == "sobol":
+                return _sobol_points(_sobol_engine(self.seed, d, 30 if self.size <= 1 << 30 else 64),
+                                     start, stop)
+            rng = np.random.default_rng(np.random.SeedSequence(self.seed))
+            engine = qmc.Halton(d, scramble=True, rng=rng)
+            engine.num_generated = start  # Halton points are computed from their index directly
+            return engine.random(stop - start)
+        if self.kind == "lhs":
+            rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(index,)))
+            keys = _lhs_keys(self.seed, d)
+            k = np.arange(start, stop, dtype=np.uint64)
+            strata = np.stack([_permute(k, self.size, keys[j]) for j in range(d)], axis=1)
+            return (strata + rng.random((stop - start, d))) / self.size
+        if self.kind == "morris":
+            return self._morris[start:stop]
+        raise DeterrenceError(f"unknown design kind {self.kind!r}")
+
+    def chunk(self, index: int) -> dict[str, np.ndarray]:
+        """Chunk ``index`` as ``{name: values}`` in parameter units."""
+        unit = self.unit_chunk(index)
+        low = np.array([b[0] for b in self.bounds])
+        high = np.array([b[1] for b in self.bounds])
+        values = low + unit * (high - low)
+        if self.kind in ("grid", "oat", "morris"):  # land exactly on the bounds and the baseline
+            values = np.where(unit == 0.0, low, np.where(unit == 1.0, high, values))
+        if self.kind == "oat":
+            base = np.asarray(self.baseline, dtype=np.float64)
+            values = np.where(unit == np.asarray(self._unit_baseline()), base, values)
+        return {name: np.ascontiguousarray(values[:, j]) for j, name in enumerate(self.names)}
+
+    def _unit_baseline(self) -> list[float]:
+        return [(b - lo) / (hi - lo) if hi > lo else 0.0 for b, (lo, hi) in zip(self.baseline, self.bounds)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description, recorded in sidecars and sweep manifests."""
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "names": list(self.names),
+            "bounds": {n: [float(lo), float(hi)] for n, (lo, hi) in zip(self.names, self.bounds)},
+            "size": int(self.size),
+            "seed": self.seed,
+            "chunk_size": int(self.chunk_size),
+        }
+        if self.levels:
+            out["levels"] = [int(v) for v in self.levels]
+        if self.baseline:
+            out["baseline"] = {n: float(v) for n, v in zip(self.names, self.baseline)}
+        if self.kind == "morris":
+            out["trajectories"] = self.size // (len(self.names) + 1)
+        return out
+
+
+def _levels(n: int) -> np.ndarray:
+    return np.linspace(0.0, 1.0, n) if n > 1 else np.zeros(1)
+
+
+def _check_box(names: Sequence[str], bounds: Sequence[Sequence[float]]) -> tuple[tuple[float, float], ...]:
+    if len(names) == 0:
+        raise DeterrenceError("a design needs at least one parameter to vary")
+    if len(set(names)) != len(names):
+        raise DeterrenceError(f"a parameter is varied twice: {list(names)}")
+    if len(bounds) != len(names):
+        raise DeterrenceError(f"{len(names)} names but {len(bounds)} bounds")
+    out = []
+    for name, (low, high) in zip(names, bounds):
+        low, high = float(low), float(high)
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise DeterrenceError(f"bounds of {name!r} must be finite, got {low}:{high}")
+        if low > high:
+            raise DeterrenceError(f"bounds of {name!r}: low {low:g} is above high {high:g}")
+        out.append((low, high))
+    return tuple(out)
+
+
+def _check_count(n: Any, what: str) -> int:
+    if isinstance(n, bool) or int(n) != n or int(n) < 1:
+        raise DeterrenceError(f"{what} must be a whole number >= 1, got {n!r}")
+    return int(n)
+
+
+def grid(axes: Mapping[str, tuple[float, float, int]], chunk_size: int = DEFAULT_CHUNK_SIZE) -> Design:
+    """A full factorial grid from ``{name: (low, high, n)}``.
+
+    Examples
+    --------
+    >>> d = grid({"a": (0, 1, 3), "b": (10, 20, 2)})
+    >>> d.size
+    6
+    >>> pts = d.chunk(0)
+    >>> print(pts["a"].tolist(), pts["b"].tolist())
+    [0.0, 0.0, 0.5, 0.5, 1.0, 1.0] [10.0, 20.0, 10.0, 20.0, 10.0, 20.0]
+    """
+    names = tuple(axes)
+    bounds = _check_box(names, [(v[0], v[1]) for v in axes.values()])
+    levels = tuple(_check_count(v[2], f"number of grid points for {n!r}") for n, v in axes.items())
+    for name, (low, high), n in zip(names, bounds, levels):
+        if n > 1 and low == high:
+            raise DeterrenceError(f"grid for {name!r} has {n} points but low == high == {low:g}")
+    return Design("grid", names, bounds, int(np.prod(levels, dtype=np.int64)), None, levels,
+                  chunk_size=_check_count(chunk_size, "chunk size"))
+
+
+def one_at_a_time(bounds: Mapping[str, tuple[float, float]], baseline: Mapping[str, float], n: int = 2,
+                  chunk_size: int = DEFAULT_CHUNK_SIZE) -> Design:
+    """Vary each parameter over ``n`` equally spaced values, the others at ``baseline``.
+
+    Examples
+    --------
+    >>> d = one_at_a_time({"a": (0, 1), "b": (0, 4)}, {"a": 0.5, "b": 1.0}, n=2)
+    >>> pts = d.chunk(0)
+    >>> print(pts["a"].tolist(), pts["b"].tolist())
+    [0.0, 1.0, 0.5, 0.5] [1.0, 1.0, 0.0, 4.0]
+    """
+    names = tuple(bounds)
+    box = _check_box(names, list(bounds.values()))
+    n = _check_count(n, "number of values per parameter")
+    base = []
+    for name, (low, high) in zip(names, box):
+        if name not in baseline:
+            raise DeterrenceError(f"no baseline value for {name!r}")
+        value = float(baseline[name])
+        if not low <= value <= high:
+            raise DeterrenceError(f"baseline {name}={value:g} is outside [{low:g}, {high:g}]")
+        base.append(value)
+    return Design("oat", names, box, len(names) * n, None, (n,), tuple(base),
+                  chunk_size=_check_count(chunk_size, "chunk size"))
+
+
+def sample(kind: str, bounds: Mapping[str, tuple[float, float]], n: int, seed: int | None = None,
+           chunk_size: int = DEFAULT_CHUNK_SIZE) -> Design:
+    """A random or quasi-random sample of ``n`` points: ``kind`` is ``lhs``, ``sobol`` or ``halton``.
+
+    Examples
+    --------
+    >>> d = sample("lhs", {"a": (0, 1)}, 4, seed=1)
+    >>> sorted(int(v * 4) for v in d.chunk(0)["a"])   # one point per stratum
+    [0, 1, 2, 3]
+    """
+    if kind not in ("lhs", "sobol", "halton"):
+        raise DeterrenceError(f"unknown sample kind {kind!r}; choose lhs, sobol or halton")
+    names = tuple(bounds)
+    box = _check_box(names, list(bounds.values()))
+    n = _check_count(n, "sample size --n")
+    return Design(kind, names, box, n, _check_seed(seed), chunk_size=_check_count(chunk_size, "chunk size"))
+
+
+def morris_design(bounds: Mapping[str, tuple[float, float]], trajectories: int, levels: int = 4,
+                  seed: int | None = None) -> Design:
+    """Morris (1991) one-step-at-a-time trajectories, ``trajectories * (d + 1)`` points.
+
+    Examples
+    --------
+    >>> d = morris_design({"a": (0, 1), "b": (0, 1)}, trajectories=2, seed=0)
+    >>> u = d.unit_chunk(0)
+    >>> print(u.shape, int((np.abs(np.diff(u[:3], axis=0)) > 0).sum()))
+    (6, 2) 2
+    """
+    names = tuple(bounds)
+    box = _check_box(names, list(bounds.values()))
+    r = _check_count(trajectories, "number of Morris trajectories")
+    p = _check_count(levels, "number of Morris levels")
+    if p < 2 or p % 2:
+        raise DeterrenceError(f"Morris levels must be an even number >= 2, got {p}")
+    seed = _check_seed(seed)
+    d = len(names)
+    delta = p / (2 * (p - 1))
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    grid_levels = np.arange(p // 2) / (p - 1)  # starting levels x with x + delta <= 1
+    walks = np.empty((r, d + 1, d))
+    for t in range(r):
+        low = rng.choice(grid_levels, size=d)
+        up = rng.random(d) < 0.5  # orientation: start at the low or the high level
+        point = np.where(up, low, low + delta)
+        walks[t, 0] = point
+        for step, j in enumerate(rng.permutation(d), start=1):
+            point = point.copy()
+            point[j] = low[j] + delta if up[j] else low[j]
+            walks[t, step] = point
+    unit = np.clip(walks.reshape(r * (d + 1), d), 0.0, 1.0)
+    return Design("morris", names, box, r * (d + 1), seed, (p,), chunk_size=max(1, r * (d + 1)),
+                  _morris=unit)
+
+
+def _check_seed(seed: Any) -> int:
+    if seed is None:  # draw one now and record it, so every chunk sees the same root seed
+        return int(np.random.SeedSequence().entropy % (1 << 63))
+    if isinstance(seed, bool) or int(seed) != seed or int(seed) < 0:
+        raise DeterrenceError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
+
+
+def parse_range(text: str, parameters: Any, with_count: bool = True) -> tuple[str, float, float, int]:
+    """Parse ``NAME=LOW:HIGH:N`` (or ``NAME=LOW:HIGH``, ``NAME`` when ``with_count`` is False).
+
+    Bounds default to the parameter's range and must lie inside it.
+
+    Examples
+    --------
+    >>> from deterrence.parameters import Parameter, ParameterSet
+    >>> ps = ParameterSet([Parameter("c", 1, 0, 10)])
+    >>> parse_range("c=2:4:3", ps)
+    ('c', 2.0, 4.0, 3)
+    >>> parse_range("c", ps, with_count=False)
+    ('c', 0.0, 10.0, 0)
+    """
+    name, sep, rest = str(text).partition("=")
+    name = name.strip()
+    parameter = parameters[name]  # unknown names raise ParameterError with a suggestion
+    form = "NAME=LOW:HIGH:N" if with_count else "NAME or NAME=LOW:HIGH"
+    if not sep:
+        if with_count:
+            raise ParameterError(f"--grid expects {form}, got {text!r}")
+        return name, float(parameter.low), float(parameter.high), 0
+    parts = [p.strip() for p in rest.split(":")]
+    if len(parts) != (3 if with_count else 2) or not all(parts):
+        raise ParameterError(f"expected {form}, got {text!r}")
+    low, high = (float(parameter.validate(p)) for p in parts[:2])
+    if low > high:
+        raise ParameterError(f"{text!r}: low {low:g} is above high {high:g}")
+    count = 0
+    if with_count:
+        try:
+            count = int(parts[2])
+        except ValueError:
+            raise ParameterError(f"{text!r}: N must be a whole number, got {parts[2]!r}") from None
+        if count < 1:
+            raise ParameterError(f"{text!r}: N must be at least 1, got {count}")
+    return name, low, high, count
+
+
+@functools.lru_cache(maxsize=8)
+def _sobol_engine(seed: int | None, d: int, bits: int) -> Any:
+    """The scrambled engine of a design (scrambling costs more than a chunk; reuse it)."""
+    from scipy.stats import qmc
+
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    return qmc.Sobol(d, scramble=True, bits=bits, rng=rng)
+
+
+def _sobol_points(engine: Any, start: int, stop: int) -> np.ndarray:
+    """Points ``start..stop-1`` of a (scrambled) scipy Sobol' engine, computed from their index.
+
+    scipy's ``fast_forward`` steps through every skipped point, which makes
+    late chunks of a long design slow; in Gray-code order point ``k`` is the
+    digital shift XOR the direction numbers of the set bits of ``k ^ (k >> 1)``
+    (Antonov & Saleev 1979), which is what this evaluates.  The engine's
+    scrambled direction numbers are private attributes; without them we fall
+    back to ``fast_forward``.  The tests compare both.
+    """
+    sv, shift = getattr(engine, "_sv", None), getattr(engine, "_shift", None)
+    if sv is None or shift is None:  # pragma: no cover - other scipy versions
+        import copy
+
+        engine = copy.deepcopy(engine)  # the engine is cached: do not advance the shared one
+        if start:
+            engine.fast_forward(start)
+        with warnings.catch_warnings():  # balance is a property of the whole design
+            warnings.simplefilter("ignore", UserWarning)
+            return engine.random(stop - start)
+    v = sv.T.astype(np.uint64)  # (bits, d)
+    first = shift.astype(np.uint64).copy()
+    gray = start ^ (start >> 1)
+    for b in range(int(engine.bits)):
+        if (gray >> b) & 1:
+            first ^= v[b]
+    # Consecutive points differ by the direction number of the lowest set bit of k (k = start+1..).
+    k = np.arange(start + 1, stop, dtype=np.uint64)
+    lowest = np.log2((k & (~k + np.uint64(1))).astype(np.float64)).astype(np.intp)
+    steps = np.concatenate([first[None, :], v[lowest]])
+    q = np.bitwise_xor.accumulate(steps, axis=0)
+    return q * (1.0 / 2 ** int(engine.bits))
+
+
+# -- streaming Latin hypercube: keyed pseudo-random permutations ---------------------------
+def _lhs_keys(seed: int | None, d: int) -> np.ndarray:
+    # A child of the root seed that no chunk uses (chunks spawn keys (i,); this is (2**32, j)).
+    return np.array([np.random.SeedSequence(seed, spawn_key=(1 << 32, j)).generate_state(4, np.uint64)
+                     for j in range(d)], dtype=np.uint64)
+
+
+def _mix(z: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser (Steele, Lea & Flood 2014), wrapping uint64 arithmetic."""
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def _permute(k: np.ndarray, n: int, keys: np.ndarray) -> np.ndarray:
+    """A keyed bijection of ``{0..n-1}``: a 4-round Feistel network with cycle walking."""
+    half = max(1, (max(n - 1, 1).bit_length() + 1) // 2)
+    mask = np.uint64((1 << half) - 1)
+    shift = np.uint64(half)
+
+    def feistel(x: np.ndarray) -> np.ndarray:
+        left, right = x >> shift, x & mask
+        for key in keys:
+            left, right = right, left ^ (_mix(right ^ key) & mask)
+        return (left << shift) | right
+
+    out = feistel(k)
+    todo = np.flatnonzero(out >= np.uint64(n))
+    while todo.size:  # walk the cycle until the value falls back in range (expected < 4 steps)
+        out[todo] = feistel(out[todo])
+        todo = todo[out[todo] >= np.uint64(n)]
+    return out.astype(np.float64)

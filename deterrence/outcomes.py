@@ -1,0 +1,378 @@
+"""Batched outcome evaluators: turn a parametric game into a ``Model.outcomes`` function.
+
+A sweep asks a model for ``outcomes(points, concept)``: given one float array
+of length :math:`B` per parameter it returns ``{column: array of length B}``
+with a string ``outcome`` label and numeric measures (see
+:mod:`deterrence.model`).  The two factories here build that function from a
+game factory ``build(**values)`` whose no-argument call returns the
+*parametric* game (sympy payoffs):
+
+:func:`normal_form_outcomes`
+    Payoffs are compiled once (:func:`deterrence.evaluate.compile_values`)
+    and evaluated for the whole batch, then
+    :func:`~deterrence.solvers.small_games.small_game_equilibria` lists every
+    Nash equilibrium of each 2-player game (up to 4×4) in one vectorised pass
+    (``concept="pure"``: :func:`~deterrence.solvers.pure.pure_equilibria_mask`,
+    any number of players).  The outcome names the equilibrium set, e.g.
+    ``"Swerve/Stand firm | Stand firm/Swerve | mixed"``: pure equilibria as
+    ``row/column`` strategies in index order, then mixed ones (``mixed`` when
+    both players mix over all their strategies, else ``mixed(a+b/c+d)`` with
+    the supports).  Degenerate games are kept and flagged in ``degenerate``;
+    there the listed set may miss equilibrium components.
+:func:`tree_outcomes`
+    Terminal payoffs are compiled once and
+    :func:`~deterrence.solvers.spe.spe_batch` runs backward induction at all
+    points.  The outcome is the terminal reached on the equilibrium path (its
+    label, or the action path); ``tie`` flags points where some mover is
+    indifferent, so the subgame-perfect equilibrium is not unique there.
+
+The returned objects are picklable (process pools and Dask ship them to
+workers); the compiled payoff function is rebuilt lazily in each process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .errors import DeterrenceError
+
+__all__ = ["normal_form_outcomes", "tree_outcomes", "NormalFormOutcomes", "TreeOutcomes", "SELECTIONS"]
+
+#: How a measure picks among several equilibria at one point.
+SELECTIONS = ("mean", "min", "max", "first", "last", "unique")
+_SUPPORT_EPS = 1e-12
+
+
+def _select(values: np.ndarray, valid: np.ndarray, how: str) -> np.ndarray:
+    """Reduce ``values`` (B, K) over the valid slots by the selection rule ``how``."""
+    count = valid.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if how == "mean":
+            out = np.where(valid, values, 0.0).sum(axis=1) / count
+        elif how == "min":
+            out = np.where(valid, values, np.inf).min(axis=1)
+        elif how == "max":
+            out = np.where(valid, values, -np.inf).max(axis=1)
+        elif how in ("first", "last"):
+            slot = valid.argmax(axis=1) if how == "first" else valid.shape[1] - 1 - valid[:, ::-1].argmax(axis=1)
+            out = np.take_along_axis(values, slot[:, None], axis=1)[:, 0]
+        else:  # unique
+            out = np.where(count == 1, np.where(valid, values, 0.0).sum(axis=1), np.nan)
+    return np.where(count > 0, out, np.nan)
+
+
+class _Compiled:
+    """Shared lazy compilation of a game factory; dropped when pickled."""
+
+    def __init__(self, build: Callable[..., Any]) -> None:
+        self.build = build
+        self._cache: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_cache"] = None
+        return state
+
+    def game(self) -> Any:
+        return self._state()[0]
+
+    def _state(self) -> Any:
+        if self._cache is None:
+            self._cache = self._compile(self.build())
+        return self._cache
+
+    def _payoffs(self, values: np.ndarray, points: Mapping[str, np.ndarray], names: tuple[str, ...],
+                 function: Any) -> np.ndarray:
+        size = len(next(iter(points.values()))) if points else 1
+        if not names:  # a game without parameters: the same payoffs at every point
+            return np.broadcast_to(np.asarray(values, dtype=np.float64), (size,) + values.shape)
+        missing = [n for n in names if n not in points]
+        if missing:
+            raise DeterrenceError(f"no values for parameter(s) {missing} of the game")
+        return function(*(np.asarray(points[n], dtype=np.float64) for n in names))
+
+    def _compile(self, game: Any) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class NormalFormOutcomes(_Compiled):
+    """``outcomes(points, concept)`` of a parametric normal-form game (see :func:`normal_form_outcomes`)."""
+
+    def __init__(self, build: Callable[..., Any], measures: Mapping[str, tuple] | None = None,
+                 selection: str = "mean") -> None:
+        super().__init__(build)
+        if selection not in SELECTIONS:
+            raise DeterrenceError(f"unknown selection {selection!r}; choose from {', '.join(SELECTIONS)}")
+        self.selection = selection
+        self.measures = {str(k): tuple(v) for k, v in (measures or {}).items()}
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Names of the numeric columns, after ``outcome``."""
+        return ("n_equilibria", "degenerate", *self.measures)
+
+    def _compile(self, game: Any) -> Any:
+        from .evaluate import compile_values
+        from .normal_form import NormalFormGame
+
+        if not isinstance(game, NormalFormGame):
+            raise DeterrenceError(f"normal_form_outcomes needs a NormalFormGame, got {type(game).__name__}")
+        names = tuple(game.parameters)
+        values = np.asarray(game.payoffs, dtype=object)
+        function = compile_values(values, names) if names else None
+        specs = []
+        for name, spec in self.measures.items():
+            player = game.player_index(spec[0]) if spec else None
+            rest, how = list(spec[1:]), self.selection
+            if rest and rest[-1] in SELECTIONS and not (len(rest) == 1 and rest[0] in game.strategies[player]):
+                how = rest.pop()
+            if player is None or len(rest) > 1:
+                raise DeterrenceError(f"measure {name!r}: expected (player, strategy[, selection]) or "
+                                      f"(player[, selection]), got {spec!r}")
+            if rest:
+                specs.append((name, "prob", player, game.strategy_index(player, rest[0]), how))
+            else:
+                specs.append((name, "payoff", player, -1, how))
+        return game, names, values, function, specs
+
+    def __call__(self, points: Mapping[str, np.ndarray], concept: str = "nash") -> dict[str, np.ndarray]:
+        """Evaluate the outcome columns at a batch of points."""
+        game, names, values, function, specs = self._state()
+        payoffs = self._payoffs(values, points, names, function)
+        if concept == "nash":
+            if game.n_players != 2:
+                raise DeterrenceError(f"concept 'nash' in sweeps needs 2 players, the game has {game.n_players}")
+            from .solvers.small_games import small_game_equilibria
+
+            eq = small_game_equilibria(payoffs[..., 0], payoffs[..., 1])
+            profiles = [eq.x, eq.y]
+            valid, degenerate = eq.valid, eq.degenerate
+            payoff_values = [eq.row_payoff, eq.column_payoff]
+        elif concept == "pure":
+            profiles, valid, degenerate, payoff_values = _pure_profiles(payoffs)
+        else:
+            raise DeterrenceError(f"normal-form outcomes support concepts nash and pure, not {concept!r}")
+        out = {"outcome": _labels(game, profiles, valid),
+               "n_equilibria": valid.sum(axis=1).astype(np.int64), "degenerate": np.asarray(degenerate)}
+        for name, kind, player, strategy, how in specs:
+            source = profiles[player][..., strategy] if kind == "prob" else payoff_values[player]
+            out[name] = _select(np.nan_to_num(source), valid, how)
+        return out
+
+
+def _pure_profiles(payoffs: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Pure equilibria as padded one-hot profiles ``(B, K, n_i)``, ``K`` = number of cells."""
+    from .solvers.pure import pure_equilibria_mask
+
+    size, shape = payoffs.shape[0], payoffs.shape[1:-1]
+    mask = pure_equilibria_mask(payoffs)
+    strict = pure_equilibria_mask(payoffs, strict=True)
+    cells = np.array(list(np.ndindex(*shape)), dtype=np.intp)  # (K, N) in lexicographic order
+    valid = mask.reshape(size, -1)
+    profiles = [np.broadcast_to(np.eye(n)[cells[:, i]], (size, len(cells), n)) for i, n in enumerate(shape)]
+    flat = payoffs.reshape(size, len(cells), -1)
+    return profiles, valid, (mask != strict).reshape(size, -1).any(axis=1), [flat[..., i] for i in
+                                                                             range(len(shape))]
+
+
+def _labels(game: Any, profiles: list[np.ndarray], valid: np.ndarray) -> np.ndarray:
+    """One label per point naming its equilibrium set; vectorised through integer keys."""
+    shape = tuple(p.shape[-1] for p in profiles)
+    cells = int(np.prod(shape))
+    supports = [np.nan_to_num(p) > _SUPPORT_EPS for p in profiles]
+    pure = np.logical_and.reduce([s.sum(-1) == 1 for s in supports])
+    # Rank: a pure equilibrium by its cell number, a mixed one after all cells by its supports.
+    cell = np.zeros(valid.shape, dtype=np.int64)
+    bits = np.zeros(valid.shape, dtype=np.int64)
+    offset = 0
+    for s, n in zip(supports, shape):
+        cell = cell * n + s.argmax(-1)
+        bits |= (s.astype(np.int64) << (np.arange(n) + offset)).sum(-1)
+        offset += n
+    rank = np.where(pure, cell, cells + bits)
+    rank = np.sort(np.where(valid, rank, np.iinfo(np.int64).max), axis=1)
+    keys, inverse = np.unique(rank, axis=0, return_inverse=True)
+    table = [_describe(game, row, shape, cells) for row in keys]
+    return np.array(table, dtype=object)[inverse.reshape(-1)].astype(str)
+
+
+def _describe(game: Any, row: np.ndarray, shape: tuple[int, ...], cells: int) -> str:
+    parts = []
+    for rank in row:
+        if rank == np.iinfo(np.int64).max:
+            continue
+        if rank < cells:
+            index = np.unravel_index(int(rank), shape)
+            parts.append("/".join(game.strategies[i][k] for i, k in enumerate(index)))
+            continue
+        bits, offset, sides = int(rank - cells), 0, []
+        for i, n in enumerate(shape):
+            sides.append([game.strategies[i][k] for k in range(n) if bits >> (offset + k) & 1])
+            offset += n
+        full = all(len(side) == n for side, n in zip(sides, shape))
+        parts.append("mixed" if full else "mixed(" + "/".join("+".join(s) for s in sides) + ")")
+    return " | ".join(parts) if parts else "none"
+
+
+def normal_form_outcomes(build: Callable[..., Any], measures: Mapping[str, tuple] | None = None,
+                         selection: str = "mean") -> NormalFormOutcomes:
+    """Batched ``outcomes`` for a parametric 2-player normal-form game.
+
+    Parameters
+    ----------
+    build : callable
+        ``build()`` returns the parametric :class:`~deterrence.NormalFormGame`.
+    measures : mapping, optional
+        ``{column: (player, strategy)}``: the probability that ``player``
+        plays ``strategy``; ``{column: (player,)}``: the player's expected
+        payoff.  A selection name may be appended to a tuple to override
+        ``selection`` for that measure.
+    selection : str
+        How a measure picks among several equilibria at one point:
+        ``"mean"`` (average over the listed equilibria, each weighted
+        equally), ``"min"``, ``"max"``, ``"first"`` (the first listed: a pure
+        equilibrium when there is one), ``"last"`` (the one with the largest
+        supports, e.g. the mixed equilibrium of Chicken) or ``"unique"``
+        (NaN unless the equilibrium is unique).
+
+    Returns
+    -------
+    NormalFormOutcomes
+        Callable ``(points, concept) -> {"outcome", "n_equilibria",
+        "degenerate", *measures}``; concepts ``"nash"`` and ``"pure"``.
+
+    Examples
+    --------
+    Chicken (Snyder & Diesing 1977): with a crash cost above the face loss it
+    has two pure equilibria and a mixed one standing firm with probability
+    ``win / (win + crash_cost - face_loss)``; below, standing firm dominates.
+
+    >>> from games.classic import chicken
+    >>> f = normal_form_outcomes(chicken, {"p_firm": ("Row", "Stand firm", "last")})
+    >>> out = f({"win": np.array([1.0, 1.0]), "face_loss": np.array([1.0, 1.0]),
+    ...          "crash_cost": np.array([10.0, 0.5])}, "nash")
+    >>> out["outcome"].tolist()
+    ['Swerve/Stand firm | Stand firm/Swerve | mixed', 'Stand firm/Stand firm']
+    >>> [round(float(v), 6) for v in out["p_firm"]]
+    [0.1, 1.0]
+    """
+    return NormalFormOutcomes(build, measures, selection)
+
+
+class TreeOutcomes(_Compiled):
+    """``outcomes(points, concept)`` of a parametric perfect-information tree (see :func:`tree_outcomes`)."""
+
+    def __init__(self, build: Callable[..., Any], measures: Mapping[str, tuple] | None = None,
+                 label: str = "auto") -> None:
+        super().__init__(build)
+        if label not in ("auto", "terminal", "path"):
+            raise DeterrenceError(f"label must be auto, terminal or path, not {label!r}")
+        self.label = label
+        self.measures = {str(k): tuple(v) for k, v in (measures or {}).items()}
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Names of the numeric columns, after ``outcome``."""
+        return ("tie", *self.measures)
+
+    def _compile(self, game: Any) -> Any:
+        from .evaluate import compile_values
+        from .extensive_form import ExtensiveFormGame
+        from .solvers.spe import compile_tree
+
+        if not isinstance(game, ExtensiveFormGame):
+            raise DeterrenceError(f"tree_outcomes needs an ExtensiveFormGame, got {type(game).__name__}")
+        tree = compile_tree(game)
+        terminals = game.terminals()
+        values = np.array([list(t.payoffs) for t, _ in terminals], dtype=object)
+        names = tuple(sorted({str(x) for v in values.flat for x in getattr(v, "free_symbols", ())}))
+        function = compile_values(values, names) if names else None
+        labels = [t.label for t, _ in terminals]
+        use_terminal = self.label == "terminal" or (
+            self.label == "auto" and all(labels) and len(set(labels)) == len(labels))
+        if self.label == "terminal" and not (all(labels) and len(set(labels)) == len(labels)):
+            raise DeterrenceError("label='terminal' needs distinct, non-empty terminal labels")
+        column = {(game.node_at(p).player, game.node_at(p).infoset): j
+                  for j, p in enumerate(tree.decision_paths)}
+        specs = []
+        for name, spec in self.measures.items():
+            if len(spec) == 1:
+                if spec[0] not in game.players:
+                    raise DeterrenceError(f"measure {name!r}: unknown player {spec[0]!r}; "
+                                          f"players are {list(game.players)}")
+                specs.append((name, "value", game.players.index(spec[0]), -1))
+                continue
+            if len(spec) != 3:
+                raise DeterrenceError(f"measure {name!r}: expected (player, infoset, action) or (player,), "
+                                      f"got {spec!r}")
+            player, infoset, action = spec
+            actions = game.actions(player, infoset)  # raises GameError for an unknown information set
+            if action not in actions:
+                raise DeterrenceError(f"measure {name!r}: {player} has no action {action!r} at "
+                                      f"{infoset!r}; choose from {list(actions)}")
+            specs.append((name, "choice", column[(player, infoset)], actions.index(action)))
+        return game, names, values, function, (tree, np.array(labels, dtype=object), use_terminal, specs)
+
+    def __call__(self, points: Mapping[str, np.ndarray], concept: str = "spe") -> dict[str, np.ndarray]:
+        """Evaluate the outcome columns at a batch of points."""
+        from .solvers.spe import path_labels, spe_batch
+
+        if concept != "spe":
+            raise DeterrenceError(f"tree outcomes support concept spe, not {concept!r}")
+        game, names, values, function, (tree, labels, use_terminal, specs) = self._state()
+        batch = spe_batch(tree, self._payoffs(values, points, names, function))
+        if use_terminal:
+            outcome = np.where(batch.terminal >= 0, labels[np.maximum(batch.terminal, 0)],
+                               path_labels(batch))
+        else:
+            outcome = path_labels(batch)
+        out = {"outcome": outcome.astype(str), "tie": batch.has_tie.copy()}
+        for name, kind, index, action in specs:
+            if kind == "value":
+                out[name] = batch.values[:, index].copy()
+            else:
+                out[name] = (batch.choices[:, index] == action).astype(np.float64)
+        return out
+
+
+def tree_outcomes(build: Callable[..., Any], measures: Mapping[str, tuple] | None = None,
+                  label: str = "auto") -> TreeOutcomes:
+    """Batched ``outcomes`` for a parametric perfect-information game tree (concept ``spe``).
+
+    Parameters
+    ----------
+    build : callable
+        ``build()`` returns the parametric :class:`~deterrence.ExtensiveFormGame`.
+        Chance probabilities must be numbers (parameters may enter payoffs).
+    measures : mapping, optional
+        ``{column: (player, infoset, action)}``: 1.0 where the
+        subgame-perfect strategy takes ``action`` at that information set
+        (on or off the path; on a tie the first best action, flagged in
+        ``tie``), else 0.0.  ``{column: (player,)}``: the player's equilibrium
+        payoff.
+    label : {"auto", "terminal", "path"}
+        Outcome labels: the reached terminal's label (``auto`` does this when
+        all terminal labels are distinct and non-empty) or the action path.
+
+    Returns
+    -------
+    TreeOutcomes
+        Callable ``(points, "spe") -> {"outcome", "tie", *measures}``.
+
+    Examples
+    --------
+    The Generic Deterrence Game (Zagare & Kilgour 2000): a credible, capable
+    threat gives the status quo; an incredible one (``d_dc > d_dd``) gives DC.
+
+    >>> from games.zagare_kilgour import generic_deterrence_game as gdg
+    >>> f = tree_outcomes(gdg, {"deny": ("Defender", "response", "Deny")})
+    >>> base = {"c_sq": [2.0, 2.0], "c_dc": [3.0, 3.0], "c_dd": [1.0, 1.0], "d_sq": [3.0, 3.0],
+    ...         "d_dc": [1.0, 1.0], "d_dd": [2.0, 0.5]}
+    >>> out = f({k: np.array(v) for k, v in base.items()}, "spe")
+    >>> out["outcome"].tolist(), out["deny"].tolist()
+    (['SQ', 'DC'], [1.0, 0.0])
+    """
+    return TreeOutcomes(build, measures, label)

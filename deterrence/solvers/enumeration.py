@@ -1,0 +1,361 @@
+"""All Nash equilibria of a two-player normal-form (bimatrix) game.
+
+For payoff matrices ``A`` (row player) and ``B`` (column player) of shape
+``m x n``, a pair of mixed strategies ``(x, y)`` is a Nash equilibrium when
+every pure strategy in the support of ``x`` is a best reply to ``y`` (it
+maximises :math:`(Ay)_i`) and every pure strategy in the support of ``y`` is a
+best reply to ``x`` (it maximises :math:`(x^\\top B)_j`).
+
+In a *nondegenerate* game (no mixed strategy with support size ``k`` has more
+than ``k`` pure best replies) the equilibria are finitely many, isolated, odd
+in number, and each has supports of equal size (Shapley, 1974; von Stengel,
+2002).  In a degenerate game the equilibria form finitely many convex
+polytopes, glued into connected components; this module then lists every
+*extreme* equilibrium, as Gambit's ``enummixed`` does, and groups them into
+components: the connected components of the bipartite graph whose edges are
+the extreme equilibria (Avis, Rosenberg, Savani and von Stengel, 2010).
+:func:`maximal_nash_subsets` gives the maximal convex sets ("cliques")
+themselves.
+
+Methods (see :func:`enumerate_equilibria`):
+
+``"vertex"``
+    Exact vertex enumeration of the best-response polytopes
+    (:mod:`.vertex_enumeration`); complete in every game, degeneracy decided
+    exactly.  Float payoffs are converted exactly to their binary rational
+    values first.
+``"support"``
+    Batched support enumeration (:mod:`.support_enumeration`): floating point
+    with a tolerance for float payoffs, exact confirmation for exact ones.
+    Complete when the game is nondegenerate, which is then certified.
+``"nashpy"``, ``"nashpy-vertex"``
+    nashpy's algorithms, wrapped and verified (:mod:`.nashpy_backend`).
+``"auto"``
+    ``"vertex"`` for exact payoffs, ``"support"`` for float payoffs.
+
+References
+----------
+Avis, D., Rosenberg, G. D., Savani, R. and von Stengel, B. (2010).  Enumeration
+of Nash equilibria for two-player games.  *Economic Theory* 42, 9-37.
+Shapley, L. S. (1974).  A note on the Lemke-Howson algorithm.  *Mathematical
+Programming Study* 1, 175-189.
+von Stengel, B. (2002).  Computing equilibria for two-person games.  In
+*Handbook of Game Theory* vol. 3, ch. 45, 1723-1759.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ..errors import SolverError
+from ..numbers import exact_array, is_exact_array
+from ..verify import FLOAT_TOLERANCE, is_nash, tolerance_for
+
+__all__ = [
+    "BimatrixEquilibria",
+    "enumerate_equilibria",
+    "maximal_nash_subsets",
+    "METHODS",
+]
+
+METHODS = ("auto", "vertex", "support", "nashpy", "nashpy-vertex")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class BimatrixEquilibria:
+    """Every equilibrium (or every extreme equilibrium) of a bimatrix game.
+
+    Attributes
+    ----------
+    equilibria : tuple of (x, y)
+        Exact results hold tuples of Fractions; float results hold read-only
+        1-D float64 arrays.  Sorted deterministically (lexicographically
+        decreasing in ``x`` then ``y``, so pure strategies listed first come
+        first).
+    exact : bool
+        True when every equilibrium was computed and verified in exact
+        rational arithmetic.
+    complete : bool
+        True when every equilibrium (every extreme equilibrium in a
+        degenerate game) is listed.
+    degenerate : bool or None
+        Whether some mixed strategy with support size ``k`` has more than
+        ``k`` pure best replies (None when not decided).
+    components : tuple of tuple of int
+        Indices into ``equilibria``, one tuple per connected component of the
+        set of equilibria.  In a nondegenerate game every component is a
+        single equilibrium.
+    method : str
+        How the list was computed, e.g. ``"vertex-exact"``, ``"support-float"``.
+    tolerance : float
+        Regret tolerance used in verification (0.0 for exact verification).
+    notes : tuple of str
+        Remarks: degeneracy, dropped candidates, backends used.
+    """
+
+    equilibria: tuple[tuple[Any, Any], ...]
+    exact: bool
+    complete: bool
+    degenerate: bool | None
+    components: tuple[tuple[int, ...], ...]
+    method: str
+    tolerance: float
+    notes: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.equilibria)
+
+    def __repr__(self) -> str:
+        return (
+            f"BimatrixEquilibria({len(self.equilibria)} equilibria, method={self.method!r}, "
+            f"exact={self.exact}, complete={self.complete}, degenerate={self.degenerate}, "
+            f"components={len(self.components)})"
+        )
+
+
+def _as_matrices(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Validate the payoff matrices; return them (object Fractions or float64) and whether exact."""
+    a, b = np.asarray(A), np.asarray(B)
+    if a.ndim != 2 or b.ndim != 2 or a.shape != b.shape or 0 in a.shape:
+        raise SolverError(
+            f"a bimatrix game needs two payoff matrices of the same non-empty 2-D shape, "
+            f"got {a.shape} and {b.shape}"
+        )
+    if is_exact_array(a) and is_exact_array(b):
+        return exact_array(a), exact_array(b), True
+    try:
+        af, bf = a.astype(np.float64), b.astype(np.float64)
+    except (TypeError, ValueError) as err:
+        raise SolverError(f"payoffs must be numbers (evaluate symbolic games first): {err}") from None
+    if not (np.isfinite(af).all() and np.isfinite(bf).all()):
+        raise SolverError("payoffs must be finite")
+    return af, bf, False
+
+
+def _components(keys: Sequence[tuple[Hashable, Hashable]]) -> tuple[tuple[int, ...], ...]:
+    """Connected components of the bipartite graph whose edges are the equilibria ``(x-key, y-key)``."""
+    parent: dict[Any, Any] = {}
+
+    def find(node: Any) -> Any:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for xk, yk in keys:
+        parent[find(("x", xk))] = find(("y", yk))
+    groups: dict[Any, list[int]] = {}
+    for index, (xk, _) in enumerate(keys):
+        groups.setdefault(find(("x", xk)), []).append(index)
+    return tuple(sorted(tuple(g) for g in groups.values()))
+
+
+def _sort_key(x: Sequence[Any], y: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(-v for v in (*x, *y))
+
+
+def _finish_exact(
+    pairs: list[tuple[tuple[Fraction, ...], tuple[Fraction, ...]]],
+    payoffs: np.ndarray,
+    *,
+    complete: bool,
+    degenerate: bool | None,
+    method: str,
+    notes: list[str],
+) -> BimatrixEquilibria:
+    """Verify exactly, sort, group into components."""
+    unique = sorted(set(pairs), key=lambda p: _sort_key(*p))
+    verified = [p for p in unique if is_nash(payoffs, p)]
+    if len(verified) < len(unique):  # cannot happen for a correct solver; never hide it
+        notes.append(f"{len(unique) - len(verified)} candidate(s) failed exact verification and were dropped")
+        complete = False
+    return BimatrixEquilibria(
+        equilibria=tuple(verified),
+        exact=True,
+        complete=complete,
+        degenerate=degenerate,
+        components=_components(verified),
+        method=method,
+        tolerance=0.0,
+        notes=tuple(notes),
+    )
+
+
+def _stack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.stack([a, b], axis=-1)
+
+
+def _vertex_exact(a: np.ndarray, b: np.ndarray, backend: str, notes: list[str]) -> BimatrixEquilibria:
+    from .vertex_enumeration import vertex_equilibria
+
+    pairs, degenerate, counts, used = vertex_equilibria(a, b, backend=backend)
+    notes.append(f"vertex enumeration ({used}): {counts[0]} vertices of P, {counts[1]} of Q")
+    if degenerate:
+        notes.append("degenerate game: all extreme equilibria listed, grouped into components")
+    return _finish_exact(
+        pairs, _stack(a, b), complete=True, degenerate=degenerate, method="vertex-exact", notes=notes
+    )
+
+
+def _support_exact(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEquilibria:
+    from .vertex_enumeration import vertex_equilibria
+
+    pairs, degenerate, counts, used = vertex_equilibria(a, b, backend="screened")
+    certified = used == "screened"
+    notes.append(f"support enumeration with exact confirmation: {counts[0]} + {counts[1]} vertices")
+    if certified:
+        notes.append("nondegenerate: the exactly confirmed vertex sets are certified complete")
+    else:
+        notes.append(
+            "candidates screened in floating point and confirmed exactly, but the vertex set could "
+            "not be certified complete" + (" (degenerate game)" if degenerate else "")
+            + "; use method='vertex' for a complete list"
+        )
+    return _finish_exact(
+        pairs, _stack(a, b), complete=certified, degenerate=degenerate, method="support-exact", notes=notes
+    )
+
+
+def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEquilibria:
+    from .support_enumeration import float_equilibria
+
+    payoffs = _stack(a, b)
+    tol = tolerance_for(payoffs)
+    pairs, keys, degenerate, certified, extra = float_equilibria(a, b, tol, FLOAT_TOLERANCE)
+    notes.extend(extra)
+    order = sorted(range(len(pairs)), key=lambda i: _sort_key(*(np.round(v, 9) for v in pairs[i])))
+    kept, kept_keys = [], []
+    for i in order:
+        x, y = pairs[i]
+        if is_nash(payoffs, [x, y], tol):
+            x.setflags(write=False)
+            y.setflags(write=False)
+            kept.append((x, y))
+            kept_keys.append(keys[i])
+    if len(kept) < len(pairs):
+        notes.append(f"{len(pairs) - len(kept)} candidate(s) failed verification at tolerance {tol:g}")
+    complete = certified and not degenerate and len(kept) == len(pairs)
+    if degenerate:
+        notes.append(
+            f"degenerate within tolerance {tol:g}: extreme equilibria matched from the vertices found; "
+            "pass exact payoffs (int/Fraction) for a complete exact list"
+        )
+    return BimatrixEquilibria(
+        equilibria=tuple(kept),
+        exact=False,
+        complete=complete,
+        degenerate=degenerate,
+        components=_components(kept_keys),
+        method="support-float",
+        tolerance=tol,
+        notes=tuple(notes),
+    )
+
+
+def enumerate_equilibria(A: Any, B: Any, *, method: str = "auto") -> BimatrixEquilibria:
+    """Every Nash equilibrium of a bimatrix game, verified; every extreme one if degenerate.
+
+    Parameters
+    ----------
+    A, B : array_like, shape (m, n)
+        Payoffs of the row and the column player.  ints and Fractions (or
+        integer arrays) are exact; any float makes the game a float game.
+    method : {"auto", "vertex", "support", "nashpy", "nashpy-vertex"}
+        ``"auto"`` uses ``"vertex"`` (exact, complete) for exact payoffs and
+        ``"support"`` (batched, floating point) for float payoffs.  See the
+        module docstring for each method.
+
+    Returns
+    -------
+    BimatrixEquilibria
+        The verified equilibria, whether they are exact and complete, whether
+        the game is degenerate, and the connected components.
+
+    Raises
+    ------
+    SolverError
+        If the matrices are not numeric, finite, 2-D and of one shape, or the
+        method is unknown.
+
+    Examples
+    --------
+    Battle of the Sexes has two pure equilibria and one mixed one:
+
+    >>> res = enumerate_equilibria([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    >>> for x, y in res.equilibria:
+    ...     print([str(v) for v in x], [str(v) for v in y])
+    ['1', '0'] ['1', '0']
+    ['2/3', '1/3'] ['1/3', '2/3']
+    ['0', '1'] ['0', '1']
+    >>> res.exact, res.complete, res.degenerate
+    (True, True, False)
+    """
+    if method not in METHODS:
+        raise SolverError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    a, b, exact = _as_matrices(A, B)
+    notes: list[str] = []
+    if method in ("nashpy", "nashpy-vertex"):
+        from .nashpy_backend import nashpy_equilibria
+
+        return nashpy_equilibria(a, b, algorithm="vertex" if method == "nashpy-vertex" else "support")
+    if method == "auto":
+        method = "vertex" if exact else "support"
+    if method == "vertex":
+        if not exact:
+            notes.append("float payoffs converted exactly to their binary rational values")
+            a = exact_array([[Fraction(float(v)) for v in row] for row in a])
+            b = exact_array([[Fraction(float(v)) for v in row] for row in b])
+        return _vertex_exact(a, b, "auto", notes)
+    return _support_exact(a, b, notes) if exact else _support_float(a, b, notes)
+
+
+def maximal_nash_subsets(result: BimatrixEquilibria) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+    """Maximal Nash subsets ("cliques") of a complete list of extreme equilibria.
+
+    Each extreme equilibrium is an edge between its ``x`` and its ``y``.  A
+    maximal complete bipartite subgraph ``X x Y`` is a maximal Nash subset:
+    every pair in ``conv(X) x conv(Y)`` is an equilibrium, and the set of all
+    equilibria is the union of these convex sets (Avis et al., 2010, sec. 4).
+
+    Parameters
+    ----------
+    result : BimatrixEquilibria
+        A complete result (``result.complete``).
+
+    Returns
+    -------
+    tuple of (x-indices, y-indices)
+        Each entry lists indices into ``result.equilibria`` whose ``x`` (resp.
+        ``y``) parts span the clique; sorted.
+
+    Examples
+    --------
+    >>> res = enumerate_equilibria([[1, 1], [1, 1]], [[1, 1], [1, 1]])
+    >>> len(res.equilibria), maximal_nash_subsets(res)  # the whole square is one clique
+    (4, (((0, 2), (0, 1)),))
+    """
+    key = (lambda v: v) if result.exact else (lambda v: tuple(np.round(v, 9)))
+    xs: dict[Any, int] = {}
+    ys: dict[Any, int] = {}
+    neighbours: dict[Any, set[Any]] = {}
+    for index, (x, y) in enumerate(result.equilibria):
+        xk, yk = key(x), key(y)
+        xs.setdefault(xk, index)
+        ys.setdefault(yk, index)
+        neighbours.setdefault(xk, set()).add(yk)
+    # Closed y-sets are the intersections of x-neighbourhoods; each gives one maximal clique.
+    closed: set[frozenset[Any]] = set()
+    frontier = {frozenset(s) for s in neighbours.values()}
+    while frontier:
+        closed |= frontier
+        frontier = {a & b for a in frontier for b in closed if a & b} - closed
+    cliques = []
+    for yset in closed:
+        xset = [xk for xk, nb in neighbours.items() if yset <= nb]
+        cliques.append((tuple(sorted(xs[k] for k in xset)), tuple(sorted(ys[k] for k in yset))))
+    return tuple(sorted(cliques))

@@ -1,0 +1,383 @@
+"""Batched support enumeration for bimatrix games, in floating point and with exact confirmation.
+
+For supports :math:`I \\subseteq M` (row strategies) and :math:`J \\subseteq N`
+(column strategies) of equal size ``k``, the column player's mixed strategy
+``y`` makes the row player indifferent on ``I`` and the row player's ``x``
+makes the column player indifferent on ``J``:
+
+.. math::
+
+    A_{IJ}\\, y_J = u\\,\\mathbf 1,\\quad \\mathbf 1^\\top y_J = 1, \\qquad
+    B_{IJ}^\\top x_I = w\\,\\mathbf 1,\\quad \\mathbf 1^\\top x_I = 1 .
+
+Each pair ``(I, J)`` is a *basis*: ``x`` is then a vertex candidate of the
+best-response polytope ``P`` (labels: rows outside ``I`` at zero, columns in
+``J`` best replies) and ``y`` one of ``Q``.  Every vertex of ``P`` and ``Q``
+other than the origin is the solution of some basis with a non-singular
+system, so solving all :math:`\\sum_k \\binom mk \\binom nk = \\binom{m+n}{m} - 1`
+bases lists every vertex.  A basis whose ``x`` and ``y`` are both feasible
+(non-negative and best replies) is an equilibrium on supports ``(I, J)``; in a
+nondegenerate game these are all the equilibria (support enumeration; Dickhaut
+and Kaplan, 1991; von Stengel, 2002, Algorithm 3.4).  In a degenerate game the
+extreme equilibria are the completely labelled pairs of vertices instead.
+
+All bases of one size are solved at once with :func:`numpy.linalg.solve` on a
+stack of ``(k+1) x (k+1)`` systems.  Feasibility uses the regret tolerance of
+:func:`deterrence.verify.tolerance_for`, never an exact floating-point sign
+test, so round-off cannot reject a correct solution.  With exact payoffs the
+surviving candidates (screened with a looser tolerance) are solved again in
+rational arithmetic (python-flint when installed, :mod:`fractions`
+otherwise) and their labels are decided exactly.
+
+References
+----------
+Dickhaut, J. and Kaplan, T. (1991).  A program for finding Nash equilibria.
+*The Mathematica Journal* 1, 87-93.
+von Stengel, B. (2002).  Computing equilibria for two-person games.  In
+*Handbook of Game Theory* vol. 3, ch. 45, 1723-1759.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations
+from math import comb, lcm
+from typing import Any
+
+import numpy as np
+
+__all__ = ["VertexCandidates", "confirm_exact", "float_equilibria", "screen_bases"]
+
+#: Largest number of bases solved in one numpy call (bounds memory for big games).
+_CHUNK = 1 << 15
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class VertexCandidates:
+    """Feasible vertex candidates of one best-response polytope, found by :func:`screen_bases`.
+
+    Attributes
+    ----------
+    strategy : ndarray, shape (count, size)
+        Mixed strategies (rows sum to one).
+    value : ndarray, shape (count,)
+        The indifferent opponent's payoff at each candidate.
+    labels : ndarray of int64, shape (count,)
+        Bitmask of labels: bit ``i`` for row ``i``, bit ``m + j`` for column ``j``.
+    support, tight : list of tuple of int
+        The basis ``(I, J)`` each candidate was solved from (own support, opponent's tight set).
+    basis_id : ndarray of int64
+        ``(k, index)`` of the basis packed as ``index * 64 + k``; equal ids on both sides mean the same ``(I, J)``.
+    """
+
+    strategy: np.ndarray
+    value: np.ndarray
+    labels: np.ndarray
+    support: list[tuple[int, ...]]
+    tight: list[tuple[int, ...]]
+    basis_id: np.ndarray
+
+
+def _combos(n: int, k: int) -> np.ndarray:
+    return np.fromiter(
+        (i for c in combinations(range(n), k) for i in c), dtype=np.intp, count=comb(n, k) * k
+    ).reshape(-1, k)
+
+
+def _solve_stack(sub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Solve ``[[sub, -1], [1, 0]] [s; u] = [0; 1]`` for a stack; return solutions and a validity mask."""
+    p, k, _ = sub.shape
+    system = np.zeros((p, k + 1, k + 1))
+    system[:, :k, :k] = sub
+    system[:, :k, k] = -1.0
+    system[:, k, :k] = 1.0
+    rhs = np.zeros((p, k + 1, 1))
+    rhs[:, k, 0] = 1.0
+    valid = np.ones(p, dtype=bool)
+    try:
+        sol = np.linalg.solve(system, rhs)[..., 0]
+    except np.linalg.LinAlgError:
+        # Some system is exactly singular (common with integer payoffs); LU reports it as a zero sign.
+        sign, _ = np.linalg.slogdet(system)
+        valid = sign != 0
+        system[~valid] = np.eye(k + 1)
+        sol = np.linalg.solve(system, rhs)[..., 0]
+    valid &= np.isfinite(sol).all(axis=1)
+    return sol, valid
+
+
+def _side(G: np.ndarray, rows: np.ndarray, cols: np.ndarray, tol: float, ptol: float):
+    """Screen one side: the player owning ``G``'s rows is indifferent on ``rows``, the other mixes on ``cols``.
+
+    Returns (positions, strategies, values, tight-row bool array, zero-column bool array)
+    for the feasible candidates only.
+    """
+    sol, valid = _solve_stack(G[rows[:, :, None], cols[:, None, :]])
+    k = rows.shape[1]
+    s, u = sol[:, :k], sol[:, k]
+    pos = np.flatnonzero(valid & (s >= -ptol).all(axis=1))
+    strategy = np.zeros((pos.size, G.shape[1]))
+    strategy[np.arange(pos.size)[:, None], cols[pos]] = s[pos]
+    payoff = strategy @ G.T
+    u = u[pos]
+    feasible = payoff.max(axis=1, initial=-np.inf) <= u + tol
+    pos, strategy, payoff, u = pos[feasible], strategy[feasible], payoff[feasible], u[feasible]
+    return pos, strategy, u, payoff >= u[:, None] - tol, strategy <= ptol
+
+
+def screen_bases(
+    A: np.ndarray, B: np.ndarray, tol_a: float, tol_b: float, ptol: float
+) -> tuple[VertexCandidates, VertexCandidates]:
+    """Solve every equal-size basis of a bimatrix game and keep the feasible vertex candidates.
+
+    Parameters
+    ----------
+    A, B : ndarray of float64, shape (m, n)
+        Payoff matrices of the row and the column player.
+    tol_a, tol_b : float
+        Regret tolerances for the row and column player's payoffs.
+    ptol : float
+        Tolerance on probabilities (a probability above ``-ptol`` counts as
+        non-negative, one at most ``ptol`` carries the "unused" label).
+
+    Returns
+    -------
+    x_side, y_side : VertexCandidates
+        Candidates for the row player's ``x`` (vertices of ``P``) and the
+        column player's ``y`` (vertices of ``Q``).
+
+    Examples
+    --------
+    >>> A = np.array([[2.0, 0.0], [0.0, 1.0]])
+    >>> xs, ys = screen_bases(A, A.T.copy(), 1e-9, 1e-9, 1e-9)
+    >>> len(xs.labels), len(ys.labels)
+    (3, 3)
+    >>> both = np.intersect1d(xs.basis_id, ys.basis_id)
+    >>> len(both)  # the equilibria on equal-size supports
+    3
+    """
+    m, n = A.shape
+    bits_m = np.int64(1) << np.arange(m, dtype=np.int64)
+    bits_n = np.int64(1) << np.arange(n, dtype=np.int64)
+    parts: dict[str, list[list[Any]]] = {"x": [[] for _ in range(6)], "y": [[] for _ in range(6)]}
+    for k in range(1, min(m, n) + 1):
+        row_sets, col_sets = _combos(m, k), _combos(n, k)
+        total = len(row_sets) * len(col_sets)
+        for start in range(0, total, _CHUNK):
+            index = np.arange(start, min(total, start + _CHUNK))
+            I, J = row_sets[index // len(col_sets)], col_sets[index % len(col_sets)]
+            # y: row player indifferent on I, column player mixes on J.  x: the mirror image.
+            for side, G, r, c, tol in (("y", A, I, J, tol_a), ("x", B.T, J, I, tol_b)):
+                pos, strategy, value, tight, zero = _side(G, r, c, tol, ptol)
+                if side == "y":
+                    labels = tight.astype(np.int64) @ bits_m | (zero.astype(np.int64) @ bits_n) << m
+                else:
+                    labels = zero.astype(np.int64) @ bits_m | (tight.astype(np.int64) @ bits_n) << m
+                out = parts[side]
+                out[0].append(strategy)
+                out[1].append(value)
+                out[2].append(labels)
+                out[3].extend(map(tuple, I[pos].tolist()))
+                out[4].extend(map(tuple, J[pos].tolist()))
+                out[5].append(index[pos].astype(np.int64) * 64 + k)
+
+    def pack(side: str, size: int) -> VertexCandidates:
+        strategy, value, labels, row_sets, col_sets, ids = parts[side]
+        support, tight = (row_sets, col_sets) if side == "x" else (col_sets, row_sets)
+        return VertexCandidates(
+            np.concatenate(strategy) if strategy else np.zeros((0, size)),
+            np.concatenate(value) if value else np.zeros(0),
+            np.concatenate(labels) if labels else np.zeros(0, dtype=np.int64),
+            support,
+            tight,
+            np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
+        )
+
+    return pack("x", m), pack("y", n)
+
+
+def _solve_fraction(matrix: list[list[Fraction]]) -> list[Fraction] | None:
+    """Solve ``matrix z = 1`` by Gauss-Jordan elimination in Fractions; None if singular."""
+    k = len(matrix)
+    rows = [[*row, Fraction(1)] for row in matrix]
+    for col in range(k):
+        pivot = next((r for r in range(col, k) if rows[r][col] != 0), None)
+        if pivot is None:
+            return None
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        head = rows[col]
+        inv = 1 / head[col]
+        head[:] = [v * inv for v in head]
+        for r in range(k):
+            if r != col and rows[r][col] != 0:
+                f = rows[r][col]
+                rows[r] = [a - f * b for a, b in zip(rows[r], head)]
+    return [row[k] for row in rows]
+
+
+def _solve_exact(G: list[list[int]], rows: tuple[int, ...], cols: tuple[int, ...]) -> list[Fraction] | None:
+    try:
+        import flint
+    except ImportError:
+        return _solve_fraction([[Fraction(G[r][c]) for c in cols] for r in rows])
+    k = len(rows)
+    sub = flint.fmpq_mat(k, k, [G[r][c] for r in rows for c in cols])
+    try:
+        z = sub.solve(flint.fmpq_mat(k, 1, [1] * k))
+    except ZeroDivisionError:
+        return None
+    return [Fraction(int(q.p), int(q.q)) for q in z.entries()]
+
+
+def confirm_exact(
+    G: list[list[int]], candidates: VertexCandidates, *, own_rows: bool
+) -> dict[tuple[tuple[int, ...], int], int]:
+    """Re-solve screened candidates exactly: ``{(numerators, denominator): labels}`` of true vertices.
+
+    ``G`` is the positive integer matrix of the polytope ``{z >= 0 : G z <= 1}``
+    (``B^T`` for ``P``, ``A`` for ``Q``).  Candidates whose exact solution is
+    infeasible or whose system is singular are dropped.  ``own_rows`` says
+    whether the candidate's own strategies are the row player's (labels
+    ``0..m-1``) or the column player's (labels ``m..m+n-1``).
+    """
+    k_rows, d = len(G), len(G[0])
+    vertices: dict[tuple[tuple[int, ...], int], int] = {}
+    for support, tight in zip(candidates.support, candidates.tight):
+        z = _solve_exact(G, tight, support)
+        if z is None or any(v < 0 for v in z):
+            continue
+        den = lcm(*(v.denominator for v in z))
+        nums = [0] * d
+        for c, v in zip(support, z):
+            nums[c] = int(v * den)
+        zero = sum(1 << c for c in range(d) if nums[c] == 0)
+        tight_bits = 0
+        feasible = True
+        for r, row in enumerate(G):
+            total = sum(a * b for a, b in zip(row, nums))
+            if total > den:
+                feasible = False
+                break
+            if total == den:
+                tight_bits |= 1 << r
+        if feasible:
+            if own_rows:  # strategies are rows (labels 0..d-1), G's rows are columns (labels d..)
+                labels = zero | tight_bits << d
+            else:
+                labels = tight_bits | zero << k_rows
+            vertices[(tuple(nums), den)] = labels
+    return vertices
+
+
+def _popcount(values: np.ndarray) -> np.ndarray:
+    if hasattr(np, "bitwise_count"):  # numpy >= 2.0
+        return np.bitwise_count(values)
+    counts = np.zeros(values.shape, dtype=np.int64)
+    for bit in range(63):
+        counts += (values >> bit) & 1
+    return counts
+
+
+def _label_masks(
+    X: np.ndarray, Y: np.ndarray, A: np.ndarray, B: np.ndarray, tol: float, ptol: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Label masks of row strategies ``X`` (vertices of P) and column strategies ``Y`` (of Q)."""
+    m, n = A.shape
+    bits_m = np.int64(1) << np.arange(m, dtype=np.int64)
+    bits_n = np.int64(1) << np.arange(n, dtype=np.int64)
+    col_pay = X @ B
+    x_tight = col_pay >= col_pay.max(axis=1, keepdims=True) - tol
+    x_labels = (X <= ptol).astype(np.int64) @ bits_m | (x_tight.astype(np.int64) @ bits_n) << m
+    row_pay = Y @ A.T
+    y_tight = row_pay >= row_pay.max(axis=1, keepdims=True) - tol
+    y_labels = y_tight.astype(np.int64) @ bits_m | ((Y <= ptol).astype(np.int64) @ bits_n) << m
+    return x_labels, y_labels
+
+
+def _pivot_vertices(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mixed strategies at the vertices of P and Q proposed by the floating-point pivoting search."""
+    from .vertex_enumeration import _vertices_float
+
+    def scaled(G: np.ndarray) -> np.ndarray:  # positive affine map onto [1, 2]
+        spread = G.max() - G.min()
+        return 1.0 + (G - G.min()) / spread if spread > 0 else np.ones_like(G)
+
+    def strategies(z: np.ndarray) -> np.ndarray:
+        z = z[z.sum(axis=1) > 0]  # drop the origin
+        z = np.clip(z, 0.0, None)
+        return z / z.sum(axis=1, keepdims=True)
+
+    return strategies(_vertices_float(scaled(B).T)), strategies(_vertices_float(scaled(A)))
+
+
+def float_equilibria(
+    A: np.ndarray, B: np.ndarray, tol: float, ptol: float
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[tuple[int, int]], bool, bool, list[str]]:
+    """Extreme equilibria of a float bimatrix game, with labels decided within tolerance.
+
+    The vertices of ``P`` and ``Q`` are first proposed by the floating-point
+    pivoting search of :mod:`.vertex_enumeration`; their labels are computed
+    from the payoffs and the list is certified complete by
+    :func:`~.vertex_enumeration.certify_vertex_set`.  If that fails (a
+    degenerate game, within tolerance) every basis is solved instead by
+    :func:`screen_bases`.  A vertex is identified by its label set (two
+    different vertices never share one), so candidates are merged by label
+    mask, and the equilibria are the completely labelled pairs of vertices.
+    In a nondegenerate game these are exactly the equal-support solutions.
+
+    Returns
+    -------
+    pairs : list of (x, y)
+        Float64 strategies (not yet verified).
+    keys : list of (int, int)
+        Label masks of ``x`` and ``y``, identifying the vertices (for components).
+    degenerate : bool
+        Some vertex has more labels than its dimension, within tolerance.
+    certified : bool
+        The vertex sets passed :func:`~.vertex_enumeration.certify_vertex_set`.
+    notes : list of str
+
+    Examples
+    --------
+    >>> A = np.array([[1.0, -1.0], [-1.0, 1.0]])
+    >>> pairs, keys, degenerate, certified, notes = float_equilibria(A, -A, 1e-9, 1e-9)
+    >>> [float(v) for v in pairs[0][0]], degenerate, certified
+    ([0.5, 0.5], False, True)
+    """
+    from .vertex_enumeration import certify_vertex_set
+
+    m, n = A.shape
+    origin_p, origin_q = (1 << m) - 1, ((1 << n) - 1) << m
+
+    def vertex_sets(X: np.ndarray, Y: np.ndarray, x_labels: np.ndarray, y_labels: np.ndarray):
+        xv = {mask: i for i, mask in reversed(list(enumerate(x_labels.tolist())))}
+        yv = {mask: j for j, mask in reversed(list(enumerate(y_labels.tolist())))}
+        degenerate = bool((_popcount(x_labels) > m).any() or (_popcount(y_labels) > n).any())
+        certified = not degenerate and (
+            certify_vertex_set(set(xv) | {origin_p}, m) and certify_vertex_set(set(yv) | {origin_q}, n)
+        )
+        return X, Y, xv, yv, degenerate, certified
+
+    X, Y = _pivot_vertices(A, B)
+    X, Y, xv, yv, degenerate, certified = vertex_sets(X, Y, *_label_masks(X, Y, A, B, tol, ptol))
+    how = "pivoting"
+    if not certified:
+        xs, ys = screen_bases(A, B, tol, tol, ptol)
+        X, Y, xv, yv, degenerate, certified = vertex_sets(xs.strategy, ys.strategy, xs.labels, ys.labels)
+        how = "all bases"
+    notes = [f"vertices ({how}): {len(xv)} of P, {len(yv)} of Q, labels within tolerance {tol:g}"]
+    if not degenerate and not certified:
+        notes.append("the vertex sets failed the completeness certificate (ill-conditioned game?)")
+    pairs, keys = [], []
+    if xv and yv:
+        x_masks = np.fromiter(xv, dtype=np.int64, count=len(xv))
+        y_masks = np.fromiter(yv, dtype=np.int64, count=len(yv))
+        hits = np.nonzero((x_masks[:, None] | y_masks[None, :]) == (1 << (m + n)) - 1)
+        for i, j in zip(hits[0].tolist(), hits[1].tolist()):
+            xm, ym = int(x_masks[i]), int(y_masks[j])
+            x = np.clip(X[xv[xm]], 0.0, None)
+            y = np.clip(Y[yv[ym]], 0.0, None)
+            pairs.append((x / x.sum(), y / y.sum()))
+            keys.append((xm, ym))
+    return pairs, keys, degenerate, certified, notes

@@ -1,0 +1,87 @@
+"""Registry entries (slugs) and the batched outcome columns sweeps read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from deterrence.model import Model
+
+from .analysis import CHOICES, solve_continuation
+from .forms import bayesian_game, matrix_game, prestrike_game, sequential_game
+from .parameters import PARAMETERS
+
+__all__ = ["MODELS", "MEASURES"]
+
+_CITATION = "USIP analysis, January 2024 (claims C1-C12); encoding after LITERATURE.md §10 and Zagare & Kilgour (2000)"
+
+#: Numeric columns of a sweep.
+MEASURES = ("pakistan_retaliates", "p_iran_escalates", "p_escalate_after_calibrated",
+            "retaliation_margin", "counter_credible", "tie")
+
+
+def _outcomes(belief: dict | None):
+    def outcomes(points: Mapping[str, np.ndarray], concept: str) -> dict[str, np.ndarray]:
+        out = solve_continuation(dict(points), belief=belief)
+        choice = np.asarray(out["choice"])
+        p_esc = out["p_escalate"]
+        labels = np.array([f"{CHOICES[c]}" for c in range(3)], dtype=object)[choice]
+        reply = np.where(choice == 0, "", np.where(p_esc >= 1, " -> escalate",
+                         np.where(p_esc <= 0, " -> stand down", " -> escalate w.p. ")))
+        risk = np.where((choice != 0) & (p_esc > 0) & (p_esc < 1), np.char.mod("%.2f", p_esc), "")
+        outcome = np.char.add(np.char.add(labels.astype(str), reply.astype(str)), risk.astype(str))
+        ties = out["choice_tie"] | out["counter_tie"]
+        for key in out:
+            if key.startswith("escalates_tie/"):
+                ties = ties | out[key]
+        # A sweep may cross prior_broaden + prior_coerce > 1; such points are marked, not solved.
+        invalid = (np.asarray(points["prior_broaden"]) + np.asarray(points["prior_coerce"])) > 1 + 1e-12
+        outcome = np.where(invalid, "invalid: priors sum above 1", outcome)
+        columns = {
+            "outcome": outcome,
+            "pakistan_retaliates": out["retaliates"].astype(np.float64),
+            "p_iran_escalates": p_esc.astype(np.float64),
+            "p_escalate_after_calibrated": out["p_escalate/calibrated"].astype(np.float64),
+            "retaliation_margin": out["retaliation_margin"].astype(np.float64),
+            "counter_credible": out["counter"].astype(np.float64),
+            "tie": ties.astype(np.float64),
+        }
+        if belief is None:
+            for key in MEASURES:
+                columns[key] = np.where(invalid, np.nan, columns[key])
+        return columns
+
+    return outcomes
+
+
+def _build(form):
+    def build(**values):
+        return form(values)
+
+    return build
+
+
+MODELS = (
+    Model("iran-pakistan-matrix", "Iran-Pakistan continuation, strategic form", _CITATION,
+          _build(matrix_game), PARAMETERS,
+          description="Pakistan absorbs, strikes calibrated targets or strikes directly; Iran stands down "
+                      "or escalates (met by Pakistani counter-escalation). Iran's motive: counter-terror.",
+          outcomes=_outcomes({"ct": 1}), measures=MEASURES, concepts=("nash", "pure", "dominance"),
+          tags=("iran-pakistan",)),
+    Model("iran-pakistan-sequential", "Iran-Pakistan continuation after Iran's strike (tree)", _CITATION,
+          _build(sequential_game), PARAMETERS,
+          description="Pakistan responds; Iran stands down or escalates; Pakistan counter-escalates or holds. "
+                      "Complete information, counter-terror motive. Baseline SPE: calibrated strike, Iranian restraint.",
+          outcomes=_outcomes({"ct": 1}), measures=MEASURES, concepts=("spe", "nash"), tags=("iran-pakistan",)),
+    Model("iran-pakistan-bayesian", "Iran-Pakistan continuation with uncertain Iranian motive", _CITATION,
+          _build(bayesian_game), PARAMETERS,
+          description="Nature draws Iran's motive (counter-terror, broaden, coerce) from Pakistan's prior; "
+                      "Pakistan responds without knowing it. Sweeps report the perfect Bayesian equilibrium.",
+          outcomes=_outcomes(None), measures=MEASURES, concepts=("pure", "nash"), tags=("iran-pakistan",)),
+    Model("iran-pakistan-prestrike", "Iran's decision to strike (C12)", _CITATION,
+          _build(prestrike_game), PARAMETERS,
+          description="One move earlier: Iran strikes or keeps the status quo, unsure whether Pakistan is "
+                      "resolved or would absorb the strike.",
+          concepts=("pure", "nash"), tags=("iran-pakistan",)),
+)
