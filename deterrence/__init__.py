@@ -22,6 +22,15 @@ from .extensive_form import Chance, Decision, ExtensiveFormGame, Terminal, choic
 from .formula import parse_formula
 from .normal_form import NormalFormGame
 from .result import Equilibrium, SolveResult
+from .solve import solve
+
+
+def read_game(path):  # noqa: ANN001, ANN201 - thin lazy wrapper
+    """Read a Gambit ``.nfg`` or ``.efg`` file into a game (see :mod:`deterrence.io`)."""
+    from .io import read_game as _read_game
+
+    return _read_game(path)
+
 
 __all__ = [
     "__version__",
@@ -40,4 +49,6 @@ __all__ = [
     "Terminal",
     "choice",
     "parse_formula",
+    "read_game",
+    "solve",
 ]

@@ -65,6 +65,8 @@ __all__ = ["SmallGameEquilibria", "equilibria_at", "small_game_equilibria"]
 MAX_STRATEGIES = 4
 # Round-off below this (relative to the size of the cofactors) counts as a singular system.
 _SINGULAR = 1e-13
+# Games solved per vectorised pass: keeps working arrays in cache and memory bounded.
+_CHUNK = 4096
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -261,17 +263,11 @@ def _degenerate_side(p: np.ndarray, tol: np.ndarray) -> np.ndarray:
 
 
 def _compact(valid: np.ndarray, *arrays: np.ndarray) -> list[np.ndarray]:
-    """Move valid slots (axis -2 of ``(K, G)``) to the front, keeping their order."""
-    kept = np.cumsum(valid, axis=0) - 1
-    dropped = valid.sum(0) + np.cumsum(~valid, axis=0) - 1
-    target = np.where(valid, kept, dropped)
-    games = np.arange(valid.shape[1])[None, :]
-    out = []
-    for array in (valid, *arrays):
-        moved = np.empty_like(array)
-        moved[..., target, games] = array
-        out.append(moved)
-    return out
+    """Reorder axis 1 of ``(G, K, ...)`` arrays so valid slots come first, order kept."""
+    g, k = valid.shape
+    order = np.argsort(~valid, axis=1, kind="stable")
+    flat = (order + k * np.arange(g)[:, None]).ravel()
+    return [a.reshape((g * k,) + a.shape[2:])[flat].reshape(a.shape) for a in (valid, *arrays)]
 
 
 def small_game_equilibria(
@@ -332,6 +328,18 @@ def small_game_equilibria(
         tol = np.broadcast_to(np.asarray(tolerance, dtype=np.float64), (g,)).copy()
         if (tol < 0).any() or not np.isfinite(tol).all():
             raise GameError(f"tolerance must be finite and non-negative, got {tolerance!r}")
+    if g <= _CHUNK:
+        return _solve_chunk(a, b, tol)
+    # Chunks keep the working arrays cache-sized and memory bounded; games are independent.
+    parts = [_solve_chunk(a[s : s + _CHUNK], b[s : s + _CHUNK], tol[s : s + _CHUNK]) for s in range(0, g, _CHUNK)]
+    return SmallGameEquilibria(
+        **{name: np.concatenate([getattr(p, name) for p in parts]) for name in SmallGameEquilibria.__slots__}
+    )
+
+
+def _solve_chunk(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> SmallGameEquilibria:
+    """Solve one chunk of games; ``a, b`` have shape ``(G, m, n)``."""
+    m, n = a.shape[1:]
     at = np.ascontiguousarray(a.transpose(1, 2, 0))  # (m, n, G)
     bt = np.ascontiguousarray(b.transpose(1, 2, 0))
 
@@ -368,20 +376,20 @@ def small_game_equilibria(
         valid[:, dup] = vs
 
     valid, x, y, row_value, column_value, regret = _compact(
-        valid, x, y, row_value, column_value, regret
+        valid.T, x.transpose(2, 1, 0), y.transpose(2, 1, 0), row_value.T, column_value.T, regret.T
     )
-    x[:, ~valid] = np.nan
-    y[:, ~valid] = np.nan
+    x[~valid] = np.nan
+    y[~valid] = np.nan
     for v in (row_value, column_value, regret):
         v[~valid] = np.nan
     return SmallGameEquilibria(
-        x=np.ascontiguousarray(x.transpose(2, 1, 0)),
-        y=np.ascontiguousarray(y.transpose(2, 1, 0)),
-        valid=np.ascontiguousarray(valid.T),
-        count=valid.sum(0),
+        x=x,
+        y=y,
+        valid=valid,
+        count=valid.sum(1),
         degenerate=degenerate,
-        row_payoff=np.ascontiguousarray(row_value.T),
-        column_payoff=np.ascontiguousarray(column_value.T),
-        regret=np.ascontiguousarray(regret.T),
+        row_payoff=row_value,
+        column_payoff=column_value,
+        regret=regret,
         tolerance=tol,
     )

@@ -161,7 +161,10 @@ class _BackwardInduction:
     def _argmax(self, node: Decision, path: Path, children: list[tuple]) -> list[_Partial]:
         k = self.game.players.index(node.player)
         best = max(c[k] for c in children)
-        tied = [j for j, c in enumerate(children) if c[k] >= best - self.tol]
+        # Exact payoffs compare exactly: Fraction - 0.0 is a float, and a rounded float
+        # threshold can exclude the best action itself (e.g. -39/5 < float(-7.8)).
+        floor = best if self.exact else best - self.tol
+        tied = [j for j, c in enumerate(children) if c[k] >= floor]
         one, zero = (Fraction(1), Fraction(0)) if self.exact else (1.0, 0.0)
         notes: tuple[str, ...] = ()
         if len(tied) > 1:
@@ -686,77 +689,93 @@ def spe_batch(
     if not np.isfinite(payoffs).all():
         raise GameError("terminal_payoffs contain NaN or infinite values")
     size = payoffs.shape[0]
-    if tolerance is None:
-        flat = payoffs.reshape(size, -1)
-        spread = flat.max(axis=1) - flat.min(axis=1) if flat.shape[1] else np.zeros(size)
-        tol = FLOAT_TOLERANCE * np.maximum(1.0, spread)
-    else:
-        tol = np.full(size, float(tolerance))
     n_dec = len(tree.decision_nodes)
     dtype = np.int8 if tree.children.shape[1] <= 127 else np.intp
-    choices = np.zeros((size, n_dec), dtype=dtype)
-    ties = np.zeros((size, n_dec), dtype=bool)
-    values = np.empty((size, shape[1]))
-    path_end = np.empty(size, dtype=np.intp)
-    for start in range(0, size, max(1, int(chunk_size))):
-        stop = min(size, start + max(1, int(chunk_size)))
-        _solve_chunk(
-            tree, payoffs[start:stop], tol[start:stop], start, choices, ties, values, path_end
-        )
-    out = [choices, ties, ties.any(axis=1), values, tree.terminal_index[path_end], path_end, tol]
-    for a in out:
+    out = {
+        "choices": np.zeros((size, n_dec), dtype=dtype),
+        "ties": np.zeros((size, n_dec), dtype=bool),
+        "has_tie": np.zeros(size, dtype=bool),
+        "values": np.empty((size, shape[1])),
+        "path_end": np.empty(size, dtype=np.intp),
+        "tolerance": np.empty(size),
+    }
+    step = max(1, int(chunk_size))
+    buffer = np.empty((len(tree.kind), shape[1], min(step, size)))
+    for start in range(0, size, step):
+        stop = min(size, start + step)
+        _solve_chunk(tree, payoffs[start:stop], tolerance, slice(start, stop), buffer, out)
+    arrays = [
+        out["choices"],
+        out["ties"],
+        out["has_tie"],
+        out["values"],
+        tree.terminal_index[out["path_end"]],
+        out["path_end"],
+        out["tolerance"],
+    ]
+    for a in arrays:
         a.flags.writeable = False
-    return SPEBatch(tree, *out)
+    return SPEBatch(tree, *arrays)
 
 
 def _solve_chunk(
     tree: CompiledTree,
     x: np.ndarray,
-    tol: np.ndarray,
-    start: int,
-    choices: np.ndarray,
-    ties: np.ndarray,
-    values: np.ndarray,
-    path_end: np.ndarray,
+    tolerance: float | None,
+    rows: slice,
+    buffer: np.ndarray,
+    out: dict,
 ) -> None:
     b = x.shape[0]
-    # Node-major layout: each value row is contiguous over the points of the chunk.
-    v = np.empty((len(tree.kind), x.shape[2], b))
+    # Node-major layout: each value row is contiguous over the points of the chunk, so every
+    # operation below is an elementwise pass over contiguous memory.
+    v = buffer[:, :, :b]
     v[tree.terminal_nodes] = x.transpose(1, 2, 0)
-    pick = np.zeros((len(tree.decision_nodes), b), dtype=choices.dtype)
+    if tolerance is None:
+        leaves = v[tree.terminal_nodes].reshape(-1, b)
+        tol = FLOAT_TOLERANCE * np.maximum(1.0, leaves.max(axis=0) - leaves.min(axis=0))
+    else:
+        tol = np.full(b, float(tolerance))
+    pick = np.zeros((len(tree.decision_nodes), b), dtype=out["choices"].dtype)
     tie = np.zeros((len(tree.decision_nodes), b), dtype=bool)
+    # end[node]: where the deterministic path from node stops (a terminal or a chance node).
+    end: dict[int, Any] = {int(i): int(i) for i in np.flatnonzero(tree.kind != _DECISION)}
     for op, node, data, kids, column in tree._ops:
         if op == _CHANCE:
             v[node] = np.tensordot(data, v[kids], axes=1)
-        elif len(kids) == 2:
-            first, second = v[kids[0], data], v[kids[1], data]
-            better = second > first  # argmax semantics: the first action wins an exact tie
-            np.copyto(v[node], v[kids[0]])
-            np.copyto(v[node], v[kids[1]], where=better)
+            continue
+        value = v[node]
+        np.copyto(value, v[kids[0]])
+        best = v[kids[0], data]
+        if len(kids) == 1:
+            end[node] = end[int(kids[0])]
+            continue
+        if len(kids) == 2:
+            gap = v[kids[1], data] - best
+            better = gap > 0  # argmax semantics: the first action wins an exact tie
+            np.copyto(value, v[kids[1]], where=better)
             pick[column] = better
-            np.less_equal(np.abs(second - first), tol, out=tie[column])
-        elif len(kids) == 1:
-            v[node] = v[kids[0]]
-        else:
-            candidates = v[kids, data]
-            best = candidates.argmax(axis=0)
-            v[node] = np.take_along_axis(v[kids], best[np.newaxis, np.newaxis, :], axis=0)[0]
-            top = np.take_along_axis(candidates, best[np.newaxis, :], axis=0)
-            tie[column] = (candidates >= top - tol).sum(axis=0) >= 2
-            pick[column] = best
-    stop = start + b
-    choices[start:stop] = pick.T
-    ties[start:stop] = tie.T
-    values[start:stop] = v[0].T
-    current = np.zeros(b, dtype=np.intp)
-    columns = np.arange(b)
-    for _ in range(tree.depth):
-        moving = tree.kind[current] == _DECISION
-        if not moving.any():
-            break
-        chosen = pick[np.where(moving, tree.decision_column[current], 0), columns]
-        current = np.where(moving, tree.children[current, chosen.astype(np.intp)], current)
-    path_end[start:stop] = current
+            np.less_equal(np.abs(gap), tol, out=tie[column])
+            end[node] = np.where(better, end[int(kids[1])], end[int(kids[0])])
+            continue
+        second = np.full(b, -np.inf)
+        reach = np.full(b, end[int(kids[0])], dtype=np.intp)
+        for j, child in enumerate(kids[1:], start=1):
+            candidate = v[child, data]
+            better = candidate > best
+            second = np.where(better, best, np.maximum(second, candidate))
+            best = np.where(better, candidate, best)
+            np.copyto(value, v[child], where=better)
+            np.copyto(pick[column], j, where=better)
+            np.copyto(reach, end[int(child)], where=better)
+        np.less_equal(best - second, tol, out=tie[column])
+        end[node] = reach
+    out["choices"][rows] = pick.T
+    out["ties"][rows] = tie.T
+    out["has_tie"][rows] = np.logical_or.reduce(tie, axis=0) if len(tie) else False
+    out["values"][rows] = v[0].T
+    out["path_end"][rows] = end[0]
+    out["tolerance"][rows] = tol
 
 
 def path_labels(batch: SPEBatch, separator: str = "/") -> np.ndarray:

@@ -154,13 +154,12 @@ def retaliation_threshold(v: dict[str, Any]) -> dict[str, Any]:
 
 
 def _switch_point(v: dict[str, Any], name: str) -> tuple[float | None, float | None]:
-    """Switch points along ``name``: numeric (batched solver + brentq) and symbolic (sympy).
+    """Switch points along ``name``: numeric (batched solver + bisection) and symbolic (sympy).
 
     The symbolic switch is the root of one of the C1 conditions at which
     their conjunction changes truth value, checked on the formulas alone.
     """
     import sympy
-    from scipy.optimize import brentq
 
     symbol = PARAMETERS[name].symbol
     conditions = [c.subs(_subs(v, skip=name)) for c in retaliation_threshold(v)["conditions"]]
@@ -389,7 +388,7 @@ def check_c12(v: dict[str, Any]) -> ClaimCheck:
     strikers = eqs[0]["strikers"]
     certain_retaliation = prestrike_equilibria({**v, "iran_belief_absorb": Fraction(0)})
     hard_types = certain_retaliation[0]["strikers"] if certain_retaliation else ()
-    grid = np.linspace(0, 1, 101)
+    grid = np.linspace(0, 1, 26)
     strikes_ct = [("ct" in (prestrike_equilibria({**v, "iran_belief_absorb": Fraction(x).limit_denominator(1000)})
                             or [{"strikers": ()}])[0]["strikers"]) for x in grid]
     return ClaimCheck(

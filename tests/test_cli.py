@@ -1,0 +1,284 @@
+"""Tests of the command line (deterrence.cli), run in-process through ``main(argv)``.
+
+User mistakes must give exit status 2 and exactly one line on stderr that
+starts with ``deterrence: error:`` -- never a traceback.  One subprocess test
+covers the real entry points (``python -m deterrence`` and the console script).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deterrence import __version__
+from deterrence.cli import main
+
+BUILT_IN = {
+    "battle-of-the-sexes",
+    "chicken",
+    "entry-matrix",
+    "entry-tree",
+    "generic-deterrence",
+    "matching-pennies",
+    "prisoners-dilemma",
+    "stag-hunt",
+}
+PARAMETER_KEYS = {"name", "default", "low", "high", "unit", "meaning", "claims"}
+
+
+def run(capsys, *argv):
+    """Run the CLI in-process; return (status, stdout, stderr)."""
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_one_line_error(status, out, err, *fragments):
+    assert status == 2
+    assert "Traceback" not in err and "Traceback" not in out
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("deterrence: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    assert out == ""
+
+
+# -- list ----------------------------------------------------------------------------
+def test_list_shows_the_eight_built_in_games(capsys):
+    status, out, err = run(capsys, "list")
+    assert status == 0 and err == ""
+    slugs = {line.split()[0] for line in out.splitlines() if line.strip()}
+    assert BUILT_IN <= slugs
+    chicken_line = next(line for line in out.splitlines() if line.startswith("chicken "))
+    assert "Chicken with a crash cost" in chicken_line and "[3 parameters]" in chicken_line
+
+
+def test_list_json(capsys):
+    status, out, _ = run(capsys, "list", "--format", "json")
+    assert status == 0
+    data = json.loads(out)
+    by_slug = {item["slug"]: item for item in data}
+    assert BUILT_IN <= set(by_slug)
+    assert by_slug["generic-deterrence"]["parameters"] == 6
+    assert by_slug["prisoners-dilemma"]["parameters"] == 0
+    assert "Axelrod (1984)" in by_slug["prisoners-dilemma"]["citation"]
+    assert [item["slug"] for item in data] == sorted(by_slug)
+
+
+# -- show -------------------------------------------------------------------------------
+def test_show_json_has_the_documented_keys(capsys):
+    status, out, err = run(capsys, "show", "chicken", "--format", "json")
+    assert status == 0 and err == ""
+    info = json.loads(out)
+    assert {"slug", "title", "citation", "description", "concepts", "players", "form", "parameters",
+            "values"} <= set(info)
+    assert info["slug"] == "chicken" and info["form"] == "normal"
+    assert info["players"] == ["Row", "Column"]
+    assert [p["name"] for p in info["parameters"]] == ["win", "face_loss", "crash_cost"]
+    for parameter in info["parameters"]:
+        assert PARAMETER_KEYS <= set(parameter)
+    crash = info["parameters"][2]
+    assert (crash["default"], crash["low"], crash["high"]) == (10.0, 0.0, 100.0)
+    assert crash["unit"] == "payoff units" and isinstance(crash["claims"], list)
+    assert info["values"] == {"win": 1.0, "face_loss": 1.0, "crash_cost": 10.0}
+
+
+def test_show_json_reflects_set(capsys):
+    status, out, _ = run(capsys, "show", "chicken", "--format", "json", "--set", "crash_cost=4")
+    assert status == 0
+    assert json.loads(out)["values"]["crash_cost"] == 4.0
+
+
+def test_show_tree_json(capsys):
+    status, out, _ = run(capsys, "show", "generic-deterrence", "--format", "json")
+    assert status == 0
+    info = json.loads(out)
+    assert info["form"] == "extensive" and info["concepts"][0] == "spe"
+    assert len(info["parameters"]) == 6
+
+
+def test_show_table(capsys):
+    status, out, _ = run(capsys, "show", "chicken", "--set", "crash_cost=7/2")
+    assert status == 0
+    assert "Chicken with a crash cost (chicken)" in out
+    assert "Snyder & Diesing (1977)" in out
+    crash_row = next(line for line in out.splitlines() if line.startswith("crash_cost"))
+    assert "7/2" in crash_row and "[0, 100]" in crash_row
+
+
+def test_show_scenario(capsys, tmp_path):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text("[parameters]\ncrash_cost = 25\nwin = 2\n", encoding="utf-8")
+    status, out, _ = run(capsys, "show", "chicken", "--format", "json", "--scenario", str(scenario),
+                         "--set", "win=3")
+    assert status == 0
+    values = json.loads(out)["values"]
+    assert values["crash_cost"] == 25.0 and values["win"] == 3.0  # --set wins over the scenario
+
+
+# -- help and version ---------------------------------------------------------------------
+def test_help(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: deterrence")
+    for command in ("list", "show", "solve"):
+        assert command in out
+    assert "examples:" in out
+
+
+def test_subcommand_help(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["solve", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "--concept" in out and "--set NAME=VALUE" in out and "--scenario" in out
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"deterrence {__version__}"
+
+
+def test_no_command_prints_help(capsys):
+    status, out, _ = run(capsys)
+    assert status == 0 and out.startswith("usage: deterrence")
+
+
+def test_argparse_usage_errors_exit_2_without_traceback(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["solve"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "deterrence solve: error:" in err
+
+
+# -- user errors: one line, exit status 2 -------------------------------------------------------
+@pytest.mark.parametrize(
+    ("argv", "fragments"),
+    [
+        pytest.param(["solve", "no-such-game"], ["unknown game 'no-such-game'", "deterrence list"],
+                     id="unknown-slug"),
+        pytest.param(["show", "chiken"], ["unknown game 'chiken' (did you mean 'chicken'?)"], id="typo-slug"),
+        pytest.param(["solve", "chicken", "--set", "crash_cost=1000"],
+                     ["parameter 'crash_cost' = 1000 is outside its range [0, 100]"], id="set-out-of-range"),
+        pytest.param(["show", "chicken", "--set", "crash_cots=1"],
+                     ["unknown parameter 'crash_cots' (did you mean 'crash_cost'?)"], id="set-unknown-name"),
+        pytest.param(["solve", "chicken", "--set", "crash_cost=2*3"], ["formulas are not allowed here"],
+                     id="set-formula"),
+        pytest.param(["solve", "chicken", "--set", "crash_cost"], ["--set expects NAME=VALUE"], id="set-no-value"),
+        pytest.param(["solve", "chicken", "--concept", "spe"], ["subgame perfection needs a game tree"],
+                     id="spe-on-matrix"),
+        pytest.param(["solve", "chicken", "--method", "magic"], ["unknown method 'magic'"], id="unknown-method"),
+        pytest.param(["show", "chicken", "--scenario", "no-such-scenario.toml"],
+                     ["scenario file not found: no-such-scenario.toml"], id="missing-scenario"),
+    ],
+)
+def test_user_errors_give_one_line_and_status_2(capsys, argv, fragments):
+    assert_one_line_error(*run(capsys, *argv), *fragments)
+
+
+def test_missing_game_file(capsys, tmp_path):
+    missing = tmp_path / "missing.nfg"
+    assert_one_line_error(*run(capsys, "solve", str(missing)), "missing.nfg")
+
+
+def test_set_on_a_game_file_is_refused(capsys, tmp_path):
+    game = tmp_path / "g.nfg"
+    game.write_text('NFG 1 R "g" { "A" "B" } { 1 1 }\n1 1\n', encoding="utf-8")
+    assert_one_line_error(*run(capsys, "solve", str(game), "--set", "x=1"),
+                          "--set and --scenario apply to built-in games")
+
+
+def test_malformed_scenario(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[parameters\ncrash_cost = 3\n", encoding="utf-8")
+    assert_one_line_error(*run(capsys, "show", "chicken", "--scenario", str(bad)), "malformed TOML")
+
+
+def test_output_into_missing_directory(capsys, tmp_path):
+    pytest.importorskip("deterrence.solvers.pure")
+    target = tmp_path / "no" / "such" / "dir" / "out.json"
+    assert_one_line_error(*run(capsys, "solve", "prisoners-dilemma", "--concept", "pure", "-o", str(target)),
+                          "cannot write", "out.json")
+
+
+# -- solve ------------------------------------------------------------------------------------------
+def test_solve_pure_json(capsys):
+    pytest.importorskip("deterrence.solvers.pure")
+    status, out, err = run(capsys, "solve", "prisoners-dilemma", "--concept", "pure", "--format", "json")
+    assert status == 0 and err == ""
+    data = json.loads(out)
+    assert data["concept"] == "pure" and data["complete"] is True
+    assert data["equilibria"] == [{
+        "strategies": {"Row": {"Cooperate": "0", "Defect": "1"}, "Column": {"Cooperate": "0", "Defect": "1"}},
+        "payoffs": {"Row": "1", "Column": "1"},
+        "regret": 0.0,
+    }]
+    assert data["version"] == __version__
+
+
+def test_solve_writes_output_file(capsys, tmp_path):
+    pytest.importorskip("deterrence.solvers.pure")
+    target = tmp_path / "result.json"
+    status, out, _ = run(capsys, "solve", "stag-hunt", "--concept", "pure", "--format", "json", "-o", str(target))
+    assert status == 0 and out == ""
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert len(data["equilibria"]) == 2
+
+
+def test_solve_table_output(capsys):
+    pytest.importorskip("deterrence.solvers.pure")
+    status, out, _ = run(capsys, "solve", "chicken", "--concept", "pure", "--set", "crash_cost=4")
+    assert status == 0
+    assert "2 equilibria (complete)" in out
+    assert "Row=1, Column=-1" in out and "Row=-1, Column=1" in out
+
+
+def test_solve_tree_default_concept_is_spe(capsys):
+    pytest.importorskip("deterrence.solvers.spe")
+    status, out, _ = run(capsys, "solve", "entry-tree", "--format", "json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["concept"] == "spe"
+    (eq,) = data["equilibria"]
+    assert eq["strategies"]["Entrant"]["entry"] == {"Out": "0", "In": "1"}
+    assert eq["strategies"]["Incumbent"]["response"] == {"Fight": "0", "Accommodate": "1"}
+
+
+def test_solve_generic_deterrence_with_set(capsys):
+    pytest.importorskip("deterrence.solvers.spe")
+    # Not credible (d_dc > d_dd): the Challenger defects and the Defender concedes.
+    status, out, _ = run(capsys, "solve", "generic-deterrence", "--format", "json",
+                         "--set", "d_dc=2", "--set", "d_dd=1")
+    assert status == 0
+    (eq,) = json.loads(out)["equilibria"]
+    assert eq["payoffs"] == {"Challenger": "3", "Defender": "2"}
+
+
+# -- the real entry points ------------------------------------------------------------------------------
+def test_entry_points_smoke(tmp_path):
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    done = subprocess.run([sys.executable, "-m", "deterrence", "--version"], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"deterrence {__version__}"
+    script = Path(sys.executable).parent / ("deterrence.exe" if os.name == "nt" else "deterrence")
+    if script.exists():
+        done = subprocess.run([str(script), "list"], capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                              env=env)
+        assert done.returncode == 0, done.stderr
+        assert BUILT_IN <= {line.split()[0] for line in done.stdout.splitlines() if line.strip()}
+        bad = subprocess.run([str(script), "solve", "no-such-game"], capture_output=True, text=True, timeout=120,
+                             cwd=tmp_path, env=env)
+        assert bad.returncode == 2
+        assert bad.stderr.startswith("deterrence: error: unknown game") and "Traceback" not in bad.stderr
