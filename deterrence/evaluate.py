@@ -42,7 +42,10 @@ def substitute(expr: Any, values: Mapping[str, Any]) -> Any:
         value = values[name]
         # numbers.Rational covers int, Fraction and numpy integers: they stay exact.
         exact = isinstance(value, numbers.Rational) and not isinstance(value, bool)
-        mapping[symbol] = sympy.Rational(int(value.numerator), int(value.denominator)) if exact else sympy.Float(value)
+        if exact:
+            mapping[symbol] = sympy.Rational(int(value.numerator), int(value.denominator))
+        else:
+            mapping[symbol] = sympy.Float(value)
     result = expr.xreplace(mapping)
     if result.is_Rational:
         return Fraction(int(result.p), int(result.q))

@@ -180,12 +180,13 @@ class _Translator:
                         if getattr(a, "is_Rational", False) and getattr(b, "is_Number", False):
                             bits = max(int(a.p).bit_length(), int(a.q).bit_length())
                             if bits * abs(float(b)) > _MAX_POWER_BITS:
-                                raise _fail(self.text, node, "the power is too large to compute exactly")
+                                raise _fail(self.text, node, "the power is too large to compute")
                         return a**b
                 raise _fail(self.text, node, f"operator {type(op).__name__} is not allowed")
             case ast.Call(func=ast.Name(id=name)) if name not in FUNCTIONS:
                 allowed = ", ".join(sorted(FUNCTIONS))
-                raise _fail(self.text, node, f"function {name!r} is not allowed; use one of {allowed}")
+                message = f"function {name!r} is not allowed; use one of {allowed}"
+                raise _fail(self.text, node, message)
             case ast.Call(func=func) if not isinstance(func, ast.Name):
                 self.visit(func)  # names the construct: attribute access, a lambda, a subscript...
                 allowed = ", ".join(sorted(FUNCTIONS))

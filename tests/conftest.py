@@ -1,7 +1,7 @@
 """Shared fixtures for the test suite.
 
 Only fixtures live here; markers are declared in ``pyproject.toml`` (``slow``,
-``gambit``) so that ``--strict-markers`` sees one list.
+``gambit``) so that ``--strict-markers`` sees a single list.
 """
 
 from __future__ import annotations
@@ -9,15 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-#: The repository root (``tests/`` sits directly below it).
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="session")
-def repo_dir() -> Path:
-    """The repository root, for tests that read files shipped with the project."""
-    return REPO
 
 
 @pytest.fixture(scope="session")

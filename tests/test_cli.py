@@ -49,12 +49,12 @@ def assert_one_line_error(status, out, err, *fragments):
     assert out == ""
 
 
-# -- list ----------------------------------------------------------------------------
+# -- list ---------------------------------------------------------------------
 def test_list_shows_the_eight_built_in_games(capsys):
     status, out, err = run(capsys, "list")
     assert status == 0 and err == ""
     slugs = {line.split()[0] for line in out.splitlines() if line.strip()}
-    assert BUILT_IN <= slugs
+    assert slugs >= BUILT_IN
     chicken_line = next(line for line in out.splitlines() if line.startswith("chicken "))
     assert "Chicken with a crash cost" in chicken_line and "[3 parameters]" in chicken_line
 
@@ -64,25 +64,34 @@ def test_list_json(capsys):
     assert status == 0
     data = json.loads(out)
     by_slug = {item["slug"]: item for item in data}
-    assert BUILT_IN <= set(by_slug)
+    assert set(by_slug) >= BUILT_IN
     assert by_slug["generic-deterrence"]["parameters"] == 6
     assert by_slug["prisoners-dilemma"]["parameters"] == 0
     assert "Axelrod (1984)" in by_slug["prisoners-dilemma"]["citation"]
     assert [item["slug"] for item in data] == sorted(by_slug)
 
 
-# -- show -------------------------------------------------------------------------------
+# -- show ---------------------------------------------------------------------
 def test_show_json_has_the_documented_keys(capsys):
     status, out, err = run(capsys, "show", "chicken", "--format", "json")
     assert status == 0 and err == ""
     info = json.loads(out)
-    assert {"slug", "title", "citation", "description", "concepts", "players", "form", "parameters",
-            "values"} <= set(info)
+    assert {
+        "slug",
+        "title",
+        "citation",
+        "description",
+        "concepts",
+        "players",
+        "form",
+        "parameters",
+        "values",
+    } <= set(info)
     assert info["slug"] == "chicken" and info["form"] == "normal"
     assert info["players"] == ["Row", "Column"]
     assert [p["name"] for p in info["parameters"]] == ["win", "face_loss", "crash_cost"]
     for parameter in info["parameters"]:
-        assert PARAMETER_KEYS <= set(parameter)
+        assert set(parameter) >= PARAMETER_KEYS
     crash = info["parameters"][2]
     assert (crash["default"], crash["low"], crash["high"]) == (10.0, 0.0, 100.0)
     assert crash["unit"] == "payoff units" and isinstance(crash["claims"], list)
@@ -115,14 +124,15 @@ def test_show_table(capsys):
 def test_show_scenario(capsys, tmp_path):
     scenario = tmp_path / "s.toml"
     scenario.write_text("[parameters]\ncrash_cost = 25\nwin = 2\n", encoding="utf-8")
-    status, out, _ = run(capsys, "show", "chicken", "--format", "json", "--scenario", str(scenario),
-                         "--set", "win=3")
+    status, out, _ = run(
+        capsys, "show", "chicken", "--format", "json", "--scenario", str(scenario), "--set", "win=3"
+    )
     assert status == 0
     values = json.loads(out)["values"]
     assert values["crash_cost"] == 25.0 and values["win"] == 3.0  # --set wins over the scenario
 
 
-# -- help and version ---------------------------------------------------------------------
+# -- help and version ---------------------------------------------------------
 def test_help(capsys):
     with pytest.raises(SystemExit) as info:
         main(["--help"])
@@ -162,25 +172,53 @@ def test_argparse_usage_errors_exit_2_without_traceback(capsys):
     assert "Traceback" not in err and "deterrence solve: error:" in err
 
 
-# -- user errors: one line, exit status 2 -------------------------------------------------------
+# -- user errors: one line, exit status 2 -------------------------------------
 @pytest.mark.parametrize(
     ("argv", "fragments"),
     [
-        pytest.param(["solve", "no-such-game"], ["unknown game 'no-such-game'", "deterrence list"],
-                     id="unknown-slug"),
-        pytest.param(["show", "chiken"], ["unknown game 'chiken' (did you mean 'chicken'?)"], id="typo-slug"),
-        pytest.param(["solve", "chicken", "--set", "crash_cost=1000"],
-                     ["parameter 'crash_cost' = 1000 is outside its range [0, 100]"], id="set-out-of-range"),
-        pytest.param(["show", "chicken", "--set", "crash_cots=1"],
-                     ["unknown parameter 'crash_cots' (did you mean 'crash_cost'?)"], id="set-unknown-name"),
-        pytest.param(["solve", "chicken", "--set", "crash_cost=2*3"], ["formulas are not allowed here"],
-                     id="set-formula"),
-        pytest.param(["solve", "chicken", "--set", "crash_cost"], ["--set expects NAME=VALUE"], id="set-no-value"),
-        pytest.param(["solve", "chicken", "--concept", "spe"], ["subgame perfection needs a game tree"],
-                     id="spe-on-matrix"),
-        pytest.param(["solve", "chicken", "--method", "magic"], ["unknown method 'magic'"], id="unknown-method"),
-        pytest.param(["show", "chicken", "--scenario", "no-such-scenario.toml"],
-                     ["scenario file not found: no-such-scenario.toml"], id="missing-scenario"),
+        pytest.param(
+            ["solve", "no-such-game"],
+            ["unknown game 'no-such-game'", "deterrence list"],
+            id="unknown-slug",
+        ),
+        pytest.param(
+            ["show", "chiken"], ["unknown game 'chiken' (did you mean 'chicken'?)"], id="typo-slug"
+        ),
+        pytest.param(
+            ["solve", "chicken", "--set", "crash_cost=1000"],
+            ["parameter 'crash_cost' = 1000 is outside its range [0, 100]"],
+            id="set-out-of-range",
+        ),
+        pytest.param(
+            ["show", "chicken", "--set", "crash_cots=1"],
+            ["unknown parameter 'crash_cots' (did you mean 'crash_cost'?)"],
+            id="set-unknown-name",
+        ),
+        pytest.param(
+            ["solve", "chicken", "--set", "crash_cost=2*3"],
+            ["formulas are not allowed here"],
+            id="set-formula",
+        ),
+        pytest.param(
+            ["solve", "chicken", "--set", "crash_cost"],
+            ["--set expects NAME=VALUE"],
+            id="set-no-value",
+        ),
+        pytest.param(
+            ["solve", "chicken", "--concept", "spe"],
+            ["subgame perfection needs a game tree"],
+            id="spe-on-matrix",
+        ),
+        pytest.param(
+            ["solve", "chicken", "--method", "magic"],
+            ["unknown method 'magic'"],
+            id="unknown-method",
+        ),
+        pytest.param(
+            ["show", "chicken", "--scenario", "no-such-scenario.toml"],
+            ["scenario file not found: no-such-scenario.toml"],
+            id="missing-scenario",
+        ),
     ],
 )
 def test_user_errors_give_one_line_and_status_2(capsys, argv, fragments):
@@ -195,8 +233,10 @@ def test_missing_game_file(capsys, tmp_path):
 def test_set_on_a_game_file_is_refused(capsys, tmp_path):
     game = tmp_path / "g.nfg"
     game.write_text('NFG 1 R "g" { "A" "B" } { 1 1 }\n1 1\n', encoding="utf-8")
-    assert_one_line_error(*run(capsys, "solve", str(game), "--set", "x=1"),
-                          "--set and --scenario apply to built-in games")
+    assert_one_line_error(
+        *run(capsys, "solve", str(game), "--set", "x=1"),
+        "--set and --scenario apply to built-in games",
+    )
 
 
 def test_malformed_scenario(capsys, tmp_path):
@@ -208,29 +248,41 @@ def test_malformed_scenario(capsys, tmp_path):
 def test_output_into_missing_directory(capsys, tmp_path):
     pytest.importorskip("deterrence.solvers.pure")
     target = tmp_path / "no" / "such" / "dir" / "out.json"
-    assert_one_line_error(*run(capsys, "solve", "prisoners-dilemma", "--concept", "pure", "-o", str(target)),
-                          "cannot write", "out.json")
+    assert_one_line_error(
+        *run(capsys, "solve", "prisoners-dilemma", "--concept", "pure", "-o", str(target)),
+        "cannot write",
+        "out.json",
+    )
 
 
-# -- solve ------------------------------------------------------------------------------------------
+# -- solve --------------------------------------------------------------------
 def test_solve_pure_json(capsys):
     pytest.importorskip("deterrence.solvers.pure")
-    status, out, err = run(capsys, "solve", "prisoners-dilemma", "--concept", "pure", "--format", "json")
+    status, out, err = run(
+        capsys, "solve", "prisoners-dilemma", "--concept", "pure", "--format", "json"
+    )
     assert status == 0 and err == ""
     data = json.loads(out)
     assert data["concept"] == "pure" and data["complete"] is True
-    assert data["equilibria"] == [{
-        "strategies": {"Row": {"Cooperate": "0", "Defect": "1"}, "Column": {"Cooperate": "0", "Defect": "1"}},
-        "payoffs": {"Row": "1", "Column": "1"},
-        "regret": 0.0,
-    }]
+    assert data["equilibria"] == [
+        {
+            "strategies": {
+                "Row": {"Cooperate": "0", "Defect": "1"},
+                "Column": {"Cooperate": "0", "Defect": "1"},
+            },
+            "payoffs": {"Row": "1", "Column": "1"},
+            "regret": 0.0,
+        }
+    ]
     assert data["version"] == __version__
 
 
 def test_solve_writes_output_file(capsys, tmp_path):
     pytest.importorskip("deterrence.solvers.pure")
     target = tmp_path / "result.json"
-    status, out, _ = run(capsys, "solve", "stag-hunt", "--concept", "pure", "--format", "json", "-o", str(target))
+    status, out, _ = run(
+        capsys, "solve", "stag-hunt", "--concept", "pure", "--format", "json", "-o", str(target)
+    )
     assert status == 0 and out == ""
     data = json.loads(target.read_text(encoding="utf-8"))
     assert len(data["equilibria"]) == 2
@@ -258,27 +310,74 @@ def test_solve_tree_default_concept_is_spe(capsys):
 def test_solve_generic_deterrence_with_set(capsys):
     pytest.importorskip("deterrence.solvers.spe")
     # Not credible (d_dc > d_dd): the Challenger defects and the Defender concedes.
-    status, out, _ = run(capsys, "solve", "generic-deterrence", "--format", "json",
-                         "--set", "d_dc=2", "--set", "d_dd=1")
+    status, out, _ = run(
+        capsys,
+        "solve",
+        "generic-deterrence",
+        "--format",
+        "json",
+        "--set",
+        "d_dc=2",
+        "--set",
+        "d_dd=1",
+    )
     assert status == 0
     (eq,) = json.loads(out)["equilibria"]
     assert eq["payoffs"] == {"Challenger": "3", "Defender": "2"}
 
 
-# -- the real entry points ------------------------------------------------------------------------------
+def test_solve_gambit_file_from_the_corpus(capsys, corpus_dir):
+    pytest.importorskip("deterrence.io")
+    pytest.importorskip("deterrence.solvers.enumeration")
+    # Gambit's contrib/games/2x2.nfg: u1 = [[2, 0], [0, 1]], u2 = [[0, 1], [1, 0]], whose unique
+    # equilibrium makes each player indifferent: p = 1/2 (from u2) and q = 1/3 (from u1).
+    status, out, _ = run(capsys, "solve", str(corpus_dir / "2x2.nfg"), "--format", "json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["complete"] is True
+    (eq,) = data["equilibria"]
+    assert eq["strategies"] == {
+        "Player 1": {"1": "1/2", "2": "1/2"},
+        "Player 2": {"1": "1/3", "2": "2/3"},
+    }
+    assert eq["payoffs"] == {"Player 1": "2/3", "Player 2": "1/2"}
+
+
+# -- the real entry points ----------------------------------------------------
 def test_entry_points_smoke(tmp_path):
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    done = subprocess.run([sys.executable, "-m", "deterrence", "--version"], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "deterrence", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"deterrence {__version__}"
     script = Path(sys.executable).parent / ("deterrence.exe" if os.name == "nt" else "deterrence")
     if script.exists():
-        done = subprocess.run([str(script), "list"], capture_output=True, text=True, timeout=120, cwd=tmp_path,
-                              env=env)
+        done = subprocess.run(
+            [str(script), "list"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+            env=env,
+        )
         assert done.returncode == 0, done.stderr
-        assert BUILT_IN <= {line.split()[0] for line in done.stdout.splitlines() if line.strip()}
-        bad = subprocess.run([str(script), "solve", "no-such-game"], capture_output=True, text=True, timeout=120,
-                             cwd=tmp_path, env=env)
+        assert {line.split()[0] for line in done.stdout.splitlines() if line.strip()} >= BUILT_IN
+        bad = subprocess.run(
+            [str(script), "solve", "no-such-game"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+            env=env,
+        )
         assert bad.returncode == 2
-        assert bad.stderr.startswith("deterrence: error: unknown game") and "Traceback" not in bad.stderr
+        assert (
+            bad.stderr.startswith("deterrence: error: unknown game")
+            and "Traceback" not in bad.stderr
+        )

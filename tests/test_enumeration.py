@@ -37,12 +37,22 @@ KNOWN = [
     pytest.param(
         [[2, 0], [0, 1]],
         [[1, 0], [0, 2]],
-        [(_fr([1, 0]), _fr([1, 0])), ((F(2, 3), F(1, 3)), (F(1, 3), F(2, 3))), (_fr([0, 1]), _fr([0, 1]))],
+        [
+            (_fr([1, 0]), _fr([1, 0])),
+            ((F(2, 3), F(1, 3)), (F(1, 3), F(2, 3))),
+            (_fr([0, 1]), _fr([0, 1])),
+        ],
         False,
         id="battle-of-the-sexes",
     ),
     # Prisoner's Dilemma (Tucker 1950): defection (second strategy) is dominant.
-    pytest.param([[3, 0], [5, 1]], [[3, 5], [0, 1]], [(_fr([0, 1]), _fr([0, 1]))], False, id="prisoners-dilemma"),
+    pytest.param(
+        [[3, 0], [5, 1]],
+        [[3, 5], [0, 1]],
+        [(_fr([0, 1]), _fr([0, 1]))],
+        False,
+        id="prisoners-dilemma",
+    ),
     # von Stengel (2007, AGT ch. 3, fig. 3.2): a nondegenerate 3x2 game with three equilibria.
     pytest.param(
         [[3, 3], [2, 5], [0, 6]],
@@ -74,7 +84,7 @@ def test_known_games_float(A, B, expected, degenerate):
     assert res.method == "support-float" and not res.exact and res.complete
     assert res.degenerate is degenerate and 0 < res.tolerance < 1e-6
     assert len(res.equilibria) == len(expected)
-    for (x, y), (ex, ey) in zip(res.equilibria, expected):
+    for (x, y), (ex, ey) in zip(res.equilibria, expected, strict=True):
         assert x.dtype == np.float64 and not x.flags.writeable
         np.testing.assert_allclose(x, [float(v) for v in ex], atol=1e-12)
         np.testing.assert_allclose(y, [float(v) for v in ey], atol=1e-12)
@@ -109,12 +119,33 @@ def test_entry_game_segment_is_all_equilibria():
     assert max(regrets(payoffs, [_fr([1, 0]), (F(49, 100), F(51, 100))])[1]) > 0
 
 
-def test_entry_game_float_path_flags_degeneracy():
-    res = enumerate_equilibria(np.array(ENTRY_A, float), np.array(ENTRY_B, float))
+def test_entry_game_float_support_flags_degeneracy():
+    res = enumerate_equilibria(np.array(ENTRY_A, float), np.array(ENTRY_B, float), method="support")
+    assert res.method == "support-float"
     assert res.degenerate is True and res.complete is False
     assert len(res.equilibria) == 3 and res.components == ((0, 1), (2,))
     np.testing.assert_allclose(res.equilibria[1][1], [0.5, 0.5])
     assert any("degenerate" in note for note in res.notes)
+
+
+def test_entry_game_float_auto_falls_back_to_exact_binary_values():
+    res = enumerate_equilibria(np.array(ENTRY_A, float), np.array(ENTRY_B, float))
+    assert res.method == "vertex-exact-binary" and not res.exact
+    assert res.degenerate is True and res.complete is True
+    assert res.components == ((0, 1), (2,))
+    np.testing.assert_allclose(res.equilibria[1][1], [0.5, 0.5])
+    assert not res.equilibria[1][1].flags.writeable
+
+
+def test_nearly_degenerate_float_game_is_reported():
+    # 0.1 + 0.2 != 0.3 in binary: a tie within the tolerance but not exact.
+    A = np.array([[0.1 + 0.2, 0.0], [0.3, 1.0]])
+    B = np.array([[1.0, 0.0], [1.0, 0.0]])
+    res = enumerate_equilibria(A, B)
+    assert res.complete and res.method == "vertex-exact-binary" and res.degenerate is False
+    assert any("nearly degenerate" in note for note in res.notes)
+    # Against the dominant first column, row 0 pays 2**-54 more: strictly best, so one equilibrium.
+    assert [(x.tolist(), y.tolist()) for x, y in res.equilibria] == [([1.0, 0.0], [1.0, 0.0])]
 
 
 # A 3x2 game with a whole segment of equilibria: von Stengel's (2007) example above with
@@ -150,7 +181,9 @@ def test_all_ties_game_is_one_component():
 
 
 def test_float_payoffs_with_vertex_method_are_exact_binary_values():
-    res = enumerate_equilibria(np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 2.0]]), method="vertex")
+    res = enumerate_equilibria(
+        np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 2.0]]), method="vertex"
+    )
     assert res.exact and res.equilibria[1] == ((F(2, 3), F(1, 3)), (F(1, 3), F(2, 3)))
     assert any("binary" in note for note in res.notes)
 
@@ -246,7 +279,13 @@ def test_cliques_are_convex_sets_of_equilibria(game):
 
 
 @SMALL
-@given(games(), st.fractions(F(1, 7), 9), st.integers(-5, 5), st.fractions(F(1, 3), 4), st.integers(-5, 5))
+@given(
+    games(),
+    st.fractions(F(1, 7), 9),
+    st.integers(-5, 5),
+    st.fractions(F(1, 3), 4),
+    st.integers(-5, 5),
+)
 def test_invariant_under_positive_affine_transforms(game, a_scale, a_shift, b_scale, b_shift):
     A, B = game
     base = enumerate_equilibria(A, B)
@@ -268,9 +307,7 @@ def test_permuting_strategies_permutes_equilibria(game, rnd):
     A2 = [[A[i][j] for j in cols] for i in rows]
     B2 = [[B[i][j] for j in cols] for i in rows]
     base = {(x, y) for x, y in enumerate_equilibria(A, B).equilibria}
-    permuted = {
-        (tuple(x[i] for i in rows), tuple(y[j] for j in cols)) for x, y in base
-    }
+    permuted = {(tuple(x[i] for i in rows), tuple(y[j] for j in cols)) for x, y in base}
     assert set(enumerate_equilibria(A2, B2).equilibria) == permuted
 
 
@@ -305,12 +342,15 @@ def test_float_path_matches_exact_path(game):
     A, B = game
     exact = enumerate_equilibria(A, B)
     flt = enumerate_equilibria(np.array(A, float), np.array(B, float))
-    assert flt.degenerate == exact.degenerate
-    assert flt.complete == (not exact.degenerate)
+    assert flt.degenerate == exact.degenerate and flt.complete
+    assert flt.method == ("vertex-exact-binary" if exact.degenerate else "support-float")
+    support = enumerate_equilibria(np.array(A, float), np.array(B, float), method="support")
+    assert support.degenerate == exact.degenerate and support.complete == (not exact.degenerate)
+    assert len(support.equilibria) == len(exact.equilibria)
     got = [np.concatenate(e) for e in flt.equilibria]
     want = [np.array([float(v) for v in (*x, *y)]) for x, y in exact.equilibria]
     assert len(got) == len(want)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g, w, atol=1e-9)
     assert flt.components == exact.components
 
@@ -319,7 +359,10 @@ def test_float_path_matches_exact_path(game):
 
 
 def _as_set(pairs, digits=7):
-    return {tuple(np.round(np.concatenate([np.asarray(x, float), np.asarray(y, float)]), digits)) for x, y in pairs}
+    return {
+        tuple(np.round(np.concatenate([np.asarray(x, float), np.asarray(y, float)]), digits))
+        for x, y in pairs
+    }
 
 
 @pytest.mark.parametrize("size", [2, 3, 4])
@@ -335,7 +378,9 @@ def test_matches_nashpy_on_random_nondegenerate_games(size):
         A, B = rng.normal(size=(size, size)), rng.normal(size=(size, size))
         ours = enumerate_equilibria(A, B)
         assert ours.complete and not ours.degenerate and len(ours.equilibria) % 2 == 1
-        assert _as_set(ours.equilibria) == _as_set(enumerate_equilibria(A, B, method="vertex").equilibria)
+        assert _as_set(ours.equilibria) == _as_set(
+            enumerate_equilibria(A, B, method="vertex").equilibria
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             theirs = _as_set(nashpy.Game(A, B).support_enumeration())
@@ -363,7 +408,9 @@ def test_nashpy_method_is_verified_and_flags_degeneracy():
     pytest.importorskip("nashpy")
     res = enumerate_equilibria([[2, 0], [0, 1]], [[1, 0], [0, 2]], method="nashpy")
     assert res.method == "nashpy-support" and not res.exact and res.complete
-    assert _as_set(res.equilibria) == _as_set(enumerate_equilibria([[2, 0], [0, 1]], [[1, 0], [0, 2]]).equilibria)
+    assert _as_set(res.equilibria) == _as_set(
+        enumerate_equilibria([[2, 0], [0, 1]], [[1, 0], [0, 2]]).equilibria
+    )
     deg = enumerate_equilibria(ENTRY_A, ENTRY_B, method="nashpy")
     assert deg.degenerate is True and deg.complete is False
     vert = enumerate_equilibria(SEG_A, SEG_B, method="nashpy-vertex")
@@ -410,7 +457,11 @@ def _gambit_extreme(A, B):
         pytest.param(SEG_A, SEG_B, id="segment"),
         pytest.param([[1, 1], [1, 1]], [[0, 0], [0, 0]], id="all-ties"),
         pytest.param([[3, 3], [2, 5], [0, 6]], [[3, 2], [2, 6], [3, 1]], id="von-stengel"),
-        pytest.param([[0, 6, 0, 2], [3, 0, 4, 0], [1, 2, 3, 4]], [[6, 0, 0, 2], [1, 3, 0, 2], [4, 1, 2, 0]], id="3x4"),
+        pytest.param(
+            [[0, 6, 0, 2], [3, 0, 4, 0], [1, 2, 3, 4]],
+            [[6, 0, 0, 2], [1, 3, 0, 2], [4, 1, 2, 0]],
+            id="3x4",
+        ),
     ],
 )
 def test_matches_gambit_enummixed(A, B):

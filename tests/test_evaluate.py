@@ -17,7 +17,7 @@ from deterrence.formula import parse_formula
 x, y = sympy.symbols("x y", real=True)
 
 
-# -- substitute ---------------------------------------------------------------------
+# -- substitute ---------------------------------------------------------------
 @pytest.mark.parametrize(
     ("expr", "values", "expected"),
     [
@@ -57,7 +57,7 @@ def test_substitute_complex_result_is_an_error():
         substitute(sympy.sqrt(x), {"x": -1})
 
 
-# -- payoff_batch -----------------------------------------------------------------------
+# -- payoff_batch -------------------------------------------------------------
 def test_batch_shape_and_values():
     values = np.array([[x, 1 - x], [x * y, 2]], dtype=object)
     out = payoff_batch(values, {"x": [0.0, 0.25, 1.0], "y": [2.0, 4.0, -1.0]})
@@ -84,8 +84,10 @@ def test_batch_scalar_point_is_batch_of_one():
 
 
 def test_batch_with_formula_functions():
-    values = np.array([parse_formula(t) for t in ["max(x, y)", "min(x, 1)", "abs(x)", "exp(0*x)", "sqrt(y)"]],
-                      dtype=object)
+    values = np.array(
+        [parse_formula(t) for t in ["max(x, y)", "min(x, 1)", "abs(x)", "exp(0*x)", "sqrt(y)"]],
+        dtype=object,
+    )
     out = payoff_batch(values, {"x": [0.0, 2.0, -3.0], "y": [1.0, 4.0, 9.0]})
     assert out.tolist() == [
         [1.0, 0.0, 0.0, 1.0, 1.0],
@@ -131,6 +133,6 @@ def test_batch_agrees_with_pointwise_substitution(coefficients, points):
     a, b, c, d = coefficients
     values = np.array([a * x + b, c * x**2 - d], dtype=object)
     out = payoff_batch(values, {"x": points})
-    for row, point in zip(out, points):
+    for row, point in zip(out, points, strict=True):
         expected = [float(substitute(v, {"x": point})) for v in values]
         assert row.tolist() == pytest.approx(expected, rel=1e-12, abs=1e-9)

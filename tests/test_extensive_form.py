@@ -1,4 +1,7 @@
-"""Tests of ExtensiveFormGame (deterrence.extensive_form): validation, kinds, traversal, evaluation."""
+"""Tests of ExtensiveFormGame (deterrence.extensive_form).
+
+Validation, kinds, traversal and evaluation.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +18,16 @@ PLAYERS = ["Entrant", "Incumbent"]
 
 
 def entry_root(fight=(-1, -1), accommodate=(1, 1), out=(0, 2)):
-    return choice("Entrant", "e", {
-        "out": Terminal(out, "no entry"),
-        "in": choice("Incumbent", "i", {"fight": Terminal(fight), "accommodate": Terminal(accommodate)}),
-    })
+    return choice(
+        "Entrant",
+        "e",
+        {
+            "out": Terminal(out, "no entry"),
+            "in": choice(
+                "Incumbent", "i", {"fight": Terminal(fight), "accommodate": Terminal(accommodate)}
+            ),
+        },
+    )
 
 
 def entry(**kwargs):
@@ -27,16 +36,21 @@ def entry(**kwargs):
 
 def signalling_root(prior, payoff=1):
     """Nature draws a type; the sender cannot be seen, the receiver has one information set."""
+
     def receiver():
         return choice("Receiver", "r", {"yes": Terminal((payoff, 1)), "no": Terminal((0, 0))})
 
-    return Chance(("strong", "weak"), tuple(prior), (
-        choice("Sender", "s_strong", {"act": receiver(), "wait": Terminal((0, 0))}),
-        choice("Sender", "s_weak", {"act": receiver(), "wait": Terminal((0, 0))}),
-    ))
+    return Chance(
+        ("strong", "weak"),
+        tuple(prior),
+        (
+            choice("Sender", "s_strong", {"act": receiver(), "wait": Terminal((0, 0))}),
+            choice("Sender", "s_weak", {"act": receiver(), "wait": Terminal((0, 0))}),
+        ),
+    )
 
 
-# -- construction, traversal --------------------------------------------------------
+# -- construction, traversal --------------------------------------------------
 def test_entry_game_structure():
     g = entry()
     assert g.players == ("Entrant", "Incumbent")
@@ -88,25 +102,44 @@ def test_information_set_spanning_two_nodes():
 
 def test_infosets_are_listed_in_preorder():
     # Sets are listed where they are first met in preorder (root first), however deep.
-    root = choice("A", "a1", {
-        "x": choice("B", "b_deep", {"p": choice("A", "a_deep", {"u": Terminal((0, 0)), "v": Terminal((1, 1))}),
-                                    "q": Terminal((2, 2))}),
-        "y": choice("A", "a_shallow", {"u": Terminal((0, 0)), "v": Terminal((1, 1))}),
-    })
+    root = choice(
+        "A",
+        "a1",
+        {
+            "x": choice(
+                "B",
+                "b_deep",
+                {
+                    "p": choice("A", "a_deep", {"u": Terminal((0, 0)), "v": Terminal((1, 1))}),
+                    "q": Terminal((2, 2)),
+                },
+            ),
+            "y": choice("A", "a_shallow", {"u": Terminal((0, 0)), "v": Terminal((1, 1))}),
+        },
+    )
     g = ExtensiveFormGame(["A", "B"], root)
     assert g.infosets == {"A": ("a1", "a_deep", "a_shallow"), "B": ("b_deep",)}
 
 
 def test_same_infoset_id_for_two_players_is_two_sets():
-    root = choice("A", "s", {"l": choice("B", "s", {"x": Terminal((0, 0)), "y": Terminal((1, 1))}),
-                             "r": Terminal((2, 2))})
+    root = choice(
+        "A",
+        "s",
+        {
+            "l": choice("B", "s", {"x": Terminal((0, 0)), "y": Terminal((1, 1))}),
+            "r": Terminal((2, 2)),
+        },
+    )
     g = ExtensiveFormGame(["A", "B"], root)
     assert g.actions("A", "s") == ("l", "r")
     assert g.actions("B", "s") == ("x", "y")
 
 
 def test_repr():
-    assert repr(entry()) == "<ExtensiveFormGame 'Entry' exact players=['Entrant', 'Incumbent'] terminals=3>"
+    assert (
+        repr(entry())
+        == "<ExtensiveFormGame 'Entry' exact players=['Entrant', 'Incumbent'] terminals=3>"
+    )
 
 
 def test_one_player_game():
@@ -114,7 +147,7 @@ def test_one_player_game():
     assert g.kind == "exact" and len(g.terminals()) == 2
 
 
-# -- validation -------------------------------------------------------------------------
+# -- validation ---------------------------------------------------------------
 def _bad_chance(probabilities):
     return Chance(("h", "t"), tuple(probabilities), (Terminal((0, 0)), Terminal((1, 1))))
 
@@ -122,57 +155,164 @@ def _bad_chance(probabilities):
 @pytest.mark.parametrize(
     ("players", "root", "message"),
     [
-        pytest.param(["A", "A"], Terminal((0, 0)), r"players must be non-empty and unique", id="duplicate-player"),
-        pytest.param(["A", ""], Terminal((0, 0)), r"players must be non-empty and unique", id="empty-player"),
+        pytest.param(
+            ["A", "A"],
+            Terminal((0, 0)),
+            r"players must be non-empty and unique",
+            id="duplicate-player",
+        ),
+        pytest.param(
+            ["A", ""], Terminal((0, 0)), r"players must be non-empty and unique", id="empty-player"
+        ),
         pytest.param([], Terminal(()), r"players must be non-empty and unique", id="no-players"),
-        pytest.param(PLAYERS, choice("Nobody", "n", {"a": Terminal((0, 0)), "b": Terminal((1, 1))}),
-                     r"decision at root names unknown player 'Nobody'", id="unknown-player"),
-        pytest.param(PLAYERS, choice("Entrant", "e", {"out": Terminal((0, 2)),
-                                                      "in": choice("Ghost", "g", {"x": Terminal((0, 0))})}),
-                     r"decision at in names unknown player 'Ghost'", id="unknown-player-deep"),
-        pytest.param(PLAYERS, choice("Entrant", "", {"a": Terminal((0, 0))}),
-                     r"decision at root has an empty information-set id", id="empty-infoset"),
-        pytest.param(PLAYERS, choice("Entrant", "e", {"l": choice("Incumbent", "i", {"x": Terminal((0, 0)),
-                                                                                      "y": Terminal((0, 0))}),
-                                                      "r": choice("Incumbent", "i", {"x": Terminal((0, 0)),
-                                                                                      "z": Terminal((0, 0))})}),
-                     r"information set 'i' of Incumbent offers \['x', 'y'\] at one node and \['x', 'z'\] at r",
-                     id="infoset-inconsistent-actions"),
-        pytest.param(PLAYERS, choice("Entrant", "e", {"l": choice("Incumbent", "i", {"x": Terminal((0, 0)),
-                                                                                      "y": Terminal((0, 0))}),
-                                                      "r": choice("Incumbent", "i", {"y": Terminal((0, 0)),
-                                                                                      "x": Terminal((0, 0))})}),
-                     r"information set 'i' of Incumbent offers", id="infoset-actions-reordered"),
-        pytest.param(PLAYERS, Decision("Entrant", "e", ("a", "b"), (Terminal((0, 0)),)),
-                     r"node at root has 2 actions and 1 children", id="actions-children-mismatch"),
-        pytest.param(PLAYERS, Decision("Entrant", "e", (), ()), r"node at root has 0 actions and 0 children",
-                     id="no-actions"),
-        pytest.param(PLAYERS, Decision("Entrant", "e", ("a", "a"), (Terminal((0, 0)), Terminal((1, 1)))),
-                     r"node at root repeats an action label: \['a', 'a'\]", id="repeated-action"),
-        pytest.param(PLAYERS, choice("Entrant", "e", {"a": Terminal((0, 0, 0))}),
-                     r"terminal at a has 3 payoffs for 2 players", id="wrong-payoff-count"),
-        pytest.param(PLAYERS, choice("Entrant", "e", {"a": "not a node"}),
-                     r"node at a is not a Terminal, Chance or Decision", id="not-a-node"),
-        pytest.param(PLAYERS, choice("Entrant", "e", {"a": Terminal((0, "x y"))}),
-                     r"payoff at a for Incumbent: formula 'x y': syntax error", id="bad-formula"),
-        pytest.param(PLAYERS, choice("Entrant", "e", {"a": Terminal((0, None))}),
-                     r"payoff at a for Incumbent is not a number or formula: None", id="non-numeric"),
-        pytest.param(PLAYERS, choice("Entrant", "e", {"a": Terminal((False, 0))}),
-                     r"payoff at a for Entrant is a boolean", id="bool-payoff"),
-        pytest.param(PLAYERS, choice("Entrant", "e", {"a": Terminal((float("nan"), 0))}),
-                     r"payoff at a for Entrant is not finite: nan", id="nan-payoff"),
-        pytest.param(PLAYERS, _bad_chance([Fraction(3, 2), Fraction(-1, 2)]),
-                     r"chance node at root has a negative probability", id="negative-probability"),
-        pytest.param(PLAYERS, _bad_chance([Fraction(1, 2), Fraction(1, 3)]),
-                     r"chance probabilities at root sum to 5/6, not 1", id="exact-sum-not-one"),
-        pytest.param(PLAYERS, _bad_chance([0.5, 0.49]), r"chance probabilities at root sum to 0.99", id="float-sum"),
-        pytest.param(PLAYERS, _bad_chance(["0.5", "0.5000001"]), r"sum to 10000001/10000000", id="near-one-exact"),
-        pytest.param(PLAYERS, _bad_chance([Fraction(1, 2)]), r"chance node at root has 1 probabilities for 2",
-                     id="probability-count"),
-        pytest.param(PLAYERS, _bad_chance([True, 0]), r"probability\) at root is a boolean", id="bool-probability"),
-        pytest.param(PLAYERS, _bad_chance(["p", "p"]), r"chance probabilities at root do not sum to 1",
-                     id="symbolic-not-one"),
-        pytest.param(PLAYERS, _bad_chance([-0.5, 1.5]), r"negative probability", id="float-negative"),
+        pytest.param(
+            PLAYERS,
+            choice("Nobody", "n", {"a": Terminal((0, 0)), "b": Terminal((1, 1))}),
+            r"decision at root names unknown player 'Nobody'",
+            id="unknown-player",
+        ),
+        pytest.param(
+            PLAYERS,
+            choice(
+                "Entrant",
+                "e",
+                {"out": Terminal((0, 2)), "in": choice("Ghost", "g", {"x": Terminal((0, 0))})},
+            ),
+            r"decision at in names unknown player 'Ghost'",
+            id="unknown-player-deep",
+        ),
+        pytest.param(
+            PLAYERS,
+            choice("Entrant", "", {"a": Terminal((0, 0))}),
+            r"decision at root has an empty information-set id",
+            id="empty-infoset",
+        ),
+        pytest.param(
+            PLAYERS,
+            choice(
+                "Entrant",
+                "e",
+                {
+                    "l": choice("Incumbent", "i", {"x": Terminal((0, 0)), "y": Terminal((0, 0))}),
+                    "r": choice("Incumbent", "i", {"x": Terminal((0, 0)), "z": Terminal((0, 0))}),
+                },
+            ),
+            r"information set 'i' of Incumbent offers \['x', 'y'\] at one node "
+            r"and \['x', 'z'\] at r",
+            id="infoset-inconsistent-actions",
+        ),
+        pytest.param(
+            PLAYERS,
+            choice(
+                "Entrant",
+                "e",
+                {
+                    "l": choice("Incumbent", "i", {"x": Terminal((0, 0)), "y": Terminal((0, 0))}),
+                    "r": choice("Incumbent", "i", {"y": Terminal((0, 0)), "x": Terminal((0, 0))}),
+                },
+            ),
+            r"information set 'i' of Incumbent offers",
+            id="infoset-actions-reordered",
+        ),
+        pytest.param(
+            PLAYERS,
+            Decision("Entrant", "e", ("a", "b"), (Terminal((0, 0)),)),
+            r"node at root has 2 actions and 1 children",
+            id="actions-children-mismatch",
+        ),
+        pytest.param(
+            PLAYERS,
+            Decision("Entrant", "e", (), ()),
+            r"node at root has 0 actions and 0 children",
+            id="no-actions",
+        ),
+        pytest.param(
+            PLAYERS,
+            Decision("Entrant", "e", ("a", "a"), (Terminal((0, 0)), Terminal((1, 1)))),
+            r"node at root repeats an action label: \['a', 'a'\]",
+            id="repeated-action",
+        ),
+        pytest.param(
+            PLAYERS,
+            choice("Entrant", "e", {"a": Terminal((0, 0, 0))}),
+            r"terminal at a has 3 payoffs for 2 players",
+            id="wrong-payoff-count",
+        ),
+        pytest.param(
+            PLAYERS,
+            choice("Entrant", "e", {"a": "not a node"}),
+            r"node at a is not a Terminal, Chance or Decision",
+            id="not-a-node",
+        ),
+        pytest.param(
+            PLAYERS,
+            choice("Entrant", "e", {"a": Terminal((0, "x y"))}),
+            r"payoff at a for Incumbent: formula 'x y': syntax error",
+            id="bad-formula",
+        ),
+        pytest.param(
+            PLAYERS,
+            choice("Entrant", "e", {"a": Terminal((0, None))}),
+            r"payoff at a for Incumbent is not a number or formula: None",
+            id="non-numeric",
+        ),
+        pytest.param(
+            PLAYERS,
+            choice("Entrant", "e", {"a": Terminal((False, 0))}),
+            r"payoff at a for Entrant is a boolean",
+            id="bool-payoff",
+        ),
+        pytest.param(
+            PLAYERS,
+            choice("Entrant", "e", {"a": Terminal((float("nan"), 0))}),
+            r"payoff at a for Entrant is not finite: nan",
+            id="nan-payoff",
+        ),
+        pytest.param(
+            PLAYERS,
+            _bad_chance([Fraction(3, 2), Fraction(-1, 2)]),
+            r"chance node at root has a negative probability",
+            id="negative-probability",
+        ),
+        pytest.param(
+            PLAYERS,
+            _bad_chance([Fraction(1, 2), Fraction(1, 3)]),
+            r"chance probabilities at root sum to 5/6, not 1",
+            id="exact-sum-not-one",
+        ),
+        pytest.param(
+            PLAYERS,
+            _bad_chance([0.5, 0.49]),
+            r"chance probabilities at root sum to 0.99",
+            id="float-sum",
+        ),
+        pytest.param(
+            PLAYERS,
+            _bad_chance(["0.5", "0.5000001"]),
+            r"sum to 10000001/10000000",
+            id="near-one-exact",
+        ),
+        pytest.param(
+            PLAYERS,
+            _bad_chance([Fraction(1, 2)]),
+            r"chance node at root has 1 probabilities for 2",
+            id="probability-count",
+        ),
+        pytest.param(
+            PLAYERS,
+            _bad_chance([True, 0]),
+            r"probability\) at root is a boolean",
+            id="bool-probability",
+        ),
+        pytest.param(
+            PLAYERS,
+            _bad_chance(["p", "p"]),
+            r"chance probabilities at root do not sum to 1",
+            id="symbolic-not-one",
+        ),
+        pytest.param(
+            PLAYERS, _bad_chance([-0.5, 1.5]), r"negative probability", id="float-negative"
+        ),
     ],
 )
 def test_bad_trees_raise_game_error_naming_the_problem(players, root, message):
@@ -186,7 +326,9 @@ def test_bad_trees_raise_game_error_naming_the_problem(players, root, message):
     "prior",
     [
         pytest.param(("p", "1 - p"), id="p-and-complement"),
-        pytest.param((sympy.Symbol("q", real=True) / 2, 1 - sympy.Symbol("q", real=True) / 2), id="sympy"),
+        pytest.param(
+            (sympy.Symbol("q", real=True) / 2, 1 - sympy.Symbol("q", real=True) / 2), id="sympy"
+        ),
         pytest.param(("a/(a+b)", "b/(a+b)"), id="ratio-needs-simplify"),
     ],
 )
@@ -201,7 +343,7 @@ def test_float_probabilities_within_tolerance_are_accepted():
     assert g.kind == "float"
 
 
-# -- kinds ------------------------------------------------------------------------------------
+# -- kinds --------------------------------------------------------------------
 def test_exact_kind_keeps_fractions():
     g = ExtensiveFormGame(PLAYERS, _bad_chance(["1/3", "2/3"]))
     assert g.kind == "exact"
@@ -229,7 +371,7 @@ def test_symbolic_kind_and_parameters():
     assert g.parameters == ("k", "m")
 
 
-# -- evaluation and mapping --------------------------------------------------------------------
+# -- evaluation and mapping ---------------------------------------------------
 def test_evaluate_payoffs_exact_and_float():
     g = entry(fight=("-k", -1))
     exact = g.evaluate(k=3)

@@ -26,7 +26,7 @@ from deterrence.formula import FUNCTIONS, parse_formula, parse_number
 a, b, c = sympy.symbols("a b c", real=True)
 
 
-# -- the whitelist -------------------------------------------------------------
+# -- the whitelist ------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -57,8 +57,12 @@ a, b, c = sympy.symbols("a b c", real=True)
         pytest.param("abs(a)", sympy.Abs(a), id="abs"),
         pytest.param("max(1, 2/3)", sympy.Integer(1), id="max-numbers"),
         pytest.param("  a + 1  ", a + 1, id="surrounding-blanks"),
-        pytest.param("lam * rho - k_K", sympy.Symbol("lam", real=True) * sympy.Symbol("rho", real=True)
-                     - sympy.Symbol("k_K", real=True), id="identifiers"),
+        pytest.param(
+            "lam * rho - k_K",
+            sympy.Symbol("lam", real=True) * sympy.Symbol("rho", real=True)
+            - sympy.Symbol("k_K", real=True),
+            id="identifiers",
+        ),
     ],
 )
 def test_allowed_constructs_translate_exactly(text, expected):
@@ -85,7 +89,7 @@ def test_function_whitelist_is_the_documented_one():
     assert set(FUNCTIONS) == {"exp", "log", "sqrt", "min", "max", "abs"}
 
 
-# -- refusals ------------------------------------------------------------------
+# -- refusals -----------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "named"),
     [
@@ -191,7 +195,7 @@ def test_formula_error_is_a_user_error():
     assert issubclass(FormulaError, ValueError)
 
 
-# -- known names -----------------------------------------------------------------
+# -- known names --------------------------------------------------------------
 def test_known_names_accept_listed_names():
     assert parse_formula("alpha * beta", names={"alpha", "beta"}) == sympy.Symbol(
         "alpha", real=True
@@ -216,7 +220,7 @@ def test_functions_do_not_count_as_names():
     assert parse_formula("exp(x)", names={"x"}) == sympy.exp(sympy.Symbol("x", real=True))
 
 
-# -- parse_number ------------------------------------------------------------------
+# -- parse_number -------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -252,7 +256,7 @@ def test_parse_number_refuses_non_numbers(text):
         parse_number(text)
 
 
-# -- fuzzing: nothing but FormulaError, and nothing executed ------------------------
+# -- fuzzing: nothing but FormulaError, and nothing executed ------------------
 VALID = [
     "2*w - c/4",
     "lam * rho - k_K",
@@ -371,15 +375,18 @@ def mutated_formulas(draw):
     for _ in range(draw(st.integers(1, 4))):
         position = draw(st.integers(0, len(text)))
         action = draw(st.sampled_from(["insert", "delete", "replace"]))
-        piece = draw(st.sampled_from(
-            list("()+-*/.,_[]'\"=:") + ["__", "lambda ", ".real", "import ", "os", "**9", "e9999", "[0]", "x=1"]
-        ))
+        piece = draw(
+            st.sampled_from(
+                list("()+-*/.,_[]'\"=:")
+                + ["__", "lambda ", ".real", "import ", "os", "**9", "e9999", "[0]", "x=1"]
+            )
+        )
         if action == "insert":
             text = text[:position] + piece + text[position:]
         elif action == "delete":
-            text = text[:position] + text[position + len(piece):]
+            text = text[:position] + text[position + len(piece) :]
         else:
-            text = text[:position] + piece + text[position + 1:]
+            text = text[:position] + piece + text[position + 1 :]
     return text
 
 

@@ -53,7 +53,7 @@ SPECIAL = {
 INTERIOR_OUTCOMES = ["2s2x2x2.efg", "e13.efg", "holdout.efg", "km6.efg", "palf3.efg", "work2.efg"]
 
 
-# -- helpers -----------------------------------------------------------------
+# -- helpers ------------------------------------------------------------------
 def node_signature(game: ExtensiveFormGame) -> list[tuple]:
     """Everything about a tree, in preorder, as comparable tuples."""
     out = []
@@ -84,7 +84,7 @@ def efg(body: str, players: str = '"A" "B"') -> str:
     return f'EFG 2 R "test" {{ {players} }}\n""\n{body}\n'
 
 
-# -- the corpus ----------------------------------------------------------------
+# -- the corpus ---------------------------------------------------------------
 @needs_corpus
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
 def test_every_corpus_file_loads_and_round_trips(path):
@@ -92,6 +92,9 @@ def test_every_corpus_file_loads_and_round_trips(path):
     expected_type = NormalFormGame if path.suffix == ".nfg" else ExtensiveFormGame
     assert isinstance(game, expected_type)
     assert game.kind == "exact"  # Gambit numbers are exact, and so are ours
+    if isinstance(game, NormalFormGame) and game.n_players == 2:
+        a, b = game.bimatrix()  # what the two-player solvers will take
+        assert a.shape == b.shape == game.shape
     again = loads(dumps(game))
     assert_same_game(game, again)
     assert dumps(again) == dumps(game)
@@ -188,7 +191,7 @@ def test_interior_outcome_files_keep_the_payoff_sums(name):
     assert node_signature(loads(text)) == node_signature(game)
 
 
-# -- numbers -------------------------------------------------------------------
+# -- numbers ------------------------------------------------------------------
 @pytest.mark.parametrize(
     "text, value",
     [
@@ -248,7 +251,7 @@ def test_outcome_version_null_outcome_and_commas():
     assert game.payoffs[1, 0].tolist() == [Fraction(1, 2), Fraction(1, 2)]
 
 
-# -- information sets and trees -------------------------------------------------
+# -- information sets and trees -----------------------------------------------
 def test_infoset_identifier_rule():
     body = """p "" 1 1 "L" { "a" "b" "c" } 0
 p "" 1 2 "dup" { "a" "b" } 0
@@ -322,7 +325,7 @@ def test_tree_deeper_than_the_limit_is_refused():
         read_efg(efg(body + '\nt "" 0', '"A"'))
 
 
-# -- malformed input -------------------------------------------------------------
+# -- malformed input ----------------------------------------------------------
 NFG2 = 'NFG 1 R "x" { "A" "B" } { 2 2 }\n'
 MALFORMED = [
     pytest.param("", r"empty file", id="empty"),
@@ -377,7 +380,7 @@ MALFORMED = [
     pytest.param(efg(""), r"before the root node", id="efg-no-tree"),
     pytest.param(
         efg('p "" 1 1 "" { "a" "b" } 0\nt "" 0'),
-        r"line 4: file ends before the tree is complete \(1 more node",
+        r"line 4: file ends before the tree is complete \(at least 1 more node",
         id="efg-truncated",
     ),
     pytest.param(
@@ -498,7 +501,7 @@ def test_loads_needs_text():
         loads(b"NFG")  # type: ignore[arg-type]
 
 
-# -- sources and writers ---------------------------------------------------------------
+# -- sources and writers ------------------------------------------------------
 def test_sources_path_str_bytes_and_file(tmp_path):
     text = 'NFG 1 R "t" { "A" } { 2 } 1 -1'
     path = tmp_path / "g.nfg"
@@ -593,7 +596,7 @@ def test_written_efg_shares_outcomes_and_numbers_infosets():
     ]
 
 
-# -- round trips of random games (hypothesis) -------------------------------------------
+# -- round trips of random games (hypothesis) ---------------------------------
 labels = st.text(alphabet=st.sampled_from('ab "\\\n{}~1'), min_size=0, max_size=4)
 values = st.one_of(
     st.integers(-50, 50),
@@ -655,7 +658,7 @@ def test_random_trees_round_trip(game):
     assert_same_game(loads(dumps(game)), game)
 
 
-# -- cross-checks with pygambit ---------------------------------------------------------
+# -- cross-checks with pygambit -----------------------------------------------
 def _gambit_read(path):
     gbt = pytest.importorskip("pygambit")
     reader = gbt.read_nfg if path.suffix == ".nfg" else gbt.read_efg

@@ -23,7 +23,7 @@ def pd_game(payoffs=PD, **kwargs):
     return NormalFormGame(PLAYERS, LABELS, payoffs, **kwargs)
 
 
-# -- construction and access -----------------------------------------------------
+# -- construction and access --------------------------------------------------
 def test_prisoners_dilemma_basic_properties():
     g = pd_game(title="PD")
     assert g.players == ("Row", "Column")
@@ -86,7 +86,9 @@ def test_three_player_game():
 
 def test_unknown_player_and_strategy_lookups():
     g = pd_game()
-    with pytest.raises(GameError, match=r"unknown player 'Nobody'; players are \['Row', 'Column'\]"):
+    with pytest.raises(
+        GameError, match=r"unknown player 'Nobody'; players are \['Row', 'Column'\]"
+    ):
         g.player_index("Nobody")
     with pytest.raises(GameError, match="no player number 2"):
         g.player_index(2)
@@ -106,47 +108,143 @@ def test_repr_is_short_and_informative():
     assert repr(pd_game(title="PD")) == "<NormalFormGame 'PD' 2x2 exact players=['Row', 'Column']>"
 
 
-# -- validation ---------------------------------------------------------------------
+# -- validation ---------------------------------------------------------------
 @pytest.mark.parametrize(
     ("players", "strategies", "payoffs", "message"),
     [
-        pytest.param(PLAYERS, LABELS, [[3, 3], [0, 5]], r"payoffs have shape \(2, 2\), expected \(2, 2, 2\)",
-                     id="missing-player-axis"),
-        pytest.param(PLAYERS, LABELS, np.zeros((2, 3, 2)), r"shape \(2, 3, 2\), expected \(2, 2, 2\)",
-                     id="too-many-columns"),
-        pytest.param(PLAYERS, LABELS, np.zeros((2, 2, 3)), r"expected \(2, 2, 2\)", id="three-payoffs-per-cell"),
-        pytest.param(PLAYERS, [["C", "D"]], PD, "got labels for 1 players, expected 2", id="missing-strategy-list"),
-        pytest.param(PLAYERS, [["C", "D"], ["C", "D"], ["X"]], PD, "got labels for 3 players",
-                     id="extra-strategy-list"),
-        pytest.param(PLAYERS, [["C", "C"], ["C", "D"]], PD, "strategies of Row: labels must be unique",
-                     id="duplicate-strategy"),
-        pytest.param(PLAYERS, [["C", ""], ["C", "D"]], PD, "strategies of Row: labels must not be empty",
-                     id="empty-strategy"),
-        pytest.param(["Row", "Row"], LABELS, PD, "players: labels must be unique", id="duplicate-player"),
-        pytest.param(["Row", ""], LABELS, PD, "players: labels must not be empty", id="empty-player"),
+        pytest.param(
+            PLAYERS,
+            LABELS,
+            [[3, 3], [0, 5]],
+            r"payoffs have shape \(2, 2\), expected \(2, 2, 2\)",
+            id="missing-player-axis",
+        ),
+        pytest.param(
+            PLAYERS,
+            LABELS,
+            np.zeros((2, 3, 2)),
+            r"shape \(2, 3, 2\), expected \(2, 2, 2\)",
+            id="too-many-columns",
+        ),
+        pytest.param(
+            PLAYERS,
+            LABELS,
+            np.zeros((2, 2, 3)),
+            r"expected \(2, 2, 2\)",
+            id="three-payoffs-per-cell",
+        ),
+        pytest.param(
+            PLAYERS,
+            [["C", "D"]],
+            PD,
+            "got labels for 1 players, expected 2",
+            id="missing-strategy-list",
+        ),
+        pytest.param(
+            PLAYERS,
+            [["C", "D"], ["C", "D"], ["X"]],
+            PD,
+            "got labels for 3 players",
+            id="extra-strategy-list",
+        ),
+        pytest.param(
+            PLAYERS,
+            [["C", "C"], ["C", "D"]],
+            PD,
+            "strategies of Row: labels must be unique",
+            id="duplicate-strategy",
+        ),
+        pytest.param(
+            PLAYERS,
+            [["C", ""], ["C", "D"]],
+            PD,
+            "strategies of Row: labels must not be empty",
+            id="empty-strategy",
+        ),
+        pytest.param(
+            ["Row", "Row"], LABELS, PD, "players: labels must be unique", id="duplicate-player"
+        ),
+        pytest.param(
+            ["Row", ""], LABELS, PD, "players: labels must not be empty", id="empty-player"
+        ),
         pytest.param([], [], np.zeros((0,)), "at least one player", id="no-players"),
-        pytest.param(PLAYERS, [["C", "D"], []], np.zeros((2, 0, 2)), "at least one strategy", id="no-strategies"),
-        pytest.param(PLAYERS, LABELS, [[[3, 3], [0, None]], [[5, 0], [1, 1]]],
-                     r"payoff at \(0, 1\) for player Column is not a number or formula: None", id="none-payoff"),
-        pytest.param(PLAYERS, LABELS, [[[3, 3], [0, [1]]], [[5, 0], [1, 1]]], "is not a number or formula",
-                     id="list-payoff"),
-        pytest.param(PLAYERS, LABELS, [[[3, 3], [0, True]], [[5, 0], [1, 1]]],
-                     r"payoff at \(0, 1\) for player Column is a boolean", id="bool-payoff"),
-        pytest.param(PLAYERS, LABELS, [[[3, 3], [0, float("nan")]], [[5, 0], [1, 1]]],
-                     r"payoff at \(0, 1\) for player Column is not finite: nan", id="nan-payoff"),
-        pytest.param(PLAYERS, LABELS, [[[3, 3], [0, float("inf")]], [[5, 0], [1, 1]]], "not finite",
-                     id="inf-payoff"),
-        pytest.param(PLAYERS, LABELS, [[[3, 3], [0, np.float64("-inf")]], [[5, 0], [1, 1]]], "not finite",
-                     id="numpy-inf-payoff"),
-        pytest.param(PLAYERS, LABELS, [[[3, 3], [0, 1 + 2j]], [[5, 0], [1, 1]]], "not a number",
-                     id="complex-payoff"),
-        pytest.param(PLAYERS, LABELS, [[[3, 3], [0, sympy.oo]], [[5, 0], [1, 1]]], "not a number",
-                     id="sympy-infinity"),
-        pytest.param(PLAYERS, LABELS, [[[3, 3], [0, sympy.I]], [[5, 0], [1, 1]]], "not a real number",
-                     id="sympy-imaginary"),
-        pytest.param(PLAYERS, LABELS, [[[3, 3], [0, "a.b"]], [[5, 0], [1, 1]]],
-                     r"payoff at \(0, 1\) for player Column: formula 'a.b': attribute access",
-                     id="forbidden-formula"),
+        pytest.param(
+            PLAYERS,
+            [["C", "D"], []],
+            np.zeros((2, 0, 2)),
+            "at least one strategy",
+            id="no-strategies",
+        ),
+        pytest.param(
+            PLAYERS,
+            LABELS,
+            [[[3, 3], [0, None]], [[5, 0], [1, 1]]],
+            r"payoff at \(0, 1\) for player Column is not a number or formula: None",
+            id="none-payoff",
+        ),
+        pytest.param(
+            PLAYERS,
+            LABELS,
+            [[[3, 3], [0, [1]]], [[5, 0], [1, 1]]],
+            "is not a number or formula",
+            id="list-payoff",
+        ),
+        pytest.param(
+            PLAYERS,
+            LABELS,
+            [[[3, 3], [0, True]], [[5, 0], [1, 1]]],
+            r"payoff at \(0, 1\) for player Column is a boolean",
+            id="bool-payoff",
+        ),
+        pytest.param(
+            PLAYERS,
+            LABELS,
+            [[[3, 3], [0, float("nan")]], [[5, 0], [1, 1]]],
+            r"payoff at \(0, 1\) for player Column is not finite: nan",
+            id="nan-payoff",
+        ),
+        pytest.param(
+            PLAYERS,
+            LABELS,
+            [[[3, 3], [0, float("inf")]], [[5, 0], [1, 1]]],
+            "not finite",
+            id="inf-payoff",
+        ),
+        pytest.param(
+            PLAYERS,
+            LABELS,
+            [[[3, 3], [0, np.float64("-inf")]], [[5, 0], [1, 1]]],
+            "not finite",
+            id="numpy-inf-payoff",
+        ),
+        pytest.param(
+            PLAYERS,
+            LABELS,
+            [[[3, 3], [0, 1 + 2j]], [[5, 0], [1, 1]]],
+            "not a number",
+            id="complex-payoff",
+        ),
+        pytest.param(
+            PLAYERS,
+            LABELS,
+            [[[3, 3], [0, sympy.oo]], [[5, 0], [1, 1]]],
+            "not a number",
+            id="sympy-infinity",
+        ),
+        pytest.param(
+            PLAYERS,
+            LABELS,
+            [[[3, 3], [0, sympy.I]], [[5, 0], [1, 1]]],
+            "not a real number",
+            id="sympy-imaginary",
+        ),
+        pytest.param(
+            PLAYERS,
+            LABELS,
+            [[[3, 3], [0, "a.b"]], [[5, 0], [1, 1]]],
+            r"payoff at \(0, 1\) for player Column: formula 'a.b': attribute access",
+            id="forbidden-formula",
+        ),
     ],
 )
 def test_bad_input_raises_game_error_naming_the_problem(players, strategies, payoffs, message):
@@ -168,23 +266,32 @@ def test_ragged_payoffs_are_a_game_error():
         NormalFormGame(PLAYERS, LABELS, [[[3, 3], [0, 5]], [[5, 0]]])
 
 
-# -- kinds -------------------------------------------------------------------------------
+# -- kinds --------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("payoffs", "kind"),
     [
         pytest.param(PD, "exact", id="ints"),
         pytest.param([[[Fraction(1, 3), 3], [0, 5]], [[5, 0], [1, 1]]], "exact", id="fraction"),
         pytest.param([[["1/3", "0.5"], [0, 5]], [[5, 0], [1, 1]]], "exact", id="text-numbers"),
-        pytest.param([[[sympy.Rational(1, 3), 3], [0, 5]], [[5, 0], [1, 1]]], "exact", id="sympy-rational"),
+        pytest.param(
+            [[[sympy.Rational(1, 3), 3], [0, 5]], [[5, 0], [1, 1]]], "exact", id="sympy-rational"
+        ),
         pytest.param(np.array(PD, dtype=np.int64), "exact", id="numpy-int"),
         pytest.param([[[0.5, 3], [0, 5]], [[5, 0], [1, 1]]], "float", id="one-float"),
         pytest.param(np.array(PD, dtype=np.float64), "float", id="numpy-float"),
-        pytest.param([[[sympy.Float(0.5), 3], [0, 5]], [[5, 0], [1, 1]]], "float", id="sympy-float"),
-        pytest.param([[[sympy.sqrt(2), 3], [0, 5]], [[5, 0], [1, 1]]], "float", id="constant-expression"),
+        pytest.param(
+            [[[sympy.Float(0.5), 3], [0, 5]], [[5, 0], [1, 1]]], "float", id="sympy-float"
+        ),
+        pytest.param(
+            [[[sympy.sqrt(2), 3], [0, 5]], [[5, 0], [1, 1]]], "float", id="constant-expression"
+        ),
         pytest.param([[["sqrt(2)", 3], [0, 5]], [[5, 0], [1, 1]]], "float", id="constant-formula"),
         pytest.param([[["c", 3], [0, 5]], [[5, 0], [1, 1]]], "symbolic", id="formula"),
-        pytest.param([[[sympy.Symbol("c") + 1, 0.5], [0, 5]], [[5, 0], [1, 1]]], "symbolic",
-                     id="symbol-beats-float"),
+        pytest.param(
+            [[[sympy.Symbol("c") + 1, 0.5], [0, 5]], [[5, 0], [1, 1]]],
+            "symbolic",
+            id="symbol-beats-float",
+        ),
     ],
 )
 def test_kind(payoffs, kind):
@@ -213,12 +320,14 @@ def test_payoff_kind_function():
     assert payoff_kind([sympy.Symbol("x"), 1.5]) == "symbolic"
 
 
-# -- parameters and evaluation ---------------------------------------------------------------
+# -- parameters and evaluation ------------------------------------------------
 @pytest.fixture()
 def symbolic_chicken():
     c = sympy.Symbol("crash", real=True)
     w = sympy.Symbol("win", real=True)
-    return NormalFormGame(["A", "B"], [["S", "F"], ["S", "F"]], [[[0, 0], [-1, w]], [[w, -1], [-c, -c]]])
+    return NormalFormGame(
+        ["A", "B"], [["S", "F"], ["S", "F"]], [[[0, 0], [-1, w]], [[w, -1], [-c, -c]]]
+    )
 
 
 def test_symbolic_game_parameters_sorted(symbolic_chicken):

@@ -1,4 +1,4 @@
-"""Tests of exact payoff values (deterrence.numbers) and the JSON encoding of results (deterrence.result)."""
+"""Tests of exact payoff values (deterrence.numbers) and of result JSON (deterrence.result)."""
 
 from __future__ import annotations
 
@@ -87,16 +87,25 @@ def test_to_json_value_refuses_symbols():
         to_json_value(sympy.Symbol("x"))
 
 
-# -- result objects and their JSON schema -------------------------------------------------------
+# -- result objects and their JSON schema -------------------------------------
 def _game():
-    return NormalFormGame(["Row", "Column"], [["A", "B"], ["A", "B"]],
-                          [[[2, 1], [0, 0]], [[0, 0], [1, 2]]], title="BoS")
+    return NormalFormGame(
+        ["Row", "Column"],
+        [["A", "B"], ["A", "B"]],
+        [[[2, 1], [0, 0]], [[0, 0], [1, 2]]],
+        title="BoS",
+    )
 
 
 def test_equilibrium_to_dict_exact():
-    eq = Equilibrium({"Row": {"A": Fraction(2, 3), "B": Fraction(1, 3)}, "Column": {"A": Fraction(1, 3),
-                                                                                     "B": Fraction(2, 3)}},
-                     {"Row": Fraction(2, 3), "Column": Fraction(2, 3)}, exact=True)
+    eq = Equilibrium(
+        {
+            "Row": {"A": Fraction(2, 3), "B": Fraction(1, 3)},
+            "Column": {"A": Fraction(1, 3), "B": Fraction(2, 3)},
+        },
+        {"Row": Fraction(2, 3), "Column": Fraction(2, 3)},
+        exact=True,
+    )
     assert eq.to_dict() == {
         "strategies": {"Row": {"A": "2/3", "B": "1/3"}, "Column": {"A": "1/3", "B": "2/3"}},
         "payoffs": {"Row": "2/3", "Column": "2/3"},
@@ -105,23 +114,53 @@ def test_equilibrium_to_dict_exact():
 
 
 def test_equilibrium_to_dict_optional_fields():
-    eq = Equilibrium({"P": {"x": 1.0}}, {"P": 0.5}, exact=False, regret=1e-12, component=2, notes=("tie at root",))
-    assert eq.to_dict() == {"strategies": {"P": {"x": 1.0}}, "payoffs": {"P": 0.5}, "regret": 1e-12,
-                            "component": 2, "notes": ["tie at root"]}
+    eq = Equilibrium(
+        {"P": {"x": 1.0}},
+        {"P": 0.5},
+        exact=False,
+        regret=1e-12,
+        component=2,
+        notes=("tie at root",),
+    )
+    assert eq.to_dict() == {
+        "strategies": {"P": {"x": 1.0}},
+        "payoffs": {"P": 0.5},
+        "regret": 1e-12,
+        "component": 2,
+        "notes": ["tie at root"],
+    }
 
 
 def test_solve_result_schema_and_sequence_protocol():
     eqs = (
-        Equilibrium({"Row": {"A": 1, "B": 0}, "Column": {"A": 1, "B": 0}}, {"Row": 2, "Column": 1}, True),
-        Equilibrium({"Row": {"A": 0, "B": 1}, "Column": {"A": 0, "B": 1}}, {"Row": 1, "Column": 2}, True),
+        Equilibrium(
+            {"Row": {"A": 1, "B": 0}, "Column": {"A": 1, "B": 0}}, {"Row": 2, "Column": 1}, True
+        ),
+        Equilibrium(
+            {"Row": {"A": 0, "B": 1}, "Column": {"A": 0, "B": 1}}, {"Row": 1, "Column": 2}, True
+        ),
     )
-    result = SolveResult(_game(), "pure", "pure", eqs, complete=True, degenerate=False, notes=("n",))
+    result = SolveResult(
+        _game(), "pure", "pure", eqs, complete=True, degenerate=False, notes=("n",)
+    )
     assert len(result) == 2 and result[1] is eqs[1] and list(result) == list(eqs)
     data = result.to_dict()
-    assert set(data) == {"game", "concept", "method", "complete", "degenerate", "equilibria", "tolerance",
-                         "notes", "version"}
+    assert set(data) == {
+        "game",
+        "concept",
+        "method",
+        "complete",
+        "degenerate",
+        "equilibria",
+        "tolerance",
+        "notes",
+        "version",
+    }
     assert data["game"] == {"title": "BoS", "players": ["Row", "Column"]}
-    assert data["equilibria"][0]["strategies"] == {"Row": {"A": "1", "B": "0"}, "Column": {"A": "1", "B": "0"}}
+    assert data["equilibria"][0]["strategies"] == {
+        "Row": {"A": "1", "B": "0"},
+        "Column": {"A": "1", "B": "0"},
+    }
     assert data["complete"] is True and data["degenerate"] is False
     assert data["version"] == __version__
     assert json.loads(json.dumps(data)) == data

@@ -22,23 +22,40 @@ def entry_game() -> ExtensiveFormGame:
     """Selten's (1975) entry game."""
     return ExtensiveFormGame(
         ["Entrant", "Incumbent"],
-        choice("Entrant", "e", {
-            "out": Terminal((0, 2)),
-            "in": choice("Incumbent", "i", {"fight": Terminal((-1, -1)), "accommodate": Terminal((1, 1))}),
-        }),
+        choice(
+            "Entrant",
+            "e",
+            {
+                "out": Terminal((0, 2)),
+                "in": choice(
+                    "Incumbent", "i", {"fight": Terminal((-1, -1)), "accommodate": Terminal((1, 1))}
+                ),
+            },
+        ),
         title="entry",
     )
 
 
 def two_step() -> ExtensiveFormGame:
     """A moves, B replies, A moves again after one reply: 4 pure but 3 reduced strategies for A."""
-    return ExtensiveFormGame(["A", "B"], choice("A", "a", {
-        "out": Terminal((1, 0)),
-        "in": choice("B", "b", {
-            "l": choice("A", "c", {"x": Terminal((0, 1)), "y": Terminal((2, 0))}),
-            "r": Terminal((0, 2)),
-        }),
-    }))
+    return ExtensiveFormGame(
+        ["A", "B"],
+        choice(
+            "A",
+            "a",
+            {
+                "out": Terminal((1, 0)),
+                "in": choice(
+                    "B",
+                    "b",
+                    {
+                        "l": choice("A", "c", {"x": Terminal((0, 1)), "y": Terminal((2, 0))}),
+                        "r": Terminal((0, 2)),
+                    },
+                ),
+            },
+        ),
+    )
 
 
 def test_entry_game_reduced_form_has_both_nash_equilibria():
@@ -67,13 +84,24 @@ def test_reduced_strategies_drop_sets_excluded_by_own_moves():
 
 
 def test_chance_payoffs_are_exact_expectations():
-    game = ExtensiveFormGame(["A", "B"], choice("A", "a", {
-        "safe": Terminal((1, 1)),
-        "risky": Chance(("win", "lose"), (Fraction(1, 3), Fraction(2, 3)), (
-            choice("B", "b", {"give": Terminal((6, 0)), "keep": Terminal((0, 3))}),
-            Terminal((-1, 2)),
-        )),
-    }))
+    game = ExtensiveFormGame(
+        ["A", "B"],
+        choice(
+            "A",
+            "a",
+            {
+                "safe": Terminal((1, 1)),
+                "risky": Chance(
+                    ("win", "lose"),
+                    (Fraction(1, 3), Fraction(2, 3)),
+                    (
+                        choice("B", "b", {"give": Terminal((6, 0)), "keep": Terminal((0, 3))}),
+                        Terminal((-1, 2)),
+                    ),
+                ),
+            },
+        ),
+    )
     rf = reduced_normal_form(game)
     assert rf.game.kind == "exact"
     assert rf.game.payoff(("risky", "give"), "A") == Fraction(1, 3) * 6 + Fraction(2, 3) * -1
@@ -81,10 +109,17 @@ def test_chance_payoffs_are_exact_expectations():
 
 
 def test_three_players_and_a_player_without_moves():
-    game = ExtensiveFormGame(["A", "B", "Watcher"], choice("A", "a", {
-        "l": choice("B", "b", {"u": Terminal((1, 2, 3)), "d": Terminal((0, 0, 0))}),
-        "r": Terminal((2, 1, 0)),
-    }))
+    game = ExtensiveFormGame(
+        ["A", "B", "Watcher"],
+        choice(
+            "A",
+            "a",
+            {
+                "l": choice("B", "b", {"u": Terminal((1, 2, 3)), "d": Terminal((0, 0, 0))}),
+                "r": Terminal((2, 1, 0)),
+            },
+        ),
+    )
     rf = reduced_normal_form(game)
     assert rf.game.shape == (2, 2, 1)
     assert rf.game.strategies[2] == ("(no move)",)
@@ -99,10 +134,17 @@ def test_float_tree_gives_float_normal_form():
 
 def test_colliding_short_labels_fall_back_to_full_width_labels():
     # Action "p/q" at the root and the plan p-then-q would both read "p/q".
-    game = ExtensiveFormGame(["A"], choice("A", "a", {
-        "p/q": Terminal((0,)),
-        "p": choice("A", "b", {"q": Terminal((1,)), "r": Terminal((2,))}),
-    }))
+    game = ExtensiveFormGame(
+        ["A"],
+        choice(
+            "A",
+            "a",
+            {
+                "p/q": Terminal((0,)),
+                "p": choice("A", "b", {"q": Terminal((1,)), "r": Terminal((2,))}),
+            },
+        ),
+    )
     labels = reduced_normal_form(game).game.strategies[0]
     assert labels == ("p/q/*", "p/q", "p/r")
     assert len(set(labels)) == 3
@@ -122,16 +164,25 @@ def test_kuhn_conversion_exact_and_unreached_rule():
 
 
 def test_kuhn_conversion_needs_perfect_recall_and_valid_vectors():
-    driver = ExtensiveFormGame(["D"], choice("D", "x", {
-        "exit": Terminal((0,)),
-        "continue": choice("D", "x", {"exit": Terminal((4,)), "continue": Terminal((1,))}),
-    }))
+    driver = ExtensiveFormGame(
+        ["D"],
+        choice(
+            "D",
+            "x",
+            {
+                "exit": Terminal((0,)),
+                "continue": choice("D", "x", {"exit": Terminal((4,)), "continue": Terminal((1,))}),
+            },
+        ),
+    )
     rf = reduced_normal_form(driver)
     assert rf.game.strategies == (("exit", "continue"),)  # the plan specifies the set once
     with pytest.raises(GameError, match="perfect recall"):
         behaviour_from_mixed(rf, [[1, 0]])
     with pytest.raises(GameError, match="probability vector"):
-        behaviour_from_mixed(reduced_normal_form(entry_game()), [[Fraction(1, 2), Fraction(1, 3)], [1, 0]])
+        behaviour_from_mixed(
+            reduced_normal_form(entry_game()), [[Fraction(1, 2), Fraction(1, 3)], [1, 0]]
+        )
     with pytest.raises(GameError, match="entries"):
         behaviour_from_mixed(reduced_normal_form(entry_game()), [[1], [1, 0]])
 
@@ -149,11 +200,14 @@ def recall_tree(seed: int) -> ExtensiveFormGame:
             return Terminal((rng.randint(-3, 3), rng.randint(-3, 3)))
         kind = rng.randrange(6)
         if kind == 0:
-            return Chance(("c0", "c1"), (Fraction(1, 4), Fraction(3, 4)), (node(depth + 1), node(depth + 1)))
+            return Chance(
+                ("c0", "c1"), (Fraction(1, 4), Fraction(3, 4)), (node(depth + 1), node(depth + 1))
+            )
         if kind == 1:  # simultaneous move: B does not see A's choice
             tag = next(counter)
             kids = tuple(
-                Decision("B", f"sim{tag}", ("u", "d"), (node(depth + 2), node(depth + 2))) for _ in range(2)
+                Decision("B", f"sim{tag}", ("u", "d"), (node(depth + 2), node(depth + 2)))
+                for _ in range(2)
             )
             return Decision("A", f"s{tag}", ("l", "r"), kids)
         player = rng.choice(["A", "B"])

@@ -28,15 +28,19 @@ from deterrence.solvers.small_games import (
 )
 from deterrence.verify import is_nash
 
-SIZES = [pytest.param(2, 2, id="2x2"), pytest.param(3, 2, id="3x2"),
-         pytest.param(2, 3, id="2x3"), pytest.param(3, 3, id="3x3")]
+SIZES = [
+    pytest.param(2, 2, id="2x2"),
+    pytest.param(3, 2, id="3x2"),
+    pytest.param(2, 3, id="2x3"),
+    pytest.param(3, 3, id="3x3"),
+]
 
 
-# -- independent oracles -------------------------------------------------------------
+# -- independent oracles ------------------------------------------------------
 def _solve_fraction(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
     """Gauss-Jordan elimination in exact arithmetic; None if singular."""
     size = len(rhs)
-    rows = [list(r) + [b] for r, b in zip(matrix, rhs)]
+    rows = [list(r) + [b] for r, b in zip(matrix, rhs, strict=True)]
     for col in range(size):
         pivot = next((r for r in range(col, size) if rows[r][col] != 0), None)
         if pivot is None:
@@ -45,7 +49,7 @@ def _solve_fraction(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[F
         for r in range(size):
             if r != col and rows[r][col] != 0:
                 factor = rows[r][col] / rows[col][col]
-                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col])]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col], strict=True)]
     return [rows[i][size] / rows[i][i] for i in range(size)]
 
 
@@ -73,9 +77,9 @@ def exact_support_enumeration(a: np.ndarray, b: np.ndarray) -> list[tuple[tuple,
                     continue
                 y = [Fraction(0)] * n
                 x = [Fraction(0)] * m
-                for j, q in zip(cols, yj):
+                for j, q in zip(cols, yj, strict=True):
                     y[j] = q
-                for i, q in zip(rows, xi):
+                for i, q in zip(rows, xi, strict=True):
                     x[i] = q
                 if max(sum(A[i][j] * y[j] for j in range(n)) for i in range(m)) != v:
                     continue
@@ -102,8 +106,15 @@ def degenerate_by_lp(a: np.ndarray, b: np.ndarray) -> bool:
                     others = [c for c in range(n) if c not in best]
                     a_ub = diff[:, others].T if others else None
                     b_ub = np.zeros(len(others)) if others else None
-                    res = linprog(np.zeros(k), A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
-                                  bounds=(0, None), method="highs")
+                    res = linprog(
+                        np.zeros(k),
+                        A_ub=a_ub,
+                        b_ub=b_ub,
+                        A_eq=a_eq,
+                        b_eq=b_eq,
+                        bounds=(0, None),
+                        method="highs",
+                    )
                     if res.status == 0:
                         return True
         return False
@@ -113,14 +124,16 @@ def degenerate_by_lp(a: np.ndarray, b: np.ndarray) -> bool:
 
 def _same_sets(ours: list, ref: list, atol: float = 1e-9) -> bool:
     def has(pairs, x, y):  # noqa: ANN001, ANN202
-        return any(np.allclose(px, x, atol=atol, rtol=0) and np.allclose(py, y, atol=atol, rtol=0)
-                   for px, py in pairs)
+        return any(
+            np.allclose(px, x, atol=atol, rtol=0) and np.allclose(py, y, atol=atol, rtol=0)
+            for px, py in pairs
+        )
 
     ref = [(np.array(x, float), np.array(y, float)) for x, y in ref]
     return len(ours) == len(ref) and all(has(ours, x, y) for x, y in ref)
 
 
-# -- agreement with references ------------------------------------------------------------
+# -- agreement with references ------------------------------------------------
 @pytest.mark.parametrize(("m", "n"), SIZES)
 def test_matches_nashpy_on_nondegenerate_integer_games(m: int, n: int) -> None:
     # nashpy 0.0.43 rejects indifference solutions with a round-off probability such as
@@ -142,7 +155,9 @@ def test_matches_nashpy_on_nondegenerate_integer_games(m: int, n: int) -> None:
             reference = list(nash.Game(a[g], b[g]).support_enumeration())
         ours = result.equilibria(g)
         for rx, ry in reference:
-            assert any(np.allclose(x, rx, atol=1e-9) and np.allclose(y, ry, atol=1e-9) for x, y in ours)
+            assert any(
+                np.allclose(x, rx, atol=1e-9) and np.allclose(y, ry, atol=1e-9) for x, y in ours
+            )
         assert _same_sets(ours, exact_support_enumeration(a[g], b[g])), g
         agreed += _same_sets(ours, reference)
         checked += 1
@@ -174,13 +189,15 @@ def test_finds_equilibrium_that_nashpy_drops_to_round_off() -> None:
     assert _same_sets(result.equilibria(0), exact)
 
 
-# -- properties ---------------------------------------------------------------------------
+# -- properties ---------------------------------------------------------------
 @st.composite
 def small_integer_games(draw):  # noqa: ANN001, ANN201
     m = draw(st.integers(1, 3))
     n = draw(st.integers(1, 3))
     entries = st.integers(-3, 3)
-    return draw(arrays(np.int64, (m, n), elements=entries)), draw(arrays(np.int64, (m, n), elements=entries))
+    return draw(arrays(np.int64, (m, n), elements=entries)), draw(
+        arrays(np.int64, (m, n), elements=entries)
+    )
 
 
 @settings(max_examples=80, deadline=None)
@@ -194,10 +211,17 @@ def test_every_listed_profile_is_a_mutual_best_response(game) -> None:  # noqa: 
         assert (x >= 0).all() and (y >= 0).all()
         assert is_nash(payoffs, [x, y], tolerance=1e-9)
     # Every pure equilibrium is listed, degenerate or not.
-    pure = [(i, j) for i in range(a.shape[0]) for j in range(a.shape[1])
-            if a[i, j] == a[:, j].max() and b[i, j] == b[i].max()]
-    listed = {(int(x.argmax()), int(y.argmax())) for x, y in result.equilibria(0)
-              if x.max() == 1 and y.max() == 1}
+    pure = [
+        (i, j)
+        for i in range(a.shape[0])
+        for j in range(a.shape[1])
+        if a[i, j] == a[:, j].max() and b[i, j] == b[i].max()
+    ]
+    listed = {
+        (int(x.argmax()), int(y.argmax()))
+        for x, y in result.equilibria(0)
+        if x.max() == 1 and y.max() == 1
+    }
     assert listed == set(pure)
 
 
@@ -223,7 +247,7 @@ def test_invariant_under_positive_affine_transforms(game, scale_a, shift, scale_
         assert _same_sets(moved.equilibria(0), base.equilibria(0), atol=1e-7)
 
 
-# -- closed forms --------------------------------------------------------------------------
+# -- closed forms -------------------------------------------------------------
 @pytest.mark.parametrize(
     ("win", "lose", "swerve", "crash"),
     [
@@ -243,7 +267,9 @@ def test_chicken_mixed_equilibrium_matches_closed_form(win, lose, swerve, crash)
     assert len(mixed) == 1
     x, y = mixed[0]
     assert x[1] == pytest.approx(firm, abs=1e-12) and y[1] == pytest.approx(firm, abs=1e-12)
-    pure = sorted((int(x.argmax()), int(y.argmax())) for x, y in result.equilibria(0) if x.max() == 1)
+    pure = sorted(
+        (int(x.argmax()), int(y.argmax())) for x, y in result.equilibria(0) if x.max() == 1
+    )
     assert pure == [(0, 1), (1, 0)]
 
 
@@ -258,7 +284,7 @@ def test_chicken_firmness_falls_as_crash_cost_rises_in_one_batch() -> None:
     assert (np.diff(firm) < 0).all()
 
 
-# -- degenerate games ------------------------------------------------------------------------
+# -- degenerate games ---------------------------------------------------------
 def test_degenerate_example_of_von_stengel_is_flagged() -> None:
     # von Stengel (2007), Fig. 3.x style: the top row has two best responses for the column
     # player, and the equilibria (top, y) with y_1 in [2/3, 1] form a segment.
@@ -266,10 +292,16 @@ def test_degenerate_example_of_von_stengel_is_flagged() -> None:
     b = np.array([[3.0, 3.0], [2.0, 6.0], [3.0, 1.0]])
     result = small_game_equilibria(a, b)
     assert result.degenerate[0]
-    expected_subset = [((1, 0, 0), (1, 0)), ((0, Fraction(1, 3), Fraction(2, 3)), (Fraction(1, 3), Fraction(2, 3)))]
+    expected_subset = [
+        ((1, 0, 0), (1, 0)),
+        ((0, Fraction(1, 3), Fraction(2, 3)), (Fraction(1, 3), Fraction(2, 3))),
+    ]
     listed = result.equilibria(0)
     for x, y in expected_subset:
-        assert any(np.allclose(lx, np.array(x, float)) and np.allclose(ly, np.array(y, float)) for lx, ly in listed)
+        assert any(
+            np.allclose(lx, np.array(x, float)) and np.allclose(ly, np.array(y, float))
+            for lx, ly in listed
+        )
 
 
 @pytest.mark.parametrize(
@@ -279,8 +311,11 @@ def test_degenerate_example_of_von_stengel_is_flagged() -> None:
         pytest.param([[1, 0], [0, 1]], [[2, 2], [1, 3]], id="two-best-responses-to-a-row"),
         # x = (1/2, 1/2, 0) leaves the column player indifferent among all three columns:
         # a support of size 2 with 3 best responses, invisible at pure strategies.
-        pytest.param([[1, 4, 2], [3, 0, 5], [2, 2, 1]], [[0, 1, 2], [2, 1, 0], [0, 0, 3]],
-                     id="interior-three-way-tie"),
+        pytest.param(
+            [[1, 4, 2], [3, 0, 5], [2, 2, 1]],
+            [[0, 1, 2], [2, 1, 0], [0, 0, 3]],
+            id="interior-three-way-tie",
+        ),
         pytest.param([[1, 1, 0], [0, 0, 1]], [[1, 1, 0], [0, 0, 1]], id="duplicate-columns"),
     ],
 )
@@ -323,7 +358,7 @@ def test_tolerance_widens_what_counts_as_a_tie() -> None:
     assert small_game_equilibria(a, b, tolerance=1e-5).degenerate[0]
 
 
-# -- batching and the result object -------------------------------------------------------
+# -- batching and the result object -------------------------------------------
 @pytest.mark.parametrize(("m", "n"), SIZES)
 def test_batch_equals_loop_over_single_games(m: int, n: int) -> None:
     rng = np.random.default_rng(3)
@@ -334,9 +369,13 @@ def test_batch_equals_loop_over_single_games(m: int, n: int) -> None:
         single = small_game_equilibria(a[g : g + 1], b[g : g + 1])
         for name in ("x", "y", "valid", "count", "degenerate", "row_payoff", "regret"):
             np.testing.assert_array_equal(getattr(batch, name)[g], getattr(single, name)[0])
-    assert batch.valid.shape == (40, sum(len(list(combinations(range(m), k))) *
-                                         len(list(combinations(range(n), k)))
-                                         for k in range(1, min(m, n) + 1)))
+    assert batch.valid.shape == (
+        40,
+        sum(
+            len(list(combinations(range(m), k))) * len(list(combinations(range(n), k)))
+            for k in range(1, min(m, n) + 1)
+        ),
+    )
 
 
 def test_result_layout_and_accessors() -> None:
@@ -348,7 +387,7 @@ def test_result_layout_and_accessors() -> None:
     assert result.valid[:, 0].all() and not result.valid[:, 1:].any()  # valid slots first
     assert np.isnan(result.x[0, 1]).all()
     assert result.row_payoff[0, 0] == pytest.approx(0.0) and result.row_payoff[1, 0] == 1.0
-    (x, y), = equilibria_at(result, 1)
+    ((x, y),) = equilibria_at(result, 1)
     assert x.tolist() == [0.0, 1.0] and y.tolist() == [0.0, 1.0]
     with pytest.raises(ValueError):
         result.x[0, 0, 0] = 0.5  # read-only
@@ -365,3 +404,19 @@ def test_result_layout_and_accessors() -> None:
 def test_bad_input_raises(a, b) -> None:  # noqa: ANN001
     with pytest.raises(GameError):
         small_game_equilibria(a, b)
+
+
+def test_chunked_batches_equal_single_games(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Large batches are solved in chunks; force tiny chunks so the seams are exercised.
+    from deterrence.solvers import small_games
+
+    monkeypatch.setattr(small_games, "_CHUNK", 7)
+    rng = np.random.default_rng(12)
+    a = rng.integers(-2, 3, size=(30, 3, 3)).astype(float)
+    b = rng.normal(size=(30, 3, 3))
+    batch = small_game_equilibria(a, b)
+    assert batch.x.shape == (30, 19, 3) and not batch.x.flags.writeable
+    for g in (0, 6, 7, 8, 13, 14, 29):
+        single = small_game_equilibria(a[g], b[g])
+        for name in ("x", "y", "valid", "count", "degenerate", "column_payoff", "tolerance"):
+            np.testing.assert_array_equal(getattr(batch, name)[g], getattr(single, name)[0])

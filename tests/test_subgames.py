@@ -28,10 +28,16 @@ def entry_game() -> ExtensiveFormGame:
     """Selten's (1975) entry game."""
     return ExtensiveFormGame(
         ["Entrant", "Incumbent"],
-        choice("Entrant", "e", {
-            "out": Terminal((0, 2)),
-            "in": choice("Incumbent", "i", {"fight": Terminal((-1, -1)), "accommodate": Terminal((1, 1))}),
-        }),
+        choice(
+            "Entrant",
+            "e",
+            {
+                "out": Terminal((0, 2)),
+                "in": choice(
+                    "Incumbent", "i", {"fight": Terminal((-1, -1)), "accommodate": Terminal((1, 1))}
+                ),
+            },
+        ),
     )
 
 
@@ -39,57 +45,84 @@ def matching_pennies_tree() -> ExtensiveFormGame:
     """Matching Pennies with the second mover not seeing the first move."""
     return ExtensiveFormGame(
         ["A", "B"],
-        choice("A", "a", {
-            "h": choice("B", "b", {"h": Terminal((1, -1)), "t": Terminal((-1, 1))}),
-            "t": choice("B", "b", {"h": Terminal((-1, 1)), "t": Terminal((1, -1))}),
-        }),
+        choice(
+            "A",
+            "a",
+            {
+                "h": choice("B", "b", {"h": Terminal((1, -1)), "t": Terminal((-1, 1))}),
+                "t": choice("B", "b", {"h": Terminal((-1, 1)), "t": Terminal((1, -1))}),
+            },
+        ),
     )
 
 
 def outside_option_bos(outside=2) -> ExtensiveFormGame:
     """Kohlberg and Mertens (1986): an outside option before Battle of the Sexes."""
-    bos = choice("A", "a", {
-        "opera": choice("B", "b", {"opera": Terminal((3, 1)), "fight": Terminal((0, 0))}),
-        "fight": choice("B", "b", {"opera": Terminal((0, 0)), "fight": Terminal((1, 3))}),
-    })
-    return ExtensiveFormGame(["A", "B"], choice("A", "o", {"out": Terminal((outside, 2)), "in": bos}))
+    bos = choice(
+        "A",
+        "a",
+        {
+            "opera": choice("B", "b", {"opera": Terminal((3, 1)), "fight": Terminal((0, 0))}),
+            "fight": choice("B", "b", {"opera": Terminal((0, 0)), "fight": Terminal((1, 3))}),
+        },
+    )
+    return ExtensiveFormGame(
+        ["A", "B"], choice("A", "o", {"out": Terminal((outside, 2)), "in": bos})
+    )
 
 
 def absent_minded_driver() -> ExtensiveFormGame:
     """Piccione and Rubinstein (1997): both intersections are one information set."""
     return ExtensiveFormGame(
         ["Driver"],
-        choice("Driver", "x", {
-            "exit": Terminal((0,)),
-            "continue": choice("Driver", "x", {"exit": Terminal((4,)), "continue": Terminal((1,))}),
-        }),
+        choice(
+            "Driver",
+            "x",
+            {
+                "exit": Terminal((0,)),
+                "continue": choice(
+                    "Driver", "x", {"exit": Terminal((4,)), "continue": Terminal((1,))}
+                ),
+            },
+        ),
     )
 
 
 def forgets_own_move() -> ExtensiveFormGame:
     """A moves, B moves, then A cannot recall her own first move."""
+
     def b_node(first):
-        return choice("B", "b" + first, {
-            "x": choice("A", "later", {"u": Terminal((1, 0)), "d": Terminal((0, 1))}),
-            "y": Terminal((0, 0)),
-        })
+        return choice(
+            "B",
+            "b" + first,
+            {
+                "x": choice("A", "later", {"u": Terminal((1, 0)), "d": Terminal((0, 1))}),
+                "y": Terminal((0, 0)),
+            },
+        )
 
     return ExtensiveFormGame(["A", "B"], choice("A", "first", {"l": b_node("l"), "r": b_node("r")}))
 
 
 def forgets_information() -> ExtensiveFormGame:
     """A learns the chance move, then later forgets what she had learned (different own sets)."""
+
     def branch(tag):
-        return choice("A", "saw_" + tag, {
-            "go": choice("A", "later", {"u": Terminal((1,)), "d": Terminal((0,))}),
-            "stop": Terminal((Fraction(1, 2),)),
-        })
+        return choice(
+            "A",
+            "saw_" + tag,
+            {
+                "go": choice("A", "later", {"u": Terminal((1,)), "d": Terminal((0,))}),
+                "stop": Terminal((Fraction(1, 2),)),
+            },
+        )
 
-    return ExtensiveFormGame(["A"], Chance(("H", "T"), (Fraction(1, 2), Fraction(1, 2)),
-                                           (branch("H"), branch("T"))))
+    return ExtensiveFormGame(
+        ["A"], Chance(("H", "T"), (Fraction(1, 2), Fraction(1, 2)), (branch("H"), branch("T")))
+    )
 
 
-# -- perfect recall -------------------------------------------------------------------------
+# -- perfect recall -----------------------------------------------------------
 @pytest.mark.parametrize(
     "factory, expected",
     [
@@ -121,38 +154,83 @@ def test_own_histories_record_only_the_movers_own_moves():
     assert histories[("l",)] == ()  # B has not moved before
 
 
-# -- subgames -------------------------------------------------------------------------------
+# -- subgames -----------------------------------------------------------------
 def test_subgame_roots_of_outside_option_game():
     assert subgame_roots(outside_option_bos()) == [(), ("in",)]
 
 
 def test_subgame_roots_of_perfect_information_tree_are_all_interior_nodes_in_preorder():
-    game = ExtensiveFormGame(["A", "B"], choice("A", "r", {
-        "l": choice("B", "s", {"x": Terminal((0, 0)), "y": choice("A", "t", {
-            "u": Terminal((1, 1)), "v": Terminal((2, 2))})}),
-        "r": choice("B", "w", {"x": Terminal((3, 3)), "y": Terminal((4, 4))}),
-    }))
+    game = ExtensiveFormGame(
+        ["A", "B"],
+        choice(
+            "A",
+            "r",
+            {
+                "l": choice(
+                    "B",
+                    "s",
+                    {
+                        "x": Terminal((0, 0)),
+                        "y": choice("A", "t", {"u": Terminal((1, 1)), "v": Terminal((2, 2))}),
+                    },
+                ),
+                "r": choice("B", "w", {"x": Terminal((3, 3)), "y": Terminal((4, 4))}),
+            },
+        ),
+    )
     assert subgame_roots(game) == [(), ("l",), ("l", "y"), ("r",)]
 
 
 def test_information_set_spanning_two_branches_spoils_both():
     # B's set spans the children of A's root move; only the root roots a subgame,
     # but the subtree below B (A's second move after l/x) is again a subgame.
-    game = ExtensiveFormGame(["A", "B"], choice("A", "a", {
-        "l": choice("B", "b", {"x": choice("A", "c", {"u": Terminal((1, 0)), "d": Terminal((0, 1))}),
-                               "y": Terminal((0, 0))}),
-        "r": choice("B", "b", {"x": Terminal((2, 2)), "y": Terminal((3, 3))}),
-    }))
+    game = ExtensiveFormGame(
+        ["A", "B"],
+        choice(
+            "A",
+            "a",
+            {
+                "l": choice(
+                    "B",
+                    "b",
+                    {
+                        "x": choice("A", "c", {"u": Terminal((1, 0)), "d": Terminal((0, 1))}),
+                        "y": Terminal((0, 0)),
+                    },
+                ),
+                "r": choice("B", "b", {"x": Terminal((2, 2)), "y": Terminal((3, 3))}),
+            },
+        ),
+    )
     assert subgame_roots(game) == [(), ("l", "x")]
 
 
 def test_kuhn_style_chance_root_has_no_proper_subgames():
-    game = ExtensiveFormGame(["A", "B"], Chance(("1", "2"), (Fraction(1, 2), Fraction(1, 2)), (
-        choice("A", "a", {"p": choice("B", "b", {"q": Terminal((1, -1)), "r": Terminal((0, 0))}),
-                          "s": Terminal((0, 0))}),
-        choice("A", "a", {"p": choice("B", "b", {"q": Terminal((-1, 1)), "r": Terminal((0, 0))}),
-                          "s": Terminal((0, 0))}),
-    )))
+    game = ExtensiveFormGame(
+        ["A", "B"],
+        Chance(
+            ("1", "2"),
+            (Fraction(1, 2), Fraction(1, 2)),
+            (
+                choice(
+                    "A",
+                    "a",
+                    {
+                        "p": choice("B", "b", {"q": Terminal((1, -1)), "r": Terminal((0, 0))}),
+                        "s": Terminal((0, 0)),
+                    },
+                ),
+                choice(
+                    "A",
+                    "a",
+                    {
+                        "p": choice("B", "b", {"q": Terminal((-1, 1)), "r": Terminal((0, 0))}),
+                        "s": Terminal((0, 0)),
+                    },
+                ),
+            ),
+        ),
+    )
     assert subgame_roots(game) == [()]
 
 
@@ -196,17 +274,23 @@ def test_subgame_roots_match_the_definition(game):
     for node, path in game.walk():
         if isinstance(node, Terminal):
             continue
-        inside = lambda p: p[: len(path)] == path  # noqa: E731
-        splits = any(len({inside(p) for p in paths}) == 2 for paths in sets.values())
+        splits = any(len({p[: len(path)] == path for p in paths}) == 2 for paths in sets.values())
         assert (path in roots) is (not splits)
 
 
-# -- payoffs, best responses, regrets -----------------------------------------------------
+# -- payoffs, best responses, regrets -----------------------------------------
 def test_expected_payoffs_are_exact_over_chance_and_mixing():
-    game = ExtensiveFormGame(["A"], Chance(("g", "b"), (Fraction(1, 3), Fraction(2, 3)), (
-        choice("A", "h", {"x": Terminal((3,)), "y": Terminal((0,))}),
-        Terminal((6,)),
-    )))
+    game = ExtensiveFormGame(
+        ["A"],
+        Chance(
+            ("g", "b"),
+            (Fraction(1, 3), Fraction(2, 3)),
+            (
+                choice("A", "h", {"x": Terminal((3,)), "y": Terminal((0,))}),
+                Terminal((6,)),
+            ),
+        ),
+    )
     (value,) = expected_payoffs(game, {"A": {"h": {"x": Fraction(1, 2), "y": Fraction(1, 2)}}})
     assert value == Fraction(1, 3) * Fraction(3, 2) + Fraction(2, 3) * 6
 
@@ -225,7 +309,9 @@ def test_best_response_requires_perfect_recall():
 
 
 def test_nash_but_not_subgame_perfect_profile_has_positive_regret_in_the_subgame():
-    regrets = subgame_regrets(entry_game(), {"Entrant": {"e": {"out": 1}}, "Incumbent": {"i": {"fight": 1}}})
+    regrets = subgame_regrets(
+        entry_game(), {"Entrant": {"e": {"out": 1}}, "Incumbent": {"i": {"fight": 1}}}
+    )
     assert regrets[()] == (0, 0)  # a Nash equilibrium of the whole game
     assert regrets[("in",)] == (0, 2)  # the incumbent gains 1 - (-1) by accommodating
     spe = {"Entrant": {"e": {"in": 1}}, "Incumbent": {"i": {"accommodate": 1}}}

@@ -61,10 +61,18 @@ RPS = tensor([[0, -1, 1], [1, 0, -1], [-1, 1, 0]], [[0, 1, -1], [-1, 0, 1], [1, 
         pytest.param(STAG, [[0, 1], [0, 1]], True, id="hare-hare"),
         pytest.param(STAG, [[F(3, 4), F(1, 4)], [F(3, 4), F(1, 4)]], True, id="stag-mixed-3/4"),
         # Any exact move off 3/4, however small, gives the other hunter a strict best response.
-        pytest.param(STAG, [[F(3, 4) + F(1, 10**12), F(1, 4) - F(1, 10**12)], [F(3, 4), F(1, 4)]], False,
-                     id="stag-row-tiny-deviation-detected"),
-        pytest.param(STAG, [[F(3, 4), F(1, 4)], [F(3, 4) - F(1, 10**12), F(1, 4) + F(1, 10**12)]], False,
-                     id="stag-tiny-exact-deviation-detected"),
+        pytest.param(
+            STAG,
+            [[F(3, 4) + F(1, 10**12), F(1, 4) - F(1, 10**12)], [F(3, 4), F(1, 4)]],
+            False,
+            id="stag-row-tiny-deviation-detected",
+        ),
+        pytest.param(
+            STAG,
+            [[F(3, 4), F(1, 4)], [F(3, 4) - F(1, 10**12), F(1, 4) + F(1, 10**12)]],
+            False,
+            id="stag-tiny-exact-deviation-detected",
+        ),
         pytest.param(RPS, [[F(1, 3)] * 3, [F(1, 3)] * 3], True, id="rps-uniform"),
         pytest.param(RPS, [[F(1, 2), F(1, 4), F(1, 4)], [F(1, 3)] * 3], False, id="rps-skewed-row"),
     ],
@@ -79,9 +87,15 @@ def test_is_nash_exact(payoffs, profile, nash):
         pytest.param(PD, [[0.0, 1.0], [0.0, 1.0]], True, id="pd-float"),
         pytest.param(PD, [[1.0, 0.0], [1.0, 0.0]], False, id="pd-cooperate-float"),
         pytest.param(MP, [[0.5, 0.5], [0.5, 0.5]], True, id="pennies-float"),
-        pytest.param(MP, [[0.5, 0.5], [0.5 + 1e-12, 0.5 - 1e-12]], True, id="pennies-within-tolerance"),
-        pytest.param(MP, [[0.5, 0.5], [0.5 + 1e-6, 0.5 - 1e-6]], False, id="pennies-beyond-tolerance"),
-        pytest.param(BOS.astype(float), [[2 / 3, 1 / 3], [1 / 3, 2 / 3]], True, id="bos-mixed-rounded"),
+        pytest.param(
+            MP, [[0.5, 0.5], [0.5 + 1e-12, 0.5 - 1e-12]], True, id="pennies-within-tolerance"
+        ),
+        pytest.param(
+            MP, [[0.5, 0.5], [0.5 + 1e-6, 0.5 - 1e-6]], False, id="pennies-beyond-tolerance"
+        ),
+        pytest.param(
+            BOS.astype(float), [[2 / 3, 1 / 3], [1 / 3, 2 / 3]], True, id="bos-mixed-rounded"
+        ),
         pytest.param(STAG.astype(float), [[0.75, 0.25], [0.75, 0.25]], True, id="stag-mixed-float"),
         pytest.param(STAG.astype(float), [[0.7, 0.3], [0.7, 0.3]], False, id="stag-wrong-mix"),
     ],
@@ -177,13 +191,14 @@ def _brute_force_pure_nash(payoffs):
 
 
 def _pure_profile(index, shape):
-    return [[int(k == i) for k in range(n)] for i, n in zip(index, shape)]
+    return [[int(k == i) for k in range(n)] for i, n in zip(index, shape, strict=True)]
 
 
 games = st.tuples(st.integers(1, 3), st.integers(1, 3)).flatmap(
-    lambda shape: st.lists(st.integers(-4, 4), min_size=2 * shape[0] * shape[1],
-                           max_size=2 * shape[0] * shape[1]).map(
-        lambda flat: np.array(flat, dtype=object).reshape(shape + (2,))))
+    lambda shape: st.lists(
+        st.integers(-4, 4), min_size=2 * shape[0] * shape[1], max_size=2 * shape[0] * shape[1]
+    ).map(lambda flat: np.array(flat, dtype=object).reshape(shape + (2,)))
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -199,7 +214,9 @@ def test_pure_profiles_agree_with_brute_force(payoffs):
 @given(games, st.integers(1, 5), st.integers(-10, 10), st.data())
 def test_positive_affine_transform_preserves_equilibria(payoffs, scale, shift, data):
     shape = payoffs.shape[:-1]
-    profile = [data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n).filter(any)) for n in shape]
+    profile = [
+        data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n).filter(any)) for n in shape
+    ]
     profile = [[F(v, sum(p)) for v in p] for p in profile]
     transformed = payoffs * scale + shift
     assert is_nash(payoffs, profile) == is_nash(transformed, profile)
@@ -212,44 +229,87 @@ def test_positive_affine_transform_preserves_equilibria(payoffs, scale, shift, d
 @given(games, st.data())
 def test_regret_is_never_negative(payoffs, data):
     shape = payoffs.shape[:-1]
-    profile = [data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n).filter(any)) for n in shape]
+    profile = [
+        data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n).filter(any)) for n in shape
+    ]
     profile = [[F(v, sum(p)) for v in p] for p in profile]
     assert all(g >= 0 for g in regrets(payoffs, profile)[1])
 
 
-# -- the solve() facade: what it refuses ------------------------------------------------------
+# -- the solve() facade: what it refuses --------------------------------------
 def _pd_game():
     return NormalFormGame(["Row", "Column"], [["C", "D"], ["C", "D"]], PD)
 
 
 def _tree():
-    return ExtensiveFormGame(["A", "B"], choice("A", "a", {
-        "l": choice("B", "b", {"x": Terminal((1, 1)), "y": Terminal((0, 0))}), "r": Terminal((2, 0))}))
+    return ExtensiveFormGame(
+        ["A", "B"],
+        choice(
+            "A",
+            "a",
+            {
+                "l": choice("B", "b", {"x": Terminal((1, 1)), "y": Terminal((0, 0))}),
+                "r": Terminal((2, 0)),
+            },
+        ),
+    )
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        pytest.param(lambda: solve(_pd_game(), "correlated"), "unknown concept 'correlated'; choose from nash, pure, "
-                     "spe, dominance", id="unknown-concept"),
-        pytest.param(lambda: solve([[1, 2], [3, 4]]), "needs a NormalFormGame or ExtensiveFormGame, got list",
-                     id="not-a-game"),
-        pytest.param(lambda: solve(NormalFormGame(["A"], [["x", "y"]], [["c"], [1]])),
-                     r"free parameters \['c'\]; give them values first", id="symbolic-game"),
-        pytest.param(lambda: solve(_pd_game(), "spe"), "subgame perfection needs a game tree", id="spe-on-matrix"),
-        pytest.param(lambda: solve(_pd_game(), "nash", "lemke-howson"),
-                     "unknown method 'lemke-howson' for concept 'nash'; choose from vertex, support, nashpy, "
-                     "nashpy-vertex", id="unknown-nash-method"),
-        pytest.param(lambda: solve(_pd_game(), "pure", "vertex"), "unknown method 'vertex' for concept 'pure'",
-                     id="unknown-pure-method"),
-        pytest.param(lambda: solve(_pd_game(), "dominance", "iesds-strong"),
-                     "unknown method 'iesds-strong' for concept 'dominance'", id="unknown-dominance-method"),
-        pytest.param(lambda: solve(_tree(), "spe", "forward-induction"),
-                     "unknown method 'forward-induction' for concept 'spe'", id="unknown-spe-method"),
-        pytest.param(lambda: solve(_tree(), "nash", "vertex"), "unknown method 'vertex' for concept 'nash'",
-                     id="unknown-tree-nash-method"),
-        pytest.param(lambda: solve(_tree(), "pure", "reduced"), "unknown method 'reduced' for concept 'pure'",
-                     id="unknown-tree-pure-method"),
+        pytest.param(
+            lambda: solve(_pd_game(), "correlated"),
+            "unknown concept 'correlated'; choose from nash, pure, spe, dominance",
+            id="unknown-concept",
+        ),
+        pytest.param(
+            lambda: solve([[1, 2], [3, 4]]),
+            "needs a NormalFormGame or ExtensiveFormGame, got list",
+            id="not-a-game",
+        ),
+        pytest.param(
+            lambda: solve(NormalFormGame(["A"], [["x", "y"]], [["c"], [1]])),
+            r"free parameters \['c'\]; give them values first",
+            id="symbolic-game",
+        ),
+        pytest.param(
+            lambda: solve(_pd_game(), "spe"),
+            "subgame perfection needs a game tree",
+            id="spe-on-matrix",
+        ),
+        pytest.param(
+            lambda: solve(_pd_game(), "nash", "lemke-howson"),
+            "unknown method 'lemke-howson' for concept 'nash'; "
+            "choose from vertex, support, nashpy, "
+            "nashpy-vertex",
+            id="unknown-nash-method",
+        ),
+        pytest.param(
+            lambda: solve(_pd_game(), "pure", "vertex"),
+            "unknown method 'vertex' for concept 'pure'",
+            id="unknown-pure-method",
+        ),
+        pytest.param(
+            lambda: solve(_pd_game(), "dominance", "iesds-strong"),
+            "unknown method 'iesds-strong' for concept 'dominance'",
+            id="unknown-dominance-method",
+        ),
+        pytest.param(
+            lambda: solve(_tree(), "spe", "forward-induction"),
+            "unknown method 'forward-induction' for concept 'spe'",
+            id="unknown-spe-method",
+        ),
+        pytest.param(
+            lambda: solve(_tree(), "nash", "vertex"),
+            "unknown method 'vertex' for concept 'nash'",
+            id="unknown-tree-nash-method",
+        ),
+        pytest.param(
+            lambda: solve(_tree(), "pure", "reduced"),
+            "unknown method 'reduced' for concept 'pure'",
+            id="unknown-tree-pure-method",
+        ),
     ],
 )
 def test_solve_refuses_with_solver_error(call, message):

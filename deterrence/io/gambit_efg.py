@@ -126,7 +126,8 @@ class _Parser:
                 missing = sum(nodes[i].expected - len(nodes[i].children) for i in open_nodes)
                 plural = "s" if missing != 1 else ""
                 raise stream.error(
-                    f"file ends before the tree is complete ({missing} more node{plural} expected)"
+                    "file ends before the tree is complete "
+                    f"(at least {missing} more node{plural} expected)"
                 )
             node = self._node(parent.payoffs if parent else zero)
             nodes.append(node)

@@ -31,7 +31,10 @@ Methods (see :func:`enumerate_equilibria`):
 ``"nashpy"``, ``"nashpy-vertex"``
     nashpy's algorithms, wrapped and verified (:mod:`.nashpy_backend`).
 ``"auto"``
-    ``"vertex"`` for exact payoffs, ``"support"`` for float payoffs.
+    ``"vertex"`` for exact payoffs.  For float payoffs ``"support"``, and when
+    that cannot certify its list (a game degenerate within the tolerance)
+    exact vertex enumeration of the payoffs' binary rational values, returned
+    as floats (``method="vertex-exact-binary"``).
 
 References
 ----------
@@ -131,14 +134,16 @@ def _as_matrices(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray, bool]:
     try:
         af, bf = a.astype(np.float64), b.astype(np.float64)
     except (TypeError, ValueError) as err:
-        raise SolverError(f"payoffs must be numbers (evaluate symbolic games first): {err}") from None
+        raise SolverError(
+            f"payoffs must be numbers (evaluate symbolic games first): {err}"
+        ) from None
     if not (np.isfinite(af).all() and np.isfinite(bf).all()):
         raise SolverError("payoffs must be finite")
     return af, bf, False
 
 
 def _components(keys: Sequence[tuple[Hashable, Hashable]]) -> tuple[tuple[int, ...], ...]:
-    """Connected components of the bipartite graph whose edges are the equilibria ``(x-key, y-key)``."""
+    """Connected components of the bipartite graph whose edges are the pairs ``(x-key, y-key)``."""
     parent: dict[Any, Any] = {}
 
     def find(node: Any) -> Any:
@@ -172,7 +177,9 @@ def _finish_exact(
     unique = sorted(set(pairs), key=lambda p: _sort_key(*p))
     verified = [p for p in unique if is_nash(payoffs, p)]
     if len(verified) < len(unique):  # cannot happen for a correct solver; never hide it
-        notes.append(f"{len(unique) - len(verified)} candidate(s) failed exact verification and were dropped")
+        notes.append(
+            f"{len(unique) - len(verified)} candidate(s) failed exact verification and were dropped"
+        )
         complete = False
     return BimatrixEquilibria(
         equilibria=tuple(verified),
@@ -190,7 +197,9 @@ def _stack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.stack([a, b], axis=-1)
 
 
-def _vertex_exact(a: np.ndarray, b: np.ndarray, backend: str, notes: list[str]) -> BimatrixEquilibria:
+def _vertex_exact(
+    a: np.ndarray, b: np.ndarray, backend: str, notes: list[str]
+) -> BimatrixEquilibria:
     from .vertex_enumeration import vertex_equilibria
 
     pairs, degenerate, counts, used = vertex_equilibria(a, b, backend=backend)
@@ -198,7 +207,12 @@ def _vertex_exact(a: np.ndarray, b: np.ndarray, backend: str, notes: list[str]) 
     if degenerate:
         notes.append("degenerate game: all extreme equilibria listed, grouped into components")
     return _finish_exact(
-        pairs, _stack(a, b), complete=True, degenerate=degenerate, method="vertex-exact", notes=notes
+        pairs,
+        _stack(a, b),
+        complete=True,
+        degenerate=degenerate,
+        method="vertex-exact",
+        notes=notes,
     )
 
 
@@ -213,11 +227,17 @@ def _support_exact(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
     else:
         notes.append(
             "candidates screened in floating point and confirmed exactly, but the vertex set could "
-            "not be certified complete" + (" (degenerate game)" if degenerate else "")
+            "not be certified complete"
+            + (" (degenerate game)" if degenerate else "")
             + "; use method='vertex' for a complete list"
         )
     return _finish_exact(
-        pairs, _stack(a, b), complete=certified, degenerate=degenerate, method="support-exact", notes=notes
+        pairs,
+        _stack(a, b),
+        complete=certified,
+        degenerate=degenerate,
+        method="support-exact",
+        notes=notes,
     )
 
 
@@ -228,7 +248,13 @@ def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
     tol = tolerance_for(payoffs)
     pairs, keys, degenerate, certified, extra = float_equilibria(a, b, tol, FLOAT_TOLERANCE)
     notes.extend(extra)
-    order = sorted(range(len(pairs)), key=lambda i: _sort_key(*(np.round(v, 9) for v in pairs[i])))
+    # Round for the order only, so ties in the 16th digit cannot make it platform dependent.
+    order = sorted(
+        range(len(pairs)),
+        key=lambda i: _sort_key(
+            np.round(pairs[i][0], 9).tolist(), np.round(pairs[i][1], 9).tolist()
+        ),
+    )
     kept, kept_keys = [], []
     for i in order:
         x, y = pairs[i]
@@ -238,11 +264,14 @@ def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
             kept.append((x, y))
             kept_keys.append(keys[i])
     if len(kept) < len(pairs):
-        notes.append(f"{len(pairs) - len(kept)} candidate(s) failed verification at tolerance {tol:g}")
+        notes.append(
+            f"{len(pairs) - len(kept)} candidate(s) failed verification at tolerance {tol:g}"
+        )
     complete = certified and not degenerate and len(kept) == len(pairs)
     if degenerate:
         notes.append(
-            f"degenerate within tolerance {tol:g}: extreme equilibria matched from the vertices found; "
+            f"degenerate within tolerance {tol:g}: extreme equilibria matched from the vertices "
+            "found; "
             "pass exact payoffs (int/Fraction) for a complete exact list"
         )
     return BimatrixEquilibria(
@@ -252,6 +281,51 @@ def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
         degenerate=degenerate,
         components=_components(kept_keys),
         method="support-float",
+        tolerance=tol,
+        notes=tuple(notes),
+    )
+
+
+def _binary_exact(a: np.ndarray, b: np.ndarray, screened: BimatrixEquilibria) -> BimatrixEquilibria:
+    """Float game the float path could not certify: enumerate its binary rational values exactly.
+
+    A float is an exact dyadic rational, so exact vertex enumeration of those
+    values is the complete answer for the game as given; it is returned in
+    floats and verified at the float tolerance.
+    """
+    notes = [
+        *screened.notes,
+        "not certified in floating point: exact vertex enumeration of the "
+        "payoffs' binary rational values instead",
+    ]
+    exact = _vertex_exact(
+        exact_array([[Fraction(float(v)) for v in row] for row in a]),
+        exact_array([[Fraction(float(v)) for v in row] for row in b]),
+        "auto",
+        notes,
+    )
+    if screened.degenerate and not exact.degenerate:
+        notes.append(
+            f"nearly degenerate: payoffs tie within tolerance {screened.tolerance:g} but not "
+            "exactly; equilibria listed for the exact values may lie very close together"
+        )
+    payoffs, tol = _stack(a, b), screened.tolerance
+    kept = []
+    for x, y in exact.equilibria:
+        xf, yf = np.array([float(v) for v in x]), np.array([float(v) for v in y])
+        xf.setflags(write=False)
+        yf.setflags(write=False)
+        kept.append((xf, yf))
+    failed = sum(not is_nash(payoffs, pair, tol) for pair in kept)
+    if failed:  # a float tie broken at the 16th digit can leave a regret above the tolerance
+        notes.append(f"{failed} exact equilibria have float regret above {tol:g}")
+    return BimatrixEquilibria(
+        equilibria=tuple(kept),
+        exact=False,
+        complete=exact.complete,
+        degenerate=exact.degenerate,
+        components=exact.components,
+        method="vertex-exact-binary",
         tolerance=tol,
         notes=tuple(notes),
     )
@@ -267,8 +341,9 @@ def enumerate_equilibria(A: Any, B: Any, *, method: str = "auto") -> BimatrixEqu
         integer arrays) are exact; any float makes the game a float game.
     method : {"auto", "vertex", "support", "nashpy", "nashpy-vertex"}
         ``"auto"`` uses ``"vertex"`` (exact, complete) for exact payoffs and
-        ``"support"`` (batched, floating point) for float payoffs.  See the
-        module docstring for each method.
+        ``"support"`` (floating point, certified) for float payoffs, falling
+        back to exact enumeration of the float values when the float list
+        cannot be certified complete.  See the module docstring.
 
     Returns
     -------
@@ -302,9 +377,14 @@ def enumerate_equilibria(A: Any, B: Any, *, method: str = "auto") -> BimatrixEqu
     if method in ("nashpy", "nashpy-vertex"):
         from .nashpy_backend import nashpy_equilibria
 
-        return nashpy_equilibria(a, b, algorithm="vertex" if method == "nashpy-vertex" else "support")
+        return nashpy_equilibria(
+            a, b, algorithm="vertex" if method == "nashpy-vertex" else "support"
+        )
+    if method == "auto" and not exact:
+        screened = _support_float(a, b, notes)
+        return screened if screened.complete else _binary_exact(a, b, screened)
     if method == "auto":
-        method = "vertex" if exact else "support"
+        method = "vertex"
     if method == "vertex":
         if not exact:
             notes.append("float payoffs converted exactly to their binary rational values")
@@ -314,7 +394,9 @@ def enumerate_equilibria(A: Any, B: Any, *, method: str = "auto") -> BimatrixEqu
     return _support_exact(a, b, notes) if exact else _support_float(a, b, notes)
 
 
-def maximal_nash_subsets(result: BimatrixEquilibria) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+def maximal_nash_subsets(
+    result: BimatrixEquilibria,
+) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
     """Maximal Nash subsets ("cliques") of a complete list of extreme equilibria.
 
     Each extreme equilibrium is an edge between its ``x`` and its ``y``.  A
@@ -339,7 +421,10 @@ def maximal_nash_subsets(result: BimatrixEquilibria) -> tuple[tuple[tuple[int, .
     >>> len(res.equilibria), maximal_nash_subsets(res)  # the whole square is one clique
     (4, (((0, 2), (0, 1)),))
     """
-    key = (lambda v: v) if result.exact else (lambda v: tuple(np.round(v, 9)))
+
+    def key(v: Any) -> Any:
+        return v if result.exact else tuple(np.round(np.asarray(v), 9).tolist())
+
     xs: dict[Any, int] = {}
     ys: dict[Any, int] = {}
     neighbours: dict[Any, set[Any]] = {}

@@ -84,7 +84,9 @@ def nashpy_equilibria(A: Any, B: Any, *, algorithm: str = "support") -> Any:
         warnings.simplefilter("always")
         game = nashpy.Game(a, b)
         solver = game.support_enumeration if algorithm == "support" else game.vertex_enumeration
-        raw = [(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)) for x, y in solver()]
+        raw = [
+            (np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)) for x, y in solver()
+        ]
     for warning in caught:
         text = " ".join(str(warning.message).split())
         notes.append(f"nashpy warned: {text}")
@@ -102,7 +104,10 @@ def nashpy_equilibria(A: Any, B: Any, *, algorithm: str = "support") -> Any:
         y.setflags(write=False)
         kept[key] = (x, y)
     if failed:
-        notes.append(f"{failed} profile(s) from nashpy failed verification at tolerance {tol:g} and were dropped")
+        notes.append(
+            f"{failed} profile(s) from nashpy failed verification at tolerance {tol:g} "
+            "and were dropped"
+        )
     if repeated:
         notes.append(f"{repeated} repeated profile(s) from nashpy were dropped")
     degenerate = _degenerate(a_in, b_in, tol)
@@ -121,7 +126,7 @@ def nashpy_equilibria(A: Any, B: Any, *, algorithm: str = "support") -> Any:
         exact=False,
         complete=complete,
         degenerate=degenerate,
-        components=_components([(k[: a.shape[0]], k[a.shape[0]:]) for k, _ in ordered]),
+        components=_components([(k[: a.shape[0]], k[a.shape[0] :]) for k, _ in ordered]),
         method=f"nashpy-{algorithm}",
         tolerance=tol,
         notes=tuple(notes),

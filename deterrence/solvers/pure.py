@@ -230,28 +230,36 @@ def solve_pure(game: Any, tolerance: float | None = None) -> Any:
     exact = game.kind == "exact"
     found = pure_equilibria(game, tolerance)
     if exact:
-        payoffs, tol, one, zero = np.asarray(game.payoffs, dtype=object), 0.0, Fraction(1), Fraction(0)
+        payoffs, tol, one, zero = (
+            np.asarray(game.payoffs, dtype=object),
+            0.0,
+            Fraction(1),
+            Fraction(0),
+        )
     else:
         payoffs = np.asarray(game.payoffs, dtype=np.float64)
         tol = tolerance_for(payoffs) if tolerance is None else float(tolerance)
         one, zero = 1.0, 0.0
     equilibria = []
     for profile in found:
-        mixed = [[one if k == s else zero for k in range(size)] for s, size in zip(profile, game.shape)]
+        mixed = [
+            [one if k == s else zero for k in range(size)]
+            for s, size in zip(profile, game.shape, strict=True)
+        ]
         values, gains = regrets(payoffs, mixed)
         regret = max(float(g) for g in gains)
         # The mask already guarantees this; re-check with the shared verifier all the same.
         if (exact and regret != 0) or (not exact and regret > tol):
             raise AssertionError(f"pure profile {tuple(profile)} failed verification")
         strategies = {
-            player: dict(zip(labels, probs))
-            for player, labels, probs in zip(game.players, game.strategies, mixed)
+            player: dict(zip(labels, probs, strict=True))
+            for player, labels, probs in zip(game.players, game.strategies, mixed, strict=True)
         }
         notes = () if profile.strict else ("weak: tie in best responses",)
         equilibria.append(
             Equilibrium(
                 strategies=strategies,
-                payoffs=dict(zip(game.players, values)),
+                payoffs=dict(zip(game.players, values, strict=True)),
                 exact=exact,
                 regret=max(regret, 0.0),
                 notes=notes,

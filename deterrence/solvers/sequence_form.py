@@ -62,6 +62,8 @@ __all__ = ["SequenceForm", "sequence_form", "solve_zero_sum"]
 
 #: Default regret tolerance of the LP solution, relative to the payoff range.
 LP_TOLERANCE = 1e-7
+#: Realization probabilities at most this count as zero (the set is then unreached).
+REACH_ZERO = 1e-9
 Sequence = tuple[str, str] | None
 
 
@@ -208,7 +210,7 @@ def _behaviour(
 
 
 def _rationalise(strategies: dict, denominator: int) -> dict:
-    out = {}
+    out: dict[str, dict[str, dict[str, Fraction]]] = {}
     for player, sets in strategies.items():
         out[player] = {}
         for infoset, table in sets.items():
@@ -285,11 +287,11 @@ def solve_zero_sum(
         raise SolverError("the sequence-form LP needs a zero-sum (constant-sum) game")
     x, value_1 = _solve_lp(sf, 0)
     y, value_2 = _solve_lp(sf, 1)
-    beta_1, skip_1 = _behaviour(game, sf, 0, x, tol)
-    beta_2, skip_2 = _behaviour(game, sf, 1, y, tol)
+    beta_1, skip_1 = _behaviour(game, sf, 0, x, REACH_ZERO)
+    beta_2, skip_2 = _behaviour(game, sf, 1, y, REACH_ZERO)
     strategies = {game.players[0]: beta_1, game.players[1]: beta_2}
     value = (value_1 + value_2) / 2
-    floor, ceiling = _guarantees(game, strategies, float(constant))
+    floor, ceiling = (float(g) for g in _guarantees(game, strategies, float(constant)))
     gap = max(value - floor, ceiling - value, abs(value_1 - value_2))
     if gap > tol:
         raise SolverError(

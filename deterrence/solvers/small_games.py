@@ -166,7 +166,9 @@ def _null_vector(rows: np.ndarray) -> np.ndarray:
         return np.stack([rows[0, 1], -rows[0, 0]])
     if k == 3:
         a, b = rows[0], rows[1]
-        return np.stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
+        return np.stack(
+            [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+        )
     if k == 4:
         return np.stack([(-1) ** j * _det3(np.delete(rows, j, axis=1)) for j in range(4)])
     raise GameError(f"support size {k} is larger than {MAX_STRATEGIES}")
@@ -202,16 +204,19 @@ def _against(p: np.ndarray, z: np.ndarray, transpose: bool = False) -> np.ndarra
 @cache
 def _support_pairs(m: int, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     pairs = list(product(combinations(range(m), k), combinations(range(n), k)))
-    return np.array([p[0] for p in pairs], dtype=np.intp).T, np.array([p[1] for p in pairs], dtype=np.intp).T
+    return np.array([p[0] for p in pairs], dtype=np.intp).T, np.array(
+        [p[1] for p in pairs], dtype=np.intp
+    ).T
 
 
 def _candidates(
     a: np.ndarray, b: np.ndarray, tol: np.ndarray, k: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Support-enumeration candidates for all support pairs of size ``k``.
 
     ``a, b`` have shape ``(m, n, G)``.  Returns ``x (m, P, G)``, ``y (n, P, G)``
-    and ``ok (P, G)``: non-negative solutions whose supports are best responses.
+    ``ok (P, G)``: non-negative solutions whose supports are best responses, and
+    ``shrunk (P, G)``: those among them with a (numerically) zero weight in the support.
     """
     m, n, g = a.shape
     rows_idx, cols_idx = _support_pairs(m, n, k)  # (k, P) each
@@ -231,7 +236,10 @@ def _candidates(
     xb = _against(b, x, transpose=True)  # (n, P, G): column payoffs against x
     ok &= ay.max(0) <= ay[rows_idx, slot].min(0) + tol
     ok &= xb.max(0) <= xb[cols_idx, slot].min(0) + tol
-    return x, y, ok
+    # A solution that leaves part of its support unused has k best responses to a mixture
+    # with fewer than k strategies: the game is degenerate there.
+    shrunk = (x_i.min(0) <= FLOAT_TOLERANCE) | (y_j.min(0) <= FLOAT_TOLERANCE)
+    return x, y, ok, ok & shrunk
 
 
 @cache
@@ -314,10 +322,14 @@ def small_game_equilibria(
     if a.ndim == 2 and b.ndim == 2:
         a, b = a[np.newaxis], b[np.newaxis]
     if a.ndim != 3 or a.shape != b.shape:
-        raise GameError(f"A and B must both have shape (G, m, n), got {np.shape(A)} and {np.shape(B)}")
+        raise GameError(
+            f"A and B must both have shape (G, m, n), got {np.shape(A)} and {np.shape(B)}"
+        )
     g, m, n = a.shape
     if not (1 <= m <= MAX_STRATEGIES and 1 <= n <= MAX_STRATEGIES):
-        raise GameError(f"small_game_equilibria handles up to {MAX_STRATEGIES} strategies, got {m}x{n}")
+        raise GameError(
+            f"small_game_equilibria handles up to {MAX_STRATEGIES} strategies, got {m}x{n}"
+        )
     if not (np.isfinite(a).all() and np.isfinite(b).all()):
         raise GameError("payoffs must be finite")
     if tolerance is None:
@@ -331,9 +343,15 @@ def small_game_equilibria(
     if g <= _CHUNK:
         return _solve_chunk(a, b, tol)
     # Chunks keep the working arrays cache-sized and memory bounded; games are independent.
-    parts = [_solve_chunk(a[s : s + _CHUNK], b[s : s + _CHUNK], tol[s : s + _CHUNK]) for s in range(0, g, _CHUNK)]
+    parts = [
+        _solve_chunk(a[s : s + _CHUNK], b[s : s + _CHUNK], tol[s : s + _CHUNK])
+        for s in range(0, g, _CHUNK)
+    ]
     return SmallGameEquilibria(
-        **{name: np.concatenate([getattr(p, name) for p in parts]) for name in SmallGameEquilibria.__slots__}
+        **{
+            name: np.concatenate([getattr(p, name) for p in parts])
+            for name in SmallGameEquilibria.__slots__
+        }
     )
 
 
@@ -347,6 +365,7 @@ def _solve_chunk(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> SmallGameEqui
     x = np.concatenate([p[0] for p in parts], axis=1)  # (m, K, G)
     y = np.concatenate([p[1] for p in parts], axis=1)  # (n, K, G)
     candidate = np.concatenate([p[2] for p in parts], axis=0)  # (K, G)
+    shrunk = np.concatenate([p[3] for p in parts], axis=0)
 
     degenerate = _degenerate_side(bt, tol) | _degenerate_side(np.swapaxes(at, 0, 1), tol)
 
@@ -362,9 +381,9 @@ def _solve_chunk(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> SmallGameEqui
     column_value = (xb * y).sum(0)
     regret = np.maximum(ay.max(0) - row_value, xb.max(0) - column_value)
     valid = candidate & (regret <= tol)
-    degenerate |= (candidate & ~valid).any(0)
+    degenerate |= (candidate & ~valid).any(0) | (valid & shrunk).any(0)
 
-    # Only degenerate games can produce one equilibrium from two support pairs.
+    # Two support pairs give one equilibrium only if one of them shrank: degenerate games.
     dup = np.flatnonzero(degenerate & (valid.sum(0) > 1))
     if dup.size:
         xs, ys, vs = x[:, :, dup], y[:, :, dup], valid[:, dup]

@@ -95,6 +95,8 @@ class _BackwardInduction:
 
     def solve(self, path: Path) -> list[_Partial]:
         node = self.game.node_at(path)
+        if isinstance(node, Terminal):  # a game that is a single terminal
+            return [_Partial({}, node.payoffs, ())]
         below = self._subroots(node, path)
         solved = [self.solve(p) for p in below]
         out: list[_Partial] = []
@@ -136,15 +138,16 @@ class _BackwardInduction:
         return sorted(found, key=lambda p: self._preorder_key(p))
 
     def _preorder_key(self, path: Path) -> tuple[int, ...]:
-        node, key = self.game.root, []
+        node: Any = self.game.root
+        key = []
         for action in path:
             index = node.actions.index(action)
             key.append(index)
             node = node.children[index]
         return tuple(key)
 
-    def _stage(self, node: Node, path: Path, values: dict[Path, tuple]) -> list[_Partial]:
-        children = []
+    def _stage(self, node: Any, path: Path, values: dict[Path, tuple]) -> list[_Partial]:
+        children: list[Any] = []
         for action, child in zip(node.actions, node.children, strict=True):
             here = path + (action,)
             children.append(values[here] if here in values else getattr(child, "payoffs", None))
@@ -361,6 +364,10 @@ def subgame_perfect_equilibria(
         naming the tie nodes it went through.  ``complete`` is True only
         when no tie was met and every stage game was solved completely;
         ``degenerate`` is True when a tie or a degenerate stage game was met.
+        Inside a stage game solved through its reduced normal form, an
+        information set that the player's own equilibrium moves exclude gets
+        uniform behaviour (any behaviour there is equally subgame perfect);
+        the equilibrium's notes name such sets.
 
     Raises
     ------
@@ -481,6 +488,7 @@ class CompiledTree:
     node_paths: tuple[Path, ...]
     depth: int
     _ops: tuple
+    _ends: tuple
 
     @property
     def decision_paths(self) -> tuple[Path, ...]:
@@ -520,7 +528,8 @@ def compile_tree(game: ExtensiveFormGame) -> CompiledTree:
     children = np.full((len(nodes), width), -1, dtype=np.intp)
     terminal_index = np.full(len(nodes), -1, dtype=np.intp)
     decision_column = np.full(len(nodes), -1, dtype=np.intp)
-    terminals, decisions = [], []
+    terminals: list[int] = []
+    decisions: list[int] = []
     for i, (node, path) in enumerate(nodes):
         if isinstance(node, Terminal):
             terminal_index[i] = len(terminals)
@@ -531,13 +540,24 @@ def compile_tree(game: ExtensiveFormGame) -> CompiledTree:
         if isinstance(node, Decision):
             decision_column[i] = len(decisions)
             decisions.append(i)
-    ops = []
+    # Storage rows: terminals first (so the payoffs land in one slice), then interior nodes.
+    internal = [i for i in range(len(nodes)) if kind[i] != _TERMINAL]
+    row = terminal_index.copy()
+    row[internal] = len(terminals) + np.arange(len(internal))
+    ops: list[tuple[Any, ...]] = []
     for i in reversed(range(len(nodes))):  # reverse preorder visits children before parents
         node, _ = nodes[i]
-        kids = children[i, : len(getattr(node, "actions", ()))].copy()
+        kids = row[children[i, : len(getattr(node, "actions", ()))]]
         if isinstance(node, Decision):
+            mover = game.players.index(node.player)
             ops.append(
-                (_DECISION, i, game.players.index(node.player), kids, int(decision_column[i]))
+                (
+                    _DECISION,
+                    int(row[i]),
+                    mover,
+                    tuple(int(k) for k in kids),
+                    int(decision_column[i]),
+                )
             )
         elif isinstance(node, Chance):
             try:
@@ -546,8 +566,9 @@ def compile_tree(game: ExtensiveFormGame) -> CompiledTree:
                 raise GameError(
                     f"chance probabilities at {path_label(nodes[i][1])} are not numbers"
                 ) from None
-            ops.append((_CHANCE, i, probs, kids, -1))
-    arrays = [kind, children, terminal_index, decision_column]
+            ops.append((_CHANCE, int(row[i]), probs, kids, -1))
+    ends = tuple((int(row[i]), i) for i in range(len(nodes)) if kind[i] != _DECISION)
+    arrays: list[np.ndarray] = [kind, children, terminal_index, decision_column]
     for a in arrays:
         a.flags.writeable = False
     return CompiledTree(
@@ -561,6 +582,7 @@ def compile_tree(game: ExtensiveFormGame) -> CompiledTree:
         tuple(p for _, p in nodes),
         max(len(p) for _, p in nodes),
         tuple(ops),
+        ends,
     )
 
 
@@ -726,56 +748,65 @@ def _solve_chunk(
     buffer: np.ndarray,
     out: dict,
 ) -> None:
-    b = x.shape[0]
+    b, n_terminals = x.shape[0], x.shape[1]
     # Node-major layout: each value row is contiguous over the points of the chunk, so every
-    # operation below is an elementwise pass over contiguous memory.
+    # operation below is one elementwise pass over contiguous memory.
     v = buffer[:, :, :b]
-    v[tree.terminal_nodes] = x.transpose(1, 2, 0)
+    np.copyto(v[:n_terminals], x.transpose(1, 2, 0))
     if tolerance is None:
-        leaves = v[tree.terminal_nodes].reshape(-1, b)
-        tol = FLOAT_TOLERANCE * np.maximum(1.0, leaves.max(axis=0) - leaves.min(axis=0))
+        leaves = v[:n_terminals].reshape(-1, b)
+        tol = leaves.max(axis=0)
+        tol -= leaves.min(axis=0)
+        np.maximum(tol, 1.0, out=tol)
+        tol *= FLOAT_TOLERANCE
     else:
         tol = np.full(b, float(tolerance))
+    # Selections use bit masks on the int64 view (value ^= (value ^ other) & mask): exact and
+    # branch-free, where masked copies would stall on unpredictable random masks.
+    bits = v.view(np.int64)
     pick = np.zeros((len(tree.decision_nodes), b), dtype=out["choices"].dtype)
     tie = np.zeros((len(tree.decision_nodes), b), dtype=bool)
-    # end[node]: where the deterministic path from node stops (a terminal or a chance node).
-    end: dict[int, Any] = {int(i): int(i) for i in np.flatnonzero(tree.kind != _DECISION)}
-    for op, node, data, kids, column in tree._ops:
+    end: dict[int, Any] = dict(tree._ends)  # row -> node where the deterministic path stops
+    scratch = np.empty(bits.shape[1:], dtype=np.int64)
+    for op, row, data, kids, column in tree._ops:
         if op == _CHANCE:
-            v[node] = np.tensordot(data, v[kids], axes=1)
+            v[row] = np.tensordot(data, v[kids], axes=1)
             continue
-        value = v[node]
-        np.copyto(value, v[kids[0]])
-        best = v[kids[0], data]
+        first = kids[0]
+        np.copyto(bits[row], bits[first])
+        end[row] = end[first]
         if len(kids) == 1:
-            end[node] = end[int(kids[0])]
             continue
-        if len(kids) == 2:
-            gap = v[kids[1], data] - best
-            better = gap > 0  # argmax semantics: the first action wins an exact tie
-            np.copyto(value, v[kids[1]], where=better)
-            pick[column] = better
-            np.less_equal(np.abs(gap), tol, out=tie[column])
-            end[node] = np.where(better, end[int(kids[1])], end[int(kids[0])])
-            continue
-        second = np.full(b, -np.inf)
-        reach = np.full(b, end[int(kids[0])], dtype=np.intp)
+        best, second = v[first, data], None
+        choice = pick[column]
         for j, child in enumerate(kids[1:], start=1):
             candidate = v[child, data]
-            better = candidate > best
-            second = np.where(better, best, np.maximum(second, candidate))
-            best = np.where(better, candidate, best)
-            np.copyto(value, v[child], where=better)
-            np.copyto(pick[column], j, where=better)
-            np.copyto(reach, end[int(child)], where=better)
+            better = candidate > best  # strict: the first best action wins an exact tie
+            low = np.minimum(best, candidate)
+            second = low if second is None else np.maximum(second, low, out=second)
+            best = np.maximum(best, candidate)
+            mask = better.astype(np.int64)
+            np.negative(mask, out=mask)
+            np.bitwise_xor(bits[row], bits[child], out=scratch)
+            scratch &= mask
+            bits[row] ^= scratch
+            end[row] = end[row] ^ ((end[row] ^ end[child]) & mask)
+            if j == 1:
+                choice[:] = better
+            else:
+                choice ^= (choice ^ j) & -better.view(np.int8)
         np.less_equal(best - second, tol, out=tie[column])
-        end[node] = reach
     out["choices"][rows] = pick.T
     out["ties"][rows] = tie.T
     out["has_tie"][rows] = np.logical_or.reduce(tie, axis=0) if len(tie) else False
-    out["values"][rows] = v[0].T
-    out["path_end"][rows] = end[0]
+    out["values"][rows] = v[_root_row(tree)].T
+    out["path_end"][rows] = end[_root_row(tree)]
     out["tolerance"][rows] = tol
+
+
+def _root_row(tree: CompiledTree) -> int:
+    # The root is node 0: row 0 if it is a terminal, else the first interior row.
+    return 0 if tree.kind[0] == _TERMINAL else len(tree.terminal_nodes)
 
 
 def path_labels(batch: SPEBatch, separator: str = "/") -> np.ndarray:

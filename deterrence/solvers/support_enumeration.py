@@ -1,4 +1,4 @@
-"""Batched support enumeration for bimatrix games, in floating point and with exact confirmation.
+"""Support enumeration for bimatrix games: batched in floating point, confirmed exactly.
 
 For supports :math:`I \\subseteq M` (row strategies) and :math:`J \\subseteq N`
 (column strategies) of equal size ``k``, the column player's mixed strategy
@@ -21,13 +21,22 @@ nondegenerate game these are all the equilibria (support enumeration; Dickhaut
 and Kaplan, 1991; von Stengel, 2002, Algorithm 3.4).  In a degenerate game the
 extreme equilibria are the completely labelled pairs of vertices instead.
 
-All bases of one size are solved at once with :func:`numpy.linalg.solve` on a
-stack of ``(k+1) x (k+1)`` systems.  Feasibility uses the regret tolerance of
-:func:`deterrence.verify.tolerance_for`, never an exact floating-point sign
-test, so round-off cannot reject a correct solution.  With exact payoffs the
-surviving candidates (screened with a looser tolerance) are solved again in
-rational arithmetic (python-flint when installed, :mod:`fractions`
-otherwise) and their labels are decided exactly.
+:func:`screen_bases` solves all bases of one size at once with
+:func:`numpy.linalg.solve` on a stack of ``(k+1) x (k+1)`` systems.
+Feasibility uses the regret tolerance of :func:`deterrence.verify.tolerance_for`,
+never an exact floating-point sign test, so round-off cannot reject a correct
+solution.  With exact payoffs, :func:`confirm_exact` solves the surviving
+candidates (screened with a looser tolerance) again in rational arithmetic
+(python-flint when installed, :mod:`fractions` otherwise) and decides their
+labels exactly.
+
+Solving all bases costs :math:`\binom{m+n}{m}` systems, while a polytope has
+far fewer vertices.  So :func:`float_equilibria`, the float path, first finds
+the vertices by lexicographic pivoting in floating point (output-sensitive,
+as in :mod:`.vertex_enumeration`), decides their labels from the payoffs
+within the tolerance, and checks the lists with the completeness certificate
+:func:`~.vertex_enumeration.certify_vertex_set`.  Only when that fails (a
+game degenerate within the tolerance) does it solve every basis.
 
 References
 ----------
@@ -39,10 +48,11 @@ von Stengel, B. (2002).  Computing equilibria for two-person games.  In
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
-from math import comb, lcm
+from math import comb, gcd, lcm
 from typing import Any
 
 import numpy as np
@@ -61,22 +71,17 @@ class VertexCandidates:
     ----------
     strategy : ndarray, shape (count, size)
         Mixed strategies (rows sum to one).
-    value : ndarray, shape (count,)
-        The indifferent opponent's payoff at each candidate.
     labels : ndarray of int64, shape (count,)
         Bitmask of labels: bit ``i`` for row ``i``, bit ``m + j`` for column ``j``.
     support, tight : list of tuple of int
-        The basis ``(I, J)`` each candidate was solved from (own support, opponent's tight set).
-    basis_id : ndarray of int64
-        ``(k, index)`` of the basis packed as ``index * 64 + k``; equal ids on both sides mean the same ``(I, J)``.
+        The basis each candidate was solved from: its own support, and the
+        opponent's strategies held indifferent.
     """
 
     strategy: np.ndarray
-    value: np.ndarray
     labels: np.ndarray
     support: list[tuple[int, ...]]
     tight: list[tuple[int, ...]]
-    basis_id: np.ndarray
 
 
 def _combos(n: int, k: int) -> np.ndarray:
@@ -86,7 +91,7 @@ def _combos(n: int, k: int) -> np.ndarray:
 
 
 def _solve_stack(sub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Solve ``[[sub, -1], [1, 0]] [s; u] = [0; 1]`` for a stack; return solutions and a validity mask."""
+    """Solve ``[[sub, -1], [1, 0]] [s; u] = [0; 1]`` for a stack; return solutions and validity."""
     p, k, _ = sub.shape
     system = np.zeros((p, k + 1, k + 1))
     system[:, :k, :k] = sub
@@ -98,7 +103,7 @@ def _solve_stack(sub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     try:
         sol = np.linalg.solve(system, rhs)[..., 0]
     except np.linalg.LinAlgError:
-        # Some system is exactly singular (common with integer payoffs); LU reports it as a zero sign.
+        # Some system is exactly singular (common with integer payoffs): LU gives it sign 0.
         sign, _ = np.linalg.slogdet(system)
         valid = sign != 0
         system[~valid] = np.eye(k + 1)
@@ -108,10 +113,10 @@ def _solve_stack(sub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _side(G: np.ndarray, rows: np.ndarray, cols: np.ndarray, tol: float, ptol: float):
-    """Screen one side: the player owning ``G``'s rows is indifferent on ``rows``, the other mixes on ``cols``.
+    """Screen one side: ``G``'s row player is indifferent on ``rows``, the other mixes on ``cols``.
 
-    Returns (positions, strategies, values, tight-row bool array, zero-column bool array)
-    for the feasible candidates only.
+    Returns (positions, strategies, tight-row bool array, zero-column bool
+    array) for the feasible candidates only.
     """
     sol, valid = _solve_stack(G[rows[:, :, None], cols[:, None, :]])
     k = rows.shape[1]
@@ -123,7 +128,7 @@ def _side(G: np.ndarray, rows: np.ndarray, cols: np.ndarray, tol: float, ptol: f
     u = u[pos]
     feasible = payoff.max(axis=1, initial=-np.inf) <= u + tol
     pos, strategy, payoff, u = pos[feasible], strategy[feasible], payoff[feasible], u[feasible]
-    return pos, strategy, u, payoff >= u[:, None] - tol, strategy <= ptol
+    return pos, strategy, payoff >= u[:, None] - tol, strategy <= ptol
 
 
 def screen_bases(
@@ -151,47 +156,44 @@ def screen_bases(
     --------
     >>> A = np.array([[2.0, 0.0], [0.0, 1.0]])
     >>> xs, ys = screen_bases(A, A.T.copy(), 1e-9, 1e-9, 1e-9)
-    >>> len(xs.labels), len(ys.labels)
-    (3, 3)
-    >>> both = np.intersect1d(xs.basis_id, ys.basis_id)
-    >>> len(both)  # the equilibria on equal-size supports
-    3
+    >>> xs.support, xs.tight
+    ([(0,), (1,), (0, 1)], [(0,), (1,), (0, 1)])
+    >>> [round(float(v), 6) for v in ys.strategy[2]]
+    [0.333333, 0.666667]
     """
     m, n = A.shape
     bits_m = np.int64(1) << np.arange(m, dtype=np.int64)
     bits_n = np.int64(1) << np.arange(n, dtype=np.int64)
-    parts: dict[str, list[list[Any]]] = {"x": [[] for _ in range(6)], "y": [[] for _ in range(6)]}
+    parts: dict[str, list[list[Any]]] = {"x": [[], [], [], []], "y": [[], [], [], []]}
     for k in range(1, min(m, n) + 1):
         row_sets, col_sets = _combos(m, k), _combos(n, k)
         total = len(row_sets) * len(col_sets)
         for start in range(0, total, _CHUNK):
             index = np.arange(start, min(total, start + _CHUNK))
-            I, J = row_sets[index // len(col_sets)], col_sets[index % len(col_sets)]
+            rows_i, cols_j = row_sets[index // len(col_sets)], col_sets[index % len(col_sets)]
             # y: row player indifferent on I, column player mixes on J.  x: the mirror image.
-            for side, G, r, c, tol in (("y", A, I, J, tol_a), ("x", B.T, J, I, tol_b)):
-                pos, strategy, value, tight, zero = _side(G, r, c, tol, ptol)
+            for side, G, r, c, tol in (
+                ("y", A, rows_i, cols_j, tol_a),
+                ("x", B.T, cols_j, rows_i, tol_b),
+            ):
+                pos, strategy, tight, zero = _side(G, r, c, tol, ptol)
                 if side == "y":
                     labels = tight.astype(np.int64) @ bits_m | (zero.astype(np.int64) @ bits_n) << m
                 else:
                     labels = zero.astype(np.int64) @ bits_m | (tight.astype(np.int64) @ bits_n) << m
                 out = parts[side]
                 out[0].append(strategy)
-                out[1].append(value)
-                out[2].append(labels)
-                out[3].extend(map(tuple, I[pos].tolist()))
-                out[4].extend(map(tuple, J[pos].tolist()))
-                out[5].append(index[pos].astype(np.int64) * 64 + k)
+                out[1].append(labels)
+                out[2].extend(map(tuple, c[pos].tolist()))  # own support
+                out[3].extend(map(tuple, r[pos].tolist()))  # opponent's strategies held tight
 
     def pack(side: str, size: int) -> VertexCandidates:
-        strategy, value, labels, row_sets, col_sets, ids = parts[side]
-        support, tight = (row_sets, col_sets) if side == "x" else (col_sets, row_sets)
+        strategy, labels, support, tight = parts[side]
         return VertexCandidates(
             np.concatenate(strategy) if strategy else np.zeros((0, size)),
-            np.concatenate(value) if value else np.zeros(0),
             np.concatenate(labels) if labels else np.zeros(0, dtype=np.int64),
             support,
             tight,
-            np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
         )
 
     return pack("x", m), pack("y", n)
@@ -212,61 +214,72 @@ def _solve_fraction(matrix: list[list[Fraction]]) -> list[Fraction] | None:
         for r in range(k):
             if r != col and rows[r][col] != 0:
                 f = rows[r][col]
-                rows[r] = [a - f * b for a, b in zip(rows[r], head)]
+                rows[r] = [a - f * b for a, b in zip(rows[r], head, strict=True)]
     return [row[k] for row in rows]
 
 
-def _solve_exact(G: list[list[int]], rows: tuple[int, ...], cols: tuple[int, ...]) -> list[Fraction] | None:
+def _flint():
     try:
         import flint
     except ImportError:
-        return _solve_fraction([[Fraction(G[r][c]) for c in cols] for r in rows])
-    k = len(rows)
-    sub = flint.fmpq_mat(k, k, [G[r][c] for r in rows for c in cols])
-    try:
-        z = sub.solve(flint.fmpq_mat(k, 1, [1] * k))
-    except ZeroDivisionError:
         return None
-    return [Fraction(int(q.p), int(q.q)) for q in z.entries()]
+    return flint
 
 
 def confirm_exact(
-    G: list[list[int]], candidates: VertexCandidates, *, own_rows: bool
+    G: list[list[int]], bases: Iterable[tuple[tuple[int, ...], tuple[int, ...]]], *, own_rows: bool
 ) -> dict[tuple[tuple[int, ...], int], int]:
-    """Re-solve screened candidates exactly: ``{(numerators, denominator): labels}`` of true vertices.
+    """Re-solve candidate bases exactly: ``{(numerators, denominator): labels}`` of true vertices.
 
     ``G`` is the positive integer matrix of the polytope ``{z >= 0 : G z <= 1}``
-    (``B^T`` for ``P``, ``A`` for ``Q``).  Candidates whose exact solution is
-    infeasible or whose system is singular are dropped.  ``own_rows`` says
-    whether the candidate's own strategies are the row player's (labels
-    ``0..m-1``) or the column player's (labels ``m..m+n-1``).
+    (``B^T`` for ``P``, ``A`` for ``Q``); each basis is ``(support, tight)``:
+    the strategies used and the rows of ``G`` held tight.  Bases whose exact
+    solution is infeasible or whose system is singular are dropped.
+    ``own_rows`` says whether the strategies are the row player's (labels
+    ``0..m-1``) or the column player's (labels ``m..m+n-1``).  Uses
+    python-flint when it is installed and :mod:`fractions` otherwise.
+
+    Examples
+    --------
+    >>> G = [[2, 1], [1, 2]]
+    >>> verts = confirm_exact(G, [((0,), (0,)), ((0, 1), (0, 1)), ((1,), (0,))], own_rows=True)
+    >>> sorted(verts.items())  # the third basis is infeasible: z = (0, 1) violates row 1
+    [(((1, 0), 2), 6), (((1, 1), 3), 12)]
     """
     k_rows, d = len(G), len(G[0])
+    flint = _flint()
+    G_flint = flint.fmpz_mat(G) if flint is not None else None
     vertices: dict[tuple[tuple[int, ...], int], int] = {}
-    for support, tight in zip(candidates.support, candidates.tight):
-        z = _solve_exact(G, tight, support)
-        if z is None or any(v < 0 for v in z):
-            continue
-        den = lcm(*(v.denominator for v in z))
+    for support, tight in bases:
+        k = len(support)
         nums = [0] * d
-        for c, v in zip(support, z):
-            nums[c] = int(v * den)
+        if flint is not None:
+            sub = flint.fmpz_mat(k, k, [G[r][c] for r in tight for c in support])
+            try:
+                num, den_f = sub.solve(flint.fmpz_mat(k, 1, [1] * k)).numer_denom()
+            except ZeroDivisionError:
+                continue
+            den = int(den_f)
+            for c, v in zip(support, num.entries(), strict=True):
+                nums[c] = int(v)
+            totals = [int(v) for v in (G_flint * flint.fmpz_mat(d, 1, nums)).entries()]
+        else:
+            z = _solve_fraction([[Fraction(G[r][c]) for c in support] for r in tight])
+            if z is None:
+                continue
+            den = lcm(*(v.denominator for v in z))
+            for c, v in zip(support, z, strict=True):
+                nums[c] = v.numerator * (den // v.denominator)
+            totals = [sum(a * b for a, b in zip(row, nums, strict=True)) for row in G]
+        if den < 0:
+            den, nums = -den, [-v for v in nums]
+        if min(nums) < 0 or max(totals) > den:
+            continue  # infeasible: the screen was fooled by round-off, or the basis is not a vertex
+        g = gcd(den, *nums)
+        key = (tuple(v // g for v in nums), den // g)
         zero = sum(1 << c for c in range(d) if nums[c] == 0)
-        tight_bits = 0
-        feasible = True
-        for r, row in enumerate(G):
-            total = sum(a * b for a, b in zip(row, nums))
-            if total > den:
-                feasible = False
-                break
-            if total == den:
-                tight_bits |= 1 << r
-        if feasible:
-            if own_rows:  # strategies are rows (labels 0..d-1), G's rows are columns (labels d..)
-                labels = zero | tight_bits << d
-            else:
-                labels = tight_bits | zero << k_rows
-            vertices[(tuple(nums), den)] = labels
+        tight_bits = sum(1 << r for r in range(k_rows) if totals[r] == den)
+        vertices[key] = zero | tight_bits << d if own_rows else tight_bits | zero << k_rows
     return vertices
 
 
@@ -288,27 +301,114 @@ def _label_masks(
     bits_n = np.int64(1) << np.arange(n, dtype=np.int64)
     col_pay = X @ B
     x_tight = col_pay >= col_pay.max(axis=1, keepdims=True) - tol
-    x_labels = (X <= ptol).astype(np.int64) @ bits_m | (x_tight.astype(np.int64) @ bits_n) << m
+    x_labels = (ptol >= X).astype(np.int64) @ bits_m | (x_tight.astype(np.int64) @ bits_n) << m
     row_pay = Y @ A.T
     y_tight = row_pay >= row_pay.max(axis=1, keepdims=True) - tol
-    y_labels = y_tight.astype(np.int64) @ bits_m | ((Y <= ptol).astype(np.int64) @ bits_n) << m
+    y_labels = y_tight.astype(np.int64) @ bits_m | ((ptol >= Y).astype(np.int64) @ bits_n) << m
     return x_labels, y_labels
 
 
-def _pivot_vertices(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mixed strategies at the vertices of P and Q proposed by the floating-point pivoting search."""
-    from .vertex_enumeration import _vertices_float
+def _vertices_float(C: np.ndarray, eps: float = 1e-11) -> np.ndarray:
+    """Vertices of ``{z >= 0 : C z <= 1}`` by lexicographic pivoting in floating point.
+
+    The search is the one of :mod:`.vertex_enumeration`, in floats.
+    ``C`` should be scaled to entries near 1.  Ratios within ``eps`` (relative)
+    count as ties and fall through to the lexicographic rule.  The search is
+    breadth first so each tableau is only a few pivots from the exact start.
+    Plain Python lists beat numpy here: the tableaux are tiny and numpy's
+    per-call overhead dominates.  Nothing here is trusted: callers re-derive
+    labels (or re-solve each basis exactly) and certify the result with
+    :func:`certify_vertex_set`.
+
+    Returns the basic solution of each basis found, the origin first.
+    """
+    from collections import deque
+
+    k, d = C.shape
+    rows = [[1.0, *row] for row in C.tolist()]
+    basis = list(range(d, d + k))
+    cobasis = list(range(d))
+    start = sum(1 << b for b in basis)
+    seen = {start}
+    queue = deque([(rows, basis, cobasis, start)])
+    found = []
+    while queue:
+        rows, basis, cobasis, bits = queue.popleft()
+        z = [0.0] * d
+        for row, b in zip(rows, basis, strict=True):
+            if b < d:
+                z[b] = row[0]
+        found.append(z)
+        where = [0] * (d + k)
+        for r, b in enumerate(basis):
+            where[b] = r
+        for q, v in enumerate(cobasis, start=1):
+            where[v] = -q
+        for q, entering in enumerate(cobasis, start=1):
+            best, best_ratio = -1, 0.0
+            for i, row in enumerate(rows):
+                a = row[q]
+                if a <= eps:
+                    continue
+                ratio = row[0] / a
+                if best < 0 or ratio < best_ratio - eps * (1.0 + abs(ratio)):
+                    best, best_ratio = i, ratio
+                elif ratio <= best_ratio + eps * (1.0 + abs(ratio)):  # tie: lexicographic rule
+                    top, b = rows[best], rows[best][q]
+                    for w in where[d:]:
+                        vi = row[-w] / a if w < 0 else (1.0 / a if i == w else 0.0)
+                        vb = top[-w] / b if w < 0 else (1.0 / b if best == w else 0.0)
+                        if abs(vi - vb) > eps * (1.0 + abs(vb)):
+                            if vi < vb:
+                                best, best_ratio = i, ratio
+                            break
+            if best < 0:
+                continue
+            new_bits = (bits & ~(1 << basis[best])) | (1 << entering)
+            if new_bits in seen:
+                continue
+            seen.add(new_bits)
+            prow = rows[best]
+            inv = 1.0 / prow[q]
+            head = [v * inv for v in prow]
+            head[q] = inv
+            new_rows = []
+            for i, row in enumerate(rows):
+                if i == best:
+                    new_rows.append(head)
+                    continue
+                a = row[q]
+                new = [v - a * h for v, h in zip(row, head, strict=True)]
+                new[q] = -a * inv
+                new_rows.append(new)
+            new_basis, new_cobasis = basis.copy(), cobasis.copy()
+            new_cobasis[q - 1] = basis[best]
+            new_basis[best] = entering
+            queue.append((new_rows, new_basis, new_cobasis, new_bits))
+    return np.array(found)
+
+
+def _pivot_vertices(
+    A: np.ndarray, B: np.ndarray, ptol: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Mixed strategies at the vertices of P and Q found by floating-point pivoting.
+
+    None if some basic solution is infeasible beyond round-off (the search
+    went wrong on a near-tie); the caller then solves every basis instead.
+    """
 
     def scaled(G: np.ndarray) -> np.ndarray:  # positive affine map onto [1, 2]
         spread = G.max() - G.min()
         return 1.0 + (G - G.min()) / spread if spread > 0 else np.ones_like(G)
 
-    def strategies(z: np.ndarray) -> np.ndarray:
-        z = z[z.sum(axis=1) > 0]  # drop the origin
+    out = []
+    for C in (scaled(B).T, scaled(A)):
+        z = _vertices_float(C)[1:]  # drop the origin
+        if (z < -ptol).any() or (z @ C.T > 1.0 + ptol).any():
+            return None
         z = np.clip(z, 0.0, None)
-        return z / z.sum(axis=1, keepdims=True)
-
-    return strategies(_vertices_float(scaled(B).T)), strategies(_vertices_float(scaled(A)))
+        out.append(z / z.sum(axis=1, keepdims=True))
+    return out[0], out[1]
 
 
 def float_equilibria(
@@ -355,16 +455,24 @@ def float_equilibria(
         yv = {mask: j for j, mask in reversed(list(enumerate(y_labels.tolist())))}
         degenerate = bool((_popcount(x_labels) > m).any() or (_popcount(y_labels) > n).any())
         certified = not degenerate and (
-            certify_vertex_set(set(xv) | {origin_p}, m) and certify_vertex_set(set(yv) | {origin_q}, n)
+            certify_vertex_set(set(xv) | {origin_p}, m)
+            and certify_vertex_set(set(yv) | {origin_q}, n)
         )
         return X, Y, xv, yv, degenerate, certified
 
-    X, Y = _pivot_vertices(A, B)
-    X, Y, xv, yv, degenerate, certified = vertex_sets(X, Y, *_label_masks(X, Y, A, B, tol, ptol))
-    how = "pivoting"
+    found = _pivot_vertices(A, B, ptol)
+    certified = False
+    if found is not None:
+        X, Y = found
+        X, Y, xv, yv, degenerate, certified = vertex_sets(
+            X, Y, *_label_masks(X, Y, A, B, tol, ptol)
+        )
+        how = "pivoting"
     if not certified:
         xs, ys = screen_bases(A, B, tol, tol, ptol)
-        X, Y, xv, yv, degenerate, certified = vertex_sets(xs.strategy, ys.strategy, xs.labels, ys.labels)
+        X, Y, xv, yv, degenerate, certified = vertex_sets(
+            xs.strategy, ys.strategy, xs.labels, ys.labels
+        )
         how = "all bases"
     notes = [f"vertices ({how}): {len(xv)} of P, {len(yv)} of Q, labels within tolerance {tol:g}"]
     if not degenerate and not certified:
@@ -374,7 +482,7 @@ def float_equilibria(
         x_masks = np.fromiter(xv, dtype=np.int64, count=len(xv))
         y_masks = np.fromiter(yv, dtype=np.int64, count=len(yv))
         hits = np.nonzero((x_masks[:, None] | y_masks[None, :]) == (1 << (m + n)) - 1)
-        for i, j in zip(hits[0].tolist(), hits[1].tolist()):
+        for i, j in zip(hits[0].tolist(), hits[1].tolist(), strict=True):
             xm, ym = int(x_masks[i]), int(y_masks[j])
             x = np.clip(X[xv[xm]], 0.0, None)
             y = np.clip(Y[yv[ym]], 0.0, None)

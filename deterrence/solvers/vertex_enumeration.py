@@ -57,7 +57,8 @@ from ..numbers import as_exact
 
 __all__ = ["positive_integer_matrix", "polytope_vertices", "vertex_equilibria"]
 
-#: A vertex as (coordinates, label bitmask): bit ``j`` for ``z_j = 0``, bit ``d + r`` for row ``r`` tight.
+#: A vertex as (coordinates, label bitmask): bit ``j`` for ``z_j = 0``, bit ``d + r`` for a
+#: tight row ``r``.
 Vertex = tuple[tuple[Fraction, ...], int]
 
 
@@ -131,7 +132,7 @@ def _pivot(rows: list[list[int]], r: int, q: int, det: int) -> list[list[int]]:
             if a == 0:
                 new = [v * p // det for v in row]
             else:
-                new = [(v * p - a * w) // det for v, w in zip(row, prow)]
+                new = [(v * p - a * w) // det for v, w in zip(row, prow, strict=True)]
                 new[q] = -a
         out.append(new)
     return out
@@ -154,7 +155,7 @@ def _vertices_pivoting(C: list[list[int]]) -> dict[tuple[tuple[int, ...], int], 
         rows, basis, cobasis, bits, det = stack.pop()
         numerators = [0] * d
         nonzero = 0
-        for row, b in zip(rows, basis):
+        for row, b in zip(rows, basis, strict=True):
             if row[0]:
                 nonzero |= 1 << b
                 if b < d:
@@ -183,86 +184,11 @@ def _vertices_pivoting(C: list[list[int]]) -> dict[tuple[tuple[int, ...], int], 
     return vertices
 
 
-def _vertices_float(C: np.ndarray, eps: float = 1e-11) -> np.ndarray:
-    """Vertices of ``{z >= 0 : C z <= 1}`` by the same search in floating point (a fast proposal).
-
-    ``C`` should be scaled to entries near 1.  Ratios within ``eps`` (relative)
-    count as ties and fall through to the lexicographic rule.  The search is
-    breadth first so each tableau is only a few pivots from the exact start.
-    Nothing here is trusted: callers re-derive labels from the payoffs and
-    certify the result with :func:`certify_vertex_set`.
-    """
-    from collections import deque
-
-    k, d = C.shape
-    rows = [[1.0, *row] for row in C.tolist()]
-    basis = list(range(d, d + k))
-    cobasis = list(range(d))
-    start = sum(1 << b for b in basis)
-    seen = {start}
-    queue = deque([(rows, basis, cobasis, start)])
-    found = []
-    while queue:
-        rows, basis, cobasis, bits = queue.popleft()
-        z = [0.0] * d
-        for row, b in zip(rows, basis):
-            if b < d:
-                z[b] = row[0]
-        found.append(z)
-        where = [0] * (d + k)
-        for r, b in enumerate(basis):
-            where[b] = r
-        for q, v in enumerate(cobasis, start=1):
-            where[v] = -q
-        for q, entering in enumerate(cobasis, start=1):
-            best, best_ratio = -1, 0.0
-            for i, row in enumerate(rows):
-                a = row[q]
-                if a <= eps:
-                    continue
-                ratio = row[0] / a
-                if best < 0 or ratio < best_ratio - eps * (1.0 + abs(ratio)):
-                    best, best_ratio = i, ratio
-                elif ratio <= best_ratio + eps * (1.0 + abs(ratio)):  # tie: lexicographic rule
-                    top, b = rows[best], rows[best][q]
-                    for w in where[d:]:
-                        vi = row[-w] / a if w < 0 else (1.0 / a if i == w else 0.0)
-                        vb = top[-w] / b if w < 0 else (1.0 / b if best == w else 0.0)
-                        if abs(vi - vb) > eps * (1.0 + abs(vb)):
-                            if vi < vb:
-                                best, best_ratio = i, ratio
-                            break
-            if best < 0:
-                continue
-            new_bits = (bits & ~(1 << basis[best])) | (1 << entering)
-            if new_bits in seen:
-                continue
-            seen.add(new_bits)
-            prow = rows[best]
-            inv = 1.0 / prow[q]
-            head = [v * inv for v in prow]
-            head[q] = inv
-            new_rows = []
-            for i, row in enumerate(rows):
-                if i == best:
-                    new_rows.append(head)
-                    continue
-                a = row[q]
-                new = [v - a * h for v, h in zip(row, head)]
-                new[q] = -a * inv
-                new_rows.append(new)
-            new_basis, new_cobasis = basis.copy(), cobasis.copy()
-            new_cobasis[q - 1] = basis[best]
-            new_basis[best] = entering
-            queue.append((new_rows, new_basis, new_cobasis, new_bits))
-    return np.array(found)
-
-
 def _vertices_cdd(C: list[list[int]]) -> dict[tuple[tuple[int, ...], int], int]:
     """Vertices as ``{(numerators, denominator): labels}`` from pycddlib's exact enumeration."""
     import cdd  # optional: pycddlib(-standalone); exact GMP rationals in cdd.gmp
 
-    k, d = len(C), len(C[0])
+    d = len(C[0])
     # H-representation rows [b | -A] mean b - A z >= 0: here 1 - C z >= 0 and z >= 0.
     rows = [[1, *(-v for v in row)] for row in C]
     rows += [[0, *(int(i == j) for i in range(d))] for j in range(d)]
@@ -281,7 +207,7 @@ def _vertices_cdd(C: list[list[int]]) -> dict[tuple[tuple[int, ...], int], int]:
         nums = [int(v * den) for v in coords]
         mask = sum(1 << j for j in range(d) if nums[j] == 0)
         for r, row in enumerate(C):
-            if sum(a * z for a, z in zip(row, nums)) == den:
+            if sum(a * z for a, z in zip(row, nums, strict=True)) == den:
                 mask |= 1 << (d + r)
         vertices[(tuple(nums), den)] = mask
     return vertices
@@ -295,7 +221,9 @@ def _vertex_map(C: list[list[int]], backend: str) -> dict[tuple[tuple[int, ...],
     raise ValueError(f"unknown vertex enumeration backend {backend!r}")
 
 
-def polytope_vertices(C: list[list[int]], *, backend: str = "pivoting") -> dict[tuple[Fraction, ...], int]:
+def polytope_vertices(
+    C: list[list[int]], *, backend: str = "pivoting"
+) -> dict[tuple[Fraction, ...], int]:
     """All vertices of ``{z >= 0 : C z <= 1}`` for a positive integer matrix ``C``, exactly.
 
     Parameters
@@ -336,12 +264,12 @@ def certify_vertex_set(masks: set[int], dim: int) -> bool:
     """True if a set of vertex label masks is provably *all* vertices of a simple polytope.
 
     Each mask must have exactly ``dim`` labels (a simple vertex), and for each
-    vertex ``v`` and each label ``l`` of ``v`` another vertex must carry all of
-    ``v``'s labels but ``l``: that vertex is the other end of the edge leaving
-    ``v`` by dropping ``l``.  A set that contains the origin and is closed under
-    this adjacency is the whole vertex set, because the graph of a polytope is
-    connected (Balinski, 1961).  Any degenerate (non-simple) vertex makes the
-    certificate fail, and the caller falls back to full enumeration.
+    vertex ``v`` and each label ``l`` of ``v`` exactly two vertices of the set
+    must carry all of ``v``'s labels but ``l``: ``v`` and the other end of the
+    edge leaving ``v`` by dropping ``l``.  A set that contains the origin and is
+    closed under this adjacency is the whole vertex set, because the graph of a
+    polytope is connected (Balinski, 1961).  Any degenerate (non-simple) vertex
+    makes the certificate fail, and the caller falls back to full enumeration.
 
     Examples
     --------
@@ -350,20 +278,17 @@ def certify_vertex_set(masks: set[int], dim: int) -> bool:
     >>> certify_vertex_set({0b011, 0b101}, 2)  # one vertex missing
     False
     """
+    edges: dict[int, int] = {}
     for mask in masks:
         if mask.bit_count() != dim:
             return False
-    full = 0
-    for mask in masks:
-        full |= mask
-    for mask in masks:
-        others = [1 << j for j in range(full.bit_length()) if not mask >> j & 1]
-        for i in range(mask.bit_length()):
-            if mask >> i & 1:
-                base = mask & ~(1 << i)
-                if not any(base | bit in masks for bit in others):
-                    return False
-    return True
+        rest = mask
+        while rest:
+            low = rest & -rest
+            rest ^= low
+            edge = mask ^ low  # the dim - 1 labels kept along the edge that drops this label
+            edges[edge] = edges.get(edge, 0) + 1
+    return all(count == 2 for count in edges.values())
 
 
 def _screened_maps(a: list[list[int]], b: list[list[int]]):
@@ -382,9 +307,9 @@ def _screened_maps(a: list[list[int]], b: list[list[int]]):
 
     # Loose tolerances: the screen only proposes; exact arithmetic decides.
     xs, ys = screen_bases(as_float(a), as_float(b), 1e-6, 1e-6, 1e-6)
-    bt = [list(col) for col in zip(*b)]
-    p_vertices = confirm_exact(bt, xs, own_rows=True)
-    q_vertices = confirm_exact(a, ys, own_rows=False)
+    bt = [list(col) for col in zip(*b, strict=True)]
+    p_vertices = confirm_exact(bt, zip(xs.support, xs.tight, strict=True), own_rows=True)
+    q_vertices = confirm_exact(a, zip(ys.support, ys.tight, strict=True), own_rows=False)
     p_vertices[((0,) * m, 1)] = (1 << m) - 1
     q_vertices[((0,) * n, 1)] = ((1 << n) - 1) << m
     certified = certify_vertex_set(set(p_vertices.values()), m) and certify_vertex_set(
@@ -404,7 +329,8 @@ def vertex_equilibria(
         Row and column player's ``m x n`` payoff matrices.
     backend : {"auto", "pivoting", "cdd", "screened"}
         ``"pivoting"`` and ``"cdd"`` are complete exact enumerations, see
-        :func:`polytope_vertices`; ``"auto"`` is ``"pivoting"``.
+        :func:`polytope_vertices`; ``"auto"`` is ``"pivoting"`` (fastest by
+        measurement, see ``benchmarks/all_equilibria.py``).
         ``"screened"`` finds the vertices with the batched floating-point
         screen of :mod:`.support_enumeration`, re-solves them exactly and
         tries to certify the list with :func:`certify_vertex_set`.
@@ -439,7 +365,7 @@ def vertex_equilibria(
         p_vertices, q_vertices, certified = _screened_maps(a, b)
         backend = "screened" if certified else "screened-uncertified"
     else:
-        p_vertices = _vertex_map([list(col) for col in zip(*b)], backend)
+        p_vertices = _vertex_map([list(col) for col in zip(*b, strict=True)], backend)
         q_local = _vertex_map(a, backend)
         # In Q, local bits 0..n-1 are y_j = 0 (labels m+j), bits n..n+m-1 are rows (labels 0..m-1).
         low = (1 << n) - 1
@@ -456,7 +382,7 @@ def vertex_equilibria(
         y_masks = _labels_array([mask for _, mask in ys], m + n)
         # Completely labelled pairs: every label is carried by x or by y.
         hits = np.nonzero((x_masks[:, None] | y_masks[None, :]) == full)
-        for i, j in zip(hits[0].tolist(), hits[1].tolist()):
+        for i, j in zip(hits[0].tolist(), hits[1].tolist(), strict=True):
             pairs.append((_normalise(xs[i][0]), _normalise(ys[j][0])))
     return pairs, degenerate, (len(p_vertices), len(q_vertices)), backend
 

@@ -387,17 +387,20 @@ def check_c12(v: dict[str, Any]) -> ClaimCheck:
         return ClaimCheck("C12", "qualified", "no pure perfect Bayesian equilibrium of the pre-strike game found", {})
     strikers = eqs[0]["strikers"]
     certain_retaliation = prestrike_equilibria({**v, "iran_belief_absorb": Fraction(0)})
-    hard_types = certain_retaliation[0]["strikers"] if certain_retaliation else ()
+    # With no pure PBE at certain retaliation (the counter-terror type would have to mix) say so,
+    # rather than report "none" as if no type struck.
+    hard_types = certain_retaliation[0]["strikers"] if certain_retaliation else None
+    hard_text = ("no pure equilibrium" if hard_types is None else (list(hard_types) or "none"))
     grid = np.linspace(0, 1, 26)
     strikes_ct = [("ct" in (prestrike_equilibria({**v, "iran_belief_absorb": Fraction(x).limit_denominator(1000)})
                             or [{"strikers": ()}])[0]["strikers"]) for x in grid]
     return ClaimCheck(
         "C12", "confirmed" if strikers else "qualified",
         "Striking a stronger neighbour is rational for Iran only for a motive that values confrontation "
-        f"(types striking even against certain retaliation: {list(hard_types) or 'none'}) or with an "
+        f"(types striking even against certain retaliation: {hard_text}) or with an "
         f"expectation that Pakistan would absorb the strike",
         {"striking_types_at_calibration": list(strikers), "pakistan_response": eqs[0]["response"],
-         "value_of_striking": eqs[0]["values"], "types_striking_if_retaliation_certain": list(hard_types),
+         "value_of_striking": eqs[0]["values"], "types_striking_if_retaliation_certain": hard_text,
          "number_of_equilibria": len(eqs)},
         "counter-terror Iran strikes for " + _interval_text("iran_belief_absorb", grid, np.array(strikes_ct)),
     )

@@ -82,8 +82,8 @@ def outcome_payoffs(v: dict[str, Any], motive: str = "ct") -> dict[str, tuple[An
     Examples
     --------
     >>> pay = outcome_payoffs(values_for())
-    >>> print(pay["absorb"][0], pay["calibrated/stand_down"])
-    -6 (-1, Fraction(-1, 2))
+    >>> print(pay["absorb"][0], *pay["calibrated/stand_down"])
+    -6 -1 -1/2
     """
     label, value_name, has_premium = _TYPE[motive]
     P, C_P, W_I = precedent_cost(v), pakistan_clash_cost(v), iran_war_cost(v)

@@ -1,0 +1,374 @@
+"""Iterated elimination of dominated strategies, pure and mixed, exact when payoffs are.
+
+Let :math:`U_i` be player :math:`i`'s payoffs with one row per remaining own
+strategy and one column per remaining pure profile of the opponents.  A
+strategy :math:`s` is
+
+* *strictly dominated* by a mixture :math:`\\sigma` of the other rows if
+  :math:`\\sigma^\\top U_i > U_i[s]` in every column;
+* *weakly dominated* if :math:`\\sigma^\\top U_i \\ge U_i[s]` everywhere with
+  at least one strict inequality.
+
+Pure dominators are tried first.  Mixed ones come from the linear program
+:math:`\\max \\varepsilon` s.t. :math:`\\sigma^\\top U_i - U_i[s] \\ge
+\\varepsilon`, :math:`\\sigma \\in \\Delta` (strict domination iff
+:math:`\\varepsilon^* > 0`); for weak domination the program maximises the
+total slack subject to zero-or-positive slack everywhere.  Domination against
+the opponents' *pure* profiles is the standard definition for any number of
+players (Fudenberg & Tirole 1991, §2.1; Osborne & Rubinstein 1994, §4.2).
+
+**Exactness.**  For exact games (Fractions) no domination is claimed unless it
+holds exactly: a float LP (``scipy.optimize.linprog``) proposes a mixture,
+which is rounded to small-denominator fractions and checked in rational
+arithmetic; when that fails, or when the float optimum is too close to zero
+to trust, the question is settled by sympy's exact rational simplex
+(``sympy.solvers.simplex.linprog``).  For float games, payoff differences
+within the tolerance (:func:`deterrence.verify.tolerance_for` by default)
+count as ties, so a domination is claimed only with a margin above it.
+
+**Order.**  Strategies are removed one at a time: at each step the first
+dominated strategy found, scanning players in order and each player's
+remaining strategies in order, is removed, and the scan restarts.  For strict
+domination the surviving game does not depend on the order (Gilboa, Kalai &
+Zemel 1990).  For weak domination it can, so the order is part of the result
+and is recorded in :attr:`DominanceResult.eliminations`.
+
+References
+----------
+Gilboa, I., Kalai, E. & Zemel, E. (1990). On the order of eliminating dominated
+strategies. *Operations Research Letters* 9(2), 85–89.
+Fudenberg, D. & Tirole, J. (1991). *Game Theory*. MIT Press.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ..errors import SolverError
+from ..numbers import as_exact
+from ..verify import tolerance_for
+
+__all__ = ["DominanceResult", "Elimination", "eliminate_dominated"]
+
+# Float LP optima within this (relative to the payoff range) of zero are re-decided exactly.
+_AMBIGUOUS = 1e-6
+_DENOMINATORS = (2, 6, 12, 60, 10**3, 10**4, 10**6, 10**9, 10**12)
+
+
+class Elimination(NamedTuple):
+    """One elimination step: ``player`` drops ``strategy``, dominated by ``dominated_by``."""
+
+    player: str
+    strategy: str
+    dominated_by: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DominanceResult:
+    """Outcome of iterated elimination of dominated strategies.
+
+    Attributes
+    ----------
+    game : NormalFormGame
+        The game that was reduced.
+    reduced : NormalFormGame
+        The game that survives.
+    eliminations : tuple of Elimination
+        Every removal in the order it was made.
+    witnesses : tuple of dict
+        For each elimination, the dominating mixture ``{strategy label: weight}``
+        (Fractions in exact games), valid in the game as it stood at that step.
+    kept : tuple of tuple of int
+        Indices (in ``game``) of each player's surviving strategies.
+    solvable : bool
+        True when exactly one profile survives (the game is dominance solvable).
+    weak, mixed, exact : bool
+        Whether weak domination and mixed dominators were used, and whether
+        comparisons were exact.
+    tolerance : float
+        Payoff tolerance for float games (0.0 when exact).
+    """
+
+    game: Any
+    reduced: Any
+    eliminations: tuple[Elimination, ...]
+    witnesses: tuple[dict[str, Any], ...]
+    kept: tuple[tuple[int, ...], ...]
+    solvable: bool
+    weak: bool
+    mixed: bool
+    exact: bool
+    tolerance: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary: surviving strategies and the ordered eliminations."""
+        from ..numbers import to_json_value
+
+        return {
+            "concept": "weak-dominance" if self.weak else "strict-dominance",
+            "mixed": self.mixed,
+            "exact": self.exact,
+            "solvable": self.solvable,
+            "surviving": {
+                p: list(s)
+                for p, s in zip(self.reduced.players, self.reduced.strategies, strict=True)
+            },
+            "eliminations": [
+                {
+                    "player": e.player,
+                    "strategy": e.strategy,
+                    "dominated_by": e.dominated_by,
+                    "witness": {k: to_json_value(v) for k, v in w.items()},
+                }
+                for e, w in zip(self.eliminations, self.witnesses, strict=True)
+            ],
+            "tolerance": self.tolerance,
+        }
+
+    def __repr__(self) -> str:
+        mode = "weak" if self.weak else "strict"
+        shape = "x".join(str(n) for n in self.reduced.shape)
+        return (
+            f"<DominanceResult {mode}: {len(self.eliminations)} eliminated, {shape} left, "
+            f"solvable={self.solvable}>"
+        )
+
+
+def _dominates(diff: np.ndarray, weak: bool, tol: float) -> bool:
+    """Whether payoff differences ``dominator - dominated`` (one per column) show domination."""
+    if weak:
+        return bool((diff >= -tol).all() and (diff > tol).any())
+    return bool((diff > tol).all())
+
+
+def _float_margin(u: np.ndarray, s: int, others: list[int]) -> tuple[float, np.ndarray] | None:
+    """Float LP: the largest ``min_c (sigma @ U - U[s])`` over mixtures ``sigma`` of ``others``."""
+    from scipy.optimize import linprog
+
+    rows = u[others]
+    r, cols = rows.shape
+    # Variables (sigma_1..sigma_r, eps): maximise eps s.t. eps - sigma @ U[:, c] <= -U[s, c].
+    res = linprog(
+        np.r_[np.zeros(r), -1.0],
+        A_ub=np.c_[-rows.T, np.ones(cols)],
+        b_ub=-u[s],
+        A_eq=np.r_[np.ones(r), 0.0][None, :],
+        b_eq=[1.0],
+        bounds=[(0, None)] * r + [(None, None)],
+        method="highs",
+    )
+    if res.status != 0:
+        return None
+    sigma = np.clip(res.x[:r], 0, None)
+    return -float(res.fun), sigma / sigma.sum()
+
+
+def _float_weak(u: np.ndarray, s: int, others: list[int], tol: float) -> np.ndarray | None:
+    """Float LP: a mixture of ``others`` with slack >= -tol everywhere and maximal total slack."""
+    from scipy.optimize import linprog
+
+    rows = u[others]
+    res = linprog(
+        -rows.sum(axis=1),
+        A_ub=-rows.T,
+        b_ub=-u[s] + tol,
+        A_eq=np.ones((1, len(others))),
+        b_eq=[1.0],
+        bounds=[(0, None)] * len(others),
+        method="highs",
+    )
+    if res.status != 0:
+        return None
+    sigma = np.clip(res.x, 0, None)
+    return sigma / sigma.sum()
+
+
+def _exact_lp(u: np.ndarray, s: int, others: list[int], weak: bool) -> list[Fraction] | None:
+    """Exact rational simplex (sympy): a dominating mixture of ``others``, or None."""
+    from sympy.solvers.simplex import InfeasibleLPError, linprog
+
+    rows = [[u[t, c] for c in range(u.shape[1])] for t in others]
+    r, cols = len(others), u.shape[1]
+    try:
+        if weak:  # maximise total payoff subject to never doing worse than s
+            _, x = linprog(
+                [-sum(row) for row in rows],
+                [[-rows[t][c] for t in range(r)] for c in range(cols)],
+                [-u[s, c] for c in range(cols)],
+                [[1] * r],
+                [1],
+            )
+        else:  # maximise the uniform margin eps
+            _, x = linprog(
+                [0] * r + [-1],
+                [[-rows[t][c] for t in range(r)] + [1] for c in range(cols)],
+                [-u[s, c] for c in range(cols)],
+                [[1] * r + [0]],
+                [1],
+                bounds=[(0, None)] * r + [(None, None)],
+            )
+    except InfeasibleLPError:
+        return None
+    return [as_exact(v) for v in x[:r]]
+
+
+def _rationalise(sigma: np.ndarray) -> list[list[Fraction]]:
+    """Small-denominator rational mixtures near a float one (each sums to exactly 1)."""
+    out = []
+    for d in _DENOMINATORS:
+        q = [max(Fraction(float(v)).limit_denominator(d), Fraction(0)) for v in sigma]
+        total = sum(q)
+        if total > 0:
+            out.append([v / total for v in q])
+    return out
+
+
+def _find_dominator(
+    u: np.ndarray, s: int, weak: bool, mixed: bool, exact: bool, tol: float, scale: float
+) -> dict[int, Any] | None:
+    """A dominating mixture ``{row: weight}`` for row ``s`` of ``u``, or None."""
+    others = [t for t in range(u.shape[0]) if t != s]
+    for t in others:
+        if _dominates(u[t] - u[s], weak, tol):
+            return {t: Fraction(1) if exact else 1.0}
+    if not mixed or len(others) < 2:
+        return None
+    uf = np.asarray(u, dtype=np.float64)
+    found = _float_margin(uf, s, others)
+    if not exact:
+        if found is not None:
+            margin, sigma = found
+            if margin > tol and _dominates(sigma @ uf[others] - uf[s], False, tol):
+                return {t: float(w) for t, w in zip(others, sigma, strict=True) if w > 0}
+            if weak and margin >= -tol:
+                sigma = _float_weak(uf, s, others, tol)
+                if sigma is not None and _dominates(sigma @ uf[others] - uf[s], True, tol):
+                    return {t: float(w) for t, w in zip(others, sigma, strict=True) if w > 0}
+        return None
+    # Exact game: floats only propose; every claim is checked in rational arithmetic.
+    margin = found[0] if found is not None else None
+    if margin is not None and margin < -_AMBIGUOUS * scale:
+        return None  # not even weakly dominated, with a margin far beyond float error
+    candidates = _rationalise(found[1]) if found is not None and margin > 0 else []
+    candidates.append(None)  # sentinel: fall back to the exact LP
+    for sigma in candidates:
+        if sigma is None:
+            sigma = _exact_lp(u, s, others, weak)
+            if sigma is None:
+                return None
+        diff = sum(
+            (w * u[t] for t, w in zip(others, sigma, strict=True)),
+            np.zeros(u.shape[1], dtype=object),
+        )
+        if _dominates(diff - u[s], weak, 0):
+            return {t: w for t, w in zip(others, sigma, strict=True) if w != 0}
+    return None
+
+
+def _describe(witness: dict[int, Any], labels: list[str], exact: bool) -> str:
+    if len(witness) == 1:
+        return labels[next(iter(witness))]
+    fmt = str if exact else (lambda w: f"{float(w):.6g}")
+    return " + ".join(f"{fmt(w)} {labels[t]}" for t, w in witness.items())
+
+
+def eliminate_dominated(
+    game: Any, weak: bool = False, mixed: bool = True, tolerance: float | None = None
+) -> DominanceResult:
+    """Iteratively remove strictly (or weakly) dominated strategies of every player.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        An exact or float game with any number of players.
+    weak : bool, default False
+        Remove weakly dominated strategies too.  The result can then depend
+        on the order of removal; the order used (first player, then first
+        strategy, one removal per step) is recorded.
+    mixed : bool, default True
+        Also look for dominating mixed strategies (an LP per strategy);
+        otherwise only pure dominators count.
+    tolerance : float, optional
+        Payoff tolerance for float games (default
+        :func:`deterrence.verify.tolerance_for`); ignored for exact games.
+
+    Returns
+    -------
+    DominanceResult
+        The reduced game, the eliminations in order with their dominators,
+        and whether the game is dominance solvable.
+
+    Raises
+    ------
+    SolverError
+        If the game has free parameters.
+
+    Examples
+    --------
+    >>> from deterrence import NormalFormGame
+    >>> pd = NormalFormGame(["Row", "Col"], [["C", "D"], ["C", "D"]],
+    ...                     [[[3, 3], [0, 5]], [[5, 0], [1, 1]]])
+    >>> result = eliminate_dominated(pd)
+    >>> result.reduced.strategies, result.solvable
+    ((('D',), ('D',)), True)
+    >>> [tuple(e) for e in result.eliminations]
+    [('Row', 'C', 'D'), ('Col', 'C', 'D')]
+
+    Only a mixture dominates the third row here (3/2 > 1 in both columns):
+
+    >>> g = NormalFormGame.from_bimatrix([[3, 0], [0, 3], [1, 1]], [[1, 0], [0, 1], [0, 0]])
+    >>> eliminate_dominated(g).eliminations[0].dominated_by
+    '1/2 r1 + 1/2 r2'
+    >>> len(eliminate_dominated(g, mixed=False).eliminations)
+    0
+    """
+    if game.kind == "symbolic":
+        raise SolverError(f"game has free parameters {list(game.parameters)}; evaluate it first")
+    exact = game.kind == "exact"
+    payoffs = np.asarray(game.payoffs, dtype=object if exact else np.float64)
+    tol = 0.0 if exact else (tolerance_for(payoffs) if tolerance is None else float(tolerance))
+    scale = max(1.0, float(np.ptp(np.asarray(payoffs, dtype=np.float64)))) if payoffs.size else 1.0
+    n = game.n_players
+    kept = [list(range(size)) for size in game.shape]
+    eliminations: list[Elimination] = []
+    witnesses: list[dict[str, Any]] = []
+    while True:
+        step = None
+        for i in range(n):
+            if len(kept[i]) < 2:
+                continue
+            block = payoffs[np.ix_(*kept, [i])][..., 0]
+            u = np.moveaxis(block, i, 0).reshape(len(kept[i]), -1)  # rows: own, columns: opponents
+            for s in range(len(kept[i])):
+                witness = _find_dominator(u, s, weak, mixed, exact, tol, scale)
+                if witness is not None:
+                    step = (i, s, witness)
+                    break
+            if step is not None:
+                break
+        if step is None:
+            break
+        i, s, witness = step
+        labels = [game.strategies[i][k] for k in kept[i]]
+        eliminations.append(
+            Elimination(game.players[i], labels[s], _describe(witness, labels, exact))
+        )
+        witnesses.append({labels[t]: w for t, w in witness.items()})
+        del kept[i][s]
+    reduced = game.restrict(kept)
+    return DominanceResult(
+        game=game,
+        reduced=reduced,
+        eliminations=tuple(eliminations),
+        witnesses=tuple(witnesses),
+        kept=tuple(tuple(k) for k in kept),
+        solvable=all(len(k) == 1 for k in kept),
+        weak=weak,
+        mixed=mixed,
+        exact=exact,
+        tolerance=tol,
+    )

@@ -1,0 +1,74 @@
+"""``deterrence audit``: table, JSON, scenarios and one-line errors (exit 2)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from deterrence.cli import main
+from games.iran_pakistan import scenario_path
+
+STATUSES = {"confirmed", "qualified", "refuted"}
+
+
+def _run(capsys, *argv):
+    code = main(["audit", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_audit_table(capsys):
+    code, out, err = _run(capsys)
+    assert code == 0 and err == ""
+    for claim in (f"C{i}" for i in range(1, 13)):
+        assert f"  {claim}: " in out
+    assert "confirmed" in out and "regions where each claim holds" in out
+
+
+def test_audit_json(capsys):
+    code, out, _ = _run(capsys, "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 12
+    assert [r["claim"] for r in rows] == [f"C{i}" for i in range(1, 13)]
+    for r in rows:
+        assert set(r) == {"claim", "status", "summary", "evidence", "region"}
+        assert r["status"] in STATUSES
+    assert rows[1]["evidence"]["response_bayesian"] == "calibrated"
+
+
+@pytest.mark.parametrize("spec", [pytest.param("strong_china", id="by-name"),
+                                  pytest.param(str(scenario_path("strong_china")), id="by-path")])
+def test_audit_scenario(capsys, spec):
+    code, out, _ = _run(capsys, "--scenario", spec, "--format", "json")
+    rows = {r["claim"]: r for r in json.loads(out)}
+    assert code == 0
+    # With strong China (m = 3, leverage 3) no type escalates after a calibrated strike.
+    assert rows["C11"]["status"] == "confirmed"
+    assert rows["C11"]["evidence"]["p_escalation_on_path_bayesian"] == 0
+
+
+@pytest.mark.parametrize("argv", [
+    pytest.param(["--set", "no_such_parameter=1"], id="unknown-set-name"),
+    pytest.param(["--set", "china_mediation=99"], id="out-of-range"),
+    pytest.param(["--set", "china_mediation=2*x"], id="formula"),
+    pytest.param(["--set", "prior_broaden=0.9"], id="priors-above-one"),
+    pytest.param(["--scenario", "no_such_scenario"], id="unknown-scenario"),
+])
+def test_audit_errors(capsys, argv):
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("deterrence: error:")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("[parameters\nchina_mediation = 1\n", id="malformed-toml"),
+    pytest.param("[parameters]\nchina_mediation = \"2*x\"\n", id="formula-in-file"),
+])
+def test_audit_bad_scenario_file(capsys, tmp_path, text):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    code, out, err = _run(capsys, "--scenario", str(path))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

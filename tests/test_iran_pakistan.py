@@ -1,0 +1,302 @@
+"""Claims C1-C12 of the USIP analysis (January 2024) checked on the Iran-Pakistan models.
+
+Every claim ID appears in a test id.  The batched backward induction of
+``games.iran_pakistan.analysis`` is cross-checked against the engine's exact
+solvers (subgame perfection by backward induction, Nash by vertex
+enumeration) and against itself (exact vs float).
+"""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from deterrence import solve
+from deterrence.errors import ParameterError
+from games.iran_pakistan import (
+    CHOICES,
+    PARAMETERS,
+    SCENARIOS,
+    audit,
+    bayesian_game,
+    matrix_game,
+    outcome_payoffs,
+    prestrike_equilibria,
+    prestrike_game,
+    retaliation_threshold,
+    scenario_path,
+    sequential_game,
+    solve_continuation,
+    values_for,
+)
+from games.iran_pakistan.claims import check_c1
+from games.iran_pakistan.parameters import pakistan_clash_cost, precedent_cost
+
+BASE = values_for()
+
+
+@pytest.fixture(scope="module")
+def baseline_audit():
+    """The audit at baseline, run once (it sweeps and solves many points)."""
+    return {r.claim: r for r in audit()}
+
+
+def _random_point(rng: random.Random) -> dict:
+    """A random exact point inside the bounds, with priors summing to at most one."""
+    point = {}
+    for p in PARAMETERS:
+        lo, hi = Fraction(p.low), Fraction(p.high)
+        point[p.name] = lo + (hi - lo) * Fraction(rng.randint(0, 40), 40)
+    point["prior_coerce"] = min(point["prior_coerce"], 1 - point["prior_broaden"])
+    return values_for(point)
+
+
+# -- the claims at baseline ---------------------------------------------------
+def test_c1_threshold_formula_latex_and_switch():
+    import sympy
+
+    info = retaliation_threshold(BASE)
+    first, second = info["text"].split(" and ")
+    # The text is a sympy formula: it parses back to the stored conditions.
+    names = {q.name: q.symbol for q in PARAMETERS}
+    lhs, rhs = (sympy.sympify(s, locals=names) for s in second.split(" > "))
+    assert sympy.simplify(lhs - rhs - info["conditions"][1]) == 0
+    assert "precedent_loss" in first and "war_cost_pakistan" in first
+    assert r"\mathit{precedent\_loss}" in info["latex"] and r"\wedge" in info["latex"]
+    # At baseline both conditions are positive: P - C_P = 6 - 4.8 and P - (1 + 0.2 * 6.8) = 3.64.
+    assert info["values_at_point"] == [sympy.Rational(6, 5), sympy.Rational(91, 25)]
+    check = check_c1(BASE)
+    numeric = check.evidence["switch_precedent_loss_numeric"]
+    symbolic = check.evidence["switch_precedent_loss_symbolic"]
+    assert check.status == "confirmed"
+    assert numeric == pytest.approx(symbolic, abs=1e-6)
+    # Hand derivation: P = lambda*rho + 2 must exceed 1 + 0.2*(2 + 4.8) = 2.36 and C_P = 4.8,
+    # so the binding switch is rho = 2.8 (lambda = 1).
+    assert symbolic == pytest.approx(2.8, abs=1e-9)
+
+
+@pytest.mark.parametrize("belief", [pytest.param(None, id="C2-bayesian"),
+                                    pytest.param({"ct": 1}, id="C2-complete-information")])
+def test_c2_pakistan_retaliates(belief):
+    out = solve_continuation(BASE, belief=belief)
+    assert CHOICES[int(out["choice"][0])] == "calibrated"
+    assert not out["choice_tie"][0]
+    assert out["retaliation_margin"][0] > 0
+
+
+def _action(strategy: dict, infoset: str) -> str:
+    (action,) = [a for a, p in strategy[infoset].items() if p == 1]
+    return action
+
+
+@pytest.mark.parametrize("claim", [pytest.param("C3", id="C3-calibrated-spe"),
+                                   pytest.param("C11", id="C11-path-restraint")])
+def test_c3_c11_engine_spe_path(claim):
+    result = solve(sequential_game({}), "spe")
+    assert result.complete and len(result) == 1
+    eq = result[0]
+    pak, iran = eq.strategies["Pakistan"], eq.strategies["Iran"]
+    # On path: calibrated strike, Iran stands down; payoffs (-k_K, g - f_K + m) = (-1, -1/2).
+    assert _action(pak, "response") == "calibrated"
+    assert _action(iran, "after calibrated") == "stand down"
+    assert eq.payoffs == {"Pakistan": -1, "Iran": Fraction(-1, 2)}
+    # Off path: a direct strike is met by Iranian escalation, which Pakistan answers.
+    assert _action(iran, "after direct") == "escalate"
+    assert _action(pak, "after direct + escalation") == "counter-escalate"
+    batched = solve_continuation(BASE, belief={"ct": 1})
+    assert CHOICES[int(batched["choice"][0])] == _action(pak, "response")
+    assert bool(batched["escalates/direct/ct"][0]) and not batched["escalates/calibrated/ct"][0]
+    assert bool(batched["counter"][0])
+    assert batched["value/calibrated"][0] == eq.payoffs["Pakistan"]
+
+
+@pytest.mark.parametrize("claim", [pytest.param("C4", id="C4-india-cuts-both-ways")])
+def test_c4_india_two_channels(claim, baseline_audit):
+    check = baseline_audit[claim]
+    assert check.status == "confirmed"
+    assert check.evidence["emboldening_effect_at_point"] > 0
+    assert check.evidence["second_front_effect_at_point"] < 0
+
+
+def test_c5_broaden_type_escalates():
+    out = solve_continuation(BASE)
+    assert bool(out["escalates/calibrated/broaden"][0])
+    assert not out["escalates/calibrated/ct"][0] and not out["escalates/calibrated/coerce"][0]
+    # The broaden type escalates iff e_BR - W_I > -f_K + m, i.e. e_BR > 6.5 - 2 + 0.5 = 5.
+    below = solve_continuation({**BASE, "escalation_value_broaden": Fraction(49, 10)})
+    assert not below["escalates/calibrated/broaden"][0]
+
+
+@pytest.mark.parametrize("claim,name", [
+    pytest.param("C6", "deterrence_erosion", id="C6-erosion"),
+    pytest.param("C7", "iran_overstretch", id="C7-overstretch"),
+    pytest.param("C7", "pakistan_superiority", id="C7-superiority"),
+    pytest.param("C9", "us_pressure_on_iran", id="C9-us-pressure"),
+])
+def test_restraints_lower_escalation(claim, name, baseline_audit):
+    # Escalation after a calibrated strike (prior-weighted) at the parameter's bounds.
+    p = PARAMETERS[name]
+    low = solve_continuation({**BASE, name: p.low})["p_escalate/calibrated"][0]
+    high = solve_continuation({**BASE, name: p.high})["p_escalate/calibrated"][0]
+    assert high < low
+    assert baseline_audit[claim].status == "confirmed"
+
+
+def _iran_gain_from_escalating(v):
+    pay = outcome_payoffs(v, "ct")
+    return pay["calibrated/escalate/counter"][1] - pay["calibrated/stand_down"][1]
+
+
+def test_c8_china_lowers_escalation_incentive_and_widens_retaliation():
+    weak, strong = {**BASE, "china_mediation": Fraction(0)}, {**BASE, "china_mediation": Fraction(4)}
+    # Iran's escalation payoff minus stand-down payoff falls one-for-one with mediation.
+    assert _iran_gain_from_escalating(weak) - _iran_gain_from_escalating(strong) == 4
+    # The broaden type stands down after a calibrated strike once m > e_BR - W_I + f_K = 3.5,
+    # so at m = 4 Pakistan retaliates for every prior; at m = 0 only for prior_broaden < 25/34.
+    grid = np.linspace(0, 1, 201)
+    regions = []
+    for m in (0.0, 4.0):
+        point = {k: np.full(grid.size, float(x)) for k, x in BASE.items()}
+        point["china_mediation"], point["prior_broaden"] = np.full(grid.size, m), grid
+        point["prior_coerce"] = np.zeros(grid.size)
+        regions.append(solve_continuation(point)["retaliates"])
+    assert regions[1].all()
+    assert regions[0].sum() == np.count_nonzero(grid < 25 / 34)
+
+
+def test_c9_contained_and_c10_response_depends_on_belief(baseline_audit):
+    checks = baseline_audit
+    assert checks["C9"].evidence["contained_under_complete_information"]
+    shares = checks["C10"].evidence["share_of_belief_simplex"]
+    assert shares["calibrated"] > 0 and shares["absorb"] > 0
+
+
+@pytest.mark.parametrize("prior_broaden,expected", [
+    pytest.param(Fraction(1, 5), "calibrated", id="C10-low-broaden-prior"),
+    pytest.param(Fraction(7, 10), "calibrated", id="C10-just-below-25/34"),
+    pytest.param(Fraction(3, 4), "absorb", id="C10-above-25/34"),
+])
+def test_c10_best_response_over_beliefs(prior_broaden, expected):
+    # Retaliation pays iff 6 > 1 + mu_BR * 6.8 (only the broaden type escalates): mu_BR < 25/34.
+    point = {**BASE, "prior_broaden": prior_broaden, "prior_coerce": Fraction(1, 4)}
+    assert CHOICES[int(solve_continuation(point)["choice"][0])] == expected
+
+
+def test_c12_which_types_strike():
+    eqs = prestrike_equilibria(BASE)
+    assert [e["strikers"] for e in eqs] == [("ct", "broaden")]
+    # Against certain retaliation there is no pure PBE: with {ct, broaden} striking Pakistan
+    # retaliates and ct loses (-1/2 < 0); with {broaden} alone Pakistan absorbs and ct would gain.
+    assert prestrike_equilibria({**BASE, "iran_belief_absorb": Fraction(0)}) == []
+    # Value of striking for ct: b*g + (1-b)*(g - f_K + m) = 1/2 - 1/4 = 1/4 > 0.
+    assert eqs[0]["values"]["ct"] == Fraction(1, 4)
+    assert prestrike_game({}).infosets["Iran"][0] == "strike?"
+
+
+# -- cross-checks of the forms and solvers ------------------------------------
+def test_matrix_form_nash_has_calibrated_stand_down_and_is_degenerate():
+    result = solve(matrix_game({}), "nash")
+    assert result.complete and result.degenerate
+    pure = [e for e in result if e.strategies["Pakistan"]["calibrated"] == 1]
+    assert len(pure) == 1 and pure[0].strategies["Iran"]["stand down"] == 1
+    absorb = [e for e in result if e.strategies["Pakistan"]["absorb"] == 1]
+    # The absorb component's extreme points: q* = (P - k_K)/(d + C_P) = 5/6.8 = 25/34 and q = 1.
+    assert sorted(e.strategies["Iran"]["escalate"] for e in absorb) == [Fraction(25, 34), 1]
+
+
+def test_batched_float_equals_exact_at_random_points():
+    rng = random.Random(20240116)
+    points = [_random_point(rng) for _ in range(60)]
+    floats = {k: np.array([float(p[k]) for p in points]) for k in points[0]}
+    batched = solve_continuation(floats)
+    compared = 0
+    for i, p in enumerate(points):
+        exact = solve_continuation(p)
+        if exact["choice_tie"][0] or exact["counter_tie"][0]:
+            assert batched["choice_tie"][i] or batched["counter_tie"][i]
+            continue
+        compared += 1
+        assert batched["choice"][i] == exact["choice"][0]
+        assert batched["counter"][i] == exact["counter"][0]
+        assert float(batched["retaliation_margin"][i]) == pytest.approx(float(exact["retaliation_margin"][0]))
+    assert compared >= 40
+
+
+def test_batched_agrees_with_engine_spe_at_random_points():
+    rng = random.Random(7)
+    checked = 0
+    for _ in range(25):
+        p = _random_point(rng)
+        result = solve(sequential_game(p), "spe")
+        out = solve_continuation(p, belief={"ct": 1})
+        ties = [k for k in out if "tie" in k and bool(out[k][0])]
+        if ties:
+            assert not result.complete  # the engine flags the tie too
+            continue
+        checked += 1
+        (eq,) = result.equilibria
+        pak, iran = eq.strategies["Pakistan"], eq.strategies["Iran"]
+        assert _action(pak, "response") == CHOICES[int(out["choice"][0])]
+        for key in ("calibrated", "direct"):
+            assert (_action(iran, f"after {key}") == "escalate") == bool(out[f"escalates/{key}/ct"][0])
+            assert (_action(pak, f"after {key} + escalation") == "counter-escalate") == bool(out["counter"][0])
+        assert eq.payoffs["Pakistan"] == out[f"value/{CHOICES[int(out['choice'][0])]}"][0]
+    assert checked >= 15
+
+
+def test_tie_flagged_where_precedent_equals_clash_cost():
+    # C_P = w * 1.9 + 1 = 6 = P at w = 50/19.
+    point = values_for({"war_cost_pakistan": Fraction(50, 19)})
+    assert precedent_cost(point) == pakistan_clash_cost(point) == 6
+    out = solve_continuation(point)
+    assert out["counter_tie"][0] and not out["counter"][0]
+    floats = solve_continuation({k: float(x) for k, x in point.items()})
+    assert floats["counter_tie"][0]
+
+
+def test_bayesian_game_shares_infosets():
+    g = bayesian_game({})
+    assert g.infosets["Pakistan"][0] == "response" and len(g.infosets["Iran"]) == 6
+
+
+# -- scenarios and parameter errors -------------------------------------------
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.toml")), ids=lambda p: p.stem)
+def test_scenarios_load_and_validate(path):
+    scenario = PARAMETERS.load_scenario(path)
+    values = values_for(scenario.values)
+    assert values["prior_broaden"] + values["prior_coerce"] <= 1
+    assert scenario_path(path.stem) == path
+
+
+def test_baseline_scenario_is_the_default():
+    loaded = values_for(PARAMETERS.load_scenario(scenario_path("baseline")).values)
+    assert loaded.keys() == BASE.keys()
+    assert all(float(loaded[k]) == pytest.approx(float(BASE[k])) for k in BASE)
+
+
+@pytest.mark.parametrize("text,match", [
+    pytest.param("[parameters]\nno_such_thing = 1\n", "no_such_thing", id="unknown-parameter"),
+    pytest.param("[parameters]\nchina_mediation = 99\n", "china_mediation", id="out-of-bounds"),
+    pytest.param("[parameters\nchina_mediation = 1\n", "malformed TOML", id="malformed-toml"),
+    pytest.param("[parameters]\nchina_mediation = \"2*x\"\n", "formula", id="formula-string"),
+])
+def test_bad_scenarios_raise(tmp_path, text, match):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ParameterError, match=match):
+        PARAMETERS.load_scenario(path)
+
+
+def test_priors_above_one_rejected():
+    with pytest.raises(ParameterError, match="exceeds 1"):
+        values_for({"prior_broaden": Fraction(7, 10), "prior_coerce": Fraction(1, 2)})
+    with pytest.raises(ParameterError):
+        solve_continuation(values_for({"prior_broaden": 0.9, "prior_coerce": 0.2}))
+
+
+def test_unknown_scenario_name():
+    with pytest.raises(ParameterError, match="built-in scenarios"):
+        scenario_path("no_such_scenario")

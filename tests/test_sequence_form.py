@@ -1,0 +1,185 @@
+"""Tests for deterrence.solvers.sequence_form: the sequence-form LP for zero-sum trees."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+from itertools import count, permutations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deterrence import Chance, ExtensiveFormGame, GameError, SolverError, Terminal, choice
+from deterrence.extensive_form import Decision
+from deterrence.solvers.sequence_form import sequence_form, solve_zero_sum
+from deterrence.solvers.spe import subgame_perfect_equilibria
+from deterrence.subgames import best_response_value
+
+RANK = {"J": 0, "Q": 1, "K": 2}
+
+
+def kuhn_poker() -> ExtensiveFormGame:
+    """Kuhn's (1950) three-card poker: ante 1, one bet of 1, six equally likely deals.
+
+    Information sets are named by the card and the public history: P1 holds
+    ``J`` then maybe ``Jcb`` (checked, faced a bet); P2 holds ``Qc`` or ``Qb``.
+    """
+    deals, subtrees = [], []
+    for c1, c2 in permutations("JQK", 2):
+        sign = 1 if RANK[c1] > RANK[c2] else -1
+
+        def showdown(stake, sign=sign):
+            return Terminal((stake * sign, -stake * sign))
+
+        after_check = choice(
+            "P2",
+            c2 + "c",
+            {
+                "check": showdown(1),
+                "bet": choice("P1", c1 + "cb", {"fold": Terminal((-1, 1)), "call": showdown(2)}),
+            },
+        )
+        after_bet = choice("P2", c2 + "b", {"fold": Terminal((1, -1)), "call": showdown(2)})
+        subtrees.append(choice("P1", c1, {"check": after_check, "bet": after_bet}))
+        deals.append(c1 + c2)
+    return ExtensiveFormGame(
+        ["P1", "P2"],
+        Chance(tuple(deals), (Fraction(1, 6),) * 6, tuple(subtrees)),
+        title="Kuhn poker",
+    )
+
+
+def matching_pennies_tree(scale=1) -> ExtensiveFormGame:
+    return ExtensiveFormGame(
+        ["A", "B"],
+        choice(
+            "A",
+            "a",
+            {
+                "h": choice(
+                    "B", "b", {"h": Terminal((scale, -scale)), "t": Terminal((-scale, scale))}
+                ),
+                "t": choice(
+                    "B", "b", {"h": Terminal((-scale, scale)), "t": Terminal((scale, -scale))}
+                ),
+            },
+        ),
+    )
+
+
+def test_kuhn_poker_sequence_form_shapes():
+    sf = sequence_form(kuhn_poker())
+    # Each player: 6 information sets with 2 actions -> 13 sequences, 7 constraint rows.
+    assert sf.constraints[0].shape == (7, 13) and sf.constraints[1].shape == (7, 13)
+    assert sf.payoff.shape == (13, 13)
+    assert sf.parents[0]["Jcb"] == ("J", "check") and sf.parents[1]["Qb"] is None
+    # Total chance mass: summing A over consistent pure plans weighs each deal by 1/6.
+    assert np.isclose(
+        np.abs(sf.payoff).sum(),
+        sum(abs(float(t.payoffs[0])) for t, _ in kuhn_poker().terminals()) / 6,
+    )
+
+
+def test_kuhn_poker_value_is_minus_one_eighteenth_exactly():
+    result = solve_zero_sum(kuhn_poker())
+    (eq,) = result
+    assert eq.exact and eq.payoffs == {"P1": Fraction(-1, 18), "P2": Fraction(1, 18)}
+    s1, s2 = eq.strategies["P1"], eq.strategies["P2"]
+    # Kuhn (1950): P1 bets J with some alpha in [0, 1/3], bets K with 3 alpha, calls with Q
+    # with alpha + 1/3, never bets Q, always calls with K, never calls with J.
+    alpha = s1["J"]["bet"]
+    assert 0 <= alpha <= Fraction(1, 3)
+    assert s1["K"]["bet"] == 3 * alpha
+    assert s1["Qcb"]["call"] == alpha + Fraction(1, 3)
+    assert s1["Q"]["bet"] == 0 and s1["Jcb"]["call"] == 0
+    if s1["K"]["bet"] < 1:  # Kcb is reached only when P1 checks K
+        assert s1["Kcb"]["call"] == 1
+    # P2's optimal strategy is unique: bet K, bluff J with 1/3 after a check, call Q with 1/3.
+    assert s2["Kb"]["call"] == 1 and s2["Kc"]["bet"] == 1
+    assert s2["Jc"]["bet"] == Fraction(1, 3) and s2["Jb"]["call"] == 0
+    assert s2["Qb"]["call"] == Fraction(1, 3) and s2["Qc"]["bet"] == 0
+    assert "verified exactly" in result.notes[0] and not result.complete
+
+
+def test_kuhn_poker_float_solution_guarantees_the_value():
+    game = kuhn_poker()
+    result = solve_zero_sum(game, exact=False)
+    (eq,) = result
+    assert not eq.exact and abs(eq.payoffs["P1"] + 1 / 18) < 1e-7
+    floor = -best_response_value(game, eq.strategies, "P2")
+    ceiling = best_response_value(game, eq.strategies, "P1")
+    assert float(floor) >= -1 / 18 - 1e-7 and float(ceiling) <= -1 / 18 + 1e-7
+    assert 0 < result.tolerance < 1e-5
+
+
+def test_matching_pennies_as_a_tree_with_an_information_set():
+    (eq,) = solve_zero_sum(matching_pennies_tree())
+    assert eq.payoffs == {"A": 0, "B": 0}
+    assert eq.strategies == {
+        "A": {"a": {"h": Fraction(1, 2), "t": Fraction(1, 2)}},
+        "B": {"b": {"h": Fraction(1, 2), "t": Fraction(1, 2)}},
+    }
+
+
+def test_constant_sum_float_game_is_accepted():
+    game = matching_pennies_tree(2.5).map_values(lambda v: v + 1.0)  # u1 + u2 = 2 everywhere
+    (eq,) = solve_zero_sum(game)
+    assert abs(eq.payoffs["A"] - 1.0) < 1e-7 and abs(eq.payoffs["B"] - 1.0) < 1e-7
+    assert abs(eq.strategies["B"]["b"]["h"] - 0.5) < 1e-7
+
+
+def test_errors():
+    not_zero_sum = ExtensiveFormGame(
+        ["A", "B"], choice("A", "a", {"x": Terminal((1, 1)), "y": Terminal((0, 0))})
+    )
+    with pytest.raises(SolverError, match="zero-sum"):
+        solve_zero_sum(not_zero_sum)
+    three = ExtensiveFormGame(
+        ["A", "B", "C"], choice("A", "a", {"x": Terminal((1, -1, 0)), "y": Terminal((0, 0, 0))})
+    )
+    with pytest.raises(GameError, match="two players"):
+        solve_zero_sum(three)
+    forgetful = ExtensiveFormGame(
+        ["A", "B"],
+        choice(
+            "A",
+            "first",
+            {
+                k: choice("A", "later", {"u": Terminal((1, -1)), "d": Terminal((0, 0))})
+                for k in ("l", "r")
+            },
+        ),
+    )
+    with pytest.raises(GameError, match="perfect recall"):
+        solve_zero_sum(forgetful)
+
+
+def random_zero_sum_tree(seed: int) -> ExtensiveFormGame:
+    """Random perfect-information zero-sum tree with chance moves."""
+    rng = random.Random(seed)
+    counter = count()
+
+    def node(depth):
+        if depth >= 4 or (depth > 0 and rng.random() < 0.3):
+            u = rng.randint(-5, 5)
+            return Terminal((u, -u))
+        kids = (node(depth + 1), node(depth + 1))
+        if rng.random() < 0.2:
+            return Chance(("c0", "c1"), (Fraction(1, 3), Fraction(2, 3)), kids)
+        return Decision(rng.choice(["A", "B"]), f"n{next(counter)}", ("l", "r"), kids)
+
+    return ExtensiveFormGame(["A", "B"], node(0))
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_value_equals_backward_induction_on_perfect_information_trees(seed):
+    # Zermelo/Kuhn: in a zero-sum perfect-information game every SPE payoff is the value.
+    game = random_zero_sum_tree(seed)
+    spe_value = subgame_perfect_equilibria(game, max_equilibria=4)[0].payoffs["A"]
+    result = solve_zero_sum(game)
+    assert abs(float(result[0].payoffs["A"]) - float(spe_value)) < 1e-7
+    if result[0].exact:
+        assert result[0].payoffs["A"] == spe_value
