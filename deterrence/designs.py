@@ -214,7 +214,8 @@ def _check_count(n: Any, what: str) -> int:
     return int(n)
 
 
-def grid(axes: Mapping[str, tuple[float, float, int]], chunk_size: int = DEFAULT_CHUNK_SIZE) -> Design:
+def grid(axes: Mapping[str, tuple[float, float, int]], chunk_size: int = DEFAULT_CHUNK_SIZE,
+         seed: int | None = None) -> Design:
     """A full factorial grid from ``{name: (low, high, n)}``.
 
     Examples
@@ -232,12 +233,14 @@ def grid(axes: Mapping[str, tuple[float, float, int]], chunk_size: int = DEFAULT
     for name, (low, high), n in zip(names, bounds, levels):
         if n > 1 and low == high:
             raise DeterrenceError(f"grid for {name!r} has {n} points but low == high == {low:g}")
-    return Design("grid", names, bounds, int(np.prod(levels, dtype=np.int64)), None, levels,
+    # A grid draws nothing at random; a seed given is only recorded, with the run.
+    return Design("grid", names, bounds, int(np.prod(levels, dtype=np.int64)),
+                  None if seed is None else _check_seed(seed), levels,
                   chunk_size=_check_count(chunk_size, "chunk size"))
 
 
 def one_at_a_time(bounds: Mapping[str, tuple[float, float]], baseline: Mapping[str, float], n: int = 2,
-                  chunk_size: int = DEFAULT_CHUNK_SIZE) -> Design:
+                  chunk_size: int = DEFAULT_CHUNK_SIZE, seed: int | None = None) -> Design:
     """Vary each parameter over ``n`` equally spaced values, the others at ``baseline``.
 
     Examples
@@ -258,8 +261,8 @@ def one_at_a_time(bounds: Mapping[str, tuple[float, float]], baseline: Mapping[s
         if not low <= value <= high:
             raise DeterrenceError(f"baseline {name}={value:g} is outside [{low:g}, {high:g}]")
         base.append(value)
-    return Design("oat", names, box, len(names) * n, None, (n,), tuple(base),
-                  chunk_size=_check_count(chunk_size, "chunk size"))
+    return Design("oat", names, box, len(names) * n, None if seed is None else _check_seed(seed), (n,),
+                  tuple(base), chunk_size=_check_count(chunk_size, "chunk size"))
 
 
 def sample(kind: str, bounds: Mapping[str, tuple[float, float]], n: int, seed: int | None = None,

@@ -134,6 +134,49 @@ def _evaluate(model: Any, points: dict[str, np.ndarray], concept: str | None, si
     return columns
 
 
+class _Shipped:
+    """A model pickled once (by cloudpickle when it holds closures), unpickled once per worker.
+
+    Shipping bytes keeps each task small, and caching the unpickled model per
+    process keeps its compiled payoff functions alive from one chunk to the next.
+    """
+
+    def __init__(self, model: Any) -> None:
+        import hashlib
+        import pickle
+
+        try:
+            self.blob, self.loader = pickle.dumps(model), "pickle"
+        except (pickle.PicklingError, AttributeError, TypeError):
+            try:
+                import cloudpickle
+            except ImportError:
+                raise DeterrenceError(
+                    f"model {model.slug!r} cannot be sent to worker processes (it holds a closure or "
+                    "lambda); define its functions at module level or install cloudpickle") from None
+            self.blob, self.loader = cloudpickle.dumps(model), "cloudpickle"
+        self.key = hashlib.sha256(self.blob).hexdigest()
+
+
+_LOADED: dict[str, Any] = {}
+
+
+def _load(model: Any) -> Any:
+    if not isinstance(model, _Shipped):
+        return model
+    if model.key not in _LOADED:
+        import importlib
+
+        if len(_LOADED) >= 4:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[model.key] = importlib.import_module(model.loader).loads(model.blob)
+    return _LOADED[model.key]
+
+
+def _ship(model: Any, executor_: cf.Executor) -> Any:
+    return model if isinstance(executor_, SerialExecutor) else _Shipped(model)
+
+
 def evaluate_chunk(model: Any, design: Design, index: int, concept: str | None = None,
                    baseline: Mapping[str, Any] | None = None) -> dict[str, np.ndarray]:
     """Evaluate chunk ``index`` of ``design``: parameter columns, ``outcome`` and measures.
@@ -141,6 +184,7 @@ def evaluate_chunk(model: Any, design: Design, index: int, concept: str | None =
     This is the task the executors run; it is a module-level function so
     that process pools can pickle it.
     """
+    model = _load(model)
     varied = design.chunk(index)
     start, stop = design.chunk_range(index)
     return _evaluate(model, _full_points(model, varied, baseline or {}, stop - start), concept,
@@ -148,6 +192,7 @@ def evaluate_chunk(model: Any, design: Design, index: int, concept: str | None =
 
 
 def _evaluate_slice(model: Any, points: dict[str, np.ndarray], concept: str | None) -> dict[str, np.ndarray]:
+    model = _load(model)
     size = len(next(iter(points.values())))
     return _evaluate(model, points, concept, size)
 
@@ -186,7 +231,8 @@ def iter_chunks(model: Any, design: Design, *, concept: str | None = None,
     """Yield ``(chunk index, columns)`` as chunks complete (in any order), few in flight at once."""
     executor_ = executor or SerialExecutor()
     todo = range(design.n_chunks) if indices is None else indices
-    tasks = ((i, (model, design, i, concept, dict(baseline or {}))) for i in todo)
+    shipped = _ship(model, executor_)
+    tasks = ((i, (shipped, design, i, concept, dict(baseline or {}))) for i in todo)
     yield from _drain(tasks, evaluate_chunk, executor_, _window(executor_))
 
 
@@ -213,7 +259,8 @@ def evaluate_points(model: Any, points: Mapping[str, Any], *, concept: str | Non
                         baseline or {}, size)
     executor_ = executor or SerialExecutor()
     bounds = [(s, min(s + chunk_size, size)) for s in range(0, size, chunk_size)]
-    tasks = ((k, (model, {n: a[s:e] for n, a in full.items()}, concept)) for k, (s, e) in enumerate(bounds))
+    shipped = _ship(model, executor_)
+    tasks = ((k, (shipped, {n: a[s:e] for n, a in full.items()}, concept)) for k, (s, e) in enumerate(bounds))
     parts = dict(_drain(tasks, _evaluate_slice, executor_, _window(executor_)))
     if not parts:
         return _evaluate_slice(model, {n: a[:0] for n, a in full.items()}, concept)
@@ -312,6 +359,7 @@ class SweepResult:
     chunks_reused: int
     seconds: float
     sidecar: Path
+    outcomes: dict[str, int]
 
     def to_frame(self) -> Any:
         """Read the table back with pandas (only for tables that fit in memory)."""
@@ -324,7 +372,7 @@ class SweepResult:
         return {"path": str(self.path), "model": self.model, "concept": self.concept,
                 "design": self.design.to_dict(), "points": self.n_points, "columns": list(self.columns),
                 "chunks_run": self.chunks_run, "chunks_reused": self.chunks_reused,
-                "seconds": round(self.seconds, 3), "sidecar": str(self.sidecar)}
+                "seconds": round(self.seconds, 3), "sidecar": str(self.sidecar), "outcomes": self.outcomes}
 
     def __repr__(self) -> str:
         return f"<SweepResult {self.n_points} points of {self.model!r} -> {self.path}>"
@@ -422,19 +470,28 @@ def run_sweep(model: Any, design: Design, output: str | Path, *, concept: str | 
                 header_file.write_text(json.dumps(header), encoding="utf-8")
             elif names != header:
                 raise DeterrenceError(f"chunk {index} has columns {names}, earlier chunks {header}")
-            _write_part(frame, part[index], fmt)
+            labels, counts = np.unique(np.asarray(columns["outcome"]), return_counts=True)
+            count_file = part[index].with_suffix(".counts.json")
+            count_file.write_text(json.dumps(dict(zip(labels.tolist(), counts.tolist()))), encoding="utf-8")
+            _write_part(frame, part[index], fmt)  # after the counts: a part that exists is complete
             bar.update(1)
     if header is None:  # an empty design cannot happen (size >= 1); keep mypy and readers honest
         raise DeterrenceError("the sweep produced no chunks")
     _merge(part, output, fmt, header)
+    outcomes: dict[str, int] = {}
+    for p in part:
+        for label, count in json.loads(p.with_suffix(".counts.json").read_text(encoding="utf-8")).items():
+            outcomes[label] = outcomes.get(label, 0) + count
+    outcomes = dict(sorted(outcomes.items(), key=lambda kv: (-kv[1], kv[0])))
     sidecar = write_sidecar(output, command=command, parameters=model.parameters, seed=design.seed,
                             design=design, extra={"model": model.slug, "concept": concept,
                                                   "baseline": base, "columns": header,
-                                                  "points": design.size, "format": fmt})
+                                                  "points": design.size, "format": fmt,
+                                                  "outcomes": outcomes})
     if not keep_chunks:
         shutil.rmtree(folder)
     return SweepResult(output, model.slug, concept, design, design.size, tuple(header), len(todo),
-                       len(done), time.perf_counter() - started, sidecar)
+                       len(done), time.perf_counter() - started, sidecar, outcomes)
 
 
 def sweep_frame(model: Any, design: Design, *, concept: str | None = None,

@@ -252,7 +252,7 @@ def test_strict_elimination_is_order_independent(game_arrays, rnd) -> None:  # n
 
 
 def _best_response_margin(u: np.ndarray, r: int) -> float:
-    """max over beliefs q of min_s (u q)_r - (u q)_s: >= 0 iff row r is a best response to some q."""
+    """Max over beliefs q of min_s (uq)_r - (uq)_s; >= 0 iff r is a best response to some q."""
     from scipy.optimize import linprog
 
     rows, cols = u.shape

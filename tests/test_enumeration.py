@@ -220,6 +220,12 @@ def test_bad_input_raises(A, B, match):
         enumerate_equilibria(A, B)
 
 
+def test_float_support_refuses_games_beyond_its_label_masks():
+    big = np.zeros((32, 31))
+    with pytest.raises(SolverError, match="at most 62"):
+        enumerate_equilibria(big, big, method="support")
+
+
 def test_unknown_method_raises():
     with pytest.raises(SolverError, match="unknown method"):
         enumerate_equilibria([[1]], [[1]], method="lemke")

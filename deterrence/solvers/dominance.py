@@ -227,46 +227,60 @@ def _rationalise(sigma: np.ndarray) -> list[list[Fraction]]:
     return out
 
 
+def _float_dominator(
+    uf: np.ndarray, s: int, others: list[int], weak: bool, tol: float
+) -> dict[int, Any] | None:
+    """Mixed dominator in a float game: claimed only with a margin above ``tol``."""
+    found = _float_margin(uf, s, others)
+    if found is None:
+        return None
+    margin, sigma = found
+    if margin > tol and _dominates(sigma @ uf[others] - uf[s], False, tol):
+        return {t: float(w) for t, w in zip(others, sigma, strict=True) if w > 0}
+    if weak and margin >= -tol:
+        weak_sigma = _float_weak(uf, s, others, tol)
+        if weak_sigma is not None and _dominates(weak_sigma @ uf[others] - uf[s], True, tol):
+            return {t: float(w) for t, w in zip(others, weak_sigma, strict=True) if w > 0}
+    return None
+
+
+def _exact_dominator(
+    u: np.ndarray, s: int, others: list[int], weak: bool, scale: float
+) -> dict[int, Any] | None:
+    """Mixed dominator in an exact game: floats only propose, rationals decide."""
+    found = _float_margin(np.asarray(u, dtype=np.float64), s, others)
+    if found is not None and found[0] < -_AMBIGUOUS * scale:
+        return None  # not even weakly dominated, by a margin far beyond float error
+    proposals = _rationalise(found[1]) if found is not None and found[0] > 0 else []
+
+    def check(sigma: list[Fraction]) -> dict[int, Any] | None:
+        start = np.full(u.shape[1], Fraction(0), dtype=object)  # stay in exact arithmetic
+        mix = sum((w * u[t] for t, w in zip(others, sigma, strict=True)), start)
+        if _dominates(mix - u[s], weak, 0):
+            return {t: w for t, w in zip(others, sigma, strict=True) if w != 0}
+        return None
+
+    for sigma in proposals:
+        if (witness := check(sigma)) is not None:
+            return witness
+    # Rounding failed or the float optimum was too close to zero: settle it exactly.
+    solution = _exact_lp(u, s, others, weak)
+    return None if solution is None else check(solution)
+
+
 def _find_dominator(
     u: np.ndarray, s: int, weak: bool, mixed: bool, exact: bool, tol: float, scale: float
 ) -> dict[int, Any] | None:
-    """A dominating mixture ``{row: weight}`` for row ``s`` of ``u``, or None."""
+    """Return a dominating mixture ``{row: weight}`` for row ``s`` of ``u``, or None."""
     others = [t for t in range(u.shape[0]) if t != s]
     for t in others:
         if _dominates(u[t] - u[s], weak, tol):
             return {t: Fraction(1) if exact else 1.0}
     if not mixed or len(others) < 2:
         return None
-    uf = np.asarray(u, dtype=np.float64)
-    found = _float_margin(uf, s, others)
-    if not exact:
-        if found is not None:
-            margin, sigma = found
-            if margin > tol and _dominates(sigma @ uf[others] - uf[s], False, tol):
-                return {t: float(w) for t, w in zip(others, sigma, strict=True) if w > 0}
-            if weak and margin >= -tol:
-                sigma = _float_weak(uf, s, others, tol)
-                if sigma is not None and _dominates(sigma @ uf[others] - uf[s], True, tol):
-                    return {t: float(w) for t, w in zip(others, sigma, strict=True) if w > 0}
-        return None
-    # Exact game: floats only propose; every claim is checked in rational arithmetic.
-    margin = found[0] if found is not None else None
-    if margin is not None and margin < -_AMBIGUOUS * scale:
-        return None  # not even weakly dominated, with a margin far beyond float error
-    candidates = _rationalise(found[1]) if found is not None and margin > 0 else []
-    candidates.append(None)  # sentinel: fall back to the exact LP
-    for sigma in candidates:
-        if sigma is None:
-            sigma = _exact_lp(u, s, others, weak)
-            if sigma is None:
-                return None
-        diff = sum(
-            (w * u[t] for t, w in zip(others, sigma, strict=True)),
-            np.zeros(u.shape[1], dtype=object),
-        )
-        if _dominates(diff - u[s], weak, 0):
-            return {t: w for t, w in zip(others, sigma, strict=True) if w != 0}
-    return None
+    if exact:
+        return _exact_dominator(u, s, others, weak, scale)
+    return _float_dominator(np.asarray(u, dtype=np.float64), s, others, weak, tol)
 
 
 def _describe(witness: dict[int, Any], labels: list[str], exact: bool) -> str:

@@ -244,6 +244,11 @@ def _support_exact(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
 def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEquilibria:
     from .support_enumeration import float_equilibria
 
+    if sum(a.shape) > 62:  # label sets are int64 bitmasks
+        raise SolverError(
+            f"the float support path handles at most 62 strategies in all, got {a.shape}; "
+            "use method='vertex'"
+        )
     payoffs = _stack(a, b)
     tol = tolerance_for(payoffs)
     pairs, keys, degenerate, certified, extra = float_equilibria(a, b, tol, FLOAT_TOLERANCE)
@@ -380,11 +385,11 @@ def enumerate_equilibria(A: Any, B: Any, *, method: str = "auto") -> BimatrixEqu
         return nashpy_equilibria(
             a, b, algorithm="vertex" if method == "nashpy-vertex" else "support"
         )
-    if method == "auto" and not exact:
+    if method == "auto" and not exact and sum(a.shape) <= 62:
         screened = _support_float(a, b, notes)
         return screened if screened.complete else _binary_exact(a, b, screened)
     if method == "auto":
-        method = "vertex"
+        method = "vertex"  # exact payoffs (or a float game too big for the float path)
     if method == "vertex":
         if not exact:
             notes.append("float payoffs converted exactly to their binary rational values")

@@ -229,13 +229,11 @@ def solve_pure(game: Any, tolerance: float | None = None) -> Any:
 
     exact = game.kind == "exact"
     found = pure_equilibria(game, tolerance)
+    one: Any
+    zero: Any
     if exact:
-        payoffs, tol, one, zero = (
-            np.asarray(game.payoffs, dtype=object),
-            0.0,
-            Fraction(1),
-            Fraction(0),
-        )
+        payoffs = np.asarray(game.payoffs, dtype=object)
+        tol, one, zero = 0.0, Fraction(1), Fraction(0)
     else:
         payoffs = np.asarray(game.payoffs, dtype=np.float64)
         tol = tolerance_for(payoffs) if tolerance is None else float(tolerance)

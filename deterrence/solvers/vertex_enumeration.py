@@ -33,14 +33,27 @@ So every vertex, every label and the degeneracy verdict are exact.
 
 When pycddlib (``import cdd``) is installed, :func:`polytope_vertices` can use
 its exact GMP vertex enumeration instead (``backend="cdd"``); labels are then
-computed exactly from the rational vertex coordinates.
+computed exactly from the rational vertex coordinates.  A third route
+(``backend="screened"``) solves every basis in floating point and confirms the
+feasible ones exactly; :func:`certify_vertex_set` then proves such a list
+complete when the game is nondegenerate.
 
 References
 ----------
+Avis, D. and Fukuda, K. (1992).  A pivoting algorithm for convex hulls and
+vertex enumeration of arrangements and polyhedra.  *Discrete & Computational
+Geometry* 8, 295-313.
 Avis, D., Rosenberg, G. D., Savani, R. and von Stengel, B. (2010).  Enumeration
 of Nash equilibria for two-player games.  *Economic Theory* 42, 9-37.
+Balinski, M. L. (1961).  On the graph structure of convex polyhedra in
+n-space.  *Pacific Journal of Mathematics* 11, 431-434.
 Bareiss, E. H. (1968).  Sylvester's identity and multistep integer-preserving
 Gaussian elimination.  *Mathematics of Computation* 22, 565-578.
+Dantzig, G. B., Orden, A. and Wolfe, P. (1955).  The generalized simplex method
+for minimizing a linear form under linear inequality restraints.  *Pacific
+Journal of Mathematics* 5, 183-195.
+Edmonds, J. (1967).  Systems of distinct representatives and linear algebra.
+*Journal of Research of the NBS* 71B, 241-245.
 von Stengel, B. (2002).  Computing equilibria for two-person games.  In
 *Handbook of Game Theory* vol. 3, ch. 45, 1723-1759.
 """
@@ -55,12 +68,12 @@ import numpy as np
 
 from ..numbers import as_exact
 
-__all__ = ["positive_integer_matrix", "polytope_vertices", "vertex_equilibria"]
-
-#: A vertex as (coordinates, label bitmask): bit ``j`` for ``z_j = 0``, bit ``d + r`` for a
-#: tight row ``r``.
-Vertex = tuple[tuple[Fraction, ...], int]
-
+__all__ = [
+    "certify_vertex_set",
+    "polytope_vertices",
+    "positive_integer_matrix",
+    "vertex_equilibria",
+]
 
 def positive_integer_matrix(matrix: Any) -> list[list[int]]:
     """Rescale a rational matrix by a positive affine map to positive integers (minimum 1).
