@@ -40,14 +40,15 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
                         help="override one parameter (repeatable); plain numbers only, e.g. --set china_mediation=0.8")
     parser.add_argument("--scenario", metavar="FILE.toml",
-                        help="a TOML scenario file of parameter values ([parameters] table)")
+                        help="a TOML scenario file of parameter values ([parameters] table), "
+                             "or the name of a built-in scenario such as strong_china")
 
 
 def model_values(model: Any, args: argparse.Namespace) -> dict[str, Any]:
     """Validated parameter values from ``--scenario`` then ``--set`` (later wins)."""
     values: dict[str, Any] = {}
     if getattr(args, "scenario", None):
-        values.update(model.parameters.load_scenario(args.scenario).values)
+        values.update(model.parameters.load_scenario(model.scenario_path(args.scenario)).values)
     values.update(model.parameters.parse_assignments(getattr(args, "assignments", []) or []))
     return values
 

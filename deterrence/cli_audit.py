@@ -12,13 +12,11 @@ __all__ = ["add_commands", "audit_rows"]
 def audit_rows(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:
     """Run the claim checks for the calibration given by ``--scenario``/``--set``."""
     from games import get_model
-    from games.iran_pakistan import audit, scenario_path
+    from games.iran_pakistan import audit
 
     from .cli import model_values
 
     model = get_model("iran-pakistan-sequential")
-    if getattr(args, "scenario", None):
-        args.scenario = str(scenario_path(args.scenario))
     values = model_values(model, args)
     return audit(values), model.parameters.point(values)
 

@@ -57,6 +57,10 @@ class Model:
         Names of the numeric columns ``outcomes`` returns.
     concepts : tuple of str
         Solution concepts the model supports; the first is the default.
+    tags : tuple of str
+        Keywords for listing.
+    scenario_dir : str
+        Directory of built-in scenario files, which ``--scenario NAME`` finds by stem.
     """
 
     slug: str
@@ -69,6 +73,21 @@ class Model:
     measures: tuple[str, ...] = ()
     concepts: tuple[str, ...] = ("nash",)
     tags: tuple[str, ...] = ()
+    scenario_dir: str = ""
+
+    def scenario_path(self, name: str) -> str:
+        """A scenario file by path, or by stem among the model's built-in scenarios."""
+        from pathlib import Path
+
+        from .errors import ParameterError
+
+        if Path(name).exists() or not self.scenario_dir:
+            return name
+        candidate = Path(self.scenario_dir) / f"{name}.toml"
+        if candidate.exists():
+            return str(candidate)
+        known = ", ".join(sorted(p.stem for p in Path(self.scenario_dir).glob("*.toml")))
+        raise ParameterError(f"scenario file not found: {name} (built-in scenarios: {known})")
 
     def game(self, values: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         """The numeric game at a validated point (defaults filled in)."""

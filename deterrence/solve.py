@@ -219,7 +219,13 @@ def _solve_tree(game: ExtensiveFormGame, concept: str, method: str | None) -> So
         profile = [[eq.strategies[p][s] for s in labels]
                    for p, labels in zip(reduced.game.players, reduced.game.strategies)]
         behaviour = behaviour_from_mixed(reduced, profile)
-        equilibria.append(Equilibrium(behaviour, eq.payoffs, eq.exact, eq.regret, eq.component, eq.notes))
+        unreached = getattr(behaviour, "unreached", {})
+        notes = eq.notes + tuple(
+            f"{player} never reaches {', '.join(repr(s) for s in sets)} under its own strategy; "
+            "the uniform behaviour shown there is arbitrary"
+            for player, sets in unreached.items() if sets
+        )
+        equilibria.append(Equilibrium(dict(behaviour), eq.payoffs, eq.exact, eq.regret, eq.component, notes))
     return SolveResult(game, concept, f"reduced-normal-form+{inner.method}", tuple(equilibria),
                        complete=inner.complete, degenerate=inner.degenerate,
                        tolerance=inner.tolerance, notes=inner.notes)
