@@ -361,6 +361,29 @@ def test_float_path_matches_exact_path(game):
     assert flt.components == exact.components
 
 
+# ------------------------------------------------------- completeness certificate
+
+
+@pytest.mark.parametrize("vectorised", [True, False], ids=["numpy", "python"])
+def test_certificate_accepts_complete_and_rejects_incomplete_vertex_sets(vectorised, monkeypatch):
+    from deterrence.solvers.vertex_enumeration import (
+        _vertices_pivoting,
+        certify_vertex_set,
+        positive_integer_matrix,
+    )
+
+    if not vectorised:
+        monkeypatch.delattr(np, "bitwise_count", raising=False)
+    C = positive_integer_matrix([[3, 0, 1], [1, 2, 0], [0, 1, 4]])
+    masks = set(_vertices_pivoting(C).values())
+    assert len(masks) == 8 and certify_vertex_set(masks, 3)
+    for mask in masks:  # dropping any vertex, the origin included, breaks the closure
+        assert not certify_vertex_set(masks - {mask}, 3)
+    assert not certify_vertex_set(masks | {0b001111}, 3)  # a vertex with four labels
+    degenerate = set(_vertices_pivoting(positive_integer_matrix([[1, 1], [1, 1]])).values())
+    assert not certify_vertex_set(degenerate, 2)
+
+
 # ------------------------------------------------------- nashpy cross-checks
 
 

@@ -10,30 +10,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from trees import entry_game
 
 from deterrence import Chance, ExtensiveFormGame, GameError, Terminal, choice
 from deterrence.extensive_form import Decision
 from deterrence.reduced_form import behaviour_from_mixed, reduced_normal_form
 from deterrence.subgames import expected_payoffs
 from deterrence.verify import is_nash
-
-
-def entry_game() -> ExtensiveFormGame:
-    """Selten's (1975) entry game."""
-    return ExtensiveFormGame(
-        ["Entrant", "Incumbent"],
-        choice(
-            "Entrant",
-            "e",
-            {
-                "out": Terminal((0, 2)),
-                "in": choice(
-                    "Incumbent", "i", {"fight": Terminal((-1, -1)), "accommodate": Terminal((1, 1))}
-                ),
-            },
-        ),
-        title="entry",
-    )
 
 
 def two_step() -> ExtensiveFormGame:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from trees import matching_pennies_tree
 
 from deterrence import Chance, ExtensiveFormGame, GameError, SolverError, Terminal, choice
 from deterrence.extensive_form import Decision
@@ -51,22 +52,6 @@ def kuhn_poker() -> ExtensiveFormGame:
     )
 
 
-def matching_pennies_tree(scale=1) -> ExtensiveFormGame:
-    return ExtensiveFormGame(
-        ["A", "B"],
-        choice(
-            "A",
-            "a",
-            {
-                "h": choice(
-                    "B", "b", {"h": Terminal((scale, -scale)), "t": Terminal((-scale, scale))}
-                ),
-                "t": choice(
-                    "B", "b", {"h": Terminal((-scale, scale)), "t": Terminal((scale, -scale))}
-                ),
-            },
-        ),
-    )
 
 
 def test_kuhn_poker_sequence_form_shapes():

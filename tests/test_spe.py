@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from fractions import Fraction
 from itertools import count
 
@@ -12,6 +11,7 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from trees import entry_game, outside_option_bos
 
 from deterrence import Chance, ExtensiveFormGame, GameError, SolverError, Terminal, choice
 from deterrence.extensive_form import Decision, Node
@@ -19,38 +19,6 @@ from deterrence.reduced_form import reduced_normal_form
 from deterrence.solvers.spe import compile_tree, path_labels, spe_batch, subgame_perfect_equilibria
 from deterrence.subgames import subgame_regrets
 from deterrence.verify import is_nash
-
-
-def entry_game() -> ExtensiveFormGame:
-    """Selten's (1975) entry game."""
-    return ExtensiveFormGame(
-        ["Entrant", "Incumbent"],
-        choice(
-            "Entrant",
-            "e",
-            {
-                "out": Terminal((0, 2)),
-                "in": choice(
-                    "Incumbent", "i", {"fight": Terminal((-1, -1)), "accommodate": Terminal((1, 1))}
-                ),
-            },
-        ),
-    )
-
-
-def outside_option_bos(outside: object = 2) -> ExtensiveFormGame:
-    """Kohlberg and Mertens (1986): outside option worth ``outside`` before Battle of the Sexes."""
-    bos = choice(
-        "A",
-        "a",
-        {
-            "opera": choice("B", "b", {"opera": Terminal((3, 1)), "fight": Terminal((0, 0))}),
-            "fight": choice("B", "b", {"opera": Terminal((0, 0)), "fight": Terminal((1, 3))}),
-        },
-    )
-    return ExtensiveFormGame(
-        ["A", "B"], choice("A", "o", {"out": Terminal((outside, 2)), "in": bos})
-    )
 
 
 def pure(result, player, infoset):
@@ -535,15 +503,12 @@ def deterrence_tree() -> ExtensiveFormGame:
     )
 
 
-def test_batch_throughput_on_a_depth_four_tree():
+def test_batch_on_a_depth_four_tree_reaches_several_outcomes_without_ties():
+    # Throughput is measured in benchmarks/sweep.py, not asserted here.
     game = deterrence_tree()
     assert len(game.terminals()) == 10 and compile_tree(game).depth == 4
     rng = np.random.default_rng(1)
-    payoffs = rng.normal(size=(100_000, len(game.terminals()), 2))
-    spe_batch(game, payoffs[:10])  # compile and cache
-    start = time.process_time()  # CPU time: the machine may be shared
+    payoffs = rng.normal(size=(2_000, len(game.terminals()), 2))
     batch = spe_batch(game, payoffs)
-    rate = len(payoffs) / (time.process_time() - start)
     assert len(set(path_labels(batch))) > 3
-    # Measured about 1.5e6 points/s of CPU time; the bound here is loose for slow CI machines.
-    assert rate > 2e5, rate
+    assert not batch.has_tie.any()

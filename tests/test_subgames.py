@@ -8,6 +8,7 @@ from itertools import count
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from trees import entry_game, matching_pennies_tree, outside_option_bos
 
 from deterrence import Chance, ExtensiveFormGame, GameError, Terminal, choice
 from deterrence.extensive_form import Decision
@@ -22,53 +23,6 @@ from deterrence.subgames import (
     subgame_regrets,
     subgame_roots,
 )
-
-
-def entry_game() -> ExtensiveFormGame:
-    """Selten's (1975) entry game."""
-    return ExtensiveFormGame(
-        ["Entrant", "Incumbent"],
-        choice(
-            "Entrant",
-            "e",
-            {
-                "out": Terminal((0, 2)),
-                "in": choice(
-                    "Incumbent", "i", {"fight": Terminal((-1, -1)), "accommodate": Terminal((1, 1))}
-                ),
-            },
-        ),
-    )
-
-
-def matching_pennies_tree() -> ExtensiveFormGame:
-    """Matching Pennies with the second mover not seeing the first move."""
-    return ExtensiveFormGame(
-        ["A", "B"],
-        choice(
-            "A",
-            "a",
-            {
-                "h": choice("B", "b", {"h": Terminal((1, -1)), "t": Terminal((-1, 1))}),
-                "t": choice("B", "b", {"h": Terminal((-1, 1)), "t": Terminal((1, -1))}),
-            },
-        ),
-    )
-
-
-def outside_option_bos(outside=2) -> ExtensiveFormGame:
-    """Kohlberg and Mertens (1986): an outside option before Battle of the Sexes."""
-    bos = choice(
-        "A",
-        "a",
-        {
-            "opera": choice("B", "b", {"opera": Terminal((3, 1)), "fight": Terminal((0, 0))}),
-            "fight": choice("B", "b", {"opera": Terminal((0, 0)), "fight": Terminal((1, 3))}),
-        },
-    )
-    return ExtensiveFormGame(
-        ["A", "B"], choice("A", "o", {"out": Terminal((outside, 2)), "in": bos})
-    )
 
 
 def absent_minded_driver() -> ExtensiveFormGame:

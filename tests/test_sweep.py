@@ -107,7 +107,7 @@ def test_interrupted_run_resumes_to_the_same_table(tmp_path):
     dying = Model(CHICKEN.slug, "", "", chicken, CHICKEN_PARAMETERS, outcomes=FailAfter(OUTCOMES, 2.5),
                   concepts=CHICKEN.concepts)
     with pytest.raises(RuntimeError, match="simulated crash"):
-        run_sweep(CHICKEN if False else dying, DESIGN, out)
+        run_sweep(dying, DESIGN, out)
     parts = sorted(chunk_directory(out).glob("part-*.parquet"))
     assert 0 < len(parts) < DESIGN.n_chunks and not out.exists()
     with pytest.raises(DeterrenceError, match="--resume"):
@@ -175,9 +175,11 @@ def test_closures_reach_worker_processes(tmp_path):
 def test_tree_model_sweep_follows_zagare_kilgour():
     design = sample("sobol", {"d_dd": (-5, 5), "c_sq": (-5, 5)}, 256, seed=0, chunk_size=100)
     frame = sweep_frame(GDG, design)
-    credible = frame["d_dd"] > frame["d_dc"]  # d_dc = 1 at the baseline
-    capable = frame["c_sq"] > frame["c_dd"]  # c_dd = 1
-    expected = np.where(credible & capable, "SQ", np.where(credible, "DD", "DC"))
+    # Credible threat (d_dd > d_dc = 1): SQ if capable (c_sq > c_dd = 1), else DD.  Incredible: the
+    # Challenger defects to DC unless the status quo beats winning (c_sq > c_dc = 3).
+    credible = frame["d_dd"] > frame["d_dc"]
+    expected = np.where(credible, np.where(frame["c_sq"] > frame["c_dd"], "SQ", "DD"),
+                        np.where(frame["c_sq"] > frame["c_dc"], "SQ", "DC"))
     assert (frame["outcome"].to_numpy() == expected).all()
     assert not frame["tie"].any()
 

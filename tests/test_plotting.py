@@ -1,0 +1,90 @@
+"""Plots: each takes ax=None, returns the Axes, uses the palette with hatches, never shows."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+from deterrence import plotting  # noqa: E402
+from deterrence.branches import track_branches  # noqa: E402
+from deterrence.model import Model  # noqa: E402
+from deterrence.outcomes import normal_form_outcomes  # noqa: E402
+from deterrence.regimes import regime_map  # noqa: E402
+from deterrence.sensitivity import morris, oat_swing, sobol  # noqa: E402
+from deterrence.thresholds import find_thresholds  # noqa: E402
+from games.classic import CHICKEN_PARAMETERS, chicken  # noqa: E402
+
+CHICKEN = Model("chicken-test", "Chicken", "", chicken, CHICKEN_PARAMETERS, outcomes=normal_form_outcomes(chicken))
+
+
+@pytest.fixture(autouse=True)
+def no_show(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("plotting functions must never call plt.show()")
+
+    monkeypatch.setattr(plt, "show", refuse)
+    yield
+    plt.close("all")
+
+
+def test_regime_map_draws_regions_labels_and_the_analytic_boundary(tmp_path):
+    rmap = regime_map(CHICKEN, "face_loss", "crash_cost", x_range=(0, 5, 21), y_range=(0, 5, 21))
+    [threshold] = find_thresholds(CHICKEN, "crash_cost", baseline={"face_loss": 2.5}, high=5, n=21)
+    ax = plotting.regime_map(rmap, boundaries={threshold.text: threshold})
+    [line] = ax.get_lines()
+    xs, ys = line.get_data()
+    assert np.allclose(xs, ys)  # crash_cost = face_loss is the diagonal
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    # Two regimes, the degenerate diagonal (kept, never dropped) and the boundary line.
+    assert "crash_cost = face_loss" in legend and len(legend) == 4
+    texts = {t.get_text().replace("\n", " ") for t in ax.texts}
+    assert "Stand firm/Stand firm" in texts
+    handles = ax.get_legend().legend_handles
+    assert {to_hex(h.get_facecolor()) for h in handles[:2]} == {plotting.PALETTE[0].lower(),
+                                                                  plotting.PALETTE[1].lower()}
+    assert [h.get_hatch() for h in handles[:2]] == [None, "//"] or [h.get_hatch() for h in handles[:2]] == ["", "//"]
+    ax.figure.savefig(tmp_path / "map.pdf")
+    assert (tmp_path / "map.pdf").stat().st_size > 1000
+
+
+def test_regime_map_uses_a_given_axes():
+    fig, axes = plt.subplots(1, 2)
+    rmap = regime_map(CHICKEN, "face_loss", "crash_cost", x_range=(0, 2, 5), y_range=(0, 2, 5))
+    assert plotting.regime_map(rmap, ax=axes[1], annotate=False) is axes[1]
+    assert not axes[0].has_data()
+
+
+def test_tornado_orders_bars_by_swing():
+    table = oat_swing(lambda p: p["a"] + 5 * p["b"] - 2 * p["c"], {k: (0, 1) for k in "abc"},
+                      {k: 0.5 for k in "abc"}, n=3)
+    ax = plotting.tornado(table)
+    labels = [t.get_text().split()[0] for t in ax.get_yticklabels()]
+    assert labels == ["a", "c", "b"]  # bottom-up: the largest swing is on top
+    widths = sorted(abs(p.get_width()) for p in ax.patches)
+    assert widths == pytest.approx([0.5, 0.5, 1, 1, 2.5, 2.5])
+    assert any(p.get_hatch() == "//" for p in ax.patches)
+
+
+def test_sobol_bars_have_error_bars_from_the_intervals():
+    res = sobol(lambda p: p["a"] + 2 * p["b"], {"a": (0, 1), "b": (0, 1)}, n=256, seed=0, n_resamples=50)
+    ax = plotting.sobol_bars(res)
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == pytest.approx(list(res.first) + list(res.total))
+    segments = [c for c in ax.containers if hasattr(c, "lines")]
+    assert len(segments) == 2
+
+
+def test_branch_diagram_and_morris_plot():
+    d = track_branches(CHICKEN, "crash_cost", low=0, high=3, n=31)
+    ax = plotting.branch_diagram(d, coordinate=("Row", "Stand firm"))
+    assert ax.get_ylabel() == "P(Row plays Stand firm)"
+    assert any(np.allclose(line.get_xdata(), 1.0) for line in ax.get_lines())  # the event line
+    res = morris(lambda p: p["a"] * p["b"], {"a": (0, 1), "b": (0, 1)}, trajectories=4, seed=0)
+    ax = plotting.morris_plot(res)
+    assert [t.get_text() for t in ax.texts] == ["a", "b"]
