@@ -25,14 +25,18 @@ Mapping onto :class:`~deterrence.extensive_form.ExtensiveFormGame`:
   included, which is the same game; every payoff is an exact Fraction;
 * :attr:`Terminal.label` is the terminal's outcome name, or its node label
   when the outcome is unnamed; decision and chance nodes keep their node
-  labels (repeated node labels are allowed);
+  labels, except that a label repeated at several such nodes (older files
+  do this; Gambit 16.7 refuses them) becomes ``"label~2"``, ``"label~3"``, ...
+  at its later nodes;
 * an information set's identifier is its label when that label is non-empty
   and no other set of the same player (chance counting as a player) has it,
   and otherwise its number as a string; a label that equals the number of
   another numbered set also falls back to its number, so identifiers stay
   unique;
 * players and the actions of each information set are made unique and
-  non-empty by :func:`~deterrence.io.gambit_lexer.unique_labels`.
+  non-empty by :func:`~deterrence.io.gambit_lexer.unique_labels`;
+* every label (not the title) has its whitespace tidied by
+  :func:`~deterrence.io.gambit_lexer.clean_label`, as Gambit 16.7 requires.
 
 The parser is iterative, so deep trees cannot overflow the Python stack; it
 rejects trees deeper than :data:`MAX_DEPTH` because the data model walks trees
@@ -47,8 +51,8 @@ from typing import Any
 
 from ..errors import GameError, GameFileError
 from ..extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
-from .gambit_lexer import TokenStream, quote, tokenize, unique_labels
-from .gambit_nfg import format_value
+from .gambit_lexer import TokenStream, clean_label, quote, tokenize, unique_labels
+from .gambit_nfg import format_value, gambit_labels
 
 __all__ = ["MAX_DEPTH", "format_efg", "parse_efg"]
 
@@ -94,7 +98,7 @@ class _Parser:
         stream.expect("{", "'{' opening the list of players")
         names: list[str] = []
         while stream.at("text"):
-            names.append(stream.next("player name").text)
+            names.append(clean_label(stream.next("player name").text))
         stream.expect("}", "'}' closing the list of players (player names are quoted)")
         if not names:
             raise stream.error("the game has no players")
@@ -103,6 +107,13 @@ class _Parser:
         if stream.at("text"):
             stream.next("comment")  # the optional comment has no place in the model
         nodes = self._tree()
+        # Gambit 16.7 requires node labels unique within the game; repeated
+        # labels of decision and chance nodes (in older files) get "~2", ...
+        interior = [node for node in nodes if node.kind != "t"]
+        for node, label in zip(
+            interior, unique_labels([n.label for n in interior], keep_empty=True), strict=True
+        ):
+            node.label = label
         self._assign_identifiers()
         root = self._build(nodes)
         try:
@@ -153,7 +164,7 @@ class _Parser:
             shown = token.text if len(token.text) <= 40 else token.text[:37] + "..."
             raise stream.error(f"expected a node type 'c', 'p' or 't', found {shown!r}", line)
         kind = token.text
-        label = stream.text("node label")
+        label = stream.label("node label")
         player = infoset = 0
         expected = 0
         if kind != "t":
@@ -180,14 +191,14 @@ class _Parser:
                     f"information set {number} of {who} is used before it is defined"
                 )
             return known
-        infoset_label = stream.text("information-set label")
+        infoset_label = stream.label("information-set label")
         opening = stream.expect("{", "'{' opening the list of actions")
         actions: list[str] = []
         probabilities: list[Fraction] = []
         while not stream.at("}"):
             if stream.peek() is None:
                 raise stream.error(f"file ends inside the actions opened on line {opening.line}")
-            actions.append(stream.text("action label"))
+            actions.append(stream.label("action label"))
             if kind == "c":
                 prob_line = stream.line
                 probability = stream.number("action probability")
@@ -226,7 +237,7 @@ class _Parser:
         if stream.at("text") or stream.at("{"):
             if number == 0:
                 raise stream.error("the null outcome 0 cannot have a name or payoffs", number_line)
-            name = stream.text("outcome name") if stream.at("text") else ""
+            name = stream.label("outcome name") if stream.at("text") else ""
             payoffs = stream.payoff_list(self.n_players, f"payoffs of outcome {number}")
             known = self.outcomes.setdefault(number, (name, payoffs))
             if known != (name, payoffs):
@@ -314,7 +325,10 @@ def format_efg(game: ExtensiveFormGame) -> str:
     the label written is the set's identifier, left empty when the
     identifier is just that number.  Each terminal gets an outcome named by
     its label (terminals with equal label and payoffs share one outcome, and
-    an unlabelled all-zero terminal uses the null outcome 0).  Float
+    an unlabelled all-zero terminal uses the null outcome 0).  Labels are
+    written as Gambit 16.7 requires (:func:`~deterrence.io.gambit_nfg.gambit_labels`):
+    whitespace tidied, node labels unique within the game and terminal node
+    labels left empty; labels read from a file already have that form.  Float
     probabilities are written with repr precision, except the last one of a
     chance node, written as the exact complement of the others so that the
     written probabilities sum to exactly 1 as Gambit requires.
@@ -343,44 +357,56 @@ def format_efg(game: ExtensiveFormGame) -> str:
             "evaluate it at parameter values first"
         )
     player_number = {p: i for i, p in enumerate(game.players, start=1)}
-    infoset_numbers: dict[tuple[int, Any], int] = {}
-    counts = [0] * (len(game.players) + 1)  # information sets numbered so far; 0 is chance
-
-    def number_of(player: int, key: Any) -> int:
-        if (player, key) not in infoset_numbers:
-            counts[player] += 1
-            infoset_numbers[(player, key)] = counts[player]
-        return infoset_numbers[(player, key)]
-
+    # Decision sets: number k of a player is the k-th set in order of first
+    # appearance, which is the order of game.infosets.
+    set_number: dict[tuple[str, str], int] = {}
+    set_label: dict[tuple[str, str], str] = {}
+    for player, ids in game.infosets.items():
+        for number, (identifier, written) in enumerate(
+            zip(ids, gambit_labels(ids), strict=True), 1
+        ):
+            set_number[(player, identifier)] = number
+            set_label[(player, identifier)] = "" if written == str(number) else written
+    chance_numbers: dict[Any, int] = {}
+    chance_labels: dict[str, int] = {}  # chance-set label -> the number that carries it
     outcome_numbers: dict[tuple[str, tuple[str, ...]], int] = {}
-    players = " ".join(quote(p) for p in game.players)
+    players = " ".join(quote(p) for p in gambit_labels(game.players))
     lines = [f"EFG 2 R {quote(game.title)} {{ {players} }}", '""', ""]
+    interior = [n.label for n, _ in game.walk() if not isinstance(n, Terminal)]
+    node_labels = iter(gambit_labels(interior, keep_empty=True))
     for node, _ in game.walk():
         if isinstance(node, Terminal):
             values = tuple(format_value(v) for v in node.payoffs)
-            if not node.label and all(v == 0 for v in node.payoffs):
+            name = clean_label(node.label)
+            if not name and all(v == 0 for v in node.payoffs):
                 lines.append(f"t {quote('')} 0")
                 continue
-            number = outcome_numbers.setdefault((node.label, values), len(outcome_numbers) + 1)
-            lines.append(f"t {quote('')} {number} {quote(node.label)} {{ {', '.join(values)} }}")
+            number = outcome_numbers.setdefault((name, values), len(outcome_numbers) + 1)
+            lines.append(f"t {quote('')} {number} {quote(name)} {{ {', '.join(values)} }}")
             continue
+        label = quote(next(node_labels))
+        moves_labels = [quote(a) for a in gambit_labels(node.actions)]
         if isinstance(node, Chance):
             probabilities = _chance_texts(node.probabilities)
             # Chance nodes share a set only when they also share actions and
             # probabilities; an unnamed chance node gets a set of its own.
             chance_key = (node.infoset, node.actions, probabilities) if node.infoset else id(node)
-            number = number_of(0, chance_key)
-            name = "" if node.infoset == str(number) else node.infoset
-            moves = " ".join(
-                f"{quote(a)} {p}" for a, p in zip(node.actions, probabilities, strict=True)
-            )
-            lines.append(f"c {quote(node.label)} {number} {quote(name)} {{ {moves} }} 0")
+            number = chance_numbers.setdefault(chance_key, len(chance_numbers) + 1)
+            name = clean_label(node.infoset)
+            name = "" if name == str(number) else name
+            # Gambit wants chance-set labels unique: a label already carried
+            # by a set with other probabilities is left off this one.
+            if chance_labels.setdefault(name, number) != number:
+                name = ""
+            moves = " ".join(f"{a} {p}" for a, p in zip(moves_labels, probabilities, strict=True))
+            lines.append(f"c {label} {number} {quote(name)} {{ {moves} }} 0")
             continue
-        player = player_number[node.player]
-        number = number_of(player, node.infoset)
-        name = "" if node.infoset == str(number) else node.infoset
-        moves = " ".join(quote(a) for a in node.actions)
-        lines.append(f"p {quote(node.label)} {player} {number} {quote(name)} {{ {moves} }} 0")
+        key: tuple[str, str] = (node.player, node.infoset)
+        moves = " ".join(moves_labels)
+        lines.append(
+            f"p {label} {player_number[node.player]} {set_number[key]} "
+            f"{quote(set_label[key])} {{ {moves} }} 0"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -16,7 +16,9 @@ Every number is read *exactly* from its text as a :class:`~fractions.Fraction`
 (``"0.1"`` is exactly one tenth, as in Gambit itself), so payoffs and
 probabilities keep their exact values.  Labels are made unique and non-empty
 by :func:`unique_labels`, because the data model keys strategies, actions and
-players by their labels.
+players by their labels, and their whitespace is tidied by
+:func:`clean_label`, because Gambit 16.7 refuses labels with leading,
+trailing or doubled spaces (a few older files have them).
 """
 
 from __future__ import annotations
@@ -28,7 +30,15 @@ from typing import NamedTuple
 
 from ..errors import GameFileError
 
-__all__ = ["Token", "TokenStream", "parse_number", "quote", "tokenize", "unique_labels"]
+__all__ = [
+    "Token",
+    "TokenStream",
+    "clean_label",
+    "parse_number",
+    "quote",
+    "tokenize",
+    "unique_labels",
+]
 
 #: Largest decimal exponent accepted in a number: ``1e999999999`` would make a
 #: Fraction with a billion digits, so such a file is rejected instead.
@@ -163,30 +173,53 @@ def quote(label: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def unique_labels(labels: Sequence[str]) -> list[str]:
-    """Make labels non-empty and unique, keeping every label that already is.
+def clean_label(label: str) -> str:
+    """Trim a label and collapse each run of whitespace to one space.
 
-    An empty label becomes its 1-based position (``"1"``, ``"2"``, ...); a
-    repeated label keeps its first occurrence and later ones become
-    ``"label~2"``, ``"label~3"``, ...  Generated labels never collide with a
-    label given in the input, so the result is the input itself whenever the
-    input is already unique and non-empty.
+    Gambit 16.7 accepts only labels without leading, trailing or doubled
+    spaces; older files (``caro2.efg`` has the action ``"call "``) do not
+    always follow that, and the spaces carry no meaning.
+
+    Examples
+    --------
+    >>> clean_label("  call \t now ")
+    'call now'
+    """
+    return " ".join(label.split())
+
+
+def unique_labels(labels: Sequence[str], keep_empty: bool = False) -> list[str]:
+    """Make labels unique (and non-empty), keeping every label that already is.
+
+    An empty label becomes its 1-based position (``"1"``, ``"2"``, ...), or
+    stays empty with ``keep_empty=True``; a repeated label keeps its first
+    occurrence and later ones become ``"label~2"``, ``"label~3"``, ...
+    Generated labels never collide with a label given in the input, so the
+    result is the input itself whenever the input is already unique and
+    non-empty.
 
     Examples
     --------
     >>> unique_labels(["a", "", "a", "b"])
     ['a', '2', 'a~2', 'b']
+    >>> unique_labels(["x", "", "x", ""], keep_empty=True)
+    ['x', '', 'x~2', '']
     """
     given = {label for label in labels if label}
     used: set[str] = set()
+    next_suffix: dict[str, int] = {}
     out: list[str] = []
     for position, label in enumerate(labels, start=1):
+        if not label and keep_empty:
+            out.append("")
+            continue
         base = label or str(position)
         candidate = base
         if candidate in used or (not label and candidate in given):
-            suffix = 2
+            suffix = next_suffix.get(base, 2)
             while f"{base}~{suffix}" in used or f"{base}~{suffix}" in given:
                 suffix += 1
+            next_suffix[base] = suffix + 1
             candidate = f"{base}~{suffix}"
         used.add(candidate)
         out.append(candidate)
@@ -274,8 +307,12 @@ class TokenStream:
         return token.text
 
     def text(self, what: str) -> str:
-        """Consume a quoted label."""
+        """Consume a quoted text, exactly as written (titles, comments)."""
         return self.expect("text", f"{what} (a quoted label)").text
+
+    def label(self, what: str) -> str:
+        """Consume a quoted label, its whitespace tidied by :func:`clean_label`."""
+        return clean_label(self.text(what))
 
     def number(self, what: str) -> Fraction:
         """Consume a number and return its exact value."""

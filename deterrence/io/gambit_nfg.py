@@ -19,7 +19,8 @@ The reader maps this onto :class:`~deterrence.normal_form.NormalFormGame`
 with exact :class:`~fractions.Fraction` payoffs.  Players and strategies that
 are unlabelled or share a label get unique labels from
 :func:`~deterrence.io.gambit_lexer.unique_labels` (an empty label becomes the
-1-based number, a repeat becomes ``"label~2"``).  The comment and the outcome
+1-based number, a repeat becomes ``"label~2"``), after their whitespace is
+tidied (:func:`~deterrence.io.gambit_lexer.clean_label`).  The comment and the outcome
 names have no place in the data model and are dropped.  The writer always uses
 the payoff version with strategy labels, which Gambit reads as well.
 """
@@ -27,6 +28,7 @@ the payoff version with strategy labels, which Gambit reads as well.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -34,9 +36,9 @@ import numpy as np
 
 from ..errors import GameError, GameFileError
 from ..normal_form import NormalFormGame
-from .gambit_lexer import TokenStream, quote, tokenize, unique_labels
+from .gambit_lexer import TokenStream, clean_label, quote, tokenize, unique_labels
 
-__all__ = ["format_value", "parse_nfg", "format_nfg"]
+__all__ = ["format_nfg", "format_value", "gambit_labels", "parse_nfg"]
 
 
 def parse_nfg(text: str) -> NormalFormGame:
@@ -89,7 +91,7 @@ def _players(stream: TokenStream) -> list[str]:
     stream.expect("{", "'{' opening the list of players")
     names: list[str] = []
     while stream.at("text"):
-        names.append(stream.next("player name").text)
+        names.append(clean_label(stream.next("player name").text))
     stream.expect("}", "'}' closing the list of players (player names are quoted)")
     if not names:
         raise stream.error("the game has no players")
@@ -104,7 +106,7 @@ def _strategies(stream: TokenStream, n_players: int) -> list[list[str]]:
             inner = stream.next("'{'")
             labels: list[str] = []
             while stream.at("text"):
-                labels.append(stream.next("strategy label").text)
+                labels.append(clean_label(stream.next("strategy label").text))
             stream.expect("}", "'}' closing a player's strategy labels")
             if not labels:
                 raise stream.error(f"player {len(strategies) + 1} has no strategies", inner.line)
@@ -190,6 +192,20 @@ def _outcome_body(stream: TokenStream, n_players: int, n_profiles: int) -> list[
     return payoffs
 
 
+def gambit_labels(labels: Sequence[str], keep_empty: bool = False) -> list[str]:
+    """Labels as Gambit 16.7 wants them: whitespace tidied, unique within their scope.
+
+    Labels read by this package are already in that form, so this changes
+    nothing on a read-write round trip.
+
+    Examples
+    --------
+    >>> gambit_labels(["a ", "a", " b"])
+    ['a', 'a~2', 'b']
+    """
+    return unique_labels([clean_label(label) for label in labels], keep_empty=keep_empty)
+
+
 def format_value(value: Any) -> str:
     """Write one payoff or probability exactly: ``"p/q"`` for rationals, repr for floats.
 
@@ -242,9 +258,9 @@ def format_nfg(game: NormalFormGame) -> str:
             f"cannot write a game with free parameters {list(game.parameters)}; "
             "evaluate it at parameter values first"
         )
-    players = " ".join(quote(p) for p in game.players)
+    players = " ".join(quote(p) for p in gambit_labels(game.players))
     lines = [f"NFG 1 R {quote(game.title)} {{ {players} }}", ""]
-    strategies = [" ".join(quote(s) for s in labels) for labels in game.strategies]
+    strategies = [" ".join(quote(s) for s in gambit_labels(ss)) for ss in game.strategies]
     lines.append("{ " + "\n".join(f"{{ {s} }}" for s in strategies))
     lines += ["}", '""', ""]
     n_players = game.n_players
