@@ -1,0 +1,396 @@
+"""Figures of the Iran-Pakistan report: belief simplex, regime maps, tornado.
+
+Each figure is computed on a grid through the batched solver
+:func:`~games.iran_pakistan.analysis.solve_continuation` (one call per
+figure, no per-point loop) and drawn with matplotlib's object API (no
+``pyplot`` state, no ``plt.show()``), in the Okabe & Ito (2008)
+colour-blind-safe palette with a hatch per region for grayscale print.
+
+* :func:`belief_map` -- Pakistan's optimal response over the belief simplex
+  ``{(b, c): b, c >= 0, b + c <= 1}`` of the priors on a *broadening* and a
+  *coercing* Iran (claim C10);
+* :func:`outcome_map` -- the Bayesian equilibrium outcome (Pakistan's
+  response, then the probability that Iran escalates) over two parameters,
+  with the analytic C1 boundary ``min(c_1, c_2) = 0`` of
+  :func:`~games.iran_pakistan.claims.retaliation_threshold` drawn on the
+  cells where its premise holds (the set of motive types that answer a
+  calibrated strike is the one at the calibration, or Pakistan's
+  counter-escalation is not credible and every type escalates);
+* :func:`swings` -- one-at-a-time swings of an equilibrium measure when each
+  third-party parameter moves over its range, the others at the calibration.
+
+The ``plot_*`` functions take ``ax=None`` and return the ``Axes``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .analysis import CHOICES, TYPE_KEYS, solve_continuation
+from .parameters import PARAMETERS, TYPES
+
+_TYPE_LABEL = {key: label for key, label, *_ in TYPES}
+
+__all__ = [
+    "THIRD_PARTY",
+    "GridMap",
+    "belief_map",
+    "outcome_map",
+    "swings",
+    "plot_map",
+    "plot_swings",
+    "new_axes",
+]
+
+#: The third-party parameters of ARGUMENT.md (China, United States, India, Afghanistan/Taliban).
+THIRD_PARTY = (
+    "china_mediation",
+    "china_leverage",
+    "us_pressure_on_iran",
+    "us_ct_stake",
+    "india_emboldening",
+    "india_second_front",
+    "taliban_pressure",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class GridMap:
+    """Outcome labels on a two-parameter grid, with the analytic C1 boundary field.
+
+    ``labels[j, i]`` is the outcome at ``(x_values[i], y_values[j])`` (``""``
+    outside the domain); ``analytic`` is ``min(c_1, c_2)`` of the C1
+    conditions (NaN where their premise fails); ``agreement`` is the share of
+    cells, among those where the premise holds, on which the analytic rule
+    "retaliate iff min(c_1, c_2) > 0" matches the solver.
+    """
+
+    x: str
+    y: str
+    x_values: np.ndarray
+    y_values: np.ndarray
+    labels: np.ndarray
+    retaliates: np.ndarray
+    analytic: np.ndarray
+    agreement: float
+    ties: int
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def regimes(self) -> list[str]:
+        """Distinct outcomes, largest area first."""
+        names, counts = np.unique(self.labels[self.labels != ""], return_counts=True)
+        return [str(names[i]) for i in np.argsort(-counts, kind="stable")]
+
+
+def _point(v: dict[str, Any], shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+    return {k: np.full(shape, float(x)) for k, x in v.items()}
+
+
+def _labels(out: dict[str, np.ndarray], detail: bool = True) -> np.ndarray:
+    """Outcome text per point: Pakistan's response and, with ``detail``, which motive types escalate.
+
+    The set of escalating types is discrete, so a map has few regimes even
+    where the escalation probability varies continuously (over the priors).
+    """
+    choice = np.asarray(out["choice"])
+    text = np.array([CHOICES[c] if c == 0 else f"{CHOICES[c]} strike" for c in range(3)], dtype=object)[
+        choice
+    ]
+    if not detail:
+        return text
+    for c in (1, 2):
+        rows = choice == c
+        bits = sum(
+            (np.asarray(out[f"escalates/{CHOICES[c]}/{t}"])[rows].astype(int) << k)
+            for k, t in enumerate(TYPE_KEYS)
+        )
+        replies = np.array([_reply(code) for code in range(2 ** len(TYPE_KEYS))], dtype=object)
+        text[rows] = text[rows] + ", " + replies[bits]
+    return text
+
+
+def _reply(code: int) -> str:
+    """Iran's reply for a bit set of escalating types (bit k: type ``TYPE_KEYS[k]``)."""
+    who = [_TYPE_LABEL[t] for k, t in enumerate(TYPE_KEYS) if code >> k & 1]
+    if not who:
+        return "Iran stands down"
+    if len(who) == len(TYPE_KEYS):
+        return "every type of Iran escalates"
+    return " and ".join(who) + (" types escalate" if len(who) > 1 else " type escalates")
+
+
+def _ties(out: dict[str, np.ndarray]) -> np.ndarray:
+    tie = out["choice_tie"] | out["counter_tie"]
+    for key in out:
+        if key.startswith("escalates_tie/"):
+            tie = tie | out[key]
+    return tie
+
+
+def _c1_field(v: dict[str, Any], point: dict[str, np.ndarray], out: dict[str, np.ndarray]) -> np.ndarray:
+    """``min(c_1, c_2)`` of the C1 conditions on the grid, NaN where their premise fails."""
+    import sympy
+
+    from .claims import retaliation_threshold
+
+    info = retaliation_threshold(v)
+    symbols = [p.symbol for p in PARAMETERS]
+    args = [point[p.name] for p in PARAMETERS]
+    c1, c2 = (
+        np.broadcast_to(
+            np.asarray(sympy.lambdify(symbols, c, "numpy")(*args), dtype=float), point["precedent_loss"].shape
+        )
+        for c in info["conditions"]
+    )
+    same_set = np.ones(c1.shape, dtype=bool)
+    all_escalate = np.ones(c1.shape, dtype=bool)
+    for t in TYPE_KEYS:
+        escalates = out[f"escalates/calibrated/{t}"]
+        same_set &= escalates == (t in info["escalating_types"])
+        all_escalate &= escalates
+    premise = same_set | ((c1 <= 0) & all_escalate)
+    return np.where(premise, np.minimum(c1, c2), np.nan)
+
+
+def _grid_map(
+    v: dict[str, Any],
+    x: str,
+    y: str,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    inside: np.ndarray | None = None,
+    detail: bool = True,
+) -> GridMap:
+    xx, yy = np.meshgrid(xs, ys)
+    inside = np.ones(xx.shape, dtype=bool) if inside is None else inside
+    point = _point(v, (int(inside.sum()),))
+    point[x], point[y] = xx[inside], yy[inside]
+    out = solve_continuation(point)
+    labels = np.full(xx.shape, "", dtype=object)
+    labels[inside] = _labels(out, detail)
+    retaliates = np.zeros(xx.shape, dtype=bool)
+    retaliates[inside] = out["retaliates"]
+    analytic = np.full(xx.shape, np.nan)
+    analytic[inside] = _c1_field(v, point, out)
+    tie = _ties(out)
+    checked = ~np.isnan(analytic[inside]) & ~tie
+    agreement = (
+        float(np.mean((analytic[inside][checked] > 0) == out["retaliates"][checked]))
+        if checked.any()
+        else 1.0
+    )
+    regimes = {str(k): float(np.mean(labels[inside] == k)) for k in np.unique(labels[inside])}
+    return GridMap(
+        x,
+        y,
+        xs,
+        ys,
+        labels,
+        retaliates,
+        analytic,
+        agreement,
+        int(tie.sum()),
+        {
+            "share_of_cells": regimes,
+            "cells": int(inside.sum()),
+            "c1_premise_cells": int(checked.sum()),
+            "c1_agreement": agreement,
+        },
+    )
+
+
+def belief_map(values: dict[str, Any], n: int = 121) -> GridMap:
+    """Pakistan's optimal response over the simplex of priors (``prior_broaden``, ``prior_coerce``).
+
+    Examples
+    --------
+    >>> from games.iran_pakistan.forms import values_for
+    >>> m = belief_map(values_for(), n=11)
+    >>> m.labels[0, 0], m.labels[0, 10], m.agreement
+    ('calibrated strike', 'absorb', 1.0)
+    """
+    grid = np.linspace(0.0, 1.0, n)
+    bb, cc = np.meshgrid(grid, grid)
+    return _grid_map(values, "prior_broaden", "prior_coerce", grid, grid, bb + cc <= 1 + 1e-12, detail=False)
+
+
+def outcome_map(values: dict[str, Any], x: str, y: str, n: int = 121) -> GridMap:
+    """The Bayesian equilibrium outcome over parameters ``x`` and ``y`` (each over its range).
+
+    Examples
+    --------
+    >>> from games.iran_pakistan.forms import values_for
+    >>> m = outcome_map(values_for(), "india_emboldening", "india_second_front", n=11)
+    >>> sorted(m.regimes), m.agreement
+    (['absorb', 'calibrated strike, broaden type escalates'], 1.0)
+    """
+    xs = np.linspace(float(PARAMETERS[x].low), float(PARAMETERS[x].high), n)
+    ys = np.linspace(float(PARAMETERS[y].low), float(PARAMETERS[y].high), n)
+    return _grid_map(values, x, y, xs, ys)
+
+
+def swings(
+    values: dict[str, Any],
+    names: tuple[str, ...] = THIRD_PARTY,
+    measure: str = "retaliation_margin",
+    n: int = 41,
+) -> dict[str, np.ndarray | float | tuple[str, ...]]:
+    """One-at-a-time sweeps of ``measure`` over each parameter's range (one batched solve).
+
+    Returns ``names``, ``low``/``high`` bounds, the measure at each end, its
+    minimum and maximum over the sweep and at the calibration (``baseline``).
+
+    Examples
+    --------
+    >>> from games.iran_pakistan.forms import values_for
+    >>> s = swings(values_for(), ("us_ct_stake",), n=3)
+    >>> print(round(float(s["baseline"]), 2), round(float(s["at_low"][0]), 2), round(float(s["at_high"][0]), 2))
+    3.64 3.84 -3.0
+    """
+    k = len(names)
+    point = _point(values, (k * n + 1,))
+    for i, name in enumerate(names):
+        p = PARAMETERS[name]
+        point[name][i * n : (i + 1) * n] = np.linspace(float(p.low), float(p.high), n)
+    result = np.asarray(solve_continuation(point)[measure], dtype=float)
+    per = result[:-1].reshape(k, n)
+    return {
+        "names": tuple(names),
+        "low": np.array([float(PARAMETERS[a].low) for a in names]),
+        "high": np.array([float(PARAMETERS[a].high) for a in names]),
+        "at_low": per[:, 0],
+        "at_high": per[:, -1],
+        "min": per.min(axis=1),
+        "max": per.max(axis=1),
+        "baseline": float(result[-1]),
+        "measure": measure,
+    }
+
+
+# -- drawing ------------------------------------------------------------------------------
+def new_axes(figsize: tuple[float, float] = (6.4, 4.8), ncols: int = 1) -> tuple[Any, Any]:
+    """A figure on the Agg canvas (no pyplot state) and its axes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(1, ncols)
+
+
+def plot_map(m: GridMap, ax: Any = None, *, baseline: dict[str, Any] | None = None, title: str = "") -> Any:
+    """Draw a :class:`GridMap`: a colour and a hatch per outcome, the C1 boundary dashed.
+
+    Examples
+    --------
+    >>> from games.iran_pakistan.forms import values_for
+    >>> ax = plot_map(belief_map(values_for(), n=11))
+    >>> ax.get_xlabel()
+    'prior_broaden'
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from deterrence.plotting import HATCHES, PALETTE
+
+    if ax is None:
+        _, ax = new_axes()
+    regimes = m.regimes
+    handles = []
+    for k, label in enumerate(regimes):
+        colour, hatch = PALETTE[k % len(PALETTE)], HATCHES[k % len(HATCHES)]
+        ax.contourf(
+            m.x_values,
+            m.y_values,
+            (m.labels == label).astype(float),
+            levels=[0.5, 1.5],
+            colors=[colour],
+            hatches=[hatch],
+            alpha=0.9,
+        )
+        handles.append(Patch(facecolor=colour, hatch=hatch, edgecolor="0.25", label=label))
+    field = np.ma.masked_invalid(m.analytic)
+    if field.count() and field.min() < 0 < field.max():
+        ax.contour(
+            m.x_values, m.y_values, field, levels=[0.0], colors="black", linestyles="--", linewidths=1.6
+        )
+        handles.append(Line2D([], [], color="black", linestyle="--", label="C1 threshold (analytic)"))
+    if baseline is not None:
+        ax.plot(
+            [float(baseline[m.x])],
+            [float(baseline[m.y])],
+            marker="*",
+            markersize=12,
+            color="black",
+            markerfacecolor="white",
+            linestyle="none",
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="*",
+                color="black",
+                markerfacecolor="white",
+                linestyle="none",
+                markersize=10,
+                label="calibration",
+            )
+        )
+    ax.set_xlabel(m.x)
+    ax.set_ylabel(m.y)
+    ax.set_xlim(m.x_values[0], m.x_values[-1])
+    ax.set_ylim(m.y_values[0], m.y_values[-1])
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
+    return ax
+
+
+def plot_swings(s: dict[str, Any], ax: Any = None, *, label: str = "") -> Any:
+    """Tornado chart of :func:`swings`: bars from the calibration to each end, largest swing on top.
+
+    Examples
+    --------
+    >>> from games.iran_pakistan.forms import values_for
+    >>> ax = plot_swings(swings(values_for(), ("us_ct_stake", "china_mediation"), n=5))
+    >>> [t.get_text().split()[0] for t in ax.get_yticklabels()]
+    ['china_mediation', 'us_ct_stake']
+    """
+    from deterrence.plotting import PALETTE
+
+    if ax is None:
+        _, ax = new_axes()
+    swing = s["max"] - s["min"]
+    order = list(np.argsort(-swing, kind="stable"))[::-1]
+    base = s["baseline"]
+    y = np.arange(len(order))
+    ax.barh(
+        y,
+        s["at_low"][order] - base,
+        left=base,
+        color=PALETTE[4],
+        edgecolor="0.2",
+        label="parameter at its lower bound",
+    )
+    ax.barh(
+        y,
+        s["at_high"][order] - base,
+        left=base,
+        color=PALETTE[0],
+        hatch="//",
+        edgecolor="0.2",
+        label="parameter at its upper bound",
+    )
+    ax.hlines(y, s["min"][order], s["max"][order], color="black", linewidth=1, label="range over the sweep")
+    ax.axvline(base, color="black", linewidth=1, linestyle="--")
+    if s["measure"] == "retaliation_margin":
+        ax.axvline(0.0, color=PALETTE[5], linewidth=1.2, linestyle=":", label="absorb / retaliate switch")
+    ax.set_yticks(y, [f"{s['names'][i]} [{s['low'][i]:g}, {s['high'][i]:g}]" for i in order])
+    ax.set_xlabel(f"{label or s['measure']} (calibration {base:.3g})")
+    ax.legend(fontsize=7, loc="best")
+    return ax
