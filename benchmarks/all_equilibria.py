@@ -2,19 +2,23 @@
 
 Times, on the same games (fixed seed, a few per size, m = 2..10):
 
-* the toolkit's exact path (``enumerate_equilibria`` on int payoffs: vertex enumeration),
+* the toolkit's exact path (``enumerate_equilibria`` on int payoffs: exact vertex enumeration),
 * the toolkit's float path (``enumerate_equilibria`` on float payoffs: pivoting + certificate),
-* nashpy's ``support_enumeration`` (capped in time; sizes past the cap are skipped),
+* nashpy's ``support_enumeration``,
 * pygambit's ``enummixed_solve`` with ``rational=False`` and ``rational=True`` (when installed),
 
-and, for the exact path, the vertex enumeration backends: pure-Python integer pivoting,
-pycddlib (``import cdd``, when installed), and the batched float screen with exact
-confirmation by python-flint or by plain :mod:`fractions`.  It prints a table of median
-times, time ratios and how many equilibrium sets agree with the toolkit's exact answer, and
-writes ``benchmarks/results/all_equilibria.json`` with machine information, versions and
-the seed.
+and, for the exact path, its candidate backends: pure-Python integer pivoting, the batched
+float screen with exact confirmation by python-flint or by plain :mod:`fractions`, and
+pycddlib (``import cdd``): exact when it has GMP (``cdd.gmp``), otherwise only its float
+vertex enumeration is timed, as a reference for the float path's own.
 
-Usage: ``python benchmarks/all_equilibria.py [--quick] [--seed N] [--games N]``.
+Slow methods are skipped at the sizes where their projected time per game (from the two
+previous sizes) exceeds ``--cap`` seconds; nashpy is also interrupted at the cap.  Agreement
+is judged against the toolkit's exact answer (equilibria rounded to 6 decimals).  The script
+prints a table and writes ``benchmarks/results/all_equilibria.json`` (machine, versions,
+seed, per-game timings).
+
+Usage: ``python benchmarks/all_equilibria.py [--quick] [--seed N] [--games N] [--cap S]``.
 """
 
 from __future__ import annotations
@@ -29,16 +33,20 @@ import statistics
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from deterrence.solvers.enumeration import enumerate_equilibria
-from deterrence.solvers.vertex_enumeration import vertex_equilibria
+from deterrence.solvers.vertex_enumeration import float_polytope_vertices, vertex_equilibria
 
 RESULTS = Path(__file__).parent / "results" / "all_equilibria.json"
+METHODS = ("exact", "float", "nashpy", "gambit_float", "gambit_rational")
+BACKENDS = ("pivoting", "screened-flint", "screened-fractions", "cdd-exact")
 
 
 class _Timeout(Exception):
@@ -47,8 +55,8 @@ class _Timeout(Exception):
 
 @contextlib.contextmanager
 def _time_limit(seconds: float):
-    """Interrupt pure-Python work after ``seconds`` (Unix; no limit elsewhere)."""
-    if not hasattr(signal, "setitimer") or seconds <= 0:
+    """Interrupt pure-Python work after ``seconds`` (Unix only; C++ code is not interrupted)."""
+    if not hasattr(signal, "setitimer"):
         yield
         return
 
@@ -64,25 +72,10 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, old)
 
 
-def _best_time(func, repeats: int) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = func()
-        best = min(best, time.perf_counter() - start)
-    return best, out
-
-
-def _key(pairs) -> frozenset:
-    return frozenset(
-        tuple(np.round(np.array([float(v) for v in (*x, *y)]), 6).tolist()) for x, y in pairs
-    )
-
-
 @contextlib.contextmanager
 def _without_flint():
     saved = sys.modules.get("flint")
-    sys.modules["flint"] = None  # makes `import flint` raise ImportError: plain fractions are used
+    sys.modules["flint"] = None  # type: ignore[assignment]  # `import flint` now fails
     try:
         yield
     finally:
@@ -90,6 +83,24 @@ def _without_flint():
             del sys.modules["flint"]
         else:
             sys.modules["flint"] = saved
+
+
+def _timed(func: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    """Best wall time of up to ``repeats`` runs (one run when it takes over 0.2 s)."""
+    best, out = float("inf"), None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        out = func()
+        best = min(best, time.perf_counter() - start)
+        if best > 0.2:
+            break
+    return best, out
+
+
+def _key(pairs) -> frozenset:
+    return frozenset(
+        tuple(np.round(np.array([float(v) for v in (*x, *y)]), 6).tolist()) for x, y in pairs
+    )
 
 
 def _nondegenerate_game(rng: np.random.Generator, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -100,51 +111,232 @@ def _nondegenerate_game(rng: np.random.Generator, m: int) -> tuple[np.ndarray, n
             return A, B
 
 
-def _gambit():
+def _optional(name: str):
     try:
-        import pygambit
+        return __import__(name)
     except ImportError:
         return None
-    return pygambit
 
 
-def _gambit_solve(gbt, A, B, rational: bool):
-    if rational:
-        game = gbt.Game.from_arrays(A.astype(object), B.astype(object))
-    else:
-        game = gbt.Game.from_arrays(A.astype(float), B.astype(float))
-    start = time.perf_counter()
+def _cdd_has_gmp() -> bool:
+    try:
+        import cdd.gmp  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _gambit(gbt, A, B, rational: bool) -> list:
+    game = gbt.Game.from_arrays(A, B)
     result = gbt.nash.enummixed_solve(game, rational=rational)
-    elapsed = time.perf_counter() - start
-    pairs = [
-        (
-            [Fraction(str(p[s])) if rational else float(p[s]) for s in game.players[0].strategies],
-            [Fraction(str(p[s])) if rational else float(p[s]) for s in game.players[1].strategies],
-        )
+    row, col = list(game.players)
+    convert = (lambda v: Fraction(str(v))) if rational else float
+    return [
+        ([convert(p[s]) for s in row.strategies], [convert(p[s]) for s in col.strategies])
         for p in result.equilibria
     ]
-    return elapsed, pairs
+
+
+def _nashpy(nashpy, A, B, cap: float) -> list:
+    with warnings.catch_warnings(), _time_limit(cap):
+        warnings.simplefilter("ignore")
+        return list(nashpy.Game(A, B).support_enumeration())
+
+
+def _cdd_float_vertices(cdd, C: np.ndarray) -> int:
+    k, d = C.shape
+    rows = [[1.0, *(-C[r])] for r in range(k)] + [[0.0, *np.eye(d)[j]] for j in range(d)]
+    mat = cdd.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY)
+    return len(cdd.copy_generators(cdd.polyhedron_from_matrix(mat)).array)
+
+
+def _scaled(G: np.ndarray) -> np.ndarray:
+    return 1.0 + (G - G.min()) / (G.max() - G.min())
+
+
+def _measure(A, B, runs: dict[str, bool], repeats: int, cap: float, libs: dict) -> dict:
+    """Time every live method on one game; agreement is judged against the exact path."""
+    # Float methods get the same game scaled into [-1, 1] (equilibria are invariant under positive
+    # scaling); nashpy's fixed absolute tolerances lose many solutions at payoffs of size 1000.
+    Ao, Bo, Af, Bf = A.astype(object), B.astype(object), A / 1000.0, B / 1000.0
+    row: dict[str, Any] = {}
+    t, exact = _timed(lambda: enumerate_equilibria(Ao, Bo), repeats)
+    reference = _key(exact.equilibria)
+    row["n_equilibria"], row["exact"], row["exact_agrees"] = len(exact.equilibria), t, True
+    t, flt = _timed(lambda: enumerate_equilibria(Af, Bf), repeats)
+    row["float"], row["float_agrees"] = t, _key(flt.equilibria) == reference
+    row["float_complete"] = flt.complete
+    if runs["nashpy"]:
+        with contextlib.suppress(_Timeout):
+            t, found = _timed(lambda: _nashpy(libs["nashpy"], Af, Bf, cap), 1)
+            row["nashpy"], row["nashpy_agrees"] = t, _key(found) == reference
+            row["nashpy_found"] = len(found)
+            row["nashpy_subset"] = _key(found) <= reference  # lost some, never invented any
+    for rational in (False, True):
+        label = "gambit_rational" if rational else "gambit_float"
+        if runs[label]:
+            game = (Ao, Bo) if rational else (Af, Bf)
+            t, pairs = _timed(lambda g=game, r=rational: _gambit(libs["pygambit"], *g, r), repeats)
+            row[label], row[f"{label}_agrees"] = t, _key(pairs) == reference
+    # Exact-path backends (all exact; "screened" solves every basis in floats, then exactly).
+    backends: dict[str, Callable[[], Any]] = {
+        "pivoting": lambda: vertex_equilibria(Ao, Bo, backend="pivoting"),
+        "screened-flint": lambda: vertex_equilibria(Ao, Bo, backend="screened"),
+    }
+    if libs["cdd_gmp"]:
+        backends["cdd-exact"] = lambda: vertex_equilibria(Ao, Bo, backend="cdd")
+    for name, func in backends.items():
+        if runs.get(name, True):
+            t, out = _timed(func, repeats)
+            row[name], row[f"{name}_agrees"] = t, _key(out[0]) == reference
+    if runs.get("screened-fractions", True):
+        with _without_flint():
+            t, out = _timed(lambda: vertex_equilibria(Ao, Bo, backend="screened"), repeats)
+        row["screened-fractions"] = t
+        row["screened-fractions_agrees"] = _key(out[0]) == reference
+    # Float vertex enumeration of both polytopes: ours against cdd's (double precision).
+    polytopes = (_scaled(Bf).T, _scaled(Af))
+    t, _ = _timed(lambda: [float_polytope_vertices(C) for C in polytopes], repeats)
+    row["float_vertices_ours"] = t
+    if libs["cdd"] is not None:
+        t, _ = _timed(lambda: [_cdd_float_vertices(libs["cdd"], C) for C in polytopes], repeats)
+        row["float_vertices_cdd"] = t
+    return row
+
+
+def run(sizes: list[int], games: int, seed: int, cap: float, repeats: int) -> dict:
+    libs = {
+        "nashpy": _optional("nashpy"),
+        "pygambit": _optional("pygambit"),
+        "cdd": _optional("cdd"),
+        "cdd_gmp": _cdd_has_gmp(),
+    }
+    available = {
+        "nashpy": libs["nashpy"] is not None,
+        "gambit_float": libs["pygambit"] is not None,
+        "gambit_rational": libs["pygambit"] is not None,
+        "cdd-exact": libs["cdd_gmp"],
+    }
+    # Warm up imports and caches so the first timed game does not pay for them.
+    everything = {**dict.fromkeys((*METHODS, *BACKENDS), True), **available}
+    _measure(np.array([[2, 0], [0, 1]]), np.array([[1, 0], [0, 2]]), everything, 1, cap, libs)
+    rng = np.random.default_rng(seed)
+    rows: list[dict] = []
+    skipped: dict[str, list[int]] = {}
+    history: dict[str, list[float]] = {}
+    for m in sizes:
+        runs: dict[str, bool] = {}
+        for name in (*METHODS, *BACKENDS):
+            past = history.get(name, [])
+            growth = past[-1] / past[-2] if len(past) > 1 and past[-2] > 0 else 10.0
+            projected = past[-1] * max(growth, 2.0) if past else 0.0
+            runs[name] = available.get(name, True) and projected <= cap
+            if available.get(name, True) and not runs[name]:
+                skipped.setdefault(name, []).append(m)
+        for g in range(games):
+            A, B = _nondegenerate_game(rng, m)
+            row = _measure(A, B, runs, repeats, cap, libs)
+            rows.append({"size": m, "game": g, **row})
+            print(f"  m={m} game {g}: {row['n_equilibria']} equilibria", file=sys.stderr)
+        for name in runs:
+            times = [r[name] for r in rows if r["size"] == m and name in r]
+            if times:
+                history.setdefault(name, []).append(statistics.median(times))
+            elif runs[name]:  # ran but never finished (nashpy interrupted at the cap)
+                available[name] = False
+                skipped.setdefault(name, []).append(m)
+    return {"rows": rows, "skipped": skipped, "libs": {k: bool(v) for k, v in libs.items()}}
+
+
+def summarise(rows: list[dict], sizes: list[int]) -> list[dict]:
+    names = (*METHODS, *BACKENDS, "screened-fractions", "float_vertices_ours", "float_vertices_cdd")
+    table = []
+    for m in sizes:
+        sub = [r for r in rows if r["size"] == m]
+        entry: dict[str, Any] = {"size": m, "games": len(sub)}
+        for name in dict.fromkeys(names):
+            times = [r[name] for r in sub if name in r]
+            if times:
+                entry[f"{name}_median_s"] = statistics.median(times)
+                agree = [r[f"{name}_agrees"] for r in sub if f"{name}_agrees" in r]
+                if agree:
+                    entry[f"{name}_agree"] = f"{sum(agree)}/{len(agree)}"
+                subset = [r[f"{name}_subset"] for r in sub if f"{name}_subset" in r]
+                if subset:
+                    entry[f"{name}_subset"] = f"{sum(subset)}/{len(subset)}"
+                    entry[f"{name}_found"] = [r[f"{name}_found"] for r in sub if name in r]
+                    entry[f"{name}_reference"] = [r["n_equilibria"] for r in sub if name in r]
+        for num, den in (
+            ("nashpy", "float"),
+            ("nashpy", "exact"),
+            ("float", "gambit_float"),
+            ("exact", "gambit_rational"),
+            ("exact", "gambit_float"),
+        ):
+            if f"{num}_median_s" in entry and f"{den}_median_s" in entry:
+                entry[f"ratio_{num}/{den}"] = entry[f"{num}_median_s"] / entry[f"{den}_median_s"]
+        table.append(entry)
+    return table
+
+
+def _cell(entry: dict, key: str, fmt: str) -> str:
+    value = entry.get(key)
+    if value is None:
+        return "-"
+    return fmt.format(value * 1000 if key.endswith("_s") else value)
+
+
+def _print_table(table: list[dict]) -> None:
+    cols = [
+        ("m", "size", "{}"),
+        ("exact ms", "exact_median_s", "{:.1f}"),
+        ("float ms", "float_median_s", "{:.1f}"),
+        ("nashpy ms", "nashpy_median_s", "{:.0f}"),
+        ("gbt-f ms", "gambit_float_median_s", "{:.1f}"),
+        ("gbt-q ms", "gambit_rational_median_s", "{:.0f}"),
+        ("nashpy/float", "ratio_nashpy/float", "{:.0f}x"),
+        ("nashpy/exact", "ratio_nashpy/exact", "{:.0f}x"),
+        ("float/gbt-f", "ratio_float/gambit_float", "{:.3f}"),
+        ("exact/gbt-q", "ratio_exact/gambit_rational", "{:.4f}"),
+    ]
+    print(" | ".join(f"{c[0]:>12}" for c in cols) + " | agree: float nashpy gbt-f gbt-q")
+    for e in table:
+        agree = " ".join(
+            str(e.get(f"{k}_agree", "-"))
+            for k in ("float", "nashpy", "gambit_float", "gambit_rational")
+        )
+        print(" | ".join(f"{_cell(e, key, fmt):>12}" for _, key, fmt in cols) + f" | {agree}")
+    print(
+        "\nexact-path backends, median ms: "
+        "pivoting / screened+flint / screened+fractions / cdd-exact"
+    )
+    print("float vertex enumeration of P and Q, median ms: ours / cdd (double precision)")
+    for e in table:
+        exact = " / ".join(
+            _cell(e, f"{k}_median_s", "{:.1f}")
+            for k in ("pivoting", "screened-flint", "screened-fractions", "cdd-exact")
+        )
+        flt = " / ".join(
+            _cell(e, f"{k}_median_s", "{:.1f}")
+            for k in ("float_vertices_ours", "float_vertices_cdd")
+        )
+        print(f"  m={e['size']:>2}: {exact}   |   {flt}")
 
 
 def _versions() -> dict[str, str | None]:
-    out = {}
-    for name in (
-        "numpy",
-        "nashpy",
-        "pygambit",
-        "pycddlib-standalone",
-        "pycddlib",
-        "python-flint",
-        "deterrence",
-    ):
+    out: dict[str, str | None] = {}
+    for name in ("numpy", "nashpy", "pygambit", "pycddlib-standalone", "pycddlib", "python-flint"):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             out[name] = None
+    import deterrence
+
+    out["deterrence"] = deterrence.__version__
     return out
 
 
-def _machine() -> dict[str, object]:
+def _machine() -> dict[str, Any]:
     cpu = platform.processor()
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -160,192 +352,19 @@ def _machine() -> dict[str, object]:
     }
 
 
-def _measure(A, B, repeats: int, have_cdd: bool, gbt, nashpy_cap: float | None) -> dict:
-    """Time every method on one game; agreement is judged against the exact path."""
-    import nashpy
-
-    # Float methods get the same game scaled into [-1, 1] (equilibria are invariant under positive
-    # scaling); nashpy's fixed absolute tolerances lose many solutions at payoffs of size 1000.
-    Ao, Bo, Af, Bf = A.astype(object), B.astype(object), A / 1000.0, B / 1000.0
-    row: dict[str, object] = {}
-    t, exact = _best_time(lambda: enumerate_equilibria(Ao, Bo), repeats)
-    reference = _key(exact.equilibria)
-    row["n_equilibria"] = len(exact.equilibria)
-    row["exact"] = t
-    t, flt = _best_time(lambda: enumerate_equilibria(Af, Bf), repeats)
-    row["float"], row["float_agrees"] = t, _key(flt.equilibria) == reference
-    row["float_complete"] = flt.complete
-    # Exact-path backends (all exact; "screened" solves every basis in floats, then exactly).
-    backends = {
-        "pivoting": lambda: vertex_equilibria(Ao, Bo, backend="pivoting"),
-        "screened-flint": lambda: vertex_equilibria(Ao, Bo, backend="screened"),
-    }
-    if have_cdd:
-        backends["cdd"] = lambda: vertex_equilibria(Ao, Bo, backend="cdd")
-    for name, func in backends.items():
-        t, out = _best_time(func, repeats)
-        row[f"backend_{name}"], row[f"backend_{name}_agrees"] = t, _key(out[0]) == reference
-    with _without_flint():
-        t, out = _best_time(lambda: vertex_equilibria(Ao, Bo, backend="screened"), repeats)
-    row["backend_screened-fractions"] = t
-    row["backend_screened-fractions_agrees"] = _key(out[0]) == reference
-    if nashpy_cap is not None:
-        with contextlib.suppress(_Timeout):
-            with warnings.catch_warnings(), _time_limit(nashpy_cap):
-                warnings.simplefilter("ignore")
-                start = time.perf_counter()
-                found = list(nashpy.Game(Af, Bf).support_enumeration())
-                row["nashpy"] = time.perf_counter() - start
-            row["nashpy_agrees"] = _key(found) == reference
-            row["nashpy_found"] = len(found)
-    if gbt is not None:
-        for rational in (False, True):
-            label = "gambit_rational" if rational else "gambit_float"
-            game = (Ao, Bo) if rational else (Af, Bf)
-            runs = [_gambit_solve(gbt, *game, rational) for _ in range(repeats)]
-            t, pairs = min(runs, key=lambda r: r[0])
-            row[label], row[f"{label}_agrees"] = t, _key(pairs) == reference
-    return row
-
-
-def run(sizes: list[int], games: int, seed: int, nashpy_cap: float, repeats: int) -> dict:
-    import nashpy
-
-    gbt = _gambit()
-    try:
-        import cdd  # noqa: F401
-
-        have_cdd = True
-    except ImportError:
-        have_cdd = False
-    rng = np.random.default_rng(seed)
-    # Warm up imports and caches so the first timed game does not pay for them.
-    warm_a, warm_b = np.array([[2, 0], [0, 1]]), np.array([[1, 0], [0, 2]])
-    enumerate_equilibria(warm_a.astype(object), warm_b.astype(object))
-    enumerate_equilibria(warm_a.astype(float), warm_b.astype(float))
-    vertex_equilibria(warm_a.astype(object), warm_b.astype(object), backend="screened")
-    list(nashpy.Game(warm_a, warm_b).support_enumeration())
-    if gbt is not None:
-        _gambit_solve(gbt, warm_a, warm_b, True)
-        _gambit_solve(gbt, warm_a, warm_b, False)
-    rows, nashpy_skipped = [], []
-    nashpy_alive = True
-    for m in sizes:
-        for g in range(games):
-            A, B = _nondegenerate_game(rng, m)
-            row = _measure(A, B, repeats, have_cdd, gbt, nashpy_cap if nashpy_alive else None)
-            if nashpy_alive and "nashpy" not in row:
-                nashpy_alive = False
-                nashpy_skipped.append(m)
-            rows.append({"size": m, "game": g, **row})
-            print(f"  m={m} game {g}: {row['n_equilibria']} equilibria", file=sys.stderr)
-    if not nashpy_alive:
-        nashpy_skipped = sorted({m for m in sizes if m >= nashpy_skipped[0]})
-    return {
-        "rows": rows,
-        "nashpy_skipped_sizes": nashpy_skipped,
-        "have_cdd": have_cdd,
-        "have_gambit": gbt is not None,
-    }
-
-
-def summarise(rows: list[dict], sizes: list[int]) -> list[dict]:
-    methods = sorted({k for r in rows for k in r if isinstance(r[k], float)})
-    table = []
-    for m in sizes:
-        sub = [r for r in rows if r["size"] == m]
-        entry: dict[str, object] = {"size": m, "games": len(sub)}
-        for name in methods:
-            times = [r[name] for r in sub if name in r]
-            if times:
-                entry[f"{name}_median_s"] = statistics.median(times)
-                agree = [r.get(f"{name}_agrees") for r in sub if name in r]
-                if any(a is not None for a in agree):
-                    entry[f"{name}_agree"] = f"{sum(bool(a) for a in agree)}/{len(agree)}"
-        for num, den in (
-            ("nashpy", "float"),
-            ("nashpy", "exact"),
-            ("float", "gambit_float"),
-            ("exact", "gambit_rational"),
-            ("exact", "gambit_float"),
-        ):
-            if f"{num}_median_s" in entry and f"{den}_median_s" in entry:
-                entry[f"ratio_{num}/{den}"] = entry[f"{num}_median_s"] / entry[f"{den}_median_s"]
-        table.append(entry)
-    return table
-
-
-def _print_table(table: list[dict]) -> None:
-    cols = [
-        ("m", "size", "{}"),
-        ("exact ms", "exact_median_s", "{:.1f}"),
-        ("float ms", "float_median_s", "{:.1f}"),
-        ("nashpy ms", "nashpy_median_s", "{:.0f}"),
-        ("gbt-f ms", "gambit_float_median_s", "{:.1f}"),
-        ("gbt-q ms", "gambit_rational_median_s", "{:.1f}"),
-        ("nashpy/float", "ratio_nashpy/float", "{:.0f}x"),
-        ("nashpy/exact", "ratio_nashpy/exact", "{:.0f}x"),
-        ("float/gbt-f", "ratio_float/gambit_float", "{:.2f}"),
-        ("exact/gbt-q", "ratio_exact/gambit_rational", "{:.2f}"),
-        ("agree: float nashpy gbt-f gbt-q", None, None),
-    ]
-    print(" | ".join(f"{c[0]:>12}" for c in cols))
-    for e in table:
-        cells = []
-        for _, key, fmt in cols:
-            if key is None:
-                cells.append(
-                    " ".join(
-                        str(e.get(f"{k}_agree", "-"))
-                        for k in ("float", "nashpy", "gambit_float", "gambit_rational")
-                    )
-                )
-                continue
-            value = e.get(key)
-            if value is None:
-                cells.append("-")
-            elif key.endswith("_s"):
-                cells.append(fmt.format(value * 1000))
-            else:
-                cells.append(fmt.format(value))
-        print(" | ".join(f"{c:>12}" for c in cells))
-    print("\nexact-path backends (median ms): pivoting / screened+flint / screened+fractions / cdd")
-    for e in table:
-        parts = [
-            f"{e[k] * 1000:.1f}" if k in e else "-"
-            for k in (
-                "backend_pivoting_median_s",
-                "backend_screened-flint_median_s",
-                "backend_screened-fractions_median_s",
-                "backend_cdd_median_s",
-            )
-        ]
-        print(f"  m={e['size']:>2}: " + " / ".join(parts))
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--quick", action="store_true", help="sizes 2..6, 2 games each, short nashpy cap"
-    )
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="sizes 2..6, 2 games each")
     parser.add_argument("--seed", type=int, default=20240116)
-    parser.add_argument(
-        "--games", type=int, default=None, help="games per size (default 3, quick 2)"
-    )
+    parser.add_argument("--games", type=int, default=None, help="games per size (3; quick 2)")
     parser.add_argument("--max-size", type=int, default=None)
-    parser.add_argument(
-        "--nashpy-cap",
-        type=float,
-        default=None,
-        help="seconds per nashpy solve before sizes are skipped",
-    )
+    parser.add_argument("--cap", type=float, default=None, help="seconds per game (60; quick 5)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("-o", "--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    top = args.max_size or (6 if args.quick else 10)
-    sizes = list(range(2, top + 1))
+    sizes = list(range(2, (args.max_size or (6 if args.quick else 10)) + 1))
     games = args.games or (2 if args.quick else 3)
-    cap = args.nashpy_cap or (10.0 if args.quick else 90.0)
+    cap = args.cap or (5.0 if args.quick else 60.0)
     machine = _machine()
     start = time.perf_counter()
     out = run(sizes, games, args.seed, cap, args.repeats)
@@ -353,18 +372,21 @@ def main(argv: list[str] | None = None) -> int:
     machine["load_average_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     report = {
         "benchmark": "all_equilibria",
+        "command": " ".join(["python benchmarks/all_equilibria.py", *(argv or sys.argv[1:])]),
         "seed": args.seed,
         "sizes": sizes,
         "games_per_size": games,
         "repeats": args.repeats,
-        "nashpy_cap_seconds": cap,
-        "nashpy_skipped_sizes": out["nashpy_skipped_sizes"],
-        "have_cdd": out["have_cdd"],
-        "have_gambit": out["have_gambit"],
+        "cap_seconds": cap,
+        "skipped_sizes": out["skipped"],
+        "libraries_present": out["libs"],
         "payoffs": "integers uniform in [-1000, 1000], redrawn until exactly nondegenerate; "
         "exact methods get the integers, float methods (toolkit float path, nashpy, gambit "
         "float) the same game divided by 1000",
-        "timing": f"wall clock, best of {args.repeats} runs (nashpy: one run)",
+        "timing": f"wall clock in seconds, best of up to {args.repeats} runs (one run when a run "
+        "takes over 0.2 s); medians over the games of a size",
+        "agreement": "equilibrium set equal to the toolkit's exact answer, rounded to 6 decimals; "
+        "nashpy_subset: nashpy's set is contained in it",
         "machine": machine,
         "versions": _versions(),
         "summary": table,
@@ -372,14 +394,21 @@ def main(argv: list[str] | None = None) -> int:
         "total_seconds": time.perf_counter() - start,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2, default=float) + "\n")
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
     _print_table(table)
-    if out["nashpy_skipped_sizes"]:
-        print(f"\nnashpy skipped for sizes {out['nashpy_skipped_sizes']} (over {cap:g} s per game)")
-    if not out["have_gambit"]:
+    lost = [
+        f"m={e['size']}: found {e['nashpy_found']} of {e['nashpy_reference']}"
+        for e in table
+        if e.get("nashpy_agree") and e["nashpy_found"] != e["nashpy_reference"]
+    ]
+    if lost:
+        print("nashpy lost equilibria (its answers are always a subset):", "; ".join(lost))
+    for name, where in out["skipped"].items():
+        print(f"{name}: skipped at sizes {where} (projected or measured over {cap:g} s per game)")
+    if not out["libs"]["pygambit"]:
         print("pygambit not installed: its columns are empty")
-    if not out["have_cdd"]:
-        print("pycddlib (import cdd) not installed: the cdd backend was not measured")
+    if not out["libs"]["cdd_gmp"]:
+        print("pycddlib has no GMP (cdd.gmp): no exact cdd backend; only its float timing is shown")
     print(f"wrote {args.output}")
     return 0
 

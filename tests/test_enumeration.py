@@ -53,7 +53,9 @@ KNOWN = [
         False,
         id="prisoners-dilemma",
     ),
-    # von Stengel (2007, AGT ch. 3, fig. 3.2): a nondegenerate 3x2 game with three equilibria.
+    # The running 3x2 example of von Stengel (2002; 2007, Algorithmic Game Theory ch. 3):
+    # nondegenerate, three equilibria (each checked by hand: supports of equal size, the
+    # indifference conditions give these mixes, no outside strategy pays more).
     pytest.param(
         [[3, 3], [2, 5], [0, 6]],
         [[3, 2], [2, 6], [3, 1]],
@@ -148,10 +150,11 @@ def test_nearly_degenerate_float_game_is_reported():
     assert [(x.tolist(), y.tolist()) for x, y in res.equilibria] == [([1.0, 0.0], [1.0, 0.0])]
 
 
-# A 3x2 game with a whole segment of equilibria: von Stengel's (2007) example above with
-# B[0][1] changed from 2 to 3, so the top row ties both columns.  Hand derivation: the top row
-# is a best reply iff y2 <= 1/3, and against it the column player is indifferent, so
-# {(1,0,0)} x [(1,0), (2/3,1/3)] are equilibria; the mixed one ((0,1/3,2/3),(1/3,2/3)) survives.
+# A 3x2 game with a whole segment of equilibria: von Stengel's example above with B[0][1]
+# changed from 2 to 3 (his degenerate variant), so the top row ties both columns.  Hand
+# derivation: the top row is a best reply iff y2 <= 1/3, and against it the column player is
+# indifferent, so {(1,0,0)} x [(1,0), (2/3,1/3)] are equilibria; ((0,1/3,2/3),(1/3,2/3))
+# survives; no other support pair works.
 SEG_A = [[3, 3], [2, 5], [0, 6]]
 SEG_B = [[3, 3], [2, 6], [3, 1]]
 
@@ -364,8 +367,21 @@ def test_float_path_matches_exact_path(game):
 # ------------------------------------------------------- completeness certificate
 
 
-@pytest.mark.parametrize("vectorised", [True, False], ids=["numpy", "python"])
-def test_certificate_accepts_complete_and_rejects_incomplete_vertex_sets(vectorised, monkeypatch):
+CERT_SMALL = [[3, 0, 1], [1, 2, 0], [0, 1, 4]]
+CERT_LARGE = np.random.default_rng(12).integers(1, 50, (7, 7)).tolist()  # 110 vertices
+
+
+@pytest.mark.parametrize(
+    "C, vectorised",
+    [
+        pytest.param(CERT_SMALL, False, id="small"),
+        pytest.param(CERT_LARGE, True, id="large-numpy"),
+        pytest.param(CERT_LARGE, False, id="large-python"),
+    ],
+)
+def test_certificate_accepts_complete_and_rejects_incomplete_vertex_sets(
+    C, vectorised, monkeypatch
+):
     from deterrence.solvers.vertex_enumeration import (
         _vertices_pivoting,
         certify_vertex_set,
@@ -374,14 +390,28 @@ def test_certificate_accepts_complete_and_rejects_incomplete_vertex_sets(vectori
 
     if not vectorised:
         monkeypatch.delattr(np, "bitwise_count", raising=False)
-    C = positive_integer_matrix([[3, 0, 1], [1, 2, 0], [0, 1, 4]])
-    masks = set(_vertices_pivoting(C).values())
-    assert len(masks) == 8 and certify_vertex_set(masks, 3)
-    for mask in masks:  # dropping any vertex, the origin included, breaks the closure
-        assert not certify_vertex_set(masks - {mask}, 3)
-    assert not certify_vertex_set(masks | {0b001111}, 3)  # a vertex with four labels
+    dim = len(C[0])
+    masks = set(_vertices_pivoting(positive_integer_matrix(C)).values())
+    assert (len(masks) > 64) == (C is CERT_LARGE) and certify_vertex_set(masks, dim)
+    for mask in sorted(masks)[:: max(1, len(masks) // 12)]:  # dropping a vertex breaks closure
+        assert not certify_vertex_set(masks - {mask}, dim)
+    extra = (1 << (dim + 1)) - 1  # a vertex with one label too many
+    assert not certify_vertex_set(masks | {extra}, dim)
     degenerate = set(_vertices_pivoting(positive_integer_matrix([[1, 1], [1, 1]])).values())
     assert not certify_vertex_set(degenerate, 2)
+
+
+def test_cdd_backend_matches_pivoting_or_refuses_float_only_builds():
+    pytest.importorskip("cdd")
+    from deterrence.solvers.vertex_enumeration import polytope_vertices
+
+    C = [[3, 1, 2], [1, 4, 1]]
+    try:
+        via_cdd = polytope_vertices(C, backend="cdd")
+    except ImportError as err:  # pycddlib-standalone: float only, so refused
+        assert "exact" in str(err)
+        return
+    assert via_cdd == polytope_vertices(C, backend="pivoting")
 
 
 # ------------------------------------------------------- nashpy cross-checks
@@ -470,12 +500,14 @@ def _gambit_extreme(A, B):
         np.array(A, dtype=object).astype(object), np.array(B, dtype=object).astype(object)
     )
     result = gbt.nash.enummixed_solve(game, rational=True)
-    out = set()
-    for profile in result.equilibria:
-        x = tuple(F(str(profile[s])) for s in game.players[0].strategies)
-        y = tuple(F(str(profile[s])) for s in game.players[1].strategies)
-        out.add((x, y))
-    return out
+    row, col = list(game.players)
+    return {
+        (
+            tuple(F(str(profile[s])) for s in row.strategies),
+            tuple(F(str(profile[s])) for s in col.strategies),
+        )
+        for profile in result.equilibria
+    }
 
 
 @pytest.mark.gambit
@@ -505,3 +537,13 @@ def test_matches_gambit_on_random_small_integer_games():
         m, n = rng.integers(2, 5, size=2)
         A, B = rng.integers(0, 3, (m, n)).tolist(), rng.integers(0, 3, (m, n)).tolist()
         assert set(enumerate_equilibria(A, B).equilibria) == _gambit_extreme(A, B)
+
+
+@pytest.mark.gambit
+@settings(max_examples=25, deadline=None)
+@given(games(low=0, high=2, max_size=3))
+def test_matches_gambit_on_generated_degenerate_games(game):
+    # Payoffs in {0, 1, 2} make most of these games degenerate: the hard case for completeness.
+    pytest.importorskip("pygambit")
+    A, B = game
+    assert set(enumerate_equilibria(A, B).equilibria) == _gambit_extreme(A, B)

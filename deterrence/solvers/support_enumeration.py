@@ -308,102 +308,28 @@ def _label_masks(
     return x_labels, y_labels
 
 
-def _vertices_float(C: np.ndarray, eps: float = 1e-11) -> np.ndarray:
-    """Vertices of ``{z >= 0 : C z <= 1}`` by lexicographic pivoting in floating point.
-
-    The search is the one of :mod:`.vertex_enumeration`, in floats.
-    ``C`` should be scaled to entries near 1.  Ratios within ``eps`` (relative)
-    count as ties and fall through to the lexicographic rule.  The search is
-    breadth first so each tableau is only a few pivots from the exact start.
-    Plain Python lists beat numpy here: the tableaux are tiny and numpy's
-    per-call overhead dominates.  Nothing here is trusted: callers re-derive
-    labels (or re-solve each basis exactly) and certify the result with
-    :func:`certify_vertex_set`.
-
-    Returns the basic solution of each basis found, the origin first.
-    """
-    from collections import deque
-
-    k, d = C.shape
-    rows = [[1.0, *row] for row in C.tolist()]
-    basis = list(range(d, d + k))
-    cobasis = list(range(d))
-    start = sum(1 << b for b in basis)
-    seen = {start}
-    queue = deque([(rows, basis, cobasis, start)])
-    found = []
-    while queue:
-        rows, basis, cobasis, bits = queue.popleft()
-        z = [0.0] * d
-        for row, b in zip(rows, basis, strict=True):
-            if b < d:
-                z[b] = row[0]
-        found.append(z)
-        where = [0] * (d + k)
-        for r, b in enumerate(basis):
-            where[b] = r
-        for q, v in enumerate(cobasis, start=1):
-            where[v] = -q
-        for q, entering in enumerate(cobasis, start=1):
-            best, best_ratio = -1, 0.0
-            for i, row in enumerate(rows):
-                a = row[q]
-                if a <= eps:
-                    continue
-                ratio = row[0] / a
-                if best < 0 or ratio < best_ratio - eps * (1.0 + abs(ratio)):
-                    best, best_ratio = i, ratio
-                elif ratio <= best_ratio + eps * (1.0 + abs(ratio)):  # tie: lexicographic rule
-                    top, b = rows[best], rows[best][q]
-                    for w in where[d:]:
-                        vi = row[-w] / a if w < 0 else (1.0 / a if i == w else 0.0)
-                        vb = top[-w] / b if w < 0 else (1.0 / b if best == w else 0.0)
-                        if abs(vi - vb) > eps * (1.0 + abs(vb)):
-                            if vi < vb:
-                                best, best_ratio = i, ratio
-                            break
-            if best < 0:
-                continue
-            new_bits = (bits & ~(1 << basis[best])) | (1 << entering)
-            if new_bits in seen:
-                continue
-            seen.add(new_bits)
-            prow = rows[best]
-            inv = 1.0 / prow[q]
-            head = [v * inv for v in prow]
-            head[q] = inv
-            new_rows = []
-            for i, row in enumerate(rows):
-                if i == best:
-                    new_rows.append(head)
-                    continue
-                a = row[q]
-                new = [v - a * h for v, h in zip(row, head, strict=True)]
-                new[q] = -a * inv
-                new_rows.append(new)
-            new_basis, new_cobasis = basis.copy(), cobasis.copy()
-            new_cobasis[q - 1] = basis[best]
-            new_basis[best] = entering
-            queue.append((new_rows, new_basis, new_cobasis, new_bits))
-    return np.array(found)
-
-
 def _pivot_vertices(
     A: np.ndarray, B: np.ndarray, ptol: float
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Mixed strategies at the vertices of P and Q found by floating-point pivoting.
 
-    None if some basic solution is infeasible beyond round-off (the search
-    went wrong on a near-tie); the caller then solves every basis instead.
+    None if the pivoting met a tie (the game is degenerate within round-off)
+    or a basic solution is infeasible beyond round-off; the caller then solves
+    every basis instead.
     """
 
     def scaled(G: np.ndarray) -> np.ndarray:  # positive affine map onto [1, 2]
         spread = G.max() - G.min()
         return 1.0 + (G - G.min()) / spread if spread > 0 else np.ones_like(G)
 
+    from .vertex_enumeration import float_polytope_vertices
+
     out = []
     for C in (scaled(B).T, scaled(A)):
-        z = _vertices_float(C)[1:]  # drop the origin
+        z = float_polytope_vertices(C)
+        if z is None:  # a tie in a ratio test: degenerate within round-off
+            return None
+        z = z[1:]  # drop the origin
         if (z < -ptol).any() or (z @ C.T > 1.0 + ptol).any():
             return None
         z = np.clip(z, 0.0, None)

@@ -31,12 +31,17 @@ Fukuda, 1992).  Tableaux hold integers and are updated by integer pivoting
 every division is exact, and each basic solution is a ratio of two integers.
 So every vertex, every label and the degeneracy verdict are exact.
 
-When pycddlib (``import cdd``) is installed, :func:`polytope_vertices` can use
+When pycddlib with GMP (``cdd.gmp``) is installed, :func:`polytope_vertices` can use
 its exact GMP vertex enumeration instead (``backend="cdd"``); labels are then
 computed exactly from the rational vertex coordinates.  A third route
 (``backend="screened"``) solves every basis in floating point and confirms the
 feasible ones exactly; :func:`certify_vertex_set` then proves such a list
 complete when the game is nondegenerate.
+
+:func:`float_polytope_vertices` runs the same search in floating point for
+float games (breadth first, one numpy step per level for larger polytopes).
+It is only a proposal: it gives up on any ratio-test tie, and its callers
+decide the labels from the payoffs and certify the list.
 
 References
 ----------
@@ -70,10 +75,12 @@ from ..numbers import as_exact
 
 __all__ = [
     "certify_vertex_set",
+    "float_polytope_vertices",
     "polytope_vertices",
     "positive_integer_matrix",
     "vertex_equilibria",
 ]
+
 
 def positive_integer_matrix(matrix: Any) -> list[list[int]]:
     """Rescale a rational matrix by a positive affine map to positive integers (minimum 1).
@@ -197,22 +204,159 @@ def _vertices_pivoting(C: list[list[int]]) -> dict[tuple[tuple[int, ...], int], 
     return vertices
 
 
-def _vertices_cdd(C: list[list[int]]) -> dict[tuple[tuple[int, ...], int], int]:
-    """Vertices as ``{(numerators, denominator): labels}`` from pycddlib's exact enumeration."""
-    import cdd  # optional: pycddlib(-standalone); exact GMP rationals in cdd.gmp
+def _float_vertices_loop(C: np.ndarray, eps: float) -> np.ndarray | None:
+    """Breadth-first pivoting over plain Python lists (fastest for small polytopes)."""
+    from collections import deque
 
+    k, d = C.shape
+    inf = float("inf")
+    basis = list(range(d, d + k))
+    start = sum(1 << b for b in basis)
+    seen = {start}
+    queue = deque([([[1.0, *row] for row in C.tolist()], basis, list(range(d)), start)])
+    found = []
+    while queue:
+        rows, basis, cobasis, bits = queue.popleft()
+        z = [0.0] * d
+        for row, b in zip(rows, basis, strict=True):
+            if b < d:
+                z[b] = row[0]
+        found.append(z)
+        for q, entering in enumerate(cobasis, start=1):
+            best, least, second = -1, inf, inf  # minimum ratio, and the runner-up to see ties
+            for i, row in enumerate(rows):
+                a = row[q]
+                if a > eps:
+                    ratio = row[0] / a
+                    if ratio < least:
+                        best, least, second = i, ratio, least
+                    elif ratio < second:
+                        second = ratio
+            if best < 0:
+                continue
+            if second <= least + eps * (1.0 + abs(least)):
+                return None
+            new_bits = (bits & ~(1 << basis[best])) | (1 << entering)
+            if new_bits in seen:
+                continue
+            seen.add(new_bits)
+            prow = rows[best]
+            inv = 1.0 / prow[q]
+            head = [v * inv for v in prow]
+            head[q] = inv
+            new_rows = []
+            for i, row in enumerate(rows):
+                if i == best:
+                    new_rows.append(head)
+                    continue
+                a = row[q]
+                new = [v - a * h for v, h in zip(row, head, strict=True)]
+                new[q] = -a * inv
+                new_rows.append(new)
+            new_basis, new_cobasis = basis.copy(), cobasis.copy()
+            new_cobasis[q - 1] = basis[best]
+            new_basis[best] = entering
+            queue.append((new_rows, new_basis, new_cobasis, new_bits))
+    return np.array(found)
+
+
+def _float_vertices_batched(C: np.ndarray, eps: float) -> np.ndarray | None:
+    """Breadth-first pivoting with numpy, one whole level of the search per step."""
+    k, d = C.shape
+    one = np.int64(1)
+    # Full tableaux (right-hand side, z, slacks) for every basis of the current level.
+    T = np.hstack([np.ones((k, 1)), C, np.eye(k)])[None]
+    basis, cobasis = np.arange(d, d + k)[None], np.arange(d)[None]
+    bits = np.array([sum(1 << b for b in range(d, d + k))], dtype=np.int64)
+    seen, found = bits.copy(), []
+    while len(T):
+        z = np.zeros((len(T), d))
+        fi, ri = np.nonzero(basis < d)
+        z[fi, basis[fi, ri]] = T[fi, ri, 0]
+        found.append(z)
+        entries = np.take_along_axis(T, (cobasis + 1)[:, None, :], axis=2)
+        ratios = np.full(entries.shape, np.inf)
+        np.divide(T[:, :, :1], entries, out=ratios, where=entries > eps)
+        if k > 1:
+            ordered = np.partition(ratios, 1, axis=1)
+            least, second = ordered[:, 0, :], ordered[:, 1, :]
+            if (second <= least + eps * (1.0 + np.abs(least))).any():
+                return None  # a tie: a degenerate vertex (within eps)
+        else:
+            least = ratios[:, 0, :]
+        f, q = np.nonzero(np.isfinite(least))
+        r = ratios.argmin(axis=1)[f, q]
+        leaving, entering = basis[f, r], cobasis[f, q]
+        new_bits, first = np.unique(
+            bits[f] - (one << leaving) + (one << entering), return_index=True
+        )
+        fresh = ~np.isin(new_bits, seen)
+        pick = first[fresh]
+        seen = np.concatenate([seen, new_bits[fresh]])
+        f, q, r, leaving, entering = f[pick], q[pick], r[pick], leaving[pick], entering[pick]
+        level = np.arange(len(pick))
+        parent = T[f]
+        head = parent[level, r] / parent[level, r, entering + 1][:, None]
+        T = parent - parent[level, :, entering + 1][:, :, None] * head[:, None, :]
+        T[level, r] = head
+        basis, cobasis = basis[f], cobasis[f]  # fancy indexing copies: parents stay intact
+        basis[level, r] = entering
+        cobasis[level, q] = leaving
+        bits = new_bits[fresh]
+    return np.concatenate(found)
+
+
+def float_polytope_vertices(C: np.ndarray, eps: float = 1e-11) -> np.ndarray | None:
+    """Vertices of ``{z >= 0 : C z <= 1}`` by breadth-first pivoting in floating point.
+
+    A fast proposal for float games, not an exact answer: ``C`` should have
+    entries near 1, and a ratio-test tie within ``eps`` (relative) makes the
+    function give up and return None, since it signals a degenerate vertex
+    whose bases plain pivoting cannot sort out reliably in floats.  Callers
+    re-derive the labels from the payoffs and certify the list with
+    :func:`certify_vertex_set`.  Small polytopes pivot on Python lists,
+    larger ones one search level at a time with numpy (faster from about
+    7 x 7 on, by measurement).
+
+    Returns
+    -------
+    ndarray or None
+        One row per basis found, the origin first.
+
+    Examples
+    --------
+    >>> z = float_polytope_vertices(np.array([[1.0, 2.0], [2.0, 1.0]]))
+    >>> sorted(tuple(round(float(v), 6) for v in row) for row in z)
+    [(0.0, 0.0), (0.0, 0.5), (0.333333, 0.333333), (0.5, 0.0)]
+    >>> float_polytope_vertices(np.array([[1.0, 1.0], [1.0, 1.0]])) is None  # degenerate
+    True
+    """
+    k, d = C.shape
+    if k * d <= 40:
+        return _float_vertices_loop(C, eps)
+    return _float_vertices_batched(C, eps)
+
+
+def _vertices_cdd(C: list[list[int]]) -> dict[tuple[tuple[int, ...], int], int]:
+    """Vertices as ``{(numerators, denominator): labels}`` from pycddlib's exact enumeration.
+
+    Needs pycddlib >= 3 built with GMP (``cdd.gmp``).  pycddlib-standalone is
+    float-only and is refused, since floats cannot decide labels exactly.
+    """
+    try:
+        import cdd
+        import cdd.gmp as gmp
+    except ImportError:
+        raise ImportError(
+            "the cdd backend needs pycddlib with exact GMP arithmetic (cdd.gmp); "
+            "pycddlib-standalone is float-only; use backend='pivoting'"
+        ) from None
     d = len(C[0])
     # H-representation rows [b | -A] mean b - A z >= 0: here 1 - C z >= 0 and z >= 0.
     rows = [[1, *(-v for v in row)] for row in C]
     rows += [[0, *(int(i == j) for i in range(d))] for j in range(d)]
-    gmp = getattr(cdd, "gmp", None)
-    if gmp is not None:  # pycddlib >= 3
-        mat = gmp.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY)
-        generators = gmp.copy_generators(gmp.polyhedron_from_matrix(mat)).array
-    else:  # pycddlib 2.x
-        mat = cdd.Matrix(rows, number_type="fraction")
-        mat.rep_type = cdd.RepType.INEQUALITY
-        generators = cdd.Polyhedron(mat).get_generators()
+    mat = gmp.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY)
+    generators = gmp.copy_generators(gmp.polyhedron_from_matrix(mat)).array
     vertices: dict[tuple[tuple[int, ...], int], int] = {}
     for gen in generators:
         coords = [Fraction(v) for v in gen[1:]]
@@ -245,7 +389,7 @@ def polytope_vertices(
         ``k x d`` matrix with positive entries (so the polytope is bounded).
     backend : {"pivoting", "cdd"}
         Lexicographic integer pivoting (pure Python, always available) or
-        pycddlib's exact vertex enumeration (needs ``import cdd``).
+        pycddlib's exact vertex enumeration (needs pycddlib with GMP, ``cdd.gmp``).
 
     Returns
     -------
@@ -291,6 +435,14 @@ def certify_vertex_set(masks: set[int], dim: int) -> bool:
     >>> certify_vertex_set({0b011, 0b101}, 2)  # one vertex missing
     False
     """
+    width = max(masks, default=0).bit_length()
+    if width <= 62 and len(masks) > 64 and hasattr(np, "bitwise_count"):  # numpy pays off
+        arr = np.fromiter(masks, dtype=np.int64, count=len(masks))
+        if (np.bitwise_count(arr) != dim).any():
+            return False
+        edge_keys = [arr[(arr >> j) & 1 == 1] ^ (1 << j) for j in range(width)]
+        _, counts = np.unique(np.concatenate(edge_keys or [arr[:0]]), return_counts=True)
+        return bool((counts == 2).all())
     edges: dict[int, int] = {}
     for mask in masks:
         if mask.bit_count() != dim:
@@ -343,10 +495,10 @@ def vertex_equilibria(
     backend : {"auto", "pivoting", "cdd", "screened"}
         ``"pivoting"`` and ``"cdd"`` are complete exact enumerations, see
         :func:`polytope_vertices`; ``"auto"`` is ``"pivoting"`` (fastest by
-        measurement, see ``benchmarks/all_equilibria.py``).
-        ``"screened"`` finds the vertices with the batched floating-point
-        screen of :mod:`.support_enumeration`, re-solves them exactly and
-        tries to certify the list with :func:`certify_vertex_set`.
+        measurement, see ``benchmarks/all_equilibria.py``).  ``"screened"``
+        solves every basis in floating point, confirms the feasible ones
+        exactly and tries to prove the lists complete with
+        :func:`certify_vertex_set` (possible only in a nondegenerate game).
 
     Returns
     -------
@@ -359,7 +511,8 @@ def vertex_equilibria(
         Number of vertices of ``P`` and ``Q`` (including the origin).
     used : str
         The backend that produced the vertices; ``"screened-uncertified"``
-        when the screened lists could not be proved complete.
+        when the screened lists could not be proved complete (every other
+        backend's lists are complete).
 
     Examples
     --------
