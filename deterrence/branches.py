@@ -72,8 +72,10 @@ class BranchDiagram:
         try:
             return self.coordinates.index((player, strategy))
         except ValueError:
-            raise DeterrenceError(f"no strategy {strategy!r} of {player!r}; choose from "
-                                  f"{[f'{p}:{s}' for p, s in self.coordinates]}") from None
+            raise DeterrenceError(
+                f"no strategy {strategy!r} of {player!r}; choose from "
+                f"{[f'{p}:{s}' for p, s in self.coordinates]}"
+            ) from None
 
     def to_frame(self) -> Any:
         """Tidy table: one row per (branch, grid point) with every profile coordinate."""
@@ -81,9 +83,10 @@ class BranchDiagram:
 
         rows = []
         for b in self.branches:
-            for value, profile in zip(b.values, b.profiles):
+            for value, profile in zip(b.values, b.profiles, strict=True):
                 row = {"branch": b.index, self.parameter: float(value)}
-                row.update({f"{p}:{s}": float(v) for (p, s), v in zip(self.coordinates, profile)})
+                pairs = zip(self.coordinates, profile, strict=True)
+                row.update({f"{p}:{s}": float(v) for (p, s), v in pairs})
                 rows.append(row)
         return pd.DataFrame(rows)
 
@@ -94,8 +97,11 @@ class BranchDiagram:
         return branch_diagram(self, ax=ax, **kwargs)
 
     def __repr__(self) -> str:
-        return (f"<BranchDiagram {self.model or '?'} along {self.parameter}: {len(self.branches)} branches, "
-                f"{len(self.events)} events>")
+        return (
+            f"<BranchDiagram {self.model or '?'} along {self.parameter}: "
+            f"{len(self.branches)} branches, "
+            f"{len(self.events)} events>"
+        )
 
 
 class _Solver:
@@ -112,7 +118,10 @@ class _Solver:
         from .solvers.small_games import small_game_equilibria
 
         values = np.asarray(values, dtype=np.float64)
-        columns = [values if n == self.parameter else np.full(len(values), self.baseline[n]) for n in self.names]
+        columns = [
+            values if n == self.parameter else np.full(len(values), self.baseline[n])
+            for n in self.names
+        ]
         payoffs = self.function(*columns)
         return small_game_equilibria(payoffs[..., 0], payoffs[..., 1])
 
@@ -123,9 +132,17 @@ class _Solver:
         return _labels(self.game, [eq.x, eq.y], eq.valid)
 
 
-def track_branches(model: Any, parameter: str, *, low: float | None = None, high: float | None = None,
-                   n: int = 201, baseline: Mapping[str, Any] | None = None, max_jump: float = 0.25,
-                   bracket_tol: float = 1e-10) -> BranchDiagram:
+def track_branches(
+    model: Any,
+    parameter: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    n: int = 201,
+    baseline: Mapping[str, Any] | None = None,
+    max_jump: float = 0.25,
+    bracket_tol: float = 1e-10,
+) -> BranchDiagram:
     """Follow every Nash equilibrium of a 2-player normal-form model along ``parameter``.
 
     Parameters
@@ -170,7 +187,9 @@ def track_branches(model: Any, parameter: str, *, low: float | None = None, high
     low = float(p.low) if low is None else float(p.validate(low))
     high = float(p.high) if high is None else float(p.validate(high))
     if not low < high or int(n) < 2:
-        raise DeterrenceError(f"branch tracking needs low < high and n >= 2, got {low:g}, {high:g}, {n}")
+        raise DeterrenceError(
+            f"branch tracking needs low < high and n >= 2, got {low:g}, {high:g}, {n}"
+        )
     game = model.build()
     if not isinstance(game, NormalFormGame) or game.n_players != 2:
         raise DeterrenceError("branch tracking needs a model whose game is a 2-player normal form")
@@ -191,15 +210,20 @@ def track_branches(model: Any, parameter: str, *, low: float | None = None, high
                 alive.append(len(paths) - 1)
             continue
         predicted = np.array([_predict(paths[b]) for b in alive]).reshape(len(alive), -1)
-        cost = np.abs(predicted[:, None, :] - current[None, :, :]).max(-1) if len(alive) and len(current) \
+        cost = (
+            np.abs(predicted[:, None, :] - current[None, :, :]).max(-1)
+            if len(alive) and len(current)
             else np.zeros((len(alive), len(current)))
-        rows, cols = linear_sum_assignment(cost) if cost.size else (np.array([], int), np.array([], int))
+        )
+        rows, cols = (
+            linear_sum_assignment(cost) if cost.size else (np.array([], int), np.array([], int))
+        )
         keep = cost[rows, cols] <= max_jump
         rows, cols = rows[keep], cols[keep]
         for b in (alive[r] for r in range(len(alive)) if r not in set(rows)):
             raw_events.append(("disappear", t, b))
         next_alive = []
-        for r, c in zip(rows, cols):
+        for r, c in zip(rows, cols, strict=True):
             paths[alive[r]].append((t, current[c]))
             next_alive.append(alive[r])
         for c in (c for c in range(len(current)) if c not in set(cols)):
@@ -211,20 +235,38 @@ def track_branches(model: Any, parameter: str, *, low: float | None = None, high
     located: dict[int, tuple[float, tuple[float, float]]] = {}
     for t in sorted({t for _, t, _ in raw_events}):
         labels = solver.labels(grid[[t - 1, t]])
-        found = bisect_labels(solver.labels, [grid[t - 1]], [grid[t]], [labels[0]], [labels[1]], bracket_tol) \
-            if labels[0] != labels[1] else [(grid[t - 1], grid[t], "", "")]
-        lo, hi = found[0][0], found[-1][1]  # a tie band shows as several tiny brackets: take their span
+        found = (
+            bisect_labels(
+                solver.labels, [grid[t - 1]], [grid[t]], [labels[0]], [labels[1]], bracket_tol
+            )
+            if labels[0] != labels[1]
+            else [(grid[t - 1], grid[t], "", "")]
+        )
+        lo, hi = (
+            found[0][0],
+            found[-1][1],
+        )  # a tie band shows as several tiny brackets: take their span
         located[t] = ((lo + hi) / 2, (lo, hi))
     events = []
     for kind, t, b in raw_events:
         near = next(prof for k, prof in paths[b] if k == (t if kind == "appear" else t - 1))
         events.append(BranchEvent(kind, located[t][0], located[t][1], b, near))
-    branches = tuple(Branch(i, grid[[k for k, _ in path]], np.array([prof for _, prof in path]))
-                     for i, path in enumerate(paths))
+    branches = tuple(
+        Branch(i, grid[[k for k, _ in path]], np.array([prof for _, prof in path]))
+        for i, path in enumerate(paths)
+    )
     coordinates = tuple((game.players[i], s) for i in range(2) for s in game.strategies[i])
-    return BranchDiagram(parameter, grid, branches, tuple(sorted(events, key=lambda e: (e.value, e.branch))),
-                         coordinates, eq.count.copy(), eq.degenerate.copy(), model.slug,
-                         {k: v for k, v in base.items() if k != parameter})
+    return BranchDiagram(
+        parameter,
+        grid,
+        branches,
+        tuple(sorted(events, key=lambda e: (e.value, e.branch))),
+        coordinates,
+        eq.count.copy(),
+        eq.degenerate.copy(),
+        model.slug,
+        {k: v for k, v in base.items() if k != parameter},
+    )
 
 
 def _predict(path: list[tuple[int, np.ndarray]]) -> np.ndarray:

@@ -59,8 +59,16 @@ import numpy as np
 
 from .errors import DeterrenceError, ParameterError
 
-__all__ = ["Design", "DESIGN_KINDS", "DEFAULT_CHUNK_SIZE", "grid", "one_at_a_time", "sample",
-           "morris_design", "parse_range"]
+__all__ = [
+    "Design",
+    "DESIGN_KINDS",
+    "DEFAULT_CHUNK_SIZE",
+    "grid",
+    "one_at_a_time",
+    "sample",
+    "morris_design",
+    "parse_range",
+]
 
 DESIGN_KINDS = ("grid", "oat", "lhs", "sobol", "halton", "morris")
 #: Points per chunk: large enough to amortise the batched solvers, small enough to stream.
@@ -124,7 +132,8 @@ class Design:
         d = len(self.names)
         if self.kind == "grid":
             idx = np.unravel_index(np.arange(start, stop), self.levels)
-            return np.stack([_levels(n)[i] for n, i in zip(self.levels, idx)], axis=1).reshape(-1, d)
+            values = [_levels(n)[i] for n, i in zip(self.levels, idx, strict=True)]
+            return np.stack(values, axis=1).reshape(-1, d)
         if self.kind == "oat":
             per = self.levels[0]
             k = np.arange(start, stop)
@@ -135,8 +144,9 @@ class Design:
             from scipy.stats import qmc
 
             if self.kind == "sobol":
-                return _sobol_points(_sobol_engine(self.seed, d, 30 if self.size <= 1 << 30 else 64),
-                                     start, stop)
+                return _sobol_points(
+                    _sobol_engine(self.seed, d, 30 if self.size <= 1 << 30 else 64), start, stop
+                )
             rng = np.random.default_rng(np.random.SeedSequence(self.seed))
             engine = qmc.Halton(d, scramble=True, rng=rng)
             engine.num_generated = start  # Halton points are computed from their index directly
@@ -165,14 +175,20 @@ class Design:
         return {name: np.ascontiguousarray(values[:, j]) for j, name in enumerate(self.names)}
 
     def _unit_baseline(self) -> list[float]:
-        return [(b - lo) / (hi - lo) if hi > lo else 0.0 for b, (lo, hi) in zip(self.baseline, self.bounds)]
+        return [
+            (b - lo) / (hi - lo) if hi > lo else 0.0
+            for b, (lo, hi) in zip(self.baseline, self.bounds, strict=True)
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description, recorded in sidecars and sweep manifests."""
         out: dict[str, Any] = {
             "kind": self.kind,
             "names": list(self.names),
-            "bounds": {n: [float(lo), float(hi)] for n, (lo, hi) in zip(self.names, self.bounds)},
+            "bounds": {
+                n: [float(lo), float(hi)]
+                for n, (lo, hi) in zip(self.names, self.bounds, strict=True)
+            },
             "size": int(self.size),
             "seed": self.seed,
             "chunk_size": int(self.chunk_size),
@@ -180,7 +196,7 @@ class Design:
         if self.levels:
             out["levels"] = [int(v) for v in self.levels]
         if self.baseline:
-            out["baseline"] = {n: float(v) for n, v in zip(self.names, self.baseline)}
+            out["baseline"] = {n: float(v) for n, v in zip(self.names, self.baseline, strict=True)}
         if self.kind == "morris":
             out["trajectories"] = self.size // (len(self.names) + 1)
         return out
@@ -190,7 +206,9 @@ def _levels(n: int) -> np.ndarray:
     return np.linspace(0.0, 1.0, n) if n > 1 else np.zeros(1)
 
 
-def _check_box(names: Sequence[str], bounds: Sequence[Sequence[float]]) -> tuple[tuple[float, float], ...]:
+def _check_box(
+    names: Sequence[str], bounds: Sequence[Sequence[float]]
+) -> tuple[tuple[float, float], ...]:
     if len(names) == 0:
         raise DeterrenceError("a design needs at least one parameter to vary")
     if len(set(names)) != len(names):
@@ -198,7 +216,7 @@ def _check_box(names: Sequence[str], bounds: Sequence[Sequence[float]]) -> tuple
     if len(bounds) != len(names):
         raise DeterrenceError(f"{len(names)} names but {len(bounds)} bounds")
     out = []
-    for name, (low, high) in zip(names, bounds):
+    for name, (low, high) in zip(names, bounds, strict=True):
         low, high = float(low), float(high)
         if not (np.isfinite(low) and np.isfinite(high)):
             raise DeterrenceError(f"bounds of {name!r} must be finite, got {low}:{high}")
@@ -214,8 +232,11 @@ def _check_count(n: Any, what: str) -> int:
     return int(n)
 
 
-def grid(axes: Mapping[str, tuple[float, float, int]], chunk_size: int = DEFAULT_CHUNK_SIZE,
-         seed: int | None = None) -> Design:
+def grid(
+    axes: Mapping[str, tuple[float, float, int]],
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    seed: int | None = None,
+) -> Design:
     """A full factorial grid from ``{name: (low, high, n)}``.
 
     Examples
@@ -230,17 +251,28 @@ def grid(axes: Mapping[str, tuple[float, float, int]], chunk_size: int = DEFAULT
     names = tuple(axes)
     bounds = _check_box(names, [(v[0], v[1]) for v in axes.values()])
     levels = tuple(_check_count(v[2], f"number of grid points for {n!r}") for n, v in axes.items())
-    for name, (low, high), n in zip(names, bounds, levels):
+    for name, (low, high), n in zip(names, bounds, levels, strict=True):
         if n > 1 and low == high:
             raise DeterrenceError(f"grid for {name!r} has {n} points but low == high == {low:g}")
     # A grid draws nothing at random; a seed given is only recorded, with the run.
-    return Design("grid", names, bounds, int(np.prod(levels, dtype=np.int64)),
-                  None if seed is None else _check_seed(seed), levels,
-                  chunk_size=_check_count(chunk_size, "chunk size"))
+    return Design(
+        "grid",
+        names,
+        bounds,
+        int(np.prod(levels, dtype=np.int64)),
+        None if seed is None else _check_seed(seed),
+        levels,
+        chunk_size=_check_count(chunk_size, "chunk size"),
+    )
 
 
-def one_at_a_time(bounds: Mapping[str, tuple[float, float]], baseline: Mapping[str, float], n: int = 2,
-                  chunk_size: int = DEFAULT_CHUNK_SIZE, seed: int | None = None) -> Design:
+def one_at_a_time(
+    bounds: Mapping[str, tuple[float, float]],
+    baseline: Mapping[str, float],
+    n: int = 2,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    seed: int | None = None,
+) -> Design:
     """Vary each parameter over ``n`` equally spaced values, the others at ``baseline``.
 
     Examples
@@ -254,20 +286,33 @@ def one_at_a_time(bounds: Mapping[str, tuple[float, float]], baseline: Mapping[s
     box = _check_box(names, list(bounds.values()))
     n = _check_count(n, "number of values per parameter")
     base = []
-    for name, (low, high) in zip(names, box):
+    for name, (low, high) in zip(names, box, strict=True):
         if name not in baseline:
             raise DeterrenceError(f"no baseline value for {name!r}")
         value = float(baseline[name])
         if not low <= value <= high:
             raise DeterrenceError(f"baseline {name}={value:g} is outside [{low:g}, {high:g}]")
         base.append(value)
-    return Design("oat", names, box, len(names) * n, None if seed is None else _check_seed(seed), (n,),
-                  tuple(base), chunk_size=_check_count(chunk_size, "chunk size"))
+    return Design(
+        "oat",
+        names,
+        box,
+        len(names) * n,
+        None if seed is None else _check_seed(seed),
+        (n,),
+        tuple(base),
+        chunk_size=_check_count(chunk_size, "chunk size"),
+    )
 
 
-def sample(kind: str, bounds: Mapping[str, tuple[float, float]], n: int, seed: int | None = None,
-           chunk_size: int = DEFAULT_CHUNK_SIZE) -> Design:
-    """A random or quasi-random sample of ``n`` points: ``kind`` is ``lhs``, ``sobol`` or ``halton``.
+def sample(
+    kind: str,
+    bounds: Mapping[str, tuple[float, float]],
+    n: int,
+    seed: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> Design:
+    """A random or quasi-random sample of ``n`` points (``kind``: lhs, sobol or halton).
 
     Examples
     --------
@@ -280,11 +325,17 @@ def sample(kind: str, bounds: Mapping[str, tuple[float, float]], n: int, seed: i
     names = tuple(bounds)
     box = _check_box(names, list(bounds.values()))
     n = _check_count(n, "sample size --n")
-    return Design(kind, names, box, n, _check_seed(seed), chunk_size=_check_count(chunk_size, "chunk size"))
+    return Design(
+        kind, names, box, n, _check_seed(seed), chunk_size=_check_count(chunk_size, "chunk size")
+    )
 
 
-def morris_design(bounds: Mapping[str, tuple[float, float]], trajectories: int, levels: int = 4,
-                  seed: int | None = None) -> Design:
+def morris_design(
+    bounds: Mapping[str, tuple[float, float]],
+    trajectories: int,
+    levels: int = 4,
+    seed: int | None = None,
+) -> Design:
     """Morris (1991) one-step-at-a-time trajectories, ``trajectories * (d + 1)`` points.
 
     Examples
@@ -316,19 +367,24 @@ def morris_design(bounds: Mapping[str, tuple[float, float]], trajectories: int, 
             point[j] = low[j] + delta if up[j] else low[j]
             walks[t, step] = point
     unit = np.clip(walks.reshape(r * (d + 1), d), 0.0, 1.0)
-    return Design("morris", names, box, r * (d + 1), seed, (p,), chunk_size=max(1, r * (d + 1)),
-                  _morris=unit)
+    return Design(
+        "morris", names, box, r * (d + 1), seed, (p,), chunk_size=max(1, r * (d + 1)), _morris=unit
+    )
 
 
 def _check_seed(seed: Any) -> int:
     if seed is None:  # draw one now and record it, so every chunk sees the same root seed
-        return int(np.random.SeedSequence().entropy % (1 << 63))
+        import secrets
+
+        return secrets.randbits(63)
     if isinstance(seed, bool) or int(seed) != seed or int(seed) < 0:
         raise DeterrenceError(f"seed must be a non-negative integer, got {seed!r}")
     return int(seed)
 
 
-def parse_range(text: str, parameters: Any, with_count: bool = True) -> tuple[str, float, float, int]:
+def parse_range(
+    text: str, parameters: Any, with_count: bool = True
+) -> tuple[str, float, float, int]:
     """Parse ``NAME=LOW:HIGH:N`` (or ``NAME=LOW:HIGH``, ``NAME`` when ``with_count`` is False).
 
     Bounds default to the parameter's range and must lie inside it.
@@ -413,8 +469,13 @@ def _sobol_points(engine: Any, start: int, stop: int) -> np.ndarray:
 # -- streaming Latin hypercube: keyed pseudo-random permutations ---------------------------
 def _lhs_keys(seed: int | None, d: int) -> np.ndarray:
     # A child of the root seed that no chunk uses (chunks spawn keys (i,); this is (2**32, j)).
-    return np.array([np.random.SeedSequence(seed, spawn_key=(1 << 32, j)).generate_state(4, np.uint64)
-                     for j in range(d)], dtype=np.uint64)
+    return np.array(
+        [
+            np.random.SeedSequence(seed, spawn_key=(1 << 32, j)).generate_state(4, np.uint64)
+            for j in range(d)
+        ],
+        dtype=np.uint64,
+    )
 
 
 def _mix(z: np.ndarray) -> np.ndarray:

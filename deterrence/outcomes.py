@@ -39,11 +39,53 @@ import numpy as np
 
 from .errors import DeterrenceError
 
-__all__ = ["normal_form_outcomes", "tree_outcomes", "NormalFormOutcomes", "TreeOutcomes", "SELECTIONS"]
+__all__ = [
+    "normal_form_outcomes",
+    "tree_outcomes",
+    "NormalFormOutcomes",
+    "TreeOutcomes",
+    "SELECTIONS",
+]
 
 #: How a measure picks among several equilibria at one point.
 SELECTIONS = ("mean", "min", "max", "first", "last", "unique")
 _SUPPORT_EPS = 1e-12
+
+
+class LabelArray(np.ndarray):
+    """String labels that remember their integer codes into a small table of categories.
+
+    It is an ordinary numpy string array (``outcome`` columns keep their
+    contract); sweeps read ``codes`` and ``categories`` to count and encode
+    regimes without comparing strings.  Slices, views and copies drop the
+    codes (they may no longer match), and pickling ships codes and categories
+    instead of the strings.
+
+    Examples
+    --------
+    >>> labels = LabelArray(["absorb", "strike"], np.array([1, 0, 1]))
+    >>> labels.tolist(), labels.codes.tolist()
+    (['strike', 'absorb', 'strike'], [1, 0, 1])
+    """
+
+    codes: np.ndarray | None
+    categories: np.ndarray | None
+
+    def __new__(cls, categories: Any, codes: np.ndarray) -> LabelArray:
+        table = np.asarray(categories, dtype=str)
+        codes = np.asarray(codes, dtype=np.intp)
+        obj = table[codes].view(cls)
+        obj.codes, obj.categories = codes, table
+        return obj
+
+    def __array_finalize__(self, obj: Any) -> None:
+        self.codes = None
+        self.categories = None
+
+    def __reduce__(self) -> Any:
+        if self.codes is None:
+            return np.asarray(self).__reduce__()
+        return (LabelArray, (self.categories, self.codes))
 
 
 def _select(values: np.ndarray, valid: np.ndarray, how: str) -> np.ndarray:
@@ -57,7 +99,11 @@ def _select(values: np.ndarray, valid: np.ndarray, how: str) -> np.ndarray:
         elif how == "max":
             out = np.where(valid, values, -np.inf).max(axis=1)
         elif how in ("first", "last"):
-            slot = valid.argmax(axis=1) if how == "first" else valid.shape[1] - 1 - valid[:, ::-1].argmax(axis=1)
+            slot = (
+                valid.argmax(axis=1)
+                if how == "first"
+                else valid.shape[1] - 1 - valid[:, ::-1].argmax(axis=1)
+            )
             out = np.take_along_axis(values, slot[:, None], axis=1)[:, 0]
         else:  # unique
             out = np.where(count == 1, np.where(valid, values, 0.0).sum(axis=1), np.nan)
@@ -84,8 +130,13 @@ class _Compiled:
             self._cache = self._compile(self.build())
         return self._cache
 
-    def _payoffs(self, values: np.ndarray, points: Mapping[str, np.ndarray], names: tuple[str, ...],
-                 function: Any) -> np.ndarray:
+    def _payoffs(
+        self,
+        values: np.ndarray,
+        points: Mapping[str, np.ndarray],
+        names: tuple[str, ...],
+        function: Any,
+    ) -> np.ndarray:
         size = len(next(iter(points.values()))) if points else 1
         if not names:  # a game without parameters: the same payoffs at every point
             return np.broadcast_to(np.asarray(values, dtype=np.float64), (size,) + values.shape)
@@ -99,13 +150,19 @@ class _Compiled:
 
 
 class NormalFormOutcomes(_Compiled):
-    """``outcomes(points, concept)`` of a parametric normal-form game (see :func:`normal_form_outcomes`)."""
+    """``outcomes(points, concept)`` of a parametric normal form (:func:`normal_form_outcomes`)."""
 
-    def __init__(self, build: Callable[..., Any], measures: Mapping[str, tuple] | None = None,
-                 selection: str = "mean") -> None:
+    def __init__(
+        self,
+        build: Callable[..., Any],
+        measures: Mapping[str, tuple] | None = None,
+        selection: str = "mean",
+    ) -> None:
         super().__init__(build)
         if selection not in SELECTIONS:
-            raise DeterrenceError(f"unknown selection {selection!r}; choose from {', '.join(SELECTIONS)}")
+            raise DeterrenceError(
+                f"unknown selection {selection!r}; choose from {', '.join(SELECTIONS)}"
+            )
         self.selection = selection
         self.measures = {str(k): tuple(v) for k, v in (measures or {}).items()}
 
@@ -119,32 +176,46 @@ class NormalFormOutcomes(_Compiled):
         from .normal_form import NormalFormGame
 
         if not isinstance(game, NormalFormGame):
-            raise DeterrenceError(f"normal_form_outcomes needs a NormalFormGame, got {type(game).__name__}")
+            raise DeterrenceError(
+                f"normal_form_outcomes needs a NormalFormGame, got {type(game).__name__}"
+            )
         names = tuple(game.parameters)
         values = np.asarray(game.payoffs, dtype=object)
         function = compile_values(values, names) if names else None
         specs = []
         for name, spec in self.measures.items():
-            player = game.player_index(spec[0]) if spec else None
+            if not spec:
+                raise DeterrenceError(f"measure {name!r}: empty specification")
+            player = game.player_index(spec[0])
             rest, how = list(spec[1:]), self.selection
-            if rest and rest[-1] in SELECTIONS and not (len(rest) == 1 and rest[0] in game.strategies[player]):
+            if (
+                rest
+                and rest[-1] in SELECTIONS
+                and not (len(rest) == 1 and rest[0] in game.strategies[player])
+            ):
                 how = rest.pop()
-            if player is None or len(rest) > 1:
-                raise DeterrenceError(f"measure {name!r}: expected (player, strategy[, selection]) or "
-                                      f"(player[, selection]), got {spec!r}")
+            if len(rest) > 1:
+                raise DeterrenceError(
+                    f"measure {name!r}: expected (player, strategy[, selection]) or "
+                    f"(player[, selection]), got {spec!r}"
+                )
             if rest:
                 specs.append((name, "prob", player, game.strategy_index(player, rest[0]), how))
             else:
                 specs.append((name, "payoff", player, -1, how))
         return game, names, values, function, specs
 
-    def __call__(self, points: Mapping[str, np.ndarray], concept: str = "nash") -> dict[str, np.ndarray]:
+    def __call__(
+        self, points: Mapping[str, np.ndarray], concept: str = "nash"
+    ) -> dict[str, np.ndarray]:
         """Evaluate the outcome columns at a batch of points."""
         game, names, values, function, specs = self._state()
         payoffs = self._payoffs(values, points, names, function)
         if concept == "nash":
             if game.n_players != 2:
-                raise DeterrenceError(f"concept 'nash' in sweeps needs 2 players, the game has {game.n_players}")
+                raise DeterrenceError(
+                    f"concept 'nash' in sweeps needs 2 players, the game has {game.n_players}"
+                )
             from .solvers.small_games import small_game_equilibria
 
             eq = small_game_equilibria(payoffs[..., 0], payoffs[..., 1])
@@ -154,16 +225,23 @@ class NormalFormOutcomes(_Compiled):
         elif concept == "pure":
             profiles, valid, degenerate, payoff_values = _pure_profiles(payoffs)
         else:
-            raise DeterrenceError(f"normal-form outcomes support concepts nash and pure, not {concept!r}")
-        out = {"outcome": _labels(game, profiles, valid),
-               "n_equilibria": valid.sum(axis=1).astype(np.int64), "degenerate": np.asarray(degenerate)}
+            raise DeterrenceError(
+                f"normal-form outcomes support concepts nash and pure, not {concept!r}"
+            )
+        out = {
+            "outcome": _labels(game, profiles, valid),
+            "n_equilibria": valid.sum(axis=1).astype(np.int64),
+            "degenerate": np.asarray(degenerate),
+        }
         for name, kind, player, strategy, how in specs:
             source = profiles[player][..., strategy] if kind == "prob" else payoff_values[player]
             out[name] = _select(np.nan_to_num(source), valid, how)
         return out
 
 
-def _pure_profiles(payoffs: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, list[np.ndarray]]:
+def _pure_profiles(
+    payoffs: np.ndarray,
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, list[np.ndarray]]:
     """Pure equilibria as padded one-hot profiles ``(B, K, n_i)``, ``K`` = number of cells."""
     from .solvers.pure import pure_equilibria_mask
 
@@ -172,37 +250,75 @@ def _pure_profiles(payoffs: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, n
     strict = pure_equilibria_mask(payoffs, strict=True)
     cells = np.array(list(np.ndindex(*shape)), dtype=np.intp)  # (K, N) in lexicographic order
     valid = mask.reshape(size, -1)
-    profiles = [np.broadcast_to(np.eye(n)[cells[:, i]], (size, len(cells), n)) for i, n in enumerate(shape)]
+    profiles = [
+        np.broadcast_to(np.eye(n)[cells[:, i]], (size, len(cells), n)) for i, n in enumerate(shape)
+    ]
     flat = payoffs.reshape(size, len(cells), -1)
-    return profiles, valid, (mask != strict).reshape(size, -1).any(axis=1), [flat[..., i] for i in
-                                                                             range(len(shape))]
+    return (
+        profiles,
+        valid,
+        (mask != strict).reshape(size, -1).any(axis=1),
+        [flat[..., i] for i in range(len(shape))],
+    )
 
 
 def _labels(game: Any, profiles: list[np.ndarray], valid: np.ndarray) -> np.ndarray:
     """One label per point naming its equilibrium set; vectorised through integer keys."""
     shape = tuple(p.shape[-1] for p in profiles)
     cells = int(np.prod(shape))
-    supports = [np.nan_to_num(p) > _SUPPORT_EPS for p in profiles]
-    pure = np.logical_and.reduce([s.sum(-1) == 1 for s in supports])
-    # Rank: a pure equilibrium by its cell number, a mixed one after all cells by its supports.
-    cell = np.zeros(valid.shape, dtype=np.int64)
-    bits = np.zeros(valid.shape, dtype=np.int64)
+    # Loops run over the few strategies, never over points.  Arithmetic is in float64 (exact for
+    # these small integers) because integer multiplication is slow in numpy on some CPUs.
+    pure = np.ones(valid.shape, dtype=bool)
+    cell = np.zeros(valid.shape)
+    bits = np.zeros(valid.shape)
     offset = 0
-    for s, n in zip(supports, shape):
-        cell = cell * n + s.argmax(-1)
-        bits |= (s.astype(np.int64) << (np.arange(n) + offset)).sum(-1)
+    for p, n in zip(profiles, shape, strict=True):
+        count = np.zeros(valid.shape)
+        index = np.zeros(valid.shape)
+        for k in range(n):
+            used = p[..., k] > _SUPPORT_EPS  # NaN (an empty slot) compares False
+            count += used
+            index += np.where(used, float(k), 0.0)
+            bits += np.where(used, float(1 << (offset + k)), 0.0)
+        pure &= count == 1
+        cell = cell * n + index
         offset += n
+    # Rank: a pure equilibrium by its cell number, a mixed one after all cells by its supports.
     rank = np.where(pure, cell, cells + bits)
-    rank = np.sort(np.where(valid, rank, np.iinfo(np.int64).max), axis=1)
-    keys, inverse = np.unique(rank, axis=0, return_inverse=True)
-    table = [_describe(game, row, shape, cells) for row in keys]
-    return np.array(table, dtype=object)[inverse.reshape(-1)].astype(str)
+    empty = cells + (1 << sum(shape))  # sorts after every real equilibrium
+    rank = np.sort(np.where(valid, rank, float(empty)), axis=1)
+    inverse, keys = _unique_rows(rank, empty)
+    return LabelArray([_describe(game, row, shape, cells) for row in keys], inverse)
+
+
+def _unique_rows(rows: np.ndarray, top: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(inverse, unique rows)`` of a matrix of integers in ``[0, top]`` (held as floats).
+
+    ``numpy.unique(axis=0)`` sorts structured records, which is slow for a
+    million rows.  Each row is packed in base ``top + 1`` into as few float64
+    keys as keep the packing exact (below 2**53), and the keys are sorted.
+    """
+    size, width = rows.shape
+    base = float(top + 1)
+    per = max(1, int(53 // np.log2(base)))
+    keys = np.zeros((size, -(-width // per)))
+    for j in range(width):
+        keys[:, j // per] = keys[:, j // per] * base + rows[:, j]
+    if keys.shape[1] == 1:
+        _, first, inverse = np.unique(keys[:, 0], return_index=True, return_inverse=True)
+        return inverse.reshape(-1), rows[first].astype(np.int64)
+    order = np.lexsort(keys.T[::-1])
+    ordered = keys[order]
+    new = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]
+    inverse = np.empty(size, dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return inverse, rows[order[new]].astype(np.int64)
 
 
 def _describe(game: Any, row: np.ndarray, shape: tuple[int, ...], cells: int) -> str:
     parts = []
     for rank in row:
-        if rank == np.iinfo(np.int64).max:
+        if rank >= cells + (1 << sum(shape)):  # an empty slot
             continue
         if rank < cells:
             index = np.unravel_index(int(rank), shape)
@@ -212,13 +328,14 @@ def _describe(game: Any, row: np.ndarray, shape: tuple[int, ...], cells: int) ->
         for i, n in enumerate(shape):
             sides.append([game.strategies[i][k] for k in range(n) if bits >> (offset + k) & 1])
             offset += n
-        full = all(len(side) == n for side, n in zip(sides, shape))
+        full = all(len(side) == n for side, n in zip(sides, shape, strict=True))
         parts.append("mixed" if full else "mixed(" + "/".join("+".join(s) for s in sides) + ")")
     return " | ".join(parts) if parts else "none"
 
 
-def normal_form_outcomes(build: Callable[..., Any], measures: Mapping[str, tuple] | None = None,
-                         selection: str = "mean") -> NormalFormOutcomes:
+def normal_form_outcomes(
+    build: Callable[..., Any], measures: Mapping[str, tuple] | None = None, selection: str = "mean"
+) -> NormalFormOutcomes:
     """Batched ``outcomes`` for a parametric 2-player normal-form game.
 
     Parameters
@@ -263,10 +380,14 @@ def normal_form_outcomes(build: Callable[..., Any], measures: Mapping[str, tuple
 
 
 class TreeOutcomes(_Compiled):
-    """``outcomes(points, concept)`` of a parametric perfect-information tree (see :func:`tree_outcomes`)."""
+    """``outcomes(points, concept)`` of a parametric tree; see :func:`tree_outcomes`."""
 
-    def __init__(self, build: Callable[..., Any], measures: Mapping[str, tuple] | None = None,
-                 label: str = "auto") -> None:
+    def __init__(
+        self,
+        build: Callable[..., Any],
+        measures: Mapping[str, tuple] | None = None,
+        label: str = "auto",
+    ) -> None:
         super().__init__(build)
         if label not in ("auto", "terminal", "path"):
             raise DeterrenceError(f"label must be auto, terminal or path, not {label!r}")
@@ -284,7 +405,9 @@ class TreeOutcomes(_Compiled):
         from .solvers.spe import compile_tree
 
         if not isinstance(game, ExtensiveFormGame):
-            raise DeterrenceError(f"tree_outcomes needs an ExtensiveFormGame, got {type(game).__name__}")
+            raise DeterrenceError(
+                f"tree_outcomes needs an ExtensiveFormGame, got {type(game).__name__}"
+            )
         tree = compile_tree(game)
         terminals = game.terminals()
         values = np.array([list(t.payoffs) for t, _ in terminals], dtype=object)
@@ -292,44 +415,57 @@ class TreeOutcomes(_Compiled):
         function = compile_values(values, names) if names else None
         labels = [t.label for t, _ in terminals]
         use_terminal = self.label == "terminal" or (
-            self.label == "auto" and all(labels) and len(set(labels)) == len(labels))
+            self.label == "auto" and all(labels) and len(set(labels)) == len(labels)
+        )
         if self.label == "terminal" and not (all(labels) and len(set(labels)) == len(labels)):
             raise DeterrenceError("label='terminal' needs distinct, non-empty terminal labels")
-        column = {(game.node_at(p).player, game.node_at(p).infoset): j
-                  for j, p in enumerate(tree.decision_paths)}
+        nodes: list[Any] = [game.node_at(p) for p in tree.decision_paths]
+        column = {(node.player, node.infoset): j for j, node in enumerate(nodes)}
         specs = []
         for name, spec in self.measures.items():
             if len(spec) == 1:
                 if spec[0] not in game.players:
-                    raise DeterrenceError(f"measure {name!r}: unknown player {spec[0]!r}; "
-                                          f"players are {list(game.players)}")
+                    raise DeterrenceError(
+                        f"measure {name!r}: unknown player {spec[0]!r}; "
+                        f"players are {list(game.players)}"
+                    )
                 specs.append((name, "value", game.players.index(spec[0]), -1))
                 continue
             if len(spec) != 3:
-                raise DeterrenceError(f"measure {name!r}: expected (player, infoset, action) or (player,), "
-                                      f"got {spec!r}")
+                raise DeterrenceError(
+                    f"measure {name!r}: expected (player, infoset, action) or (player,), "
+                    f"got {spec!r}"
+                )
             player, infoset, action = spec
-            actions = game.actions(player, infoset)  # raises GameError for an unknown information set
+            actions = game.actions(
+                player, infoset
+            )  # raises GameError for an unknown information set
             if action not in actions:
-                raise DeterrenceError(f"measure {name!r}: {player} has no action {action!r} at "
-                                      f"{infoset!r}; choose from {list(actions)}")
+                raise DeterrenceError(
+                    f"measure {name!r}: {player} has no action {action!r} at "
+                    f"{infoset!r}; choose from {list(actions)}"
+                )
             specs.append((name, "choice", column[(player, infoset)], actions.index(action)))
-        return game, names, values, function, (tree, np.array(labels, dtype=object), use_terminal, specs)
+        return (
+            game,
+            names,
+            values,
+            function,
+            (tree, _node_labels(tree, labels if use_terminal else None), specs),
+        )
 
-    def __call__(self, points: Mapping[str, np.ndarray], concept: str = "spe") -> dict[str, np.ndarray]:
+    def __call__(
+        self, points: Mapping[str, np.ndarray], concept: str = "spe"
+    ) -> dict[str, np.ndarray]:
         """Evaluate the outcome columns at a batch of points."""
-        from .solvers.spe import path_labels, spe_batch
+        from .solvers.spe import spe_batch
 
         if concept != "spe":
             raise DeterrenceError(f"tree outcomes support concept spe, not {concept!r}")
-        game, names, values, function, (tree, labels, use_terminal, specs) = self._state()
+        game, names, values, function, (tree, node_labels, specs) = self._state()
         batch = spe_batch(tree, self._payoffs(values, points, names, function))
-        if use_terminal:
-            outcome = np.where(batch.terminal >= 0, labels[np.maximum(batch.terminal, 0)],
-                               path_labels(batch))
-        else:
-            outcome = path_labels(batch)
-        out = {"outcome": outcome.astype(str), "tie": batch.has_tie.copy()}
+        outcome = LabelArray(node_labels, batch.path_end)  # a table lookup, no per-point Python
+        out = {"outcome": outcome, "tie": batch.has_tie.copy()}
         for name, kind, index, action in specs:
             if kind == "value":
                 out[name] = batch.values[:, index].copy()
@@ -338,8 +474,28 @@ class TreeOutcomes(_Compiled):
         return out
 
 
-def tree_outcomes(build: Callable[..., Any], measures: Mapping[str, tuple] | None = None,
-                  label: str = "auto") -> TreeOutcomes:
+def _node_labels(tree: Any, terminal_labels: list[str] | None) -> np.ndarray:
+    """Label of the play ending at each node: the terminal's own label, else the action path.
+
+    Paths follow :func:`deterrence.solvers.spe.path_labels`: actions joined
+    by ``/``, and ``(chance)`` appended where a chance node ends the
+    deterministic part of the path.
+    """
+    table = []
+    for i, path in enumerate(tree.node_paths):
+        if terminal_labels is not None and tree.terminal_index[i] >= 0:
+            table.append(terminal_labels[tree.terminal_index[i]])
+            continue
+        text = "/".join(path)
+        if tree.kind[i] == 2:  # chance
+            text = f"{text}/(chance)" if text else "(chance)"
+        table.append(text)
+    return np.array(table, dtype=str)
+
+
+def tree_outcomes(
+    build: Callable[..., Any], measures: Mapping[str, tuple] | None = None, label: str = "auto"
+) -> TreeOutcomes:
     """Batched ``outcomes`` for a parametric perfect-information game tree (concept ``spe``).
 
     Parameters

@@ -15,7 +15,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["PALETTE", "HATCHES", "regime_map", "tornado", "branch_diagram", "sobol_bars", "morris_plot"]
+__all__ = [
+    "PALETTE",
+    "HATCHES",
+    "regime_map",
+    "tornado",
+    "branch_diagram",
+    "sobol_bars",
+    "morris_plot",
+]
 
 #: Okabe & Ito (2008) colour-blind-safe palette (black last).
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
@@ -34,7 +42,7 @@ def _axes(ax: Any) -> Any:
 
 
 def _curve(boundary: Any, rmap: Any) -> tuple[np.ndarray, np.ndarray] | None:
-    """(xs, ys) of an analytic boundary: a callable y(x), a sympy expression in x, or a Threshold."""
+    """(xs, ys) of a boundary: a callable y(x), a sympy expression in x, or a Threshold."""
     xs = np.linspace(rmap.x_values[0], rmap.x_values[-1], 400)
     ys_axis = np.linspace(rmap.y_values[0], rmap.y_values[-1], 400)
     parameter, expr = rmap.y, boundary
@@ -51,8 +59,15 @@ def _curve(boundary: Any, rmap: Any) -> tuple[np.ndarray, np.ndarray] | None:
     return np.asarray(function(ys_axis), dtype=float) * np.ones_like(ys_axis), ys_axis
 
 
-def regime_map(rmap: Any, ax: Any = None, *, boundaries: Mapping[str, Any] | None = None,
-               annotate: bool = True, legend: bool = True, wrap: int = 28) -> Any:
+def regime_map(
+    rmap: Any,
+    ax: Any = None,
+    *,
+    boundaries: Mapping[str, Any] | None = None,
+    annotate: bool = True,
+    legend: bool = True,
+    wrap: int = 28,
+) -> Any:
     """Draw a :class:`~deterrence.regimes.RegimeMap`: one colour and hatch per outcome.
 
     Parameters
@@ -96,23 +111,43 @@ def regime_map(rmap: Any, ax: Any = None, *, boundaries: Mapping[str, Any] | Non
     levels = np.arange(len(labels) + 1) - 0.5
     if len(labels) == 1:
         levels = np.array([-0.5, 0.5])
-    ax.contourf(rmap.x_values, rmap.y_values, codes, levels=levels, colors=colours, hatches=hatches, alpha=0.85)
+    ax.contourf(
+        rmap.x_values,
+        rmap.y_values,
+        codes,
+        levels=levels,
+        colors=colours,
+        hatches=hatches,
+        alpha=0.85,
+    )
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor=c, hatch=h, edgecolor="0.25", label=textwrap.fill(str(lab), wrap))
-               for c, h, lab in zip(colours, hatches, labels)]
+    handles = [
+        Patch(facecolor=c, hatch=h, edgecolor="0.25", label=textwrap.fill(str(lab), wrap))
+        for c, h, lab in zip(colours, hatches, labels, strict=True)
+    ]
     for k, (name, boundary) in enumerate((boundaries or {}).items()):
         curve = _curve(boundary, rmap)
         if curve is not None:
-            (line,) = ax.plot(*curve, color="black", linestyle=_LINESTYLES[k % 4], linewidth=1.6, label=name)
+            (line,) = ax.plot(
+                *curve, color="black", linestyle=_LINESTYLES[k % 4], linewidth=1.6, label=name
+            )
             handles.append(line)
     if annotate:
         xx, yy = np.meshgrid(rmap.x_values, rmap.y_values)
         for k, label in enumerate(labels):
             mask = codes == k
-            i = np.argmin(np.abs(xx[mask] - np.median(xx[mask])) + np.abs(yy[mask] - np.median(yy[mask])))
-            ax.annotate(textwrap.fill(str(label), wrap), (xx[mask][i], yy[mask][i]), ha="center", va="center",
-                        fontsize=7, bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.8})
+            i = np.argmin(
+                np.abs(xx[mask] - np.median(xx[mask])) + np.abs(yy[mask] - np.median(yy[mask]))
+            )
+            ax.annotate(
+                textwrap.fill(str(label), wrap),
+                (xx[mask][i], yy[mask][i]),
+                ha="center",
+                va="center",
+                fontsize=7,
+                bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.8},
+            )
     ax.set_xlim(rmap.x_values[0], rmap.x_values[-1])
     ax.set_ylim(rmap.y_values[0], rmap.y_values[-1])
     ax.set_xlabel(rmap.x)
@@ -134,7 +169,8 @@ def tornado(table: Any, ax: Any = None, *, top: int | None = None) -> Any:
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from deterrence.sensitivity import oat_swing
-    >>> t = oat_swing(lambda p: p["a"] - 3 * p["b"], {"a": (0, 1), "b": (0, 1)}, {"a": 0.5, "b": 0.5})
+    >>> box, base = {"a": (0, 1), "b": (0, 1)}, {"a": 0.5, "b": 0.5}
+    >>> t = oat_swing(lambda p: p["a"] - 3 * p["b"], box, base)
     >>> [tick.get_text() for tick in tornado(t).get_yticklabels()]
     ['a [0, 1]', 'b [0, 1]']
     """
@@ -142,12 +178,31 @@ def tornado(table: Any, ax: Any = None, *, top: int | None = None) -> Any:
     order = list(table.order()[: top or None])[::-1]  # barh draws bottom-up
     base = table.baseline_output
     y = np.arange(len(order))
-    ax.barh(y, table.output_low[order] - base, left=base, color=PALETTE[4], edgecolor="0.2",
-            label="at the low end")
-    ax.barh(y, table.output_high[order] - base, left=base, color=PALETTE[0], hatch="//", edgecolor="0.2",
-            label="at the high end")
-    ax.hlines(y, table.output_min[order], table.output_max[order], color="black", linewidth=1,
-              label="range over the sweep")
+    ax.barh(
+        y,
+        table.output_low[order] - base,
+        left=base,
+        color=PALETTE[4],
+        edgecolor="0.2",
+        label="at the low end",
+    )
+    ax.barh(
+        y,
+        table.output_high[order] - base,
+        left=base,
+        color=PALETTE[0],
+        hatch="//",
+        edgecolor="0.2",
+        label="at the high end",
+    )
+    ax.hlines(
+        y,
+        table.output_min[order],
+        table.output_max[order],
+        color="black",
+        linewidth=1,
+        label="range over the sweep",
+    )
     ax.axvline(base, color="black", linewidth=1, linestyle="--")
     ax.set_yticks(y, [f"{table.names[i]} [{table.low[i]:g}, {table.high[i]:g}]" for i in order])
     ax.set_xlabel(f"{table.measure or 'output'} (baseline {base:.3g})")
@@ -155,7 +210,9 @@ def tornado(table: Any, ax: Any = None, *, top: int | None = None) -> Any:
     return ax
 
 
-def branch_diagram(diagram: Any, ax: Any = None, *, coordinate: tuple[str, str] | int | None = None) -> Any:
+def branch_diagram(
+    diagram: Any, ax: Any = None, *, coordinate: tuple[str, str] | int | None = None
+) -> Any:
     """Plot each equilibrium branch: one strategy's probability against the parameter.
 
     ``coordinate`` is ``(player, strategy)`` or a column index (default: the
@@ -169,7 +226,8 @@ def branch_diagram(diagram: Any, ax: Any = None, *, coordinate: tuple[str, str] 
     >>> from deterrence.model import Model
     >>> from deterrence.branches import track_branches
     >>> from games.classic import chicken, CHICKEN_PARAMETERS
-    >>> d = track_branches(Model("c", "C", "", chicken, CHICKEN_PARAMETERS), "crash_cost", low=0, high=3, n=31)
+    >>> m = Model("c", "C", "", chicken, CHICKEN_PARAMETERS)
+    >>> d = track_branches(m, "crash_cost", low=0, high=3, n=31)
     >>> ax = branch_diagram(d, coordinate=("Row", "Stand firm"))
     >>> len(ax.get_lines()) >= 3
     True
@@ -182,14 +240,26 @@ def branch_diagram(diagram: Any, ax: Any = None, *, coordinate: tuple[str, str] 
     else:
         column = diagram.coordinate(*coordinate)
     for k, branch in enumerate(diagram.branches):
-        ax.plot(branch.values, branch.profiles[:, column], color=PALETTE[k % len(PALETTE)],
-                linestyle=_LINESTYLES[k % 4], linewidth=2, marker="o" if len(branch.values) == 1 else None,
-                label=f"branch {branch.index}")
+        ax.plot(
+            branch.values,
+            branch.profiles[:, column],
+            color=PALETTE[k % len(PALETTE)],
+            linestyle=_LINESTYLES[k % 4],
+            linewidth=2,
+            marker="o" if len(branch.values) == 1 else None,
+            label=f"branch {branch.index}",
+        )
     for value in sorted({round(e.value, 12) for e in diagram.events}):
         ax.axvline(value, color="0.3", linestyle=":", linewidth=1)
     if diagram.degenerate.any():
-        ax.plot(diagram.grid[diagram.degenerate], np.full(int(diagram.degenerate.sum()), -0.04), "x",
-                color="black", clip_on=False, label="degenerate point")
+        ax.plot(
+            diagram.grid[diagram.degenerate],
+            np.full(int(diagram.degenerate.sum()), -0.04),
+            "x",
+            color="black",
+            clip_on=False,
+            label="degenerate point",
+        )
     player, strategy = diagram.coordinates[column]
     ax.set_xlabel(diagram.parameter)
     ax.set_ylabel(f"P({player} plays {strategy})")
@@ -206,18 +276,34 @@ def sobol_bars(result: Any, ax: Any = None) -> Any:
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from deterrence.sensitivity import sobol
-    >>> res = sobol(lambda p: p["a"] + 2 * p["b"], {"a": (0, 1), "b": (0, 1)}, n=256, seed=0, n_resamples=50)
+    >>> box = {"a": (0, 1), "b": (0, 1)}
+    >>> res = sobol(lambda p: p["a"] + 2 * p["b"], box, n=256, seed=0, n_resamples=50)
     >>> len(sobol_bars(res).patches)
     4
     """
     ax = _axes(ax)
     x = np.arange(len(result.names))
-    for k, (name, values, ci) in enumerate((("first order $S_i$", result.first, result.first_ci),
-                                            ("total $S_{T_i}$", result.total, result.total_ci))):
+    for k, (name, values, ci) in enumerate(
+        (
+            ("first order $S_i$", result.first, result.first_ci),
+            ("total $S_{T_i}$", result.total, result.total_ci),
+        )
+    ):
         err = np.abs(np.stack([values - ci[:, 0], ci[:, 1] - values]))
-        ax.bar(x + (k - 0.5) * 0.38, values, width=0.38, yerr=err, capsize=3, color=PALETTE[4 * k],
-               hatch=HATCHES[k], edgecolor="0.2", label=name)
-    ax.set_xticks(x, result.names, rotation=30 if len(x) > 4 else 0, ha="right" if len(x) > 4 else "center")
+        ax.bar(
+            x + (k - 0.5) * 0.38,
+            values,
+            width=0.38,
+            yerr=err,
+            capsize=3,
+            color=PALETTE[4 * k],
+            hatch=HATCHES[k],
+            edgecolor="0.2",
+            label=name,
+        )
+    ax.set_xticks(
+        x, result.names, rotation=30 if len(x) > 4 else 0, ha="right" if len(x) > 4 else "center"
+    )
     ax.set_ylabel(f"Sobol' index of {result.measure or 'output'}")
     ax.axhline(0, color="black", linewidth=0.8)
     ax.legend(fontsize=8, title=f"{int(result.confidence_level * 100)}% CI", title_fontsize=8)
@@ -225,7 +311,7 @@ def sobol_bars(result: Any, ax: Any = None) -> Any:
 
 
 def morris_plot(result: Any, ax: Any = None) -> Any:
-    """Morris screening: :math:`\\mu^*` (with CI) against :math:`\\sigma`, one labelled point per parameter.
+    """Morris screening: :math:`\\mu^*` (with CI) against :math:`\\sigma`, one point per parameter.
 
     Examples
     --------
@@ -237,16 +323,24 @@ def morris_plot(result: Any, ax: Any = None) -> Any:
     '$\\\\mu^*$ (mean |elementary effect|)'
     """
     ax = _axes(ax)
-    err = np.abs(np.stack([result.mu_star - result.mu_star_ci[:, 0], result.mu_star_ci[:, 1] - result.mu_star]))
-    ax.errorbar(result.mu_star, result.sigma, xerr=err, fmt="o", color=PALETTE[4], ecolor="0.4", capsize=3)
-    for name, mu, sd in zip(result.names, result.mu_star, result.sigma):
+    err = np.abs(
+        np.stack(
+            [result.mu_star - result.mu_star_ci[:, 0], result.mu_star_ci[:, 1] - result.mu_star]
+        )
+    )
+    ax.errorbar(
+        result.mu_star, result.sigma, xerr=err, fmt="o", color=PALETTE[4], ecolor="0.4", capsize=3
+    )
+    for name, mu, sd in zip(result.names, result.mu_star, result.sigma, strict=True):
         ax.annotate(name, (mu, sd), textcoords="offset points", xytext=(4, 4), fontsize=8)
     ax.set_xlabel(r"$\mu^*$ (mean |elementary effect|)")
     ax.set_ylabel(r"$\sigma$ (spread of effects)")
     return ax
 
 
-def boundary_function(expr: Any, x: str, baseline: Mapping[str, float]) -> Callable[[np.ndarray], np.ndarray]:
+def boundary_function(
+    expr: Any, x: str, baseline: Mapping[str, float]
+) -> Callable[[np.ndarray], np.ndarray]:
     """``y(x)`` from a sympy expression with the other parameters fixed at ``baseline``.
 
     Examples

@@ -31,8 +31,14 @@ class _Silent:
         pass
 
 
-def progress_bar(total: int | None = None, desc: str = "", *, quiet: bool = False,
-                 unit: str = "chunk", initial: int = 0) -> Any:
+def progress_bar(
+    total: int | None = None,
+    desc: str = "",
+    *,
+    quiet: bool = False,
+    unit: str = "chunk",
+    initial: int = 0,
+) -> Any:
     """Return a progress bar with ``update(n)`` and ``close()`` (also a context manager).
 
     Parameters
@@ -61,5 +67,12 @@ def progress_bar(total: int | None = None, desc: str = "", *, quiet: bool = Fals
         from tqdm.auto import tqdm
     except ImportError:  # pragma: no cover - tqdm is a required dependency
         return _Silent()
-    return tqdm(total=total, desc=desc or None, unit=unit, initial=initial, leave=False,
-                dynamic_ncols=True, file=sys.stderr)
+    return tqdm(
+        total=total,
+        desc=desc or None,
+        unit=unit,
+        initial=initial,
+        leave=False,
+        dynamic_ncols=True,
+        file=sys.stderr,
+    )

@@ -58,14 +58,15 @@ class RegimeMap:
     def labels(self) -> list[str]:
         """Distinct outcome labels, most frequent first (ties by name)."""
         names, counts = np.unique(self.outcome, return_counts=True)
-        return [str(n) for _, n in sorted(zip(-counts, names))]
+        return [str(n) for _, n in sorted(zip(-counts, names, strict=True))]
 
     def regions(self) -> dict[str, float]:
         """Share of grid cells of each label.
 
         Examples
         --------
-        >>> m = RegimeMap("a", "b", np.arange(2.0), np.arange(2.0), np.array([["p", "q"], ["q", "q"]]))
+        >>> cells = np.array([["p", "q"], ["q", "q"]])
+        >>> m = RegimeMap("a", "b", np.arange(2.0), np.arange(2.0), cells)
         >>> m.regions()
         {'q': 0.75, 'p': 0.25}
         """
@@ -94,8 +95,10 @@ class RegimeMap:
         return draw(self, ax=ax, **kwargs)
 
     def __repr__(self) -> str:
-        return (f"<RegimeMap {self.model or '?'}: {self.x} x {self.y}, "
-                f"{self.outcome.shape[1]}x{self.outcome.shape[0]} cells, {len(self.labels)} regimes>")
+        return (
+            f"<RegimeMap {self.model or '?'}: {self.x} x {self.y}, "
+            f"{self.outcome.shape[1]}x{self.outcome.shape[0]} cells, {len(self.labels)} regimes>"
+        )
 
 
 def _axis(model: Any, name: str, spec: Any, n: int) -> np.ndarray:
@@ -113,9 +116,18 @@ def _axis(model: Any, name: str, spec: Any, n: int) -> np.ndarray:
     return np.linspace(low, high, count)
 
 
-def regime_map(model: Any, x: str, y: str, *, x_range: tuple | None = None, y_range: tuple | None = None,
-               n: int = 101, baseline: Mapping[str, Any] | None = None, concept: str | None = None,
-               executor: Any = None) -> RegimeMap:
+def regime_map(
+    model: Any,
+    x: str,
+    y: str,
+    *,
+    x_range: tuple | None = None,
+    y_range: tuple | None = None,
+    n: int = 101,
+    baseline: Mapping[str, Any] | None = None,
+    concept: str | None = None,
+    executor: Any = None,
+) -> RegimeMap:
     """Evaluate a model's outcome on an ``x`` by ``y`` grid, other parameters at ``baseline``.
 
     Parameters
@@ -146,7 +158,8 @@ def regime_map(model: Any, x: str, y: str, *, x_range: tuple | None = None, y_ra
     >>> from deterrence.model import Model
     >>> from deterrence.outcomes import normal_form_outcomes
     >>> from games.classic import chicken, CHICKEN_PARAMETERS
-    >>> m = Model("chicken", "Chicken", "", chicken, CHICKEN_PARAMETERS, outcomes=normal_form_outcomes(chicken))
+    >>> f = normal_form_outcomes(chicken)
+    >>> m = Model("chicken", "Chicken", "", chicken, CHICKEN_PARAMETERS, outcomes=f)
     >>> r = regime_map(m, "face_loss", "crash_cost", x_range=(0, 4, 5), y_range=(0.5, 4.5, 5))
     >>> r.label_at(1, 4.5), r.label_at(4, 0.5)
     ('Swerve/Stand firm | Stand firm/Swerve | mixed', 'Stand firm/Stand firm')
@@ -158,13 +171,26 @@ def regime_map(model: Any, x: str, y: str, *, x_range: tuple | None = None, y_ra
     xs, ys = _axis(model, x, x_range, n), _axis(model, y, y_range, n)
     xx, yy = np.meshgrid(xs, ys)
     base = {k: float(v) for k, v in model.parameters.point(baseline or {}).items()}
-    columns = evaluate_points(model, {x: xx.ravel(), y: yy.ravel()}, concept=concept, baseline=base,
-                              executor=executor)
+    columns = evaluate_points(
+        model, {x: xx.ravel(), y: yy.ravel()}, concept=concept, baseline=base, executor=executor
+    )
     shape = xx.shape
-    measures = {k: np.asarray(v).reshape(shape) for k, v in columns.items()
-                if k not in model.parameters and k != "outcome"}
-    return RegimeMap(x, y, xs, ys, np.asarray(columns["outcome"]).reshape(shape), measures, model.slug,
-                     concept or model.concepts[0], {k: v for k, v in base.items() if k not in (x, y)})
+    measures = {
+        k: np.asarray(v).reshape(shape)
+        for k, v in columns.items()
+        if k not in model.parameters and k != "outcome"
+    }
+    return RegimeMap(
+        x,
+        y,
+        xs,
+        ys,
+        np.asarray(columns["outcome"]).reshape(shape),
+        measures,
+        model.slug,
+        concept or model.concepts[0],
+        {k: v for k, v in base.items() if k not in (x, y)},
+    )
 
 
 def regime_map_from_frame(frame: Any, x: str, y: str, outcome: str = "outcome") -> RegimeMap:
@@ -185,14 +211,21 @@ def regime_map_from_frame(frame: Any, x: str, y: str, outcome: str = "outcome") 
     """
     for name in (x, y, outcome):
         if name not in frame.columns:
-            raise DeterrenceError(f"the sweep table has no column {name!r}; columns: {list(frame.columns)}")
+            raise DeterrenceError(
+                f"the sweep table has no column {name!r}; columns: {list(frame.columns)}"
+            )
     xs, ys = np.unique(frame[x].to_numpy(float)), np.unique(frame[y].to_numpy(float))
     if len(frame) != len(xs) * len(ys) or frame.duplicated([x, y]).any():
-        raise DeterrenceError(f"the sweep is not a full grid over {x!r} and {y!r} alone; sweep with "
-                              f"--grid {x}=... --grid {y}=... and no other varied parameter")
+        raise DeterrenceError(
+            f"the sweep is not a full grid over {x!r} and {y!r} alone; sweep with "
+            f"--grid {x}=... --grid {y}=... and no other varied parameter"
+        )
     order = frame.sort_values([y, x])
     shape = (len(ys), len(xs))
     skip = {x, y, outcome, "concept", "method", "seed", "version"}
-    measures = {c: order[c].to_numpy().reshape(shape) for c in frame.columns
-                if c not in skip and np.issubdtype(frame[c].dtype, np.number) and frame[c].nunique() > 1}
+    measures = {
+        c: order[c].to_numpy().reshape(shape)
+        for c in frame.columns
+        if c not in skip and np.issubdtype(frame[c].dtype, np.number) and frame[c].nunique() > 1
+    }
     return RegimeMap(x, y, xs, ys, order[outcome].to_numpy().astype(str).reshape(shape), measures)

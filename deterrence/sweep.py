@@ -51,11 +51,26 @@ import numpy as np
 from .designs import Design
 from .errors import DeterrenceError, ParameterError
 
-__all__ = ["SerialExecutor", "SweepResult", "evaluate_chunk", "evaluate_points", "executor",
-           "iter_chunks", "run_sweep", "sweep_frame", "read_manifest", "chunk_directory"]
+__all__ = [
+    "SerialExecutor",
+    "SweepResult",
+    "evaluate_chunk",
+    "evaluate_points",
+    "executor",
+    "iter_chunks",
+    "run_sweep",
+    "sweep_frame",
+    "read_manifest",
+    "chunk_directory",
+    "MissingExtraError",
+]
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 CONSTANT_COLUMNS = ("concept", "method", "seed", "version")
+
+
+class MissingExtraError(DeterrenceError, ImportError):
+    """An optional dependency is missing: an ImportError naming the extra, printed on one line."""
 
 
 class SerialExecutor(cf.Executor):
@@ -89,13 +104,16 @@ def executor(jobs: int | None = None, dask: str | bool | None = None) -> Iterato
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise DeterrenceError("--dask needs dask.distributed: pip install 'deterrence[dist]'") from None
+            raise MissingExtraError(
+                "--dask needs dask.distributed: pip install 'deterrence[dist]'"
+            ) from None
         if isinstance(dask, str) and dask:
             client = Client(dask)
             cluster = None
         else:
-            cluster = LocalCluster(n_workers=jobs or 2, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+            cluster = LocalCluster(
+                n_workers=jobs or 2, threads_per_worker=1, processes=True, dashboard_address=None
+            )
             client = Client(cluster)
         try:
             yield client.get_executor(pure=False)
@@ -111,26 +129,38 @@ def executor(jobs: int | None = None, dask: str | bool | None = None) -> Iterato
 
 
 # -- evaluating one chunk ------------------------------------------------------------------
-def _full_points(model: Any, varied: Mapping[str, np.ndarray], baseline: Mapping[str, Any], size: int
-                 ) -> dict[str, np.ndarray]:
-    return {p.name: np.asarray(varied[p.name], dtype=np.float64) if p.name in varied
-            else np.full(size, float(baseline.get(p.name, p.default))) for p in model.parameters}
+def _full_points(
+    model: Any, varied: Mapping[str, np.ndarray], baseline: Mapping[str, Any], size: int
+) -> dict[str, np.ndarray]:
+    return {
+        p.name: np.asarray(varied[p.name], dtype=np.float64)
+        if p.name in varied
+        else np.full(size, float(baseline.get(p.name, p.default)))
+        for p in model.parameters
+    }
 
 
-def _evaluate(model: Any, points: dict[str, np.ndarray], concept: str | None, size: int
-              ) -> dict[str, np.ndarray]:
+def _evaluate(
+    model: Any, points: dict[str, np.ndarray], concept: str | None, size: int
+) -> dict[str, np.ndarray]:
     values = model.evaluate(points, concept)
     if "outcome" not in values:
         raise DeterrenceError(f"model {model.slug!r}: outcomes() returned no 'outcome' column")
     columns = dict(points)
     for name, array in values.items():
         if name in columns:
-            raise DeterrenceError(f"model {model.slug!r}: outcome column {name!r} clashes with a parameter")
-        array = np.asarray(array)
+            raise DeterrenceError(
+                f"model {model.slug!r}: outcome column {name!r} clashes with a parameter"
+            )
+        array = np.asanyarray(array)  # keeps a LabelArray's codes
         if array.shape != (size,):
             raise DeterrenceError(
-                f"model {model.slug!r}: outcome column {name!r} has shape {array.shape}, expected ({size},)")
-        columns[name] = array.astype(str) if name == "outcome" else array
+                f"model {model.slug!r}: outcome column {name!r} has shape {array.shape}, "
+                f"expected ({size},)"
+            )
+        columns[name] = (
+            array.astype(str) if name == "outcome" and array.dtype.kind != "U" else array
+        )
     return columns
 
 
@@ -152,8 +182,10 @@ class _Shipped:
                 import cloudpickle
             except ImportError:
                 raise DeterrenceError(
-                    f"model {model.slug!r} cannot be sent to worker processes (it holds a closure or "
-                    "lambda); define its functions at module level or install cloudpickle") from None
+                    f"model {model.slug!r} cannot be sent to worker processes (it holds a "
+                    "closure or "
+                    "lambda); define its functions at module level or install cloudpickle"
+                ) from None
             self.blob, self.loader = cloudpickle.dumps(model), "cloudpickle"
         self.key = hashlib.sha256(self.blob).hexdigest()
 
@@ -177,8 +209,13 @@ def _ship(model: Any, executor_: cf.Executor) -> Any:
     return model if isinstance(executor_, SerialExecutor) else _Shipped(model)
 
 
-def evaluate_chunk(model: Any, design: Design, index: int, concept: str | None = None,
-                   baseline: Mapping[str, Any] | None = None) -> dict[str, np.ndarray]:
+def evaluate_chunk(
+    model: Any,
+    design: Design,
+    index: int,
+    concept: str | None = None,
+    baseline: Mapping[str, Any] | None = None,
+) -> dict[str, np.ndarray]:
     """Evaluate chunk ``index`` of ``design``: parameter columns, ``outcome`` and measures.
 
     This is the task the executors run; it is a module-level function so
@@ -187,18 +224,22 @@ def evaluate_chunk(model: Any, design: Design, index: int, concept: str | None =
     model = _load(model)
     varied = design.chunk(index)
     start, stop = design.chunk_range(index)
-    return _evaluate(model, _full_points(model, varied, baseline or {}, stop - start), concept,
-                     stop - start)
+    return _evaluate(
+        model, _full_points(model, varied, baseline or {}, stop - start), concept, stop - start
+    )
 
 
-def _evaluate_slice(model: Any, points: dict[str, np.ndarray], concept: str | None) -> dict[str, np.ndarray]:
+def _evaluate_slice(
+    model: Any, points: dict[str, np.ndarray], concept: str | None
+) -> dict[str, np.ndarray]:
     model = _load(model)
     size = len(next(iter(points.values())))
     return _evaluate(model, points, concept, size)
 
 
-def _drain(futures: Iterable[tuple[Any, Any]], submit: Any, executor_: cf.Executor, window: int
-           ) -> Iterator[tuple[Any, Any]]:
+def _drain(
+    futures: Iterable[tuple[Any, Any]], submit: Any, executor_: cf.Executor, window: int
+) -> Iterator[tuple[Any, Any]]:
     """Submit tasks lazily, at most ``window`` in flight; yield ``(key, result)`` as they finish."""
     pending: dict[cf.Future, Any] = {}
     tasks = iter(futures)
@@ -225,9 +266,15 @@ def _window(executor_: cf.Executor) -> int:
     return 1 if isinstance(executor_, SerialExecutor) else 2 * int(workers or 2)
 
 
-def iter_chunks(model: Any, design: Design, *, concept: str | None = None,
-                baseline: Mapping[str, Any] | None = None, executor: cf.Executor | None = None,
-                indices: Iterable[int] | None = None) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
+def iter_chunks(
+    model: Any,
+    design: Design,
+    *,
+    concept: str | None = None,
+    baseline: Mapping[str, Any] | None = None,
+    executor: cf.Executor | None = None,
+    indices: Iterable[int] | None = None,
+) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
     """Yield ``(chunk index, columns)`` as chunks complete (in any order), few in flight at once."""
     executor_ = executor or SerialExecutor()
     todo = range(design.n_chunks) if indices is None else indices
@@ -236,9 +283,15 @@ def iter_chunks(model: Any, design: Design, *, concept: str | None = None,
     yield from _drain(tasks, evaluate_chunk, executor_, _window(executor_))
 
 
-def evaluate_points(model: Any, points: Mapping[str, Any], *, concept: str | None = None,
-                    baseline: Mapping[str, Any] | None = None, executor: cf.Executor | None = None,
-                    chunk_size: int = 1 << 16) -> dict[str, np.ndarray]:
+def evaluate_points(
+    model: Any,
+    points: Mapping[str, Any],
+    *,
+    concept: str | None = None,
+    baseline: Mapping[str, Any] | None = None,
+    executor: cf.Executor | None = None,
+    chunk_size: int = 1 << 16,
+) -> dict[str, np.ndarray]:
     """Evaluate a model at explicit points, chunked through ``executor``; all columns in memory.
 
     Examples
@@ -246,7 +299,8 @@ def evaluate_points(model: Any, points: Mapping[str, Any], *, concept: str | Non
     >>> from deterrence.model import Model
     >>> from deterrence.parameters import Parameter, ParameterSet
     >>> m = Model("sq", "square", "", lambda **v: None, ParameterSet([Parameter("x", 0, -2, 2)]),
-    ...           outcomes=lambda p, c: {"outcome": np.where(p["x"] > 0, "up", "down"), "y": p["x"] ** 2})
+    ...           outcomes=lambda p, c: {"outcome": np.where(p["x"] > 0, "up", "down"),
+    ...                                  "y": p["x"] ** 2})
     >>> out = evaluate_points(m, {"x": [-1.0, 2.0]})
     >>> print(out["outcome"].tolist(), out["y"].tolist())
     ['down', 'up'] [1.0, 4.0]
@@ -255,12 +309,16 @@ def evaluate_points(model: Any, points: Mapping[str, Any], *, concept: str | Non
     for name in arrays:
         model.parameters[name]  # unknown names raise ParameterError with a suggestion
     size = max((len(a) for a in arrays.values()), default=0)
-    full = _full_points(model, {k: np.broadcast_to(a, (size,)) for k, a in arrays.items()},
-                        baseline or {}, size)
+    full = _full_points(
+        model, {k: np.broadcast_to(a, (size,)) for k, a in arrays.items()}, baseline or {}, size
+    )
     executor_ = executor or SerialExecutor()
     bounds = [(s, min(s + chunk_size, size)) for s in range(0, size, chunk_size)]
     shipped = _ship(model, executor_)
-    tasks = ((k, (shipped, {n: a[s:e] for n, a in full.items()}, concept)) for k, (s, e) in enumerate(bounds))
+    tasks = (
+        (k, (shipped, {n: a[s:e] for n, a in full.items()}, concept))
+        for k, (s, e) in enumerate(bounds)
+    )
     parts = dict(_drain(tasks, _evaluate_slice, executor_, _window(executor_)))
     if not parts:
         return _evaluate_slice(model, {n: a[:0] for n, a in full.items()}, concept)
@@ -276,7 +334,9 @@ def _format(path: Path) -> str:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise DeterrenceError("Parquet output needs pyarrow: pip install 'deterrence[parquet]'") from None
+            raise MissingExtraError(
+                "Parquet output needs pyarrow: pip install 'deterrence[parquet]'"
+            ) from None
     return fmt
 
 
@@ -301,8 +361,9 @@ def _frame(columns: Mapping[str, np.ndarray], constants: Mapping[str, Any]) -> A
     data = dict(columns)
     for name, value in constants.items():
         if name == "seed":  # nullable integer: a grid without a seed writes an empty cell
-            data[name] = pd.array(np.full(size, value if value is not None else 0, dtype=np.int64),
-                                  dtype="Int64")
+            data[name] = pd.array(
+                np.full(size, value if value is not None else 0, dtype=np.int64), dtype="Int64"
+            )
             if value is None:
                 data[name][:] = pd.NA
         else:
@@ -310,13 +371,87 @@ def _frame(columns: Mapping[str, np.ndarray], constants: Mapping[str, Any]) -> A
     return pd.DataFrame(data)
 
 
-def _write_part(frame: Any, path: Path, fmt: str) -> None:
+def _factorize(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct labels, each row's index into them, and their counts.
+
+    Labels that carry their codes (:class:`~deterrence.outcomes.LabelArray`)
+    are used as they are; others are hashed (``pandas.factorize``, O(n)).
+    """
+    codes = getattr(labels, "codes", None)
+    categories = getattr(labels, "categories", None)
+    if codes is not None and categories is not None:
+        counts = np.bincount(codes, minlength=len(categories))
+        used = np.flatnonzero(counts)
+        remap = np.zeros(len(counts), dtype=np.intp)
+        remap[used] = np.arange(len(used))
+        return categories[used], remap[codes], counts[used]
+    import pandas as pd
+
+    inverse, distinct = pd.factorize(np.asarray(labels))
+    return np.asarray(distinct), inverse, np.bincount(inverse, minlength=len(distinct))
+
+
+def _arrow_table(
+    columns: Mapping[str, np.ndarray],
+    constants: Mapping[str, Any],
+    codes: tuple[np.ndarray, np.ndarray],
+) -> Any:
+    """The chunk as a pyarrow Table (Parquet runs skip pandas: it costs more than the solve).
+
+    Strings are built in C from a dictionary (``codes``: the distinct outcome
+    labels and each row's index) or by repeating a constant, never element
+    by element from numpy unicode arrays.
+    """
+    import pyarrow as pa
+
+    size = len(columns["outcome"])
+    data = {}
+    for name, values in columns.items():
+        if name == "outcome":
+            labels, inverse = codes
+            dictionary = pa.array([str(v) for v in labels], type=pa.string())
+            indices = pa.array(inverse.astype(np.int32))
+            data[name] = pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.string())
+        else:
+            data[name] = pa.array(np.asarray(values))
+    for name, value in constants.items():
+        if name == "seed":
+            data[name] = (
+                pa.nulls(size, pa.int64())
+                if value is None
+                else pa.repeat(pa.scalar(int(value), pa.int64()), size)
+            )
+        else:
+            data[name] = pa.repeat(pa.scalar(str(value), pa.string()), size)
+    return pa.table(data)
+
+
+def _write_part(
+    columns: Mapping[str, np.ndarray],
+    constants: Mapping[str, Any],
+    path: Path,
+    fmt: str,
+    codes: tuple[np.ndarray, np.ndarray],
+) -> list[str]:
+    """Write one finished chunk atomically; return its column names.
+
+    CSV parts are CSV text without a header (the merge concatenates them);
+    Parquet runs keep parts as LZ4-compressed Arrow IPC files, cheap to write
+    and to read back, and write the Parquet file once, at the merge.
+    """
     temporary = path.with_name(path.name + ".tmp")
     if fmt == "csv":
+        frame = _frame(columns, constants)
         frame.to_csv(temporary, header=False, index=False, lineterminator="\n")
+        names = list(frame.columns)
     else:
-        frame.to_parquet(temporary, index=False, engine="pyarrow")
+        import pyarrow.feather as feather
+
+        table = _arrow_table(columns, constants, codes)
+        feather.write_feather(table, temporary, compression="lz4")
+        names = list(table.column_names)
     os.replace(temporary, path)  # atomic: a part file is either complete or absent
+    return names
 
 
 def _merge(parts: list[Path], output: Path, fmt: str, header: list[str]) -> None:
@@ -330,12 +465,13 @@ def _merge(parts: list[Path], output: Path, fmt: str, header: list[str]) -> None
                 with open(part, encoding="utf-8", newline="") as handle:
                     shutil.copyfileobj(handle, out)
     else:
+        import pyarrow.feather as feather
         import pyarrow.parquet as pq
 
         writer = None
         try:
             for part in parts:  # one chunk in memory at a time, one row group per chunk
-                table = pq.read_table(part)
+                table = feather.read_table(part, memory_map=True)
                 if writer is None:
                     writer = pq.ParquetWriter(temporary, table.schema)
                 writer.write_table(table)
@@ -365,31 +501,55 @@ class SweepResult:
         """Read the table back with pandas (only for tables that fit in memory)."""
         import pandas as pd
 
-        return pd.read_csv(self.path) if self.path.suffix.lower() == ".csv" else pd.read_parquet(self.path)
+        return (
+            pd.read_csv(self.path)
+            if self.path.suffix.lower() == ".csv"
+            else pd.read_parquet(self.path)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
-        return {"path": str(self.path), "model": self.model, "concept": self.concept,
-                "design": self.design.to_dict(), "points": self.n_points, "columns": list(self.columns),
-                "chunks_run": self.chunks_run, "chunks_reused": self.chunks_reused,
-                "seconds": round(self.seconds, 3), "sidecar": str(self.sidecar), "outcomes": self.outcomes}
+        return {
+            "path": str(self.path),
+            "model": self.model,
+            "concept": self.concept,
+            "design": self.design.to_dict(),
+            "points": self.n_points,
+            "columns": list(self.columns),
+            "chunks_run": self.chunks_run,
+            "chunks_reused": self.chunks_reused,
+            "seconds": round(self.seconds, 3),
+            "sidecar": str(self.sidecar),
+            "outcomes": self.outcomes,
+        }
 
     def __repr__(self) -> str:
         return f"<SweepResult {self.n_points} points of {self.model!r} -> {self.path}>"
 
 
 def _check_design(model: Any, design: Design) -> None:
-    for name, (low, high) in zip(design.names, design.bounds):
+    for name, (low, high) in zip(design.names, design.bounds, strict=True):
         parameter = model.parameters[name]
         if low < float(parameter.low) or high > float(parameter.high):
-            raise ParameterError(f"sweep range {low:g}:{high:g} of {name!r} leaves its bounds "
-                                 f"[{float(parameter.low):g}, {float(parameter.high):g}]")
+            raise ParameterError(
+                f"sweep range {low:g}:{high:g} of {name!r} leaves its bounds "
+                f"[{float(parameter.low):g}, {float(parameter.high):g}]"
+            )
 
 
-def run_sweep(model: Any, design: Design, output: str | Path, *, concept: str | None = None,
-              baseline: Mapping[str, Any] | None = None, executor: cf.Executor | None = None,
-              resume: bool = False, quiet: bool = True, command: Any = None,
-              keep_chunks: bool = False) -> SweepResult:
+def run_sweep(
+    model: Any,
+    design: Design,
+    output: str | Path,
+    *,
+    concept: str | None = None,
+    baseline: Mapping[str, Any] | None = None,
+    executor: cf.Executor | None = None,
+    resume: bool = False,
+    quiet: bool = True,
+    command: Any = None,
+    keep_chunks: bool = False,
+) -> SweepResult:
     """Sweep ``model`` over ``design``, streaming chunks to disk, and merge them into ``output``.
 
     Parameters
@@ -435,68 +595,123 @@ def run_sweep(model: Any, design: Design, output: str | Path, *, concept: str | 
     fmt = _format(output)
     concept = concept or model.concepts[0]
     if concept not in model.concepts:
-        raise DeterrenceError(f"model {model.slug!r} supports concepts {list(model.concepts)}, not {concept!r}")
+        raise DeterrenceError(
+            f"model {model.slug!r} supports concepts {list(model.concepts)}, not {concept!r}"
+        )
     _check_design(model, design)
     base = {k: float(v) for k, v in model.parameters.point(baseline or {}).items()}
-    manifest = {"schema": 1, "model": model.slug, "concept": concept, "format": fmt,
-                "design": design.to_dict(), "baseline": base, "version": __version__}
+    manifest = {
+        "schema": 1,
+        "model": model.slug,
+        "concept": concept,
+        "format": fmt,
+        "design": design.to_dict(),
+        "baseline": base,
+        "version": __version__,
+    }
     folder = chunk_directory(output)
     old = read_manifest(output)
     if old is not None and not resume:
-        raise DeterrenceError(f"{folder} holds an unfinished sweep; add --resume to continue it, "
-                              "or delete that directory to start again")
+        raise DeterrenceError(
+            f"{folder} holds an unfinished sweep; add --resume to continue it, "
+            "or delete that directory to start again"
+        )
     if old is not None and old != manifest:
         differs = sorted(k for k in manifest if old.get(k) != manifest[k])
-        raise DeterrenceError(f"cannot resume: {folder} was made by a different sweep "
-                              f"({', '.join(differs)} differ)")
+        raise DeterrenceError(
+            f"cannot resume: {folder} was made by a different sweep ({', '.join(differs)} differ)"
+        )
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
-    ext = output.suffix.lower()
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"
+    )
+    ext = ".csv" if fmt == "csv" else ".arrow"
     part = [folder / f"part-{i:06d}{ext}" for i in range(design.n_chunks)]
     done = {i for i, p in enumerate(part) if p.exists()}
-    constants = {"concept": concept, "method": design.kind, "seed": design.seed, "version": __version__}
+    constants = {
+        "concept": concept,
+        "method": design.kind,
+        "seed": design.seed,
+        "version": __version__,
+    }
     header: list[str] | None = None
     header_file = folder / "columns.json"
     if header_file.exists():
         header = json.loads(header_file.read_text(encoding="utf-8"))
     todo = [i for i in range(design.n_chunks) if i not in done]
-    with progress_bar(design.n_chunks, f"sweep {model.slug}", quiet=quiet, initial=len(done)) as bar:
-        for index, columns in iter_chunks(model, design, concept=concept, baseline=base,
-                                          executor=executor, indices=todo):
-            frame = _frame(columns, constants)
-            names = list(frame.columns)
+    with progress_bar(
+        design.n_chunks, f"sweep {model.slug}", quiet=quiet, initial=len(done)
+    ) as bar:
+        for index, columns in iter_chunks(
+            model, design, concept=concept, baseline=base, executor=executor, indices=todo
+        ):
+            names = [*columns, *constants]
             if header is None:
                 header = names
                 header_file.write_text(json.dumps(header), encoding="utf-8")
             elif names != header:
                 raise DeterrenceError(f"chunk {index} has columns {names}, earlier chunks {header}")
-            labels, counts = np.unique(np.asarray(columns["outcome"]), return_counts=True)
+            labels, inverse, counts = _factorize(columns["outcome"])
             count_file = part[index].with_suffix(".counts.json")
-            count_file.write_text(json.dumps(dict(zip(labels.tolist(), counts.tolist()))), encoding="utf-8")
-            _write_part(frame, part[index], fmt)  # after the counts: a part that exists is complete
+            count_file.write_text(
+                json.dumps(dict(zip(labels.tolist(), counts.tolist(), strict=True))),
+                encoding="utf-8",
+            )
+            # The counts go first: a part file that exists is a complete chunk.
+            _write_part(columns, constants, part[index], fmt, (labels, inverse))
             bar.update(1)
     if header is None:  # an empty design cannot happen (size >= 1); keep mypy and readers honest
         raise DeterrenceError("the sweep produced no chunks")
     _merge(part, output, fmt, header)
     outcomes: dict[str, int] = {}
     for p in part:
-        for label, count in json.loads(p.with_suffix(".counts.json").read_text(encoding="utf-8")).items():
+        for label, count in json.loads(
+            p.with_suffix(".counts.json").read_text(encoding="utf-8")
+        ).items():
             outcomes[label] = outcomes.get(label, 0) + count
     outcomes = dict(sorted(outcomes.items(), key=lambda kv: (-kv[1], kv[0])))
-    sidecar = write_sidecar(output, command=command, parameters=model.parameters, seed=design.seed,
-                            design=design, extra={"model": model.slug, "concept": concept,
-                                                  "baseline": base, "columns": header,
-                                                  "points": design.size, "format": fmt,
-                                                  "outcomes": outcomes})
+    sidecar = write_sidecar(
+        output,
+        command=command,
+        parameters=model.parameters,
+        seed=design.seed,
+        design=design,
+        extra={
+            "model": model.slug,
+            "concept": concept,
+            "baseline": base,
+            "columns": header,
+            "points": design.size,
+            "format": fmt,
+            "outcomes": outcomes,
+        },
+    )
     if not keep_chunks:
         shutil.rmtree(folder)
-    return SweepResult(output, model.slug, concept, design, design.size, tuple(header), len(todo),
-                       len(done), time.perf_counter() - started, sidecar, outcomes)
+    return SweepResult(
+        output,
+        model.slug,
+        concept,
+        design,
+        design.size,
+        tuple(header),
+        len(todo),
+        len(done),
+        time.perf_counter() - started,
+        sidecar,
+        outcomes,
+    )
 
 
-def sweep_frame(model: Any, design: Design, *, concept: str | None = None,
-                baseline: Mapping[str, Any] | None = None, executor: cf.Executor | None = None) -> Any:
-    """The sweep table as a pandas DataFrame in memory (for designs that fit), rows in design order."""
+def sweep_frame(
+    model: Any,
+    design: Design,
+    *,
+    concept: str | None = None,
+    baseline: Mapping[str, Any] | None = None,
+    executor: cf.Executor | None = None,
+) -> Any:
+    """The sweep table in memory as a pandas DataFrame, rows in design order (small designs)."""
     import pandas as pd
 
     from . import __version__
@@ -505,5 +720,12 @@ def sweep_frame(model: Any, design: Design, *, concept: str | None = None,
     _check_design(model, design)
     base = {k: float(v) for k, v in model.parameters.point(baseline or {}).items()}
     parts = dict(iter_chunks(model, design, concept=concept, baseline=base, executor=executor))
-    constants = {"concept": concept, "method": design.kind, "seed": design.seed, "version": __version__}
-    return pd.concat([_frame(parts[i], constants) for i in range(design.n_chunks)], ignore_index=True)
+    constants = {
+        "concept": concept,
+        "method": design.kind,
+        "seed": design.seed,
+        "version": __version__,
+    }
+    return pd.concat(
+        [_frame(parts[i], constants) for i in range(design.n_chunks)], ignore_index=True
+    )

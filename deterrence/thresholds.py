@@ -39,7 +39,13 @@ import numpy as np
 
 from .errors import DeterrenceError
 
-__all__ = ["Threshold", "bisect_labels", "find_thresholds", "indifference_conditions", "symbolic_threshold"]
+__all__ = [
+    "Threshold",
+    "bisect_labels",
+    "find_thresholds",
+    "indifference_conditions",
+    "symbolic_threshold",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,23 +104,42 @@ class Threshold:
         rhs = self.formula if self.formula is not None else sympy.Float(self.value, 12)
         equation = sympy.Eq(lhs, rhs, evaluate=False)
         # Multi-letter names are words, not a letter with a subscript: crash_cost, not crash_{cost}.
-        names = {s: r"\mathrm{" + str(s).replace("_", r"\_") + "}" for s in equation.free_symbols
-                 if len(str(s)) > 1}
+        names = {
+            s: r"\mathrm{" + str(s).replace("_", r"\_") + "}"
+            for s in equation.free_symbols
+            if len(str(s)) > 1
+        }
         return sympy.latex(equation, symbol_names=names)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         import sympy
 
-        return {"parameter": self.parameter, "value": self.value, "bracket": list(self.bracket),
-                "left": self.left, "right": self.right, "method": self.method,
-                "condition": None if self.condition is None else f"{sympy.sstr(self.condition)} = 0",
-                "formula": self.text if self.formula is not None else None, "latex": self.latex,
-                "symbolic_value": self.symbolic_value, "agree": self.agree, "notes": list(self.notes)}
+        return {
+            "parameter": self.parameter,
+            "value": self.value,
+            "bracket": list(self.bracket),
+            "left": self.left,
+            "right": self.right,
+            "method": self.method,
+            "condition": None if self.condition is None else f"{sympy.sstr(self.condition)} = 0",
+            "formula": self.text if self.formula is not None else None,
+            "latex": self.latex,
+            "symbolic_value": self.symbolic_value,
+            "agree": self.agree,
+            "notes": list(self.notes),
+        }
 
 
-def bisect_labels(evaluate: Callable[[np.ndarray], np.ndarray], lo: Any, hi: Any, lo_label: Any,
-                  hi_label: Any, xtol: float = 1e-12, max_iter: int = 200) -> list[tuple[float, float, str, str]]:
+def bisect_labels(
+    evaluate: Callable[[np.ndarray], np.ndarray],
+    lo: Any,
+    hi: Any,
+    lo_label: Any,
+    hi_label: Any,
+    xtol: float = 1e-12,
+    max_iter: int = 200,
+) -> list[tuple[float, float, str, str]]:
     """Shrink label-change brackets by bisection, all brackets per call of ``evaluate``.
 
     ``evaluate(values) -> labels`` is called with one array of midpoints per
@@ -173,13 +198,15 @@ def symbolic_threshold(condition: Any, parameter: str) -> list[Any]:
 
 
 def _canonical(conditions: Iterable[Any], parameter: str | None = None) -> list[Any]:
-    """Expanded, de-duplicated (up to sign) conditions, simplest first; only those with ``parameter``."""
+    """Expanded conditions, de-duplicated up to sign, simplest first; those with ``parameter``."""
     import sympy
 
     seen, out = set(), []
     for condition in conditions:
         expr = sympy.expand(sympy.sympify(condition))
-        if not expr.free_symbols or (parameter and not any(str(s) == parameter for s in expr.free_symbols)):
+        if not expr.free_symbols or (
+            parameter and not any(str(s) == parameter for s in expr.free_symbols)
+        ):
             continue
         key = min(sympy.srepr(expr), sympy.srepr(-expr))
         if key not in seen:
@@ -210,7 +237,10 @@ def indifference_conditions(game: Any, point: Mapping[str, float] | None = None)
         u = np.moveaxis(payoffs[..., i], i, 0)
         out += [d for s in range(n) for t in range(s) for d in (u[s] - u[t]).flat]
     if len(shape) == 2:
-        a, b = payoffs[..., 0], payoffs[..., 1].T  # b: column player's payoffs with own strategy first
+        a, b = (
+            payoffs[..., 0],
+            payoffs[..., 1].T,
+        )  # b: column player's payoffs with own strategy first
         for p in (a, b):
             m, k = p.shape
             for i in range(m):
@@ -218,8 +248,11 @@ def indifference_conditions(game: Any, point: Mapping[str, float] | None = None)
                     for c in range(k):
                         for d in range(c):
                             dc, dd = p[i, c] - p[j, c], p[i, d] - p[j, d]
-                            out += [dd * (p[r, c] - p[i, c]) - dc * (p[r, d] - p[i, d])
-                                    for r in range(m) if r not in (i, j)]
+                            out += [
+                                dd * (p[r, c] - p[i, c]) - dc * (p[r, d] - p[i, d])
+                                for r in range(m)
+                                if r not in (i, j)
+                            ]
     return _canonical(c for c in out if hasattr(c, "free_symbols"))
 
 
@@ -240,8 +273,10 @@ def _tree_conditions(game: Any, point: Mapping[str, float]) -> list[Any]:
             return node.payoffs
         children = [solve(c) for c in node.children]
         if isinstance(node, Chance):
-            return tuple(sum(p * c[k] for p, c in zip(node.probabilities, children))
-                         for k in range(game.n_players))
+            return tuple(
+                sum(p * c[k] for p, c in zip(node.probabilities, children, strict=True))
+                for k in range(game.n_players)
+            )
         k = game.players.index(node.player)
         out.extend(children[a][k] - children[b][k] for a in range(len(children)) for b in range(a))
         return children[int(np.argmax([number(c[k]) for c in children]))]
@@ -250,10 +285,21 @@ def _tree_conditions(game: Any, point: Mapping[str, float]) -> list[Any]:
     return [c for c in out if hasattr(c, "free_symbols") and c.free_symbols]
 
 
-def find_thresholds(model: Any, parameter: str, *, low: float | None = None, high: float | None = None,
-                    n: int = 201, baseline: Mapping[str, Any] | None = None, concept: str | None = None,
-                    conditions: Iterable[Any] = (), symbolic: bool = True, bracket_tol: float = 1e-10,
-                    merge_tol: float = 1e-6, executor: Any = None) -> list[Threshold]:
+def find_thresholds(
+    model: Any,
+    parameter: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    n: int = 201,
+    baseline: Mapping[str, Any] | None = None,
+    concept: str | None = None,
+    conditions: Iterable[Any] = (),
+    symbolic: bool = True,
+    bracket_tol: float = 1e-10,
+    merge_tol: float = 1e-6,
+    executor: Any = None,
+) -> list[Threshold]:
     """Every switch of the model's outcome along ``parameter`` in ``[low, high]``.
 
     Parameters
@@ -290,7 +336,8 @@ def find_thresholds(model: Any, parameter: str, *, low: float | None = None, hig
     >>> from deterrence.model import Model
     >>> from deterrence.outcomes import normal_form_outcomes
     >>> from games.classic import chicken, CHICKEN_PARAMETERS
-    >>> m = Model("chicken", "Chicken", "", chicken, CHICKEN_PARAMETERS, outcomes=normal_form_outcomes(chicken))
+    >>> f = normal_form_outcomes(chicken)
+    >>> m = Model("chicken", "Chicken", "", chicken, CHICKEN_PARAMETERS, outcomes=f)
     >>> [t] = find_thresholds(m, "crash_cost", baseline={"face_loss": 2.5}, high=20)
     >>> print(t.text, round(t.value, 12), t.agree)
     crash_cost = face_loss 2.5 True
@@ -301,34 +348,72 @@ def find_thresholds(model: Any, parameter: str, *, low: float | None = None, hig
     low = float(p.low) if low is None else float(p.validate(low))
     high = float(p.high) if high is None else float(p.validate(high))
     if not low < high:
-        raise DeterrenceError(f"threshold scan of {parameter!r}: low {low:g} must be below high {high:g}")
+        raise DeterrenceError(
+            f"threshold scan of {parameter!r}: low {low:g} must be below high {high:g}"
+        )
     if int(n) < 2:
         raise DeterrenceError(f"threshold scan needs at least 2 grid points, got {n}")
     base = {k: float(v) for k, v in model.parameters.point(baseline or {}).items()}
 
     def labels(values: np.ndarray) -> np.ndarray:
-        out = evaluate_points(model, {parameter: values}, concept=concept, baseline=base, executor=executor)
+        out = evaluate_points(
+            model, {parameter: values}, concept=concept, baseline=base, executor=executor
+        )
         return np.asarray(out["outcome"], dtype=object)
 
     grid = np.linspace(low, high, int(n))
     scan = labels(grid)
     switch = np.flatnonzero(scan[1:] != scan[:-1])
-    brackets = bisect_labels(labels, grid[switch], grid[switch + 1], scan[switch], scan[switch + 1],
-                             xtol=bracket_tol)
-    game = model.build() if symbolic else None
+    brackets = bisect_labels(
+        labels, grid[switch], grid[switch + 1], scan[switch], scan[switch + 1], xtol=bracket_tol
+    )
+    game = None
+    if symbolic:
+        try:
+            game = model.build()
+        except (DeterrenceError, TypeError):  # a model without a parametric game: numbers only
+            game = None
     groups: list[list[tuple]] = []
     for b in brackets:  # switches closer than merge_tol are one threshold seen through a tie band
-        if groups and b[0] - groups[-1][-1][1] <= merge_tol * max(1.0, abs(b[0])) and groups[-1][-1][3] == b[2]:
+        if (
+            groups
+            and b[0] - groups[-1][-1][1] <= merge_tol * max(1.0, abs(b[0]))
+            and groups[-1][-1][3] == b[2]
+        ):
             groups[-1].append(b)
         else:
             groups.append([b])
-    return [_refine(parameter, (g[0][0], g[-1][1], g[0][2], g[-1][3]), base, game, list(conditions),
-                    tuple(f"near the threshold the outcome is {b[2]!r}" for b in g[1:]))
-            for g in groups]
+    return [
+        _refine(
+            parameter,
+            (g[0][0], g[-1][1], g[0][2], g[-1][3]),
+            base,
+            game,
+            list(conditions),
+            tuple(f"near the threshold the outcome is {b[2]!r}" for b in g[1:]),
+            merge_tol,
+            (low, high),
+        )
+        for g in groups
+    ]
 
 
-def _refine(parameter: str, bracket: tuple, base: dict[str, float], game: Any, extra: list,
-            notes: tuple[str, ...]) -> Threshold:
+def _refine(
+    parameter: str,
+    bracket: tuple,
+    base: dict[str, float],
+    game: Any,
+    extra: list,
+    notes: tuple[str, ...],
+    band: float,
+    limits: tuple[float, float],
+) -> Threshold:
+    """Brent's method on the first candidate condition that changes sign near the bracket.
+
+    The solvers decide ties within a tolerance, so the label switch can sit a
+    hair before the exact root: the sign change is sought in the bracket
+    widened by ``band`` (relative) on each side.
+    """
     import sympy
     from scipy.optimize import brentq
 
@@ -339,26 +424,54 @@ def _refine(parameter: str, bracket: tuple, base: dict[str, float], game: Any, e
             candidates += indifference_conditions(game, {**base, parameter: end})
     elif hasattr(game, "payoffs"):
         candidates += indifference_conditions(game)
-    tol = 1e-9 * max(1.0, abs(lo))
+    margin = band * max(1.0, abs(lo))
+    a, b = max(limits[0], lo - margin), min(limits[1], hi + margin)
     for condition in _canonical(candidates, parameter):
         symbol = next(s for s in condition.free_symbols if str(s) == parameter)
-        fixed = condition.xreplace({s: sympy.Float(base[str(s)], 17) for s in condition.free_symbols
-                                    if str(s) != parameter and str(s) in base})
+        fixed = condition.xreplace(
+            {
+                s: sympy.Float(base[str(s)], 17)
+                for s in condition.free_symbols
+                if str(s) != parameter and str(s) in base
+            }
+        )
         if fixed.free_symbols - {symbol}:
             continue
         g = sympy.lambdify([symbol], fixed, "math")
-        g_lo, g_hi = float(g(lo)), float(g(hi))
-        if g_lo * g_hi > 0 or (g_lo == 0 and g_hi == 0):
+        g_a, g_b = float(g(a)), float(g(b))
+        if g_a * g_b > 0 or (g_a == 0 and g_b == 0):
             continue
-        root = brentq(g, lo, hi, xtol=1e-15) if g_lo * g_hi < 0 else (lo if g_lo == 0 else hi)
+        root = brentq(g, a, b, xtol=1e-15) if g_a * g_b < 0 else (a if g_a == 0 else b)
         formula, value, agree = None, None, None
+        solutions = []
         for solution in symbolic_threshold(condition, parameter):
-            at = solution.xreplace({s: sympy.Float(base.get(str(s), np.nan), 17) for s in solution.free_symbols})
-            if at.is_real and abs(float(at) - root) <= tol:
-                formula, value = solution, float(at)
-                agree = lo - tol <= value <= hi + tol
-                break
-        return Threshold(parameter, float(root), (lo, hi), left, right, "brentq", condition, formula, value,
-                         agree, notes)
-    return Threshold(parameter, (lo + hi) / 2, (lo, hi), left, right, "bisection",
-                     notes=notes + ("no indifference condition changes sign across the bracket",))
+            at = solution.xreplace(
+                {s: sympy.Float(base.get(str(s), np.nan), 17) for s in solution.free_symbols}
+            )
+            if at.is_real:
+                solutions.append((abs(float(at) - root), solution, float(at)))
+        if solutions:
+            _, formula, value = min(solutions, key=lambda item: item[0])
+            agree = abs(value - root) <= 1e-9 * max(1.0, abs(root)) and a <= value <= b
+        return Threshold(
+            parameter,
+            float(root),
+            (lo, hi),
+            left,
+            right,
+            "brentq",
+            condition,
+            formula,
+            value,
+            agree,
+            notes,
+        )
+    return Threshold(
+        parameter,
+        (lo + hi) / 2,
+        (lo, hi),
+        left,
+        right,
+        "bisection",
+        notes=notes + ("no indifference condition changes sign across the bracket",),
+    )

@@ -1,4 +1,4 @@
-"""Sample designs: exact grid and one-at-a-time points, stratified LHS, scipy-identical Sobol'/Halton."""
+"""Sample designs: exact grid and one-at-a-time points, stratified LHS, scipy's Sobol'/Halton."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ def test_qmc_chunks_match_one_scipy_draw(kind):
     d = sample(kind, {"a": (0, 1), "b": (0, 1), "c": (0, 1)}, 1000, seed=11, chunk_size=77)
     chunked = np.stack([_all(d)[k] for k in "abc"], axis=1)
     engine = (qmc.Sobol if kind == "sobol" else qmc.Halton)(
-        3, scramble=True, rng=np.random.default_rng(np.random.SeedSequence(11)))
+        3, scramble=True, rng=np.random.default_rng(np.random.SeedSequence(11))
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         reference = engine.random(1000)
@@ -64,12 +65,12 @@ def test_sobol_late_chunk_matches_fast_forward():
     assert np.array_equal(np.stack([chunk["a"], chunk["b"]], axis=1), reference)
 
 
-@settings(max_examples=25, deadline=None)
-@given(n=st.integers(1, 3000), chunk=st.integers(1, 700), seed=st.integers(0, 2**32))
+@settings(max_examples=15, deadline=None)
+@given(n=st.integers(1, 1500), chunk=st.integers(1, 400), seed=st.integers(0, 2**32))
 def test_lhs_puts_exactly_one_point_in_every_stratum(n, chunk, seed):
     d = sample("lhs", {"a": (0, 1), "b": (-2, 2)}, n, seed=seed, chunk_size=chunk)
     pts = _all(d)
-    for name, (low, high) in zip(d.names, d.bounds):
+    for name, (low, high) in zip(d.names, d.bounds, strict=True):
         strata = np.floor((pts[name] - low) / (high - low) * n).astype(int)
         assert sorted(strata.tolist()) == list(range(n))
 
@@ -84,7 +85,7 @@ def test_lhs_is_reproducible_and_seed_dependent():
 def test_lhs_streams_a_huge_design_chunk_by_chunk():
     d = sample("lhs", {"a": (0, 1), "b": (0, 1)}, 10**9, seed=5, chunk_size=1000)
     chunk = d.chunk(123456)
-    assert len(chunk["a"]) == 1000 and 0 <= chunk["a"].min() and chunk["a"].max() <= 1
+    assert len(chunk["a"]) == 1000 and chunk["a"].min() >= 0 and chunk["a"].max() <= 1
 
 
 def test_unseeded_sample_records_one_seed_for_every_chunk():

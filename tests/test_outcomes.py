@@ -12,7 +12,7 @@ import sympy
 from deterrence.errors import DeterrenceError
 from deterrence.extensive_form import ExtensiveFormGame, Terminal, choice
 from deterrence.normal_form import NormalFormGame
-from deterrence.outcomes import _describe, normal_form_outcomes, tree_outcomes
+from deterrence.outcomes import LabelArray, _describe, normal_form_outcomes, tree_outcomes
 from deterrence.solvers.enumeration import enumerate_equilibria
 from games.classic import chicken
 from games.zagare_kilgour import generic_deterrence_game
@@ -22,7 +22,11 @@ THREE_WAY = "Swerve/Stand firm | Stand firm/Swerve | mixed"
 
 def _chicken_points(crash, face=1.0, win=1.0):
     crash = np.atleast_1d(np.asarray(crash, dtype=float))
-    return {"crash_cost": crash, "face_loss": np.full(len(crash), face), "win": np.full(len(crash), win)}
+    return {
+        "crash_cost": crash,
+        "face_loss": np.full(len(crash), face),
+        "win": np.full(len(crash), win),
+    }
 
 
 def test_chicken_labels_measures_and_degeneracy():
@@ -31,7 +35,8 @@ def test_chicken_labels_measures_and_degeneracy():
     assert out["outcome"][:2].tolist() == [THREE_WAY, "Stand firm/Stand firm"]
     assert out["n_equilibria"][:2].tolist() == [3, 1]
     assert out["degenerate"].tolist() == [False, False, True]  # crash_cost == face_loss ties
-    # Mixed equilibrium: firmness win / (win + crash_cost - face_loss) = 1/10 (Snyder & Diesing 1977).
+    # Mixed equilibrium: firmness win / (win + crash_cost - face_loss) = 1/10
+    # (Snyder & Diesing 1977).
     assert out["firm"][:2] == pytest.approx([0.1, 1.0])
     # Column's payoffs at the equilibria (1, -1, value of the mixed one = -1/10) averaged: -1/30.
     assert out["u"][0] == pytest.approx((1 - 1 - 0.1) / 3)
@@ -73,8 +78,11 @@ A_SYM = sympy.symbols("a b c", real=True)
 def _three_by_two(a=None, b=None, c=None):
     x = {"a": a, "b": b, "c": c}
     v = {k: (sympy.Symbol(k, real=True) if x[k] is None else x[k]) for k in x}
-    return NormalFormGame(["P", "Q"], [["u", "m", "d"], ["l", "r"]],
-                          [[[v["a"], 1], [0, 0]], [[1, 0], [v["b"], 2]], [[0, v["c"]], [2, 1]]])
+    return NormalFormGame(
+        ["P", "Q"],
+        [["u", "m", "d"], ["l", "r"]],
+        [[[v["a"], 1], [0, 0]], [[1, 0], [v["b"], 2]], [[0, v["c"]], [2, 1]]],
+    )
 
 
 def _reference_label(game, a_float, b_float):
@@ -86,7 +94,9 @@ def _reference_label(game, a_float, b_float):
         if len(sx) == 1 and len(sy) == 1:
             codes.append(int(sx[0]) * 2 + int(sy[0]))
         else:
-            codes.append(6 + int(sum(1 << int(i) for i in sx)) + int(sum(1 << (3 + int(j)) for j in sy)))
+            codes.append(
+                6 + int(sum(1 << int(i) for i in sx)) + int(sum(1 << (3 + int(j)) for j in sy))
+            )
     return _describe(game, np.array(sorted(codes)), (3, 2), 6), result.degenerate
 
 
@@ -117,8 +127,9 @@ def test_outcomes_pickle_without_their_compiled_state():
 
 
 def test_tree_outcomes_follow_the_generic_deterrence_game():
-    f = tree_outcomes(generic_deterrence_game, {"deny": ("Defender", "response", "Deny"),
-                                                "u": ("Challenger",)})
+    f = tree_outcomes(
+        generic_deterrence_game, {"deny": ("Defender", "response", "Deny"), "u": ("Challenger",)}
+    )
     base = {"c_sq": 2.0, "c_dc": 3.0, "c_dd": 1.0, "d_sq": 3.0, "d_dc": 1.0}
     d_dd = np.array([2.0, 0.5, 1.0])
     out = f({**{k: np.full(3, v) for k, v in base.items()}, "d_dd": d_dd}, "spe")
@@ -133,7 +144,9 @@ def test_tree_labels_fall_back_to_paths_without_distinct_terminal_labels():
 
     def build(w_value=None):
         v = w if w_value is None else w_value
-        return ExtensiveFormGame(["A"], choice("A", "a", {"x": Terminal((v,)), "y": Terminal((1,))}))
+        return ExtensiveFormGame(
+            ["A"], choice("A", "a", {"x": Terminal((v,)), "y": Terminal((1,))})
+        )
 
     out = tree_outcomes(build)({"w": np.array([0.0, 2.0])}, "spe")
     assert out["outcome"].tolist() == ["y", "x"]
@@ -142,21 +155,53 @@ def test_tree_labels_fall_back_to_paths_without_distinct_terminal_labels():
 @pytest.mark.parametrize(
     "make, message",
     [
-        pytest.param(lambda: normal_form_outcomes(chicken, {"m": ("Row", "Dive")}), "unknown strategy",
-                     id="unknown-strategy"),
-        pytest.param(lambda: normal_form_outcomes(chicken, {"m": ("Nobody", "Swerve")}), "unknown player",
-                     id="unknown-player"),
-        pytest.param(lambda: normal_form_outcomes(chicken, selection="median"), "unknown selection",
-                     id="bad-selection"),
-        pytest.param(lambda: tree_outcomes(generic_deterrence_game, {"m": ("Defender", "response", "Flee")}),
-                     "no action", id="unknown-action"),
-        pytest.param(lambda: normal_form_outcomes(generic_deterrence_game), "needs a NormalFormGame",
-                     id="tree-as-matrix"),
+        pytest.param(
+            lambda: normal_form_outcomes(chicken, {"m": ("Row", "Dive")}),
+            "unknown strategy",
+            id="unknown-strategy",
+        ),
+        pytest.param(
+            lambda: normal_form_outcomes(chicken, {"m": ("Nobody", "Swerve")}),
+            "unknown player",
+            id="unknown-player",
+        ),
+        pytest.param(
+            lambda: normal_form_outcomes(chicken, selection="median"),
+            "unknown selection",
+            id="bad-selection",
+        ),
+        pytest.param(
+            lambda: tree_outcomes(generic_deterrence_game, {"m": ("Defender", "response", "Flee")}),
+            "no action",
+            id="unknown-action",
+        ),
+        pytest.param(
+            lambda: normal_form_outcomes(generic_deterrence_game),
+            "needs a NormalFormGame",
+            id="tree-as-matrix",
+        ),
     ],
 )
 def test_bad_specs_raise_deterrence_errors(make, message):
-    points = {n: np.array([1.0]) for n in ("win", "face_loss", "crash_cost", "c_sq", "c_dc", "c_dd",
-                                             "d_sq", "d_dc", "d_dd")}
+    points = {
+        n: np.array([1.0])
+        for n in ("win", "face_loss", "crash_cost", "c_sq", "c_dc", "c_dd", "d_sq", "d_dc", "d_dd")
+    }
     with pytest.raises(DeterrenceError, match=message):
         f = make()
         f(points, "spe" if isinstance(f, type(tree_outcomes(chicken))) else "nash")
+
+
+def test_label_arrays_keep_codes_only_while_they_are_valid():
+    labels = LabelArray(["absorb", "strike", "unused"], np.array([1, 0, 1, 1]))
+    assert labels.tolist() == ["strike", "absorb", "strike", "strike"]
+    copy = pickle.loads(pickle.dumps(labels))
+    assert copy.codes.tolist() == [1, 0, 1, 1] and copy.tolist() == labels.tolist()
+    assert labels[1:].codes is None and np.asarray(labels).dtype.kind == "U"
+    from deterrence.sweep import _factorize
+
+    distinct, inverse, counts = _factorize(labels)
+    assert distinct.tolist() == ["absorb", "strike"] and counts.tolist() == [1, 3]
+    assert distinct[inverse].tolist() == labels.tolist()
+    plain = _factorize(np.array(["b", "a", "b"]))
+    assert plain[0][plain[1]].tolist() == ["b", "a", "b"] and sorted(plain[2].tolist()) == [1, 2]

@@ -20,7 +20,14 @@ from deterrence.sensitivity import morris, oat_swing, sobol  # noqa: E402
 from deterrence.thresholds import find_thresholds  # noqa: E402
 from games.classic import CHICKEN_PARAMETERS, chicken  # noqa: E402
 
-CHICKEN = Model("chicken-test", "Chicken", "", chicken, CHICKEN_PARAMETERS, outcomes=normal_form_outcomes(chicken))
+CHICKEN = Model(
+    "chicken-test",
+    "Chicken",
+    "",
+    chicken,
+    CHICKEN_PARAMETERS,
+    outcomes=normal_form_outcomes(chicken),
+)
 
 
 @pytest.fixture(autouse=True)
@@ -46,9 +53,13 @@ def test_regime_map_draws_regions_labels_and_the_analytic_boundary(tmp_path):
     texts = {t.get_text().replace("\n", " ") for t in ax.texts}
     assert "Stand firm/Stand firm" in texts
     handles = ax.get_legend().legend_handles
-    assert {to_hex(h.get_facecolor()) for h in handles[:2]} == {plotting.PALETTE[0].lower(),
-                                                                  plotting.PALETTE[1].lower()}
-    assert [h.get_hatch() for h in handles[:2]] == [None, "//"] or [h.get_hatch() for h in handles[:2]] == ["", "//"]
+    assert {to_hex(h.get_facecolor()) for h in handles[:2]} == {
+        plotting.PALETTE[0].lower(),
+        plotting.PALETTE[1].lower(),
+    }
+    assert [h.get_hatch() for h in handles[:2]] == [None, "//"] or [
+        h.get_hatch() for h in handles[:2]
+    ] == ["", "//"]
     ax.figure.savefig(tmp_path / "map.pdf")
     assert (tmp_path / "map.pdf").stat().st_size > 1000
 
@@ -61,8 +72,12 @@ def test_regime_map_uses_a_given_axes():
 
 
 def test_tornado_orders_bars_by_swing():
-    table = oat_swing(lambda p: p["a"] + 5 * p["b"] - 2 * p["c"], {k: (0, 1) for k in "abc"},
-                      {k: 0.5 for k in "abc"}, n=3)
+    table = oat_swing(
+        lambda p: p["a"] + 5 * p["b"] - 2 * p["c"],
+        {k: (0, 1) for k in "abc"},
+        {k: 0.5 for k in "abc"},
+        n=3,
+    )
     ax = plotting.tornado(table)
     labels = [t.get_text().split()[0] for t in ax.get_yticklabels()]
     assert labels == ["a", "c", "b"]  # bottom-up: the largest swing is on top
@@ -72,7 +87,9 @@ def test_tornado_orders_bars_by_swing():
 
 
 def test_sobol_bars_have_error_bars_from_the_intervals():
-    res = sobol(lambda p: p["a"] + 2 * p["b"], {"a": (0, 1), "b": (0, 1)}, n=256, seed=0, n_resamples=50)
+    res = sobol(
+        lambda p: p["a"] + 2 * p["b"], {"a": (0, 1), "b": (0, 1)}, n=256, seed=0, n_resamples=50
+    )
     ax = plotting.sobol_bars(res)
     heights = [p.get_height() for p in ax.patches]
     assert heights == pytest.approx(list(res.first) + list(res.total))

@@ -19,10 +19,18 @@ CHICKEN = Model("chicken-test", "Chicken", "", chicken, CHICKEN_PARAMETERS, outc
 THREE = "Swerve/Stand firm | Stand firm/Swerve | mixed"
 
 
-@pytest.mark.parametrize("win", [pytest.param(0.5, id="small-stakes"), pytest.param(4.0, id="large-stakes")])
+@pytest.mark.parametrize(
+    "win", [pytest.param(0.5, id="small-stakes"), pytest.param(4.0, id="large-stakes")]
+)
 def test_chicken_regime_map_matches_its_closed_form(win):
-    r = regime_map(CHICKEN, "face_loss", "crash_cost", x_range=(0, 6, 31), y_range=(0, 6, 25),
-                   baseline={"win": win})
+    r = regime_map(
+        CHICKEN,
+        "face_loss",
+        "crash_cost",
+        x_range=(0, 6, 31),
+        y_range=(0, 6, 25),
+        baseline={"win": win},
+    )
     f, c = np.meshgrid(r.x_values, r.y_values)
     # Snyder & Diesing (1977): crash_cost > face_loss is Chicken (two pure equilibria and a mixed
     # one); crash_cost < face_loss is Deadlock, (Stand firm, Stand firm) by dominance.
@@ -56,13 +64,23 @@ def test_regions_sort_by_area():
     "call, message",
     [
         pytest.param(lambda: regime_map(CHICKEN, "win", "win"), "two different", id="same-axis"),
-        pytest.param(lambda: regime_map(CHICKEN, "win", "crash_cost", x_range=(3, 1)), "below high",
-                     id="reversed"),
-        pytest.param(lambda: regime_map_from_frame(pd.DataFrame({"a": [0, 0], "b": [1, 1],
-                                                                 "outcome": ["x", "y"]}), "a", "b"),
-                     "not a full grid", id="duplicate-cells"),
-        pytest.param(lambda: regime_map_from_frame(pd.DataFrame({"a": [0]}), "a", "b"), "no column",
-                     id="missing-column"),
+        pytest.param(
+            lambda: regime_map(CHICKEN, "win", "crash_cost", x_range=(3, 1)),
+            "below high",
+            id="reversed",
+        ),
+        pytest.param(
+            lambda: regime_map_from_frame(
+                pd.DataFrame({"a": [0, 0], "b": [1, 1], "outcome": ["x", "y"]}), "a", "b"
+            ),
+            "not a full grid",
+            id="duplicate-cells",
+        ),
+        pytest.param(
+            lambda: regime_map_from_frame(pd.DataFrame({"a": [0]}), "a", "b"),
+            "no column",
+            id="missing-column",
+        ),
     ],
 )
 def test_bad_maps(call, message):

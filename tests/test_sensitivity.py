@@ -11,8 +11,9 @@ from deterrence.outcomes import normal_form_outcomes
 from deterrence.sensitivity import _saltelli, morris, oat_swing, sensitivity, sobol
 from games.classic import CHICKEN_PARAMETERS, chicken
 
-OUTCOMES = normal_form_outcomes(chicken, {"p_firm": ("Row", "Stand firm", "last"),
-                                          "p_unique": ("Row", "Stand firm", "unique")})
+OUTCOMES = normal_form_outcomes(
+    chicken, {"p_firm": ("Row", "Stand firm", "last"), "p_unique": ("Row", "Stand firm", "unique")}
+)
 CHICKEN = Model("chicken-test", "Chicken", "", chicken, CHICKEN_PARAMETERS, outcomes=OUTCOMES)
 
 
@@ -29,7 +30,7 @@ ST = [0.5576, 0.4424, 0.2437]
 def test_ishigami_indices_lie_in_their_confidence_intervals():
     res = sobol(ishigami, ISHIGAMI_BOUNDS, n=4096, seed=2024, n_resamples=300, measure="ishigami")
     for values, ci, exact in ((res.first, res.first_ci, S1), (res.total, res.total_ci, ST)):
-        for v, (lo, hi), e in zip(values, ci, exact):
+        for v, (lo, hi), e in zip(values, ci, exact, strict=True):
             assert lo <= e <= hi
             assert lo <= v <= hi and hi - lo < 0.12  # informative intervals, not vacuous ones
     assert res.evaluations == 5 * 4096
@@ -43,7 +44,9 @@ def test_estimates_are_scipys_saltelli_2010():
     rng = np.random.default_rng(0)
     f_a, f_b, f_ab = rng.random(64), rng.random(64), rng.random((3, 64))
     ours = _saltelli(f_a, f_b, f_ab)
-    theirs = sobol_indices(func={"f_A": f_a[None], "f_B": f_b[None], "f_AB": f_ab[:, None, :]}, n=64)
+    theirs = sobol_indices(
+        func={"f_A": f_a[None], "f_B": f_b[None], "f_AB": f_ab[:, None, :]}, n=64
+    )
     assert np.allclose(ours, np.concatenate([theirs.first_order, theirs.total_order]))
 
 
@@ -56,11 +59,19 @@ def test_sobol_is_reproducible_from_its_seed():
 
 
 def test_morris_on_linear_and_interacting_functions():
-    linear = morris(lambda p: 3 * p["a"] - 2 * p["b"] + 0 * p["c"], {"a": (0, 2), "b": (1, 2), "c": (0, 1)},
-                    trajectories=8, seed=1)
+    linear = morris(
+        lambda p: 3 * p["a"] - 2 * p["b"] + 0 * p["c"],
+        {"a": (0, 2), "b": (1, 2), "c": (0, 1)},
+        trajectories=8,
+        seed=1,
+    )
     assert linear.mu == pytest.approx([6.0, -2.0, 0.0])  # slope times range
-    assert linear.mu_star == pytest.approx([6.0, 2.0, 0.0]) and linear.sigma == pytest.approx([0, 0, 0], abs=1e-12)
-    product = morris(lambda p: p["a"] * p["b"], {"a": (0, 1), "b": (0, 1), "c": (0, 1)}, trajectories=30, seed=1)
+    assert linear.mu_star == pytest.approx([6.0, 2.0, 0.0]) and linear.sigma == pytest.approx(
+        [0, 0, 0], abs=1e-12
+    )
+    product = morris(
+        lambda p: p["a"] * p["b"], {"a": (0, 1), "b": (0, 1), "c": (0, 1)}, trajectories=30, seed=1
+    )
     assert (product.sigma[:2] > 0.1).all() and product.mu_star[2] == 0.0
     assert product.to_frame()["parameter"].tolist()[-1] == "c"
     lo, hi = product.mu_star_ci[0]
@@ -68,27 +79,46 @@ def test_morris_on_linear_and_interacting_functions():
 
 
 def test_oat_swing_captures_non_monotone_responses():
-    table = oat_swing(lambda p: (p["a"] - 0.5) ** 2 + 4 * p["b"], {"a": (0, 1), "b": (0, 1)},
-                      {"a": 0.5, "b": 0.25}, n=5)
+    table = oat_swing(
+        lambda p: (p["a"] - 0.5) ** 2 + 4 * p["b"],
+        {"a": (0, 1), "b": (0, 1)},
+        {"a": 0.5, "b": 0.25},
+        n=5,
+    )
     frame = table.to_frame()
     assert frame["parameter"].tolist() == ["b", "a"]
     assert frame["swing"].tolist() == pytest.approx([4.0, 0.25])
     row = frame.set_index("parameter").loc["a"]
-    assert (row["output_low"], row["output_high"], row["output_min"]) == pytest.approx((1.25, 1.25, 1.0))
+    assert (row["output_low"], row["output_high"], row["output_min"]) == pytest.approx(
+        (1.25, 1.25, 1.0)
+    )
     assert table.baseline_output == pytest.approx(1.0)
 
 
 def test_model_sensitivity_of_chicken_firmness():
-    table = sensitivity(CHICKEN, "p_firm", "oat", names=["crash_cost", "win"],
-                        bounds={"crash_cost": (2, 11), "win": (0.5, 3)}, n=3)
+    table = sensitivity(
+        CHICKEN,
+        "p_firm",
+        "oat",
+        names=["crash_cost", "win"],
+        bounds={"crash_cost": (2, 11), "win": (0.5, 3)},
+        n=3,
+    )
     frame = table.to_frame().set_index("parameter")
     # Mixed firmness win / (win + crash_cost - face_loss), face_loss = 1, baseline win 1, crash 10.
     assert frame.loc["crash_cost", "output_low"] == pytest.approx(1 / 2)
     assert frame.loc["crash_cost", "output_high"] == pytest.approx(1 / 11)
     assert frame.loc["win", "output_high"] == pytest.approx(3 / 12)
     assert frame.index[0] == "crash_cost"
-    res = sensitivity(CHICKEN, "p_firm", "sobol", names=["crash_cost", "win"],
-                      bounds={"crash_cost": (2, 11), "win": (0.5, 3)}, n=128, seed=0)
+    res = sensitivity(
+        CHICKEN,
+        "p_firm",
+        "sobol",
+        names=["crash_cost", "win"],
+        bounds={"crash_cost": (2, 11), "win": (0.5, 3)},
+        n=128,
+        seed=0,
+    )
     assert res.total.min() > 0.05 and res.names == ("crash_cost", "win")
 
 

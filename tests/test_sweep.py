@@ -33,10 +33,25 @@ from games.classic import CHICKEN_PARAMETERS, chicken
 from games.zagare_kilgour import GENERIC_DETERRENCE_PARAMETERS, generic_deterrence_game
 
 OUTCOMES = normal_form_outcomes(chicken, {"p_firm": ("Row", "Stand firm", "last")})
-CHICKEN = Model("chicken-test", "Chicken", "Snyder & Diesing (1977)", chicken, CHICKEN_PARAMETERS,
-                outcomes=OUTCOMES, measures=OUTCOMES.columns, concepts=("nash", "pure"))
-GDG = Model("gdg-test", "Generic Deterrence Game", "Zagare & Kilgour (2000)", generic_deterrence_game,
-            GENERIC_DETERRENCE_PARAMETERS, outcomes=tree_outcomes(generic_deterrence_game), concepts=("spe",))
+CHICKEN = Model(
+    "chicken-test",
+    "Chicken",
+    "Snyder & Diesing (1977)",
+    chicken,
+    CHICKEN_PARAMETERS,
+    outcomes=OUTCOMES,
+    measures=OUTCOMES.columns,
+    concepts=("nash", "pure"),
+)
+GDG = Model(
+    "gdg-test",
+    "Generic Deterrence Game",
+    "Zagare & Kilgour (2000)",
+    generic_deterrence_game,
+    GENERIC_DETERRENCE_PARAMETERS,
+    outcomes=tree_outcomes(generic_deterrence_game),
+    concepts=("spe",),
+)
 DESIGN = grid({"crash_cost": (0, 4, 11), "face_loss": (0, 4, 9)}, chunk_size=17)
 
 
@@ -54,23 +69,45 @@ class FailAfter:
 
 def test_table_columns_values_and_sidecar(tmp_path):
     out = tmp_path / "t.csv"
-    result = run_sweep(CHICKEN, DESIGN, out, baseline={"win": 2}, command="deterrence sweep chicken-test")
+    result = run_sweep(
+        CHICKEN, DESIGN, out, baseline={"win": 2}, command="deterrence sweep chicken-test"
+    )
     frame = result.to_frame()
-    assert list(frame.columns) == ["win", "face_loss", "crash_cost", "outcome", "n_equilibria", "degenerate",
-                                   "p_firm", "concept", "method", "seed", "version"]
+    assert list(frame.columns) == [
+        "win",
+        "face_loss",
+        "crash_cost",
+        "outcome",
+        "n_equilibria",
+        "degenerate",
+        "p_firm",
+        "concept",
+        "method",
+        "seed",
+        "version",
+    ]
     assert len(frame) == 99 and (frame["win"] == 2).all()
     assert set(frame["method"]) == {"grid"} and set(frame["version"]) == {__version__}
     chicken_region = frame["crash_cost"] > frame["face_loss"]
-    assert (frame.loc[chicken_region, "outcome"] == "Swerve/Stand firm | Stand firm/Swerve | mixed").all()
-    assert (frame.loc[frame["crash_cost"] < frame["face_loss"], "outcome"] == "Stand firm/Stand firm").all()
-    # Mixed firmness win / (win + crash_cost - face_loss) (Snyder & Diesing 1977; LITERATURE.md §2.4).
+    assert (
+        frame.loc[chicken_region, "outcome"] == "Swerve/Stand firm | Stand firm/Swerve | mixed"
+    ).all()
+    assert (
+        frame.loc[frame["crash_cost"] < frame["face_loss"], "outcome"] == "Stand firm/Stand firm"
+    ).all()
+    # Mixed firmness win / (win + crash_cost - face_loss)
+    # (Snyder & Diesing 1977; LITERATURE.md §2.4).
     expected = 2 / (2 + frame["crash_cost"] - frame["face_loss"])
     assert np.allclose(frame.loc[chicken_region, "p_firm"], expected[chicken_region])
     assert frame.loc[frame["crash_cost"] == frame["face_loss"], "degenerate"].all()
     meta = read_sidecar(out)
     assert meta["output"]["sha256"] == file_digest(out)
-    assert meta["design"]["levels"] == [11, 9] and meta["command"] == "deterrence sweep chicken-test"
-    assert meta["baseline"]["win"] == 2.0 and {p["name"] for p in meta["parameters"]} == set(CHICKEN_PARAMETERS.names)
+    assert (
+        meta["design"]["levels"] == [11, 9] and meta["command"] == "deterrence sweep chicken-test"
+    )
+    assert meta["baseline"]["win"] == 2.0 and {p["name"] for p in meta["parameters"]} == set(
+        CHICKEN_PARAMETERS.names
+    )
     assert sum(meta["outcomes"].values()) == 99 and meta["outcomes"] == result.outcomes
     assert not chunk_directory(out).exists()
 
@@ -78,14 +115,23 @@ def test_table_columns_values_and_sidecar(tmp_path):
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_serial_process_pool_and_dask_give_identical_files(tmp_path, suffix):
     distributed = pytest.importorskip("distributed")
-    design = sample("lhs", {"crash_cost": (0, 5), "face_loss": (0, 5), "win": (0, 3)}, 150, seed=4, chunk_size=16)
+    design = sample(
+        "lhs",
+        {"crash_cost": (0, 5), "face_loss": (0, 5), "win": (0, 3)},
+        150,
+        seed=4,
+        chunk_size=16,
+    )
     serial = run_sweep(CHICKEN, design, tmp_path / f"serial{suffix}")
     with executor(2) as pool:
         parallel = run_sweep(CHICKEN, design, tmp_path / f"pool{suffix}", executor=pool)
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                       dashboard_address=None)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    )
     with distributed.Client(cluster) as client:
-        on_dask = run_sweep(CHICKEN, design, tmp_path / f"dask{suffix}", executor=client.get_executor(pure=False))
+        on_dask = run_sweep(
+            CHICKEN, design, tmp_path / f"dask{suffix}", executor=client.get_executor(pure=False)
+        )
     cluster.close()
     digests = {file_digest(r.path) for r in (serial, parallel, on_dask)}
     assert len(digests) == 1
@@ -104,18 +150,27 @@ def test_dask_local_cluster_with_processes(tmp_path):
 def test_interrupted_run_resumes_to_the_same_table(tmp_path):
     reference = run_sweep(CHICKEN, DESIGN, tmp_path / "ref.parquet")
     out = tmp_path / "cut.parquet"
-    dying = Model(CHICKEN.slug, "", "", chicken, CHICKEN_PARAMETERS, outcomes=FailAfter(OUTCOMES, 2.5),
-                  concepts=CHICKEN.concepts)
+    dying = Model(
+        CHICKEN.slug,
+        "",
+        "",
+        chicken,
+        CHICKEN_PARAMETERS,
+        outcomes=FailAfter(OUTCOMES, 2.5),
+        concepts=CHICKEN.concepts,
+    )
     with pytest.raises(RuntimeError, match="simulated crash"):
         run_sweep(dying, DESIGN, out)
-    parts = sorted(chunk_directory(out).glob("part-*.parquet"))
+    parts = sorted(chunk_directory(out).glob("part-*.arrow"))  # Parquet runs keep Arrow parts
     assert 0 < len(parts) < DESIGN.n_chunks and not out.exists()
     with pytest.raises(DeterrenceError, match="--resume"):
         run_sweep(CHICKEN, DESIGN, out)  # a leftover run is never silently overwritten
     with pytest.raises(DeterrenceError, match="design differ"):
         run_sweep(CHICKEN, grid({"crash_cost": (0, 4, 12)}), out, resume=True)
     resumed = run_sweep(CHICKEN, DESIGN, out, resume=True)
-    assert resumed.chunks_reused == len(parts) and resumed.chunks_run == DESIGN.n_chunks - len(parts)
+    assert resumed.chunks_reused == len(parts) and resumed.chunks_run == DESIGN.n_chunks - len(
+        parts
+    )
     assert file_digest(out) == file_digest(reference.path)
     assert resumed.outcomes == reference.outcomes
 
@@ -163,8 +218,17 @@ def test_killed_process_resumes_to_the_same_table(tmp_path):
 def test_closures_reach_worker_processes(tmp_path):
     pytest.importorskip("cloudpickle")
     factor = 3.0
-    model = Model("closure", "", "", chicken, CHICKEN_PARAMETERS,
-                  outcomes=lambda p, c: {"outcome": np.where(p["win"] > 1, "hi", "lo"), "y": factor * p["win"]})
+    model = Model(
+        "closure",
+        "",
+        "",
+        chicken,
+        CHICKEN_PARAMETERS,
+        outcomes=lambda p, c: {
+            "outcome": np.where(p["win"] > 1, "hi", "lo"),
+            "y": factor * p["win"],
+        },
+    )
     design = grid({"win": (0, 2, 9)}, chunk_size=2)
     with executor(2) as pool:
         frame = sweep_frame(model, design, executor=pool)
@@ -178,8 +242,11 @@ def test_tree_model_sweep_follows_zagare_kilgour():
     # Credible threat (d_dd > d_dc = 1): SQ if capable (c_sq > c_dd = 1), else DD.  Incredible: the
     # Challenger defects to DC unless the status quo beats winning (c_sq > c_dc = 3).
     credible = frame["d_dd"] > frame["d_dc"]
-    expected = np.where(credible, np.where(frame["c_sq"] > frame["c_dd"], "SQ", "DD"),
-                        np.where(frame["c_sq"] > frame["c_dc"], "SQ", "DC"))
+    expected = np.where(
+        credible,
+        np.where(frame["c_sq"] > frame["c_dd"], "SQ", "DD"),
+        np.where(frame["c_sq"] > frame["c_dc"], "SQ", "DC"),
+    )
     assert (frame["outcome"].to_numpy() == expected).all()
     assert not frame["tie"].any()
 
@@ -199,7 +266,7 @@ def test_in_flight_tasks_stay_bounded():
 
     pool = Recording()
     seen = 0
-    for _, value in _drain(((i, (i,)) for i in range(50)), lambda i: i * i, pool, window=3):
+    for _ in _drain(((i, (i,)) for i in range(50)), lambda i: i * i, pool, window=3):
         seen += 1
         pool.pending -= 1
         assert pool.pending <= 3
@@ -217,10 +284,18 @@ def test_serial_executor_reports_errors_through_the_future():
     "kwargs, error, message",
     [
         pytest.param({"output": "x.txt"}, DeterrenceError, "csv or .parquet", id="bad-suffix"),
-        pytest.param({"design": grid({"crash_cost": (0, 200, 3)})}, ParameterError, "leaves its bounds",
-                     id="out-of-bounds"),
-        pytest.param({"design": grid({"bogus": (0, 1, 3)})}, ParameterError, "unknown parameter",
-                     id="unknown-parameter"),
+        pytest.param(
+            {"design": grid({"crash_cost": (0, 200, 3)})},
+            ParameterError,
+            "leaves its bounds",
+            id="out-of-bounds",
+        ),
+        pytest.param(
+            {"design": grid({"bogus": (0, 1, 3)})},
+            ParameterError,
+            "unknown parameter",
+            id="unknown-parameter",
+        ),
         pytest.param({"concept": "spe"}, DeterrenceError, "supports concepts", id="bad-concept"),
     ],
 )
@@ -232,16 +307,27 @@ def test_bad_sweeps_fail_with_one_line(tmp_path, kwargs, error, message):
 
 
 def test_evaluate_points_fills_the_baseline_and_keeps_order():
-    out = evaluate_points(CHICKEN, {"crash_cost": np.array([0.5, 3.0])}, baseline={"face_loss": 1.0},
-                          chunk_size=1)
-    assert out["outcome"].tolist() == ["Stand firm/Stand firm", "Swerve/Stand firm | Stand firm/Swerve | mixed"]
+    out = evaluate_points(
+        CHICKEN, {"crash_cost": np.array([0.5, 3.0])}, baseline={"face_loss": 1.0}, chunk_size=1
+    )
+    assert out["outcome"].tolist() == [
+        "Stand firm/Stand firm",
+        "Swerve/Stand firm | Stand firm/Swerve | mixed",
+    ]
     assert out["p_firm"][1] == pytest.approx(1 / 3)
 
 
 def test_manifest_records_the_run(tmp_path):
     out = tmp_path / "m.csv"
-    dying = Model(CHICKEN.slug, "", "", chicken, CHICKEN_PARAMETERS, outcomes=FailAfter(OUTCOMES, 0.1),
-                  concepts=CHICKEN.concepts)
+    dying = Model(
+        CHICKEN.slug,
+        "",
+        "",
+        chicken,
+        CHICKEN_PARAMETERS,
+        outcomes=FailAfter(OUTCOMES, 0.1),
+        concepts=CHICKEN.concepts,
+    )
     with pytest.raises(RuntimeError):
         run_sweep(dying, DESIGN, out)
     manifest = json.loads((chunk_directory(out) / "manifest.json").read_text())

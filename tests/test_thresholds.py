@@ -13,28 +13,57 @@ from deterrence.model import Model
 from deterrence.normal_form import NormalFormGame
 from deterrence.outcomes import normal_form_outcomes, tree_outcomes
 from deterrence.parameters import Parameter, ParameterSet
-from deterrence.thresholds import bisect_labels, find_thresholds, indifference_conditions, symbolic_threshold
+from deterrence.thresholds import (
+    bisect_labels,
+    find_thresholds,
+    indifference_conditions,
+    symbolic_threshold,
+)
 from games.classic import CHICKEN_PARAMETERS, chicken
 from games.zagare_kilgour import GENERIC_DETERRENCE_PARAMETERS, generic_deterrence_game
 
-CHICKEN = Model("chicken-test", "Chicken", "", chicken, CHICKEN_PARAMETERS, outcomes=normal_form_outcomes(chicken))
-GDG = Model("gdg-test", "GDG", "", generic_deterrence_game, GENERIC_DETERRENCE_PARAMETERS,
-            outcomes=tree_outcomes(generic_deterrence_game), concepts=("spe",))
+CHICKEN = Model(
+    "chicken-test",
+    "Chicken",
+    "",
+    chicken,
+    CHICKEN_PARAMETERS,
+    outcomes=normal_form_outcomes(chicken),
+)
+GDG = Model(
+    "gdg-test",
+    "GDG",
+    "",
+    generic_deterrence_game,
+    GENERIC_DETERRENCE_PARAMETERS,
+    outcomes=tree_outcomes(generic_deterrence_game),
+    concepts=("spe",),
+)
 
 
 def three_by_two(a=None, b=None, c=None):
-    """A 3x2 game whose equilibrium set changes at a = 1, b = 2, c = 1 and where a*b - 2a + 2 = 0."""
-    v = {k: sympy.Symbol(k, real=True) if x is None else x for k, x in zip("abc", (a, b, c))}
-    return NormalFormGame(["P", "Q"], [["u", "m", "d"], ["l", "r"]],
-                          [[[v["a"], 1], [0, 0]], [[1, 0], [v["b"], 2]], [[0, v["c"]], [2, 1]]])
+    """A 3x2 game whose equilibria change at a = 1, b = 2, c = 1 and where a*b - 2a + 2 = 0."""
+    given = zip("abc", (a, b, c), strict=True)
+    v = {k: sympy.Symbol(k, real=True) if x is None else x for k, x in given}
+    return NormalFormGame(
+        ["P", "Q"],
+        [["u", "m", "d"], ["l", "r"]],
+        [[[v["a"], 1], [0, 0]], [[1, 0], [v["b"], 2]], [[0, v["c"]], [2, 1]]],
+    )
 
 
-THREE = Model("three-by-two", "", "", three_by_two, ParameterSet([Parameter(n, 0, -3, 3) for n in "abc"]),
-              outcomes=normal_form_outcomes(three_by_two))
+THREE = Model(
+    "three-by-two",
+    "",
+    "",
+    three_by_two,
+    ParameterSet([Parameter(n, 0, -3, 3) for n in "abc"]),
+    outcomes=normal_form_outcomes(three_by_two),
+)
 
 
 def _check(t):
-    """The numeric root lies in (or within the tie band of) the model's own bracket and matches sympy."""
+    """The numeric root lies in (or in the tie band of) the model's own bracket; sympy agrees."""
     lo, hi = t.bracket
     band = 1e-6 * max(1.0, abs(lo))
     assert t.method == "brentq" and t.agree is True
@@ -45,24 +74,32 @@ def _check(t):
 @settings(max_examples=12, deadline=None)
 @given(win=st.floats(0.1, 10), face=st.floats(0.05, 9.5))
 def test_chicken_threshold_is_crash_cost_equals_face_loss(win, face):
-    [t] = find_thresholds(CHICKEN, "crash_cost", baseline={"win": win, "face_loss": face}, n=41, high=20)
+    [t] = find_thresholds(
+        CHICKEN, "crash_cost", baseline={"win": win, "face_loss": face}, n=41, high=20
+    )
     _check(t)
     assert t.text == "crash_cost = face_loss" and t.value == pytest.approx(face, abs=1e-12)
-    assert t.left == "Stand firm/Stand firm" and t.right == "Swerve/Stand firm | Stand firm/Swerve | mixed"
+    assert (
+        t.left == "Stand firm/Stand firm"
+        and t.right == "Swerve/Stand firm | Stand firm/Swerve | mixed"
+    )
     assert t.latex == r"\mathrm{crash\_cost} = \mathrm{face\_loss}"
 
 
 @settings(max_examples=10, deadline=None)
 @given(values=st.lists(st.floats(-2.5, 2.5), min_size=3, max_size=3), which=st.sampled_from("abc"))
 def test_three_by_two_symbolic_and_numeric_agree_on_random_draws(values, which):
-    base = {k: v for k, v in zip("abc", values) if k != which}
+    base = {k: v for k, v in zip("abc", values, strict=True) if k != which}
     found = find_thresholds(THREE, which, baseline=base, n=61)
     for t in found:
         _check(t)
         assert t.left != t.right
         # Each threshold is one of the game's switching conditions, solved for the parameter.
-        exact = {"a": [1.0, 2 / (2 - base.get("b", 0))], "b": [2.0, 2 - 2 / base.get("a", np.inf)],
-                 "c": [1.0]}[which]
+        exact = {
+            "a": [1.0, 2 / (2 - base.get("b", 0))],
+            "b": [2.0, 2 - 2 / base.get("a", np.inf)],
+            "c": [1.0],
+        }[which]
         assert min(abs(t.value - e) for e in exact) < 1e-9
 
 
@@ -78,10 +115,12 @@ def test_a_nonlinear_threshold_gets_its_formula():
 @settings(max_examples=8, deadline=None)
 @given(values=st.lists(st.floats(-8, 8), min_size=6, max_size=6))
 def test_generic_deterrence_thresholds_match_zagare_kilgour(values):
-    base = dict(zip(GENERIC_DETERRENCE_PARAMETERS.names, values))
+    base = dict(zip(GENERIC_DETERRENCE_PARAMETERS.names, values, strict=True))
     base.pop("d_dd")
     c = [base["c_sq"], base["c_dc"], base["c_dd"]]
-    assume(min(abs(x - y) for i, x in enumerate(c) for y in c[:i]) > 1e-3)  # the closed form needs strict orders
+    assume(
+        min(abs(x - y) for i, x in enumerate(c) for y in c[:i]) > 1e-3
+    )  # the closed form needs strict orders
     found = find_thresholds(GDG, "d_dd", baseline=base, n=41)
     # Credibility switches at d_dd = d_dc; it changes the outcome iff the Challenger's choice
     # differs between the credible (max of c_sq, c_dd) and incredible (max of c_sq, c_dc) cases.
@@ -97,8 +136,14 @@ def test_generic_deterrence_thresholds_match_zagare_kilgour(values):
 
 
 def test_thresholds_without_a_symbolic_game_fall_back_to_bisection():
-    step = Model("step", "", "", lambda **v: None, ParameterSet([Parameter("x", 0, 0, 1)]),
-                 outcomes=lambda p, c: {"outcome": np.where(p["x"] ** 3 > 0.2, "high", "low")})
+    step = Model(
+        "step",
+        "",
+        "",
+        lambda **v: None,
+        ParameterSet([Parameter("x", 0, 0, 1)]),
+        outcomes=lambda p, c: {"outcome": np.where(p["x"] ** 3 > 0.2, "high", "low")},
+    )
     [t] = find_thresholds(step, "x", n=11)
     assert t.method == "bisection" and t.formula is None and t.agree is None
     assert t.value == pytest.approx(0.2 ** (1 / 3), abs=1e-9)
@@ -107,8 +152,14 @@ def test_thresholds_without_a_symbolic_game_fall_back_to_bisection():
 
 def test_user_conditions_refine_a_black_box_model():
     x = sympy.Symbol("x", real=True)
-    step = Model("step", "", "", lambda **v: None, ParameterSet([Parameter("x", 0, 0, 1)]),
-                 outcomes=lambda p, c: {"outcome": np.where(p["x"] ** 3 > 0.2, "high", "low")})
+    step = Model(
+        "step",
+        "",
+        "",
+        lambda **v: None,
+        ParameterSet([Parameter("x", 0, 0, 1)]),
+        outcomes=lambda p, c: {"outcome": np.where(p["x"] ** 3 > 0.2, "high", "low")},
+    )
     [t] = find_thresholds(step, "x", n=11, symbolic=False, conditions=[x**3 - sympy.Rational(1, 5)])
     assert t.method == "brentq" and t.agree is True
     assert t.value == pytest.approx(0.2 ** (1 / 3), rel=1e-14)

@@ -1,0 +1,446 @@
+"""Benchmark: sweep throughput and memory, each against a peer on the same points.
+
+Three measurements (issue 5), written to ``benchmarks/results/sweep.json``:
+
+``spe``
+    Subgame-perfect regime sweep of the Iran-Pakistan sequential model
+    (Pakistan absorbs / strikes calibrated / strikes directly, Iran stands
+    down or escalates, Pakistan counter-escalates or holds: four levels),
+    made parametric (``sequential_game(None)``) and evaluated by
+    :func:`deterrence.outcomes.tree_outcomes`: payoffs compiled once, then
+    batched backward induction, one core.  Peers on the same points: a
+    per-point recursive backward induction in Python on the same float
+    terminal payoffs, and (on fewer points) the exact per-point solver
+    ``solve(game, "spe")``.  Labels must agree.  Also timed: the registered
+    model's own ``outcomes`` (``iran-pakistan-sequential``).  Target:
+    >= 1e6 points/s.
+``nash``
+    All Nash equilibria of the 3x2 Iran-Pakistan matrix model
+    (``matrix_game(None)``, degenerate by construction: Iran's two replies to
+    *absorb* pay the same) and of a generic random-coefficient 3x2 game,
+    with :func:`deterrence.solvers.small_games.small_game_equilibria` through
+    :func:`deterrence.outcomes.normal_form_outcomes`, against a loop calling
+    nashpy's ``support_enumeration`` per point.  Equilibrium sets are
+    compared point by point (to 1e-6); where they differ, the exact
+    enumeration (``enumerate_equilibria`` on the same payoffs as Fractions)
+    decides who is right.  Target: >= 200x the nashpy loop, identical sets
+    wherever nashpy is right.
+``big``
+    A ``--big-points`` grid sweep of the parametric sequential model to
+    Parquet through :func:`deterrence.sweep.run_sweep`, in a fresh
+    subprocess whose peak resident memory (``ru_maxrss``) is read back.
+    Target: < 1 GiB at 1e8 points.
+
+Usage: ``python benchmarks/sweep.py [--quick] [--only spe,nash,big] [--big-points N]
+[--spe-points N] [--nash-points N] [--peer-points N]``.  ``--quick`` shrinks every size for a
+smoke run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+RESULTS = Path(__file__).parent / "results" / "sweep.json"
+VARIED = ("china_mediation", "face_cost_calibrated", "precedent_loss", "iran_overstretch")
+
+
+def ip_sequential(**values: Any) -> Any:
+    """The parametric Iran-Pakistan continuation tree (sympy payoffs) or a numeric one."""
+    from games.iran_pakistan.forms import sequential_game
+
+    return sequential_game(values or None)
+
+
+def ip_matrix(**values: Any) -> Any:
+    """The parametric Iran-Pakistan 3x2 matrix (sympy payoffs) or a numeric one."""
+    from games.iran_pakistan.forms import matrix_game
+
+    return matrix_game(values or None)
+
+
+def generic_3x2(**values: Any) -> Any:
+    """A 3x2 game whose six row and six column payoffs are linear in four parameters."""
+    import sympy
+
+    from deterrence.normal_form import NormalFormGame
+
+    rng = np.random.default_rng(7)
+    weights = rng.integers(-3, 4, size=(3, 2, 2, len(VARIED) + 1))
+    symbols = [sympy.Symbol(n, real=True) for n in VARIED]
+    args = [values.get(n, s) for n, s in zip(VARIED, symbols, strict=True)] + [1]
+    payoffs = [
+        [
+            [sum(int(w) * a for w, a in zip(weights[i, j, p], args, strict=True)) for p in range(2)]
+            for j in range(2)
+        ]
+        for i in range(3)
+    ]
+    return NormalFormGame(["Row", "Column"], [["r1", "r2", "r3"], ["c1", "c2"]], payoffs)
+
+
+def _points(size: int, seed: int) -> dict[str, np.ndarray]:
+    from games.iran_pakistan.parameters import PARAMETERS
+
+    rng = np.random.default_rng(seed)
+    points = {p.name: np.full(size, float(p.default)) for p in PARAMETERS}
+    for name in VARIED:
+        p = PARAMETERS[name]
+        points[name] = rng.uniform(float(p.low), float(p.high), size)
+    return points
+
+
+def _machine() -> dict[str, Any]:
+    import scipy
+
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(),
+        "load_average_at_start": list(os.getloadavg()),
+    }
+
+
+def _timed(function: Any, *args: Any, repeat: int = 1) -> tuple[float, Any]:
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = function(*args)
+        best = min(best, time.perf_counter() - start)
+    return best, out
+
+
+# -- 1. subgame-perfect regime sweep ------------------------------------------------------------
+def _recursive_spe(
+    node: Any,
+    payoffs: np.ndarray,
+    players: tuple[str, ...],
+    index: dict[int, int],
+    path: tuple[str, ...] = (),
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Plain per-point backward induction: (values, action path to the terminal reached)."""
+    from deterrence.extensive_form import Terminal
+
+    if isinstance(node, Terminal):
+        return payoffs[index[id(node)]], path
+    mover = players.index(node.player)
+    best = None
+    for action, child in zip(node.actions, node.children, strict=True):
+        value, reached = _recursive_spe(child, payoffs, players, index, path + (action,))
+        if best is None or value[mover] > best[0][mover]:  # first best action on ties, as spe_batch
+            best = (value, reached)
+    return best
+
+
+def bench_spe(size: int, peer_size: int, exact_size: int) -> dict[str, Any]:
+    from deterrence.evaluate import compile_values
+    from deterrence.outcomes import tree_outcomes
+    from deterrence.solve import solve
+    from deterrence.sweep import _factorize
+    from games import get_model
+
+    outcomes = tree_outcomes(ip_sequential, label="path")
+    points = _points(size, seed=1)
+    outcomes({k: v[:10] for k, v in points.items()}, "spe")  # compile once (sympy -> numpy)
+    chunk = 1 << 16
+
+    def engine() -> tuple[Counter, np.ndarray]:
+        # Stream like a sweep: count the regimes chunk by chunk, keep only the peers' labels.
+        counts: Counter = Counter()
+        first = None
+        for s in range(0, size, chunk):
+            labels = outcomes({k: v[s : s + chunk] for k, v in points.items()}, "spe")["outcome"]
+            distinct, _, tally = _factorize(labels)  # hashing, as run_sweep counts regimes
+            counts.update(dict(zip(distinct.tolist(), tally.tolist(), strict=True)))
+            first = labels[:peer_size].copy() if first is None else first
+        return counts, first
+
+    seconds, (counts, labels) = _timed(engine, repeat=3)
+    lead = get_model("iran-pakistan-sequential")
+    lead_size = min(size, 200_000)
+    lead_seconds, _ = _timed(
+        lambda: lead.outcomes({k: v[:lead_size] for k, v in points.items()}, "spe")
+    )
+
+    game = ip_sequential()
+    terminals = game.terminals()
+    values = np.array([list(t.payoffs) for t, _ in terminals], dtype=object)
+    names = sorted(game.parameters)
+    payoffs = compile_values(values, names)(*(points[n][:peer_size] for n in names))
+    index = {id(t): k for k, (t, _) in enumerate(terminals)}
+    start = time.perf_counter()
+    peer = [
+        "/".join(_recursive_spe(game.root, payoffs[b], game.players, index)[1])
+        for b in range(peer_size)
+    ]
+    peer_seconds = time.perf_counter() - start
+    agree = int(sum(a == b for a, b in zip(peer, labels[:peer_size], strict=True)))
+
+    start = time.perf_counter()
+    exact_agree = 0
+    for b in range(exact_size):
+        numeric = ip_sequential(**{n: Fraction(points[n][b]) for n in points})
+        [eq] = solve(numeric, "spe").equilibria  # generic points: a unique SPE
+        exact_agree += _path_of(numeric, eq) == labels[b]
+    exact_seconds = time.perf_counter() - start
+    rate = size / seconds
+    return {
+        "model": "iran-pakistan-sequential made parametric (sequential_game(None)), 4 levels",
+        "varied": list(VARIED),
+        "points": size,
+        "chunk": chunk,
+        "engine_seconds": seconds,
+        "engine_points_per_second": rate,
+        "registered_model_outcomes_points_per_second": lead_size / lead_seconds,
+        "peer_recursive_points": peer_size,
+        "peer_recursive_points_per_second": peer_size / peer_seconds,
+        "peer_recursive_labels_agree": agree,
+        "peer_exact_points": exact_size,
+        "peer_exact_points_per_second": exact_size / exact_seconds,
+        "peer_exact_labels_agree": int(exact_agree),
+        "speedup_vs_recursive": rate / (peer_size / peer_seconds),
+        "outcomes": dict(counts.most_common()),
+        "target_points_per_second": 1e6,
+        "target_met": bool(rate >= 1e6),
+    }
+
+
+def _path_of(game: Any, equilibrium: Any) -> str:
+    from deterrence.extensive_form import Terminal
+
+    node, path = game.root, []
+    while not isinstance(node, Terminal):
+        choice = equilibrium.strategies[node.player][node.infoset]
+        action = max(choice, key=lambda a: choice[a])
+        path.append(action)
+        node = node.children[node.actions.index(action)]
+    return "/".join(path)
+
+
+# -- 2. all equilibria of a 3x2 matrix -----------------------------------------------------------
+def _as_set(pairs: list[tuple[Any, Any]]) -> list[tuple[float, ...]]:
+    return sorted(
+        tuple(np.round(np.concatenate([np.asarray(x, float), np.asarray(y, float)]), 6) + 0.0)
+        for x, y in pairs
+    )
+
+
+def bench_nash(build: Any, label: str, size: int, peer_size: int) -> dict[str, Any]:
+    import warnings
+
+    import nashpy
+
+    from deterrence.evaluate import compile_values
+    from deterrence.outcomes import normal_form_outcomes
+    from deterrence.solvers.enumeration import enumerate_equilibria
+    from deterrence.solvers.small_games import equilibria_at, small_game_equilibria
+
+    outcomes = normal_form_outcomes(build)
+    points = _points(size, seed=2)
+    outcomes({k: v[:10] for k, v in points.items()}, "nash")
+    chunk = 1 << 16
+
+    def engine() -> None:
+        for s in range(0, size, chunk):
+            outcomes({k: v[s : s + chunk] for k, v in points.items()}, "nash")
+
+    seconds, _ = _timed(engine)
+    game = build()
+    names = sorted(game.parameters)
+    payoffs = compile_values(np.asarray(game.payoffs, dtype=object), names)(
+        *(points[n][:peer_size] for n in names)
+    )
+    a, b = payoffs[..., 0], payoffs[..., 1]
+    ours_seconds, ours = _timed(lambda: small_game_equilibria(a, b), repeat=3)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nashpy warns on degenerate games
+        theirs = [list(nashpy.Game(a[k], b[k]).support_enumeration()) for k in range(peer_size)]
+    nashpy_seconds = time.perf_counter() - start
+    counts = Counter()
+    for k in range(peer_size):
+        mine, other = _as_set(equilibria_at(ours, k)), _as_set(theirs[k])
+        if mine == other:
+            counts["identical"] += 1
+            continue
+        exact = enumerate_equilibria(
+            [[Fraction(v) for v in row] for row in a[k]],
+            [[Fraction(v) for v in row] for row in b[k]],
+        )
+        truth = _as_set(exact.equilibria)
+        nashpy_right = other == truth
+        ours_right = mine == truth
+        key = (
+            "nashpy right, ours wrong"
+            if nashpy_right and not ours_right
+            else "ours right, nashpy wrong"
+            if ours_right
+            else "both differ from the exact extreme equilibria"
+        )
+        counts[key + (" (degenerate, flagged)" if ours.degenerate[k] else "")] += 1
+    per_point_ours = ours_seconds / peer_size
+    per_point_nashpy = nashpy_seconds / peer_size
+    return {
+        "model": label,
+        "points": size,
+        "engine_seconds": seconds,
+        "engine_points_per_second": size / seconds,
+        "peer_points": peer_size,
+        "solver_points_per_second_on_peer_points": 1 / per_point_ours,
+        "nashpy_points_per_second": 1 / per_point_nashpy,
+        "speedup_same_points": per_point_nashpy / per_point_ours,
+        "speedup_engine_vs_nashpy": (size / seconds) * per_point_nashpy,
+        "degenerate_share": float(np.mean(ours.degenerate)),
+        "comparison": dict(counts),
+        "identical_wherever_nashpy_right": not any(k.startswith("nashpy right") for k in counts),
+        "target_speedup": 200,
+        "target_met": bool(per_point_nashpy / per_point_ours >= 200),
+    }
+
+
+# -- 3. a very large sweep to Parquet, memory measured in a fresh process -------------------------
+def big_sweep_child(points: int, output: str, jobs: int) -> None:
+    """Run in a subprocess: one grid sweep to Parquet; print seconds and peak RSS as JSON."""
+    from deterrence.designs import grid
+    from deterrence.model import Model
+    from deterrence.outcomes import tree_outcomes
+    from deterrence.sweep import executor, run_sweep
+    from games.iran_pakistan.parameters import PARAMETERS
+
+    side = int(round(points**0.5))
+    model = Model(
+        "ip-sequential-parametric",
+        "",
+        "",
+        ip_sequential,
+        PARAMETERS,
+        outcomes=tree_outcomes(ip_sequential, label="path"),
+        concepts=("spe",),
+    )
+    design = grid(
+        {"china_mediation": (0, 5, side), "face_cost_calibrated": (0, 20, points // side)}
+    )
+    start = time.perf_counter()
+    with executor(jobs if jobs > 1 else None) as pool:
+        result = run_sweep(model, design, output, executor=pool, command="benchmarks/sweep.py big")
+    seconds = time.perf_counter() - start
+    usage_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "points": result.n_points,
+                "seconds": seconds,
+                "chunks": design.n_chunks,
+                "peak_rss_mib_main": usage_self / 1024,
+                "peak_rss_mib_workers": usage_children / 1024,
+                "bytes": Path(output).stat().st_size,
+                "outcomes": result.outcomes,
+            }
+        )
+    )
+
+
+def bench_big(points: int, jobs: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        output = str(Path(folder) / "big.parquet")
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", str(points), output, str(jobs)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        record = json.loads(done.stdout.strip().splitlines()[-1])
+    record.update(
+        {
+            "jobs": jobs,
+            "points_per_second": record["points"] / record["seconds"],
+            "target_mib": 1024,
+            "target_points": 10**8,
+            "target_met": bool(
+                max(record["peak_rss_mib_main"], record["peak_rss_mib_workers"]) < 1024
+            ),
+        }
+    )
+    return record
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
+    parser.add_argument("--only", default="spe,nash,big", help="comma-separated subset")
+    parser.add_argument("--spe-points", type=int, default=2_000_000)
+    parser.add_argument("--nash-points", type=int, default=500_000)
+    parser.add_argument("--peer-points", type=int, default=2_000)
+    parser.add_argument("--big-points", type=int, default=10**8)
+    parser.add_argument("-j", "--jobs", type=int, default=1, help="workers for the big sweep")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        big_sweep_child(int(args.child[0]), args.child[1], int(args.child[2]))
+        return
+    if args.quick:
+        args.spe_points, args.nash_points, args.peer_points, args.big_points = (
+            100_000,
+            20_000,
+            200,
+            10**6,
+        )
+    only = set(args.only.split(","))
+    run = {"arguments": vars(args), "machine": _machine()}  # recorded with each part it produces
+    report: dict[str, Any] = {}
+    if RESULTS.exists():  # keep earlier parts when only some are rerun
+        report = {
+            k: v
+            for k, v in json.loads(RESULTS.read_text()).items()
+            if k not in ("machine", "arguments")
+        }
+    if "spe" in only:
+        report["spe"] = run | bench_spe(
+            args.spe_points, args.peer_points, max(20, args.peer_points // 20)
+        )
+        print("spe", json.dumps(report["spe"], indent=1))
+    if "nash" in only:
+        report["nash_iran_pakistan_matrix"] = run | bench_nash(
+            ip_matrix,
+            "iran-pakistan-matrix, parametric (matrix_game(None)), 3x2",
+            args.nash_points,
+            args.peer_points,
+        )
+        report["nash_generic_3x2"] = run | bench_nash(
+            generic_3x2,
+            "generic parametric 3x2 (seeded integer weights)",
+            args.nash_points,
+            args.peer_points,
+        )
+        print(
+            "nash",
+            json.dumps(
+                {k: report[k] for k in ("nash_iran_pakistan_matrix", "nash_generic_3x2")}, indent=1
+            ),
+        )
+    if "big" in only:
+        report["big"] = run | bench_big(args.big_points, args.jobs)
+        print("big", json.dumps(report["big"], indent=1))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2, default=float) + "\n")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
