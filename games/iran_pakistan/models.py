@@ -10,8 +10,9 @@ import numpy as np
 from deterrence.model import Model
 
 from .analysis import CHOICES, solve_continuation
+from .analysis import TYPE_KEYS
 from .forms import bayesian_game, matrix_game, prestrike_game, sequential_game
-from .parameters import PARAMETERS
+from .parameters import PARAMETERS, TYPES
 
 __all__ = ["MODELS", "MEASURES"]
 
@@ -23,16 +24,42 @@ MEASURES = ("pakistan_retaliates", "p_iran_escalates", "p_escalate_after_calibra
             "retaliation_margin", "counter_credible", "tie")
 
 
+_TYPE_LABEL = {key: label for key, label, *_ in TYPES}
+
+
+def _labels(out: dict, choice: np.ndarray, weights: Mapping) -> np.ndarray:
+    """Regime labels: Pakistan's response and which of Iran's motive types answer it by escalating.
+
+    Under uncertainty the label names the escalating types (a regime), not the escalation
+    probability, so that a sweep has a few regimes rather than one label per prior value.
+    """
+    prior_of = {"ct": None, "broaden": "prior_broaden", "coerce": "prior_coerce"}
+    labels = np.array([CHOICES[c] for c in choice], dtype=object)
+    for i, response in ((1, "calibrated"), (2, "direct")):
+        at = choice == i
+        if not at.any():
+            continue
+        names = [""] * int(at.sum())
+        for t in TYPE_KEYS:
+            if "ct" in weights or "broaden" in weights:  # an explicit belief
+                mass = np.full(at.sum(), float(weights.get(t, 0)))
+            elif prior_of[t] is None:
+                mass = 1 - np.asarray(weights["prior_broaden"])[at] - np.asarray(weights["prior_coerce"])[at]
+            else:
+                mass = np.asarray(weights[prior_of[t]])[at]
+            escalates = np.asarray(out[f"escalates/{response}/{t}"])[at] & (mass > 0)
+            label = _TYPE_LABEL[t]
+            names = [n + ("+" if n and e else "") + (label if e else "") for n, e in zip(names, escalates)]
+        labels[at] = [f"{response} -> " + (f"{n} escalates" if n else "stand down") for n in names]
+    return labels.astype(str)
+
+
 def _outcomes(belief: dict | None):
     def outcomes(points: Mapping[str, np.ndarray], concept: str) -> dict[str, np.ndarray]:
         out = solve_continuation(dict(points), belief=belief)
         choice = np.asarray(out["choice"])
         p_esc = out["p_escalate"]
-        labels = np.array([f"{CHOICES[c]}" for c in range(3)], dtype=object)[choice]
-        reply = np.where(choice == 0, "", np.where(p_esc >= 1, " -> escalate",
-                         np.where(p_esc <= 0, " -> stand down", " -> escalate w.p. ")))
-        risk = np.where((choice != 0) & (p_esc > 0) & (p_esc < 1), np.char.mod("%.2f", p_esc), "")
-        outcome = np.char.add(np.char.add(labels.astype(str), reply.astype(str)), risk.astype(str))
+        outcome = _labels(out, choice, belief if belief is not None else points)
         ties = out["choice_tie"] | out["counter_tie"]
         for key in out:
             if key.startswith("escalates_tie/"):
