@@ -24,7 +24,7 @@ expression.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
+from fractions import Fraction  # noqa: F401  (used by the doctests)
 from typing import Any
 
 import numpy as np

@@ -7,6 +7,9 @@
 # `python examples/01_iran_pakistan_baseline.py`; it prints and writes no files.
 
 # %%
+from deterrence import solve
+from deterrence.cli_audit import _table
+from deterrence.tables import result_table
 from games.iran_pakistan import (
     CHOICES,
     audit,
@@ -19,9 +22,6 @@ from games.iran_pakistan import (
     solve_continuation,
     values_for,
 )
-from deterrence import solve
-from deterrence.cli_audit import _table
-from deterrence.tables import result_table
 
 values = values_for()  # the baseline: exact fractions, so every answer below is exact
 

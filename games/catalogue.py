@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from deterrence.model import Model
+
 from . import register
 from .classic import (
     CHICKEN_PARAMETERS,
@@ -13,7 +15,6 @@ from .classic import (
 )
 from .entry import entry_game_matrix, entry_game_tree
 from .zagare_kilgour import GENERIC_DETERRENCE_PARAMETERS, generic_deterrence_game
-from deterrence.model import Model
 
 register(Model("prisoners-dilemma", "Prisoner's Dilemma", "Rapoport & Chammah (1965); payoffs of Axelrod (1984)",
                lambda: prisoners_dilemma(), tags=("classic",)))

@@ -48,8 +48,9 @@ def test_row10_retaliation_part_holds(rows):
 
 
 def test_violation_detected_by_sign_status():
-    from games.iran_pakistan.statics import _sign_status
     import numpy as np
+
+    from games.iran_pakistan.statics import _sign_status
 
     assert _sign_status(np.array([0.0, 0.5, 0.2]), +1) == "violated"
     assert _sign_status(np.array([0.0, 0.0]), +1) == "holds weakly"

@@ -21,7 +21,7 @@ import numpy as np
 from deterrence.tables import format_value
 
 from .analysis import CHOICES, prestrike_equilibria, solve_continuation
-from .forms import outcome_payoffs, values_for
+from .forms import values_for
 from .parameters import PARAMETERS, iran_war_cost, pakistan_clash_cost, precedent_cost, priors
 
 __all__ = ["ClaimCheck", "audit", "CHECKS", "retaliation_threshold", "sweep_measure"]

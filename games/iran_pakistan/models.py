@@ -9,8 +9,7 @@ import numpy as np
 
 from deterrence.model import Model
 
-from .analysis import CHOICES, solve_continuation
-from .analysis import TYPE_KEYS
+from .analysis import CHOICES, TYPE_KEYS, solve_continuation
 from .forms import bayesian_game, matrix_game, prestrike_game, sequential_game
 from .parameters import PARAMETERS, TYPES
 
@@ -97,24 +96,24 @@ MODELS = (
           description="Pakistan absorbs, strikes calibrated targets or strikes directly; Iran stands down "
                       "or escalates (met by Pakistani counter-escalation). Iran's motive: counter-terror.",
           outcomes=_outcomes({"ct": 1}), measures=MEASURES, concepts=("nash", "pure", "dominance"),
-          
+
           tags=("iran-pakistan",), scenario_dir=_SCENARIOS),
     Model("iran-pakistan-sequential", "Iran-Pakistan continuation after Iran's strike (tree)", _CITATION,
           _build(sequential_game), PARAMETERS,
           description="Pakistan responds; Iran stands down or escalates; Pakistan counter-escalates or holds. "
                       "Complete information, counter-terror motive. Baseline SPE: calibrated strike, Iranian restraint.",
-          outcomes=_outcomes({"ct": 1}), measures=MEASURES, concepts=("spe", "nash"), 
+          outcomes=_outcomes({"ct": 1}), measures=MEASURES, concepts=("spe", "nash"),
           tags=("iran-pakistan",), scenario_dir=_SCENARIOS),
     Model("iran-pakistan-bayesian", "Iran-Pakistan continuation with uncertain Iranian motive", _CITATION,
           _build(bayesian_game), PARAMETERS,
           description="Nature draws Iran's motive (counter-terror, broaden, coerce) from Pakistan's prior; "
                       "Pakistan responds without knowing it. Sweeps report the perfect Bayesian equilibrium.",
-          outcomes=_outcomes(None), measures=MEASURES, concepts=("pure", "nash"), 
+          outcomes=_outcomes(None), measures=MEASURES, concepts=("pure", "nash"),
           tags=("iran-pakistan",), scenario_dir=_SCENARIOS),
     Model("iran-pakistan-prestrike", "Iran's decision to strike (C12)", _CITATION,
           _build(prestrike_game), PARAMETERS,
           description="One move earlier: Iran strikes or keeps the status quo, unsure whether Pakistan is "
                       "resolved or would absorb the strike.",
-          concepts=("pure", "nash"), 
+          concepts=("pure", "nash"),
           tags=("iran-pakistan",), scenario_dir=_SCENARIOS),
 )
