@@ -83,10 +83,7 @@ def generic_3x2(**values: Any) -> Any:
     symbols = [sympy.Symbol(n, real=True) for n in VARIED]
     args = [values.get(n, s) for n, s in zip(VARIED, symbols, strict=True)] + [1]
     payoffs = [
-        [
-            [sum(int(w) * a for w, a in zip(weights[i, j, p], args, strict=True)) for p in range(2)]
-            for j in range(2)
-        ]
+        [[sum(int(w) * a for w, a in zip(weights[i, j, p], args, strict=True)) for p in range(2)] for j in range(2)]
         for i in range(3)
     ]
     return NormalFormGame(["Row", "Column"], [["r1", "r2", "r3"], ["c1", "c2"]], payoffs)
@@ -173,9 +170,7 @@ def bench_spe(size: int, peer_size: int, exact_size: int) -> dict[str, Any]:
     seconds, (counts, labels) = _timed(engine, repeat=3)
     lead = get_model("iran-pakistan-sequential")
     lead_size = min(size, 200_000)
-    lead_seconds, _ = _timed(
-        lambda: lead.outcomes({k: v[:lead_size] for k, v in points.items()}, "spe")
-    )
+    lead_seconds, _ = _timed(lambda: lead.outcomes({k: v[:lead_size] for k, v in points.items()}, "spe"))
 
     game = ip_sequential()
     terminals = game.terminals()
@@ -184,10 +179,7 @@ def bench_spe(size: int, peer_size: int, exact_size: int) -> dict[str, Any]:
     payoffs = compile_values(values, names)(*(points[n][:peer_size] for n in names))
     index = {id(t): k for k, (t, _) in enumerate(terminals)}
     start = time.perf_counter()
-    peer = [
-        "/".join(_recursive_spe(game.root, payoffs[b], game.players, index)[1])
-        for b in range(peer_size)
-    ]
+    peer = ["/".join(_recursive_spe(game.root, payoffs[b], game.players, index)[1]) for b in range(peer_size)]
     peer_seconds = time.perf_counter() - start
     agree = int(sum(a == b for a, b in zip(peer, labels[:peer_size], strict=True)))
 
@@ -235,8 +227,7 @@ def _path_of(game: Any, equilibrium: Any) -> str:
 # -- 2. all equilibria of a 3x2 matrix -----------------------------------------------------------
 def _as_set(pairs: list[tuple[Any, Any]]) -> list[tuple[float, ...]]:
     return sorted(
-        tuple(np.round(np.concatenate([np.asarray(x, float), np.asarray(y, float)]), 6) + 0.0)
-        for x, y in pairs
+        tuple(np.round(np.concatenate([np.asarray(x, float), np.asarray(y, float)]), 6) + 0.0) for x, y in pairs
     )
 
 
@@ -262,9 +253,7 @@ def bench_nash(build: Any, label: str, size: int, peer_size: int) -> dict[str, A
     seconds, _ = _timed(engine)
     game = build()
     names = sorted(game.parameters)
-    payoffs = compile_values(np.asarray(game.payoffs, dtype=object), names)(
-        *(points[n][:peer_size] for n in names)
-    )
+    payoffs = compile_values(np.asarray(game.payoffs, dtype=object), names)(*(points[n][:peer_size] for n in names))
     a, b = payoffs[..., 0], payoffs[..., 1]
     ours_seconds, ours = _timed(lambda: small_game_equilibria(a, b), repeat=3)
     start = time.perf_counter()
@@ -332,9 +321,7 @@ def big_sweep_child(points: int, output: str, jobs: int) -> None:
         outcomes=tree_outcomes(ip_sequential, label="path"),
         concepts=("spe",),
     )
-    design = grid(
-        {"china_mediation": (0, 5, side), "face_cost_calibrated": (0, 20, points // side)}
-    )
+    design = grid({"china_mediation": (0, 5, side), "face_cost_calibrated": (0, 20, points // side)})
     start = time.perf_counter()
     with executor(jobs if jobs > 1 else None) as pool:
         result = run_sweep(model, design, output, executor=pool, command="benchmarks/sweep.py big")
@@ -372,9 +359,7 @@ def bench_big(points: int, jobs: int) -> dict[str, Any]:
             "points_per_second": record["points"] / record["seconds"],
             "target_mib": 1024,
             "target_points": 10**8,
-            "target_met": bool(
-                max(record["peak_rss_mib_main"], record["peak_rss_mib_workers"]) < 1024
-            ),
+            "target_met": bool(max(record["peak_rss_mib_main"], record["peak_rss_mib_workers"]) < 1024),
         }
     )
     return record
@@ -405,15 +390,9 @@ def main() -> None:
     run = {"arguments": vars(args), "machine": _machine()}  # recorded with each part it produces
     report: dict[str, Any] = {}
     if RESULTS.exists():  # keep earlier parts when only some are rerun
-        report = {
-            k: v
-            for k, v in json.loads(RESULTS.read_text()).items()
-            if k not in ("machine", "arguments")
-        }
+        report = {k: v for k, v in json.loads(RESULTS.read_text()).items() if k not in ("machine", "arguments")}
     if "spe" in only:
-        report["spe"] = run | bench_spe(
-            args.spe_points, args.peer_points, max(20, args.peer_points // 20)
-        )
+        report["spe"] = run | bench_spe(args.spe_points, args.peer_points, max(20, args.peer_points // 20))
         print("spe", json.dumps(report["spe"], indent=1))
     if "nash" in only:
         report["nash_iran_pakistan_matrix"] = run | bench_nash(
@@ -430,9 +409,7 @@ def main() -> None:
         )
         print(
             "nash",
-            json.dumps(
-                {k: report[k] for k in ("nash_iran_pakistan_matrix", "nash_generic_3x2")}, indent=1
-            ),
+            json.dumps({k: report[k] for k in ("nash_iran_pakistan_matrix", "nash_generic_3x2")}, indent=1),
         )
     if "big" in only:
         report["big"] = run | bench_big(args.big_points, args.jobs)

@@ -73,8 +73,7 @@ class BranchDiagram:
             return self.coordinates.index((player, strategy))
         except ValueError:
             raise DeterrenceError(
-                f"no strategy {strategy!r} of {player!r}; choose from "
-                f"{[f'{p}:{s}' for p, s in self.coordinates]}"
+                f"no strategy {strategy!r} of {player!r}; choose from {[f'{p}:{s}' for p, s in self.coordinates]}"
             ) from None
 
     def to_frame(self) -> Any:
@@ -118,10 +117,7 @@ class _Solver:
         from .solvers.small_games import small_game_equilibria
 
         values = np.asarray(values, dtype=np.float64)
-        columns = [
-            values if n == self.parameter else np.full(len(values), self.baseline[n])
-            for n in self.names
-        ]
+        columns = [values if n == self.parameter else np.full(len(values), self.baseline[n]) for n in self.names]
         payoffs = self.function(*columns)
         return small_game_equilibria(payoffs[..., 0], payoffs[..., 1])
 
@@ -187,9 +183,7 @@ def track_branches(
     low = float(p.low) if low is None else float(p.validate(low))
     high = float(p.high) if high is None else float(p.validate(high))
     if not low < high or int(n) < 2:
-        raise DeterrenceError(
-            f"branch tracking needs low < high and n >= 2, got {low:g}, {high:g}, {n}"
-        )
+        raise DeterrenceError(f"branch tracking needs low < high and n >= 2, got {low:g}, {high:g}, {n}")
     game = model.build()
     if not isinstance(game, NormalFormGame) or game.n_players != 2:
         raise DeterrenceError("branch tracking needs a model whose game is a 2-player normal form")
@@ -215,9 +209,7 @@ def track_branches(
             if len(alive) and len(current)
             else np.zeros((len(alive), len(current)))
         )
-        rows, cols = (
-            linear_sum_assignment(cost) if cost.size else (np.array([], int), np.array([], int))
-        )
+        rows, cols = linear_sum_assignment(cost) if cost.size else (np.array([], int), np.array([], int))
         keep = cost[rows, cols] <= max_jump
         rows, cols = rows[keep], cols[keep]
         for b in (alive[r] for r in range(len(alive)) if r not in set(rows)):
@@ -236,9 +228,7 @@ def track_branches(
     for t in sorted({t for _, t, _ in raw_events}):
         labels = solver.labels(grid[[t - 1, t]])
         found = (
-            bisect_labels(
-                solver.labels, [grid[t - 1]], [grid[t]], [labels[0]], [labels[1]], bracket_tol
-            )
+            bisect_labels(solver.labels, [grid[t - 1]], [grid[t]], [labels[0]], [labels[1]], bracket_tol)
             if labels[0] != labels[1]
             else [(grid[t - 1], grid[t], "", "")]
         )
@@ -252,8 +242,7 @@ def track_branches(
         near = next(prof for k, prof in paths[b] if k == (t if kind == "appear" else t - 1))
         events.append(BranchEvent(kind, located[t][0], located[t][1], b, near))
     branches = tuple(
-        Branch(i, grid[[k for k, _ in path]], np.array([prof for _, prof in path]))
-        for i, path in enumerate(paths)
+        Branch(i, grid[[k for k, _ in path]], np.array([prof for _, prof in path])) for i, path in enumerate(paths)
     )
     coordinates = tuple((game.players[i], s) for i in range(2) for s in game.strategies[i])
     return BranchDiagram(

@@ -109,9 +109,7 @@ def _model(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
         raise DeterrenceError(f"model {model.slug!r} has no batched outcomes to sweep")
     concept = getattr(args, "concept", None)
     if concept and concept not in model.concepts:
-        raise DeterrenceError(
-            f"model {model.slug!r} supports concepts {list(model.concepts)}, not {concept!r}"
-        )
+        raise DeterrenceError(f"model {model.slug!r} supports concepts {list(model.concepts)}, not {concept!r}")
     return model, model_values(model, args)
 
 
@@ -126,9 +124,7 @@ def _vary(model: Any, specs: list[str], fixed: dict[str, Any]) -> dict[str, tupl
         box[name] = (low, high)
     clash = sorted(set(box) & set(fixed))
     if clash:
-        raise DeterrenceError(
-            f"parameter {clash[0]!r} is both varied and fixed by --set/--scenario"
-        )
+        raise DeterrenceError(f"parameter {clash[0]!r} is both varied and fixed by --set/--scenario")
     return box
 
 
@@ -161,9 +157,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
     model, fixed = _model(args)
     if bool(args.grid) == bool(args.sample):
-        raise DeterrenceError(
-            "give either --grid NAME=LOW:HIGH:N (repeatable) or --sample KIND --n N"
-        )
+        raise DeterrenceError("give either --grid NAME=LOW:HIGH:N (repeatable) or --sample KIND --n N")
     output = Path(args.output or f"sweep-{model.slug}.csv")
     chunk = _count(args.chunk_size, "--chunk-size") if args.chunk_size else DEFAULT_CHUNK_SIZE
     seed = _seed(args, output)
@@ -257,11 +251,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         print(f"{args.method} sensitivity of {args.measure} ({model.slug}, seed {seed})")
         print(
             frame.drop(
-                columns=[
-                    c
-                    for c in ("measure", "method", "seed", "n", "trajectories")
-                    if c in frame.columns
-                ]
+                columns=[c for c in ("measure", "method", "seed", "n", "trajectories") if c in frame.columns]
             ).to_string(index=False, float_format=lambda v: f"{v:.4g}")
         )
     if args.plot:
@@ -276,9 +266,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_table(
-    frame: Any, path: Path, model: Any, seed: Any, extra: dict[str, Any], command: str
-) -> None:
+def _write_table(frame: Any, path: Path, model: Any, seed: Any, extra: dict[str, Any], command: str) -> None:
     from .provenance import write_sidecar
 
     suffix = path.suffix.lower()
@@ -290,15 +278,11 @@ def _write_table(
         except ImportError:
             from .sweep import MissingExtraError
 
-            raise MissingExtraError(
-                "Parquet output needs pyarrow: pip install 'deterrence[parquet]'"
-            ) from None
+            raise MissingExtraError("Parquet output needs pyarrow: pip install 'deterrence[parquet]'") from None
     elif suffix == ".json":
         path.write_text(frame.to_json(orient="records", indent=2) + "\n", encoding="utf-8")
     else:
-        raise DeterrenceError(
-            f"cannot tell the format of {path.name!r}: use .csv, .parquet or .json"
-        )
+        raise DeterrenceError(f"cannot tell the format of {path.name!r}: use .csv, .parquet or .json")
     write_sidecar(
         path,
         command=command,
@@ -341,9 +325,7 @@ def _cmd_thresholds(args: argparse.Namespace) -> int:
     if args.range:
         from .designs import parse_range
 
-        _, low, high, _ = parse_range(
-            f"{args.param}={args.range}", model.parameters, with_count=False
-        )
+        _, low, high, _ = parse_range(f"{args.param}={args.range}", model.parameters, with_count=False)
     found = find_thresholds(
         model,
         args.param,
@@ -367,9 +349,7 @@ def _cmd_thresholds(args: argparse.Namespace) -> int:
     else:
         lines = [
             f"thresholds of {model.slug} along {args.param} "
-            "(others at "
-            + ", ".join(f"{k}={float(v):g}" for k, v in base.items() if k != args.param)
-            + ")"
+            "(others at " + ", ".join(f"{k}={float(v):g}" for k, v in base.items() if k != args.param) + ")"
         ]
         if not found:
             lines.append("  none: the outcome does not change over the range")
@@ -377,8 +357,7 @@ def _cmd_thresholds(args: argparse.Namespace) -> int:
             lines += [
                 f"  {t.text}",
                 f"    LaTeX: {t.latex}",
-                f"    at the baseline: {args.param} = {t.value:.12g} ({t.method}); "
-                f"below: {t.left}; above: {t.right}",
+                f"    at the baseline: {args.param} = {t.value:.12g} ({t.method}); below: {t.left}; above: {t.right}",
             ]
             if t.formula is not None:
                 lines.append(
@@ -438,9 +417,7 @@ def _plot_file(
         ax = rmap.plot(boundaries=curves)
         if measure:
             if measure not in rmap.measures:
-                raise DeterrenceError(
-                    f"unknown measure {measure!r}; numeric columns: {', '.join(rmap.measures)}"
-                )
+                raise DeterrenceError(f"unknown measure {measure!r}; numeric columns: {', '.join(rmap.measures)}")
             lines = ax.contour(
                 rmap.x_values,
                 rmap.y_values,
@@ -481,19 +458,13 @@ def _line_plot(frame: Any, name: str, measure: str | None) -> Any:
 
     frame = frame.sort_values(name)
     skip = {name, "outcome", "concept", "method", "seed", "version"}
-    numeric = [
-        c
-        for c in frame.columns
-        if c not in skip and frame[c].dtype.kind in "biuf" and frame[c].nunique() > 1
-    ]
+    numeric = [c for c in frame.columns if c not in skip and frame[c].dtype.kind in "biuf" and frame[c].nunique() > 1]
     columns = [measure] if measure else numeric
     if measure and measure not in numeric:
         raise DeterrenceError(f"unknown measure {measure!r}; numeric columns: {', '.join(numeric)}")
     _, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
     for k, column in enumerate(columns):
-        ax.plot(
-            frame[name], frame[column].astype(float), color=PALETTE[k % len(PALETTE)], label=column
-        )
+        ax.plot(frame[name], frame[column].astype(float), color=PALETTE[k % len(PALETTE)], label=column)
     x, labels = frame[name].to_numpy(float), frame["outcome"].to_numpy(str)
     starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
     for k, s in enumerate(starts):
@@ -563,9 +534,7 @@ def add_commands(sub: Any) -> None:
         help="grid axis: N equally spaced values from LOW to HIGH (repeatable)",
     )
     p.add_argument("--sample", choices=("lhs", "sobol", "halton", "oat"), help="sampling design")
-    p.add_argument(
-        "--n", metavar="N", help="points (lhs, sobol, halton) or values per parameter (oat)"
-    )
+    p.add_argument("--n", metavar="N", help="points (lhs, sobol, halton) or values per parameter (oat)")
     p.add_argument(
         "--vary",
         action="append",
@@ -573,12 +542,8 @@ def add_commands(sub: Any) -> None:
         metavar="NAME[=LOW:HIGH]",
         help="parameter to sample (repeatable; default: all with a range)",
     )
-    p.add_argument(
-        "-o", "--output", metavar="FILE", help="FILE.csv (default sweep-SLUG.csv) or FILE.parquet"
-    )
-    p.add_argument(
-        "-j", "--jobs", metavar="N", help="worker processes (or Dask workers with --dask)"
-    )
+    p.add_argument("-o", "--output", metavar="FILE", help="FILE.csv (default sweep-SLUG.csv) or FILE.parquet")
+    p.add_argument("-j", "--jobs", metavar="N", help="worker processes (or Dask workers with --dask)")
     p.add_argument(
         "--dask",
         nargs="?",
@@ -587,16 +552,10 @@ def add_commands(sub: Any) -> None:
         metavar="ADDRESS",
         help="run on Dask: a scheduler ADDRESS, or a local cluster when none is given",
     )
-    p.add_argument(
-        "--resume", action="store_true", help="continue an interrupted sweep into the same FILE"
-    )
-    p.add_argument(
-        "--seed", metavar="S", help="root seed (default: drawn and recorded in the sidecar)"
-    )
+    p.add_argument("--resume", action="store_true", help="continue an interrupted sweep into the same FILE")
+    p.add_argument("--seed", metavar="S", help="root seed (default: drawn and recorded in the sidecar)")
     p.add_argument("--chunk-size", metavar="K", help="points per chunk (default 65536)")
-    p.add_argument(
-        "--plot", metavar="FIG", help="also draw the sweep (regime map or line plot) to FIG"
-    )
+    p.add_argument("--plot", metavar="FIG", help="also draw the sweep (regime map or line plot) to FIG")
     p.set_defaults(handler=_cmd_sweep)
 
     p = sub.add_parser(
@@ -608,9 +567,7 @@ def add_commands(sub: Any) -> None:
         formatter_class=_RAW,
     )
     _common(p)
-    p.add_argument(
-        "--measure", required=True, metavar="NAME", help="numeric outcome column, e.g. p_escalate"
-    )
+    p.add_argument("--measure", required=True, metavar="NAME", help="numeric outcome column, e.g. p_escalate")
     p.add_argument("--method", choices=("sobol", "morris", "oat"), default="sobol")
     p.add_argument(
         "--n",
@@ -627,13 +584,9 @@ def add_commands(sub: Any) -> None:
     )
     p.add_argument("--seed", metavar="S", help="root seed (default: drawn and recorded)")
     p.add_argument("-j", "--jobs", metavar="N", help="worker processes")
-    p.add_argument(
-        "-o", "--output", metavar="FILE", help="write the table to FILE (.csv, .parquet or .json)"
-    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write the table to FILE (.csv, .parquet or .json)")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument(
-        "--plot", metavar="FIG", help="Sobol' bars, Morris scatter or tornado chart to FIG"
-    )
+    p.add_argument("--plot", metavar="FIG", help="Sobol' bars, Morris scatter or tornado chart to FIG")
     p.set_defaults(handler=_cmd_sensitivity)
 
     p = sub.add_parser(
@@ -646,9 +599,7 @@ def add_commands(sub: Any) -> None:
     )
     _common(p)
     p.add_argument("--param", required=True, metavar="NAME", help="the parameter to scan")
-    p.add_argument(
-        "--range", metavar="LOW:HIGH", help="scan range (default: the parameter's bounds)"
-    )
+    p.add_argument("--range", metavar="LOW:HIGH", help="scan range (default: the parameter's bounds)")
     p.add_argument("--n", default="201", metavar="N", help="grid points of the scan (default 201)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
@@ -663,12 +614,8 @@ def add_commands(sub: Any) -> None:
         epilog=PLOT_EPILOG,
         formatter_class=_RAW,
     )
-    p.add_argument(
-        "table", metavar="SWEEP", help="a .csv or .parquet file written by 'deterrence sweep'"
-    )
-    p.add_argument(
-        "-o", "--output", required=True, metavar="FIG", help="figure file (.pdf, .svg, .png)"
-    )
+    p.add_argument("table", metavar="SWEEP", help="a .csv or .parquet file written by 'deterrence sweep'")
+    p.add_argument("-o", "--output", required=True, metavar="FIG", help="figure file (.pdf, .svg, .png)")
     p.add_argument("--x", help="horizontal parameter (default: the sweep's first)")
     p.add_argument("--y", help="vertical parameter (default: the sweep's second)")
     p.add_argument("--measure", help="contours (maps) or the only line (1-D) of this measure")

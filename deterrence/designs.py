@@ -144,9 +144,7 @@ class Design:
             from scipy.stats import qmc
 
             if self.kind == "sobol":
-                return _sobol_points(
-                    _sobol_engine(self.seed, d, 30 if self.size <= 1 << 30 else 64), start, stop
-                )
+                return _sobol_points(_sobol_engine(self.seed, d, 30 if self.size <= 1 << 30 else 64), start, stop)
             rng = np.random.default_rng(np.random.SeedSequence(self.seed))
             engine = qmc.Halton(d, scramble=True, rng=rng)
             engine.num_generated = start  # Halton points are computed from their index directly
@@ -176,8 +174,7 @@ class Design:
 
     def _unit_baseline(self) -> list[float]:
         return [
-            (b - lo) / (hi - lo) if hi > lo else 0.0
-            for b, (lo, hi) in zip(self.baseline, self.bounds, strict=True)
+            (b - lo) / (hi - lo) if hi > lo else 0.0 for b, (lo, hi) in zip(self.baseline, self.bounds, strict=True)
         ]
 
     def to_dict(self) -> dict[str, Any]:
@@ -185,10 +182,7 @@ class Design:
         out: dict[str, Any] = {
             "kind": self.kind,
             "names": list(self.names),
-            "bounds": {
-                n: [float(lo), float(hi)]
-                for n, (lo, hi) in zip(self.names, self.bounds, strict=True)
-            },
+            "bounds": {n: [float(lo), float(hi)] for n, (lo, hi) in zip(self.names, self.bounds, strict=True)},
             "size": int(self.size),
             "seed": self.seed,
             "chunk_size": int(self.chunk_size),
@@ -206,9 +200,7 @@ def _levels(n: int) -> np.ndarray:
     return np.linspace(0.0, 1.0, n) if n > 1 else np.zeros(1)
 
 
-def _check_box(
-    names: Sequence[str], bounds: Sequence[Sequence[float]]
-) -> tuple[tuple[float, float], ...]:
+def _check_box(names: Sequence[str], bounds: Sequence[Sequence[float]]) -> tuple[tuple[float, float], ...]:
     if len(names) == 0:
         raise DeterrenceError("a design needs at least one parameter to vary")
     if len(set(names)) != len(names):
@@ -325,9 +317,7 @@ def sample(
     names = tuple(bounds)
     box = _check_box(names, list(bounds.values()))
     n = _check_count(n, "sample size --n")
-    return Design(
-        kind, names, box, n, _check_seed(seed), chunk_size=_check_count(chunk_size, "chunk size")
-    )
+    return Design(kind, names, box, n, _check_seed(seed), chunk_size=_check_count(chunk_size, "chunk size"))
 
 
 def morris_design(
@@ -367,9 +357,7 @@ def morris_design(
             point[j] = low[j] + delta if up[j] else low[j]
             walks[t, step] = point
     unit = np.clip(walks.reshape(r * (d + 1), d), 0.0, 1.0)
-    return Design(
-        "morris", names, box, r * (d + 1), seed, (p,), chunk_size=max(1, r * (d + 1)), _morris=unit
-    )
+    return Design("morris", names, box, r * (d + 1), seed, (p,), chunk_size=max(1, r * (d + 1)), _morris=unit)
 
 
 def _check_seed(seed: Any) -> int:
@@ -382,9 +370,7 @@ def _check_seed(seed: Any) -> int:
     return int(seed)
 
 
-def parse_range(
-    text: str, parameters: Any, with_count: bool = True
-) -> tuple[str, float, float, int]:
+def parse_range(text: str, parameters: Any, with_count: bool = True) -> tuple[str, float, float, int]:
     """Parse ``NAME=LOW:HIGH:N`` (or ``NAME=LOW:HIGH``, ``NAME`` when ``with_count`` is False).
 
     Bounds default to the parameter's range and must lie inside it.
@@ -470,10 +456,7 @@ def _sobol_points(engine: Any, start: int, stop: int) -> np.ndarray:
 def _lhs_keys(seed: int | None, d: int) -> np.ndarray:
     # A child of the root seed that no chunk uses (chunks spawn keys (i,); this is (2**32, j)).
     return np.array(
-        [
-            np.random.SeedSequence(seed, spawn_key=(1 << 32, j)).generate_state(4, np.uint64)
-            for j in range(d)
-        ],
+        [np.random.SeedSequence(seed, spawn_key=(1 << 32, j)).generate_state(4, np.uint64) for j in range(d)],
         dtype=np.uint64,
     )
 

@@ -99,11 +99,7 @@ def _select(values: np.ndarray, valid: np.ndarray, how: str) -> np.ndarray:
         elif how == "max":
             out = np.where(valid, values, -np.inf).max(axis=1)
         elif how in ("first", "last"):
-            slot = (
-                valid.argmax(axis=1)
-                if how == "first"
-                else valid.shape[1] - 1 - valid[:, ::-1].argmax(axis=1)
-            )
+            slot = valid.argmax(axis=1) if how == "first" else valid.shape[1] - 1 - valid[:, ::-1].argmax(axis=1)
             out = np.take_along_axis(values, slot[:, None], axis=1)[:, 0]
         else:  # unique
             out = np.where(count == 1, np.where(valid, values, 0.0).sum(axis=1), np.nan)
@@ -160,9 +156,7 @@ class NormalFormOutcomes(_Compiled):
     ) -> None:
         super().__init__(build)
         if selection not in SELECTIONS:
-            raise DeterrenceError(
-                f"unknown selection {selection!r}; choose from {', '.join(SELECTIONS)}"
-            )
+            raise DeterrenceError(f"unknown selection {selection!r}; choose from {', '.join(SELECTIONS)}")
         self.selection = selection
         self.measures = {str(k): tuple(v) for k, v in (measures or {}).items()}
 
@@ -176,9 +170,7 @@ class NormalFormOutcomes(_Compiled):
         from .normal_form import NormalFormGame
 
         if not isinstance(game, NormalFormGame):
-            raise DeterrenceError(
-                f"normal_form_outcomes needs a NormalFormGame, got {type(game).__name__}"
-            )
+            raise DeterrenceError(f"normal_form_outcomes needs a NormalFormGame, got {type(game).__name__}")
         names = tuple(game.parameters)
         values = np.asarray(game.payoffs, dtype=object)
         function = compile_values(values, names) if names else None
@@ -188,16 +180,11 @@ class NormalFormOutcomes(_Compiled):
                 raise DeterrenceError(f"measure {name!r}: empty specification")
             player = game.player_index(spec[0])
             rest, how = list(spec[1:]), self.selection
-            if (
-                rest
-                and rest[-1] in SELECTIONS
-                and not (len(rest) == 1 and rest[0] in game.strategies[player])
-            ):
+            if rest and rest[-1] in SELECTIONS and not (len(rest) == 1 and rest[0] in game.strategies[player]):
                 how = rest.pop()
             if len(rest) > 1:
                 raise DeterrenceError(
-                    f"measure {name!r}: expected (player, strategy[, selection]) or "
-                    f"(player[, selection]), got {spec!r}"
+                    f"measure {name!r}: expected (player, strategy[, selection]) or (player[, selection]), got {spec!r}"
                 )
             if rest:
                 specs.append((name, "prob", player, game.strategy_index(player, rest[0]), how))
@@ -205,17 +192,13 @@ class NormalFormOutcomes(_Compiled):
                 specs.append((name, "payoff", player, -1, how))
         return game, names, values, function, specs
 
-    def __call__(
-        self, points: Mapping[str, np.ndarray], concept: str = "nash"
-    ) -> dict[str, np.ndarray]:
+    def __call__(self, points: Mapping[str, np.ndarray], concept: str = "nash") -> dict[str, np.ndarray]:
         """Evaluate the outcome columns at a batch of points."""
         game, names, values, function, specs = self._state()
         payoffs = self._payoffs(values, points, names, function)
         if concept == "nash":
             if game.n_players != 2:
-                raise DeterrenceError(
-                    f"concept 'nash' in sweeps needs 2 players, the game has {game.n_players}"
-                )
+                raise DeterrenceError(f"concept 'nash' in sweeps needs 2 players, the game has {game.n_players}")
             from .solvers.small_games import small_game_equilibria
 
             eq = small_game_equilibria(payoffs[..., 0], payoffs[..., 1])
@@ -225,9 +208,7 @@ class NormalFormOutcomes(_Compiled):
         elif concept == "pure":
             profiles, valid, degenerate, payoff_values = _pure_profiles(payoffs)
         else:
-            raise DeterrenceError(
-                f"normal-form outcomes support concepts nash and pure, not {concept!r}"
-            )
+            raise DeterrenceError(f"normal-form outcomes support concepts nash and pure, not {concept!r}")
         out = {
             "outcome": _labels(game, profiles, valid),
             "n_equilibria": valid.sum(axis=1).astype(np.int64),
@@ -250,9 +231,7 @@ def _pure_profiles(
     strict = pure_equilibria_mask(payoffs, strict=True)
     cells = np.array(list(np.ndindex(*shape)), dtype=np.intp)  # (K, N) in lexicographic order
     valid = mask.reshape(size, -1)
-    profiles = [
-        np.broadcast_to(np.eye(n)[cells[:, i]], (size, len(cells), n)) for i, n in enumerate(shape)
-    ]
+    profiles = [np.broadcast_to(np.eye(n)[cells[:, i]], (size, len(cells), n)) for i, n in enumerate(shape)]
     flat = payoffs.reshape(size, len(cells), -1)
     return (
         profiles,
@@ -405,9 +384,7 @@ class TreeOutcomes(_Compiled):
         from .solvers.spe import compile_tree
 
         if not isinstance(game, ExtensiveFormGame):
-            raise DeterrenceError(
-                f"tree_outcomes needs an ExtensiveFormGame, got {type(game).__name__}"
-            )
+            raise DeterrenceError(f"tree_outcomes needs an ExtensiveFormGame, got {type(game).__name__}")
         tree = compile_tree(game)
         terminals = game.terminals()
         values = np.array([list(t.payoffs) for t, _ in terminals], dtype=object)
@@ -426,24 +403,19 @@ class TreeOutcomes(_Compiled):
             if len(spec) == 1:
                 if spec[0] not in game.players:
                     raise DeterrenceError(
-                        f"measure {name!r}: unknown player {spec[0]!r}; "
-                        f"players are {list(game.players)}"
+                        f"measure {name!r}: unknown player {spec[0]!r}; players are {list(game.players)}"
                     )
                 specs.append((name, "value", game.players.index(spec[0]), -1))
                 continue
             if len(spec) != 3:
                 raise DeterrenceError(
-                    f"measure {name!r}: expected (player, infoset, action) or (player,), "
-                    f"got {spec!r}"
+                    f"measure {name!r}: expected (player, infoset, action) or (player,), got {spec!r}"
                 )
             player, infoset, action = spec
-            actions = game.actions(
-                player, infoset
-            )  # raises GameError for an unknown information set
+            actions = game.actions(player, infoset)  # raises GameError for an unknown information set
             if action not in actions:
                 raise DeterrenceError(
-                    f"measure {name!r}: {player} has no action {action!r} at "
-                    f"{infoset!r}; choose from {list(actions)}"
+                    f"measure {name!r}: {player} has no action {action!r} at {infoset!r}; choose from {list(actions)}"
                 )
             specs.append((name, "choice", column[(player, infoset)], actions.index(action)))
         return (
@@ -454,9 +426,7 @@ class TreeOutcomes(_Compiled):
             (tree, _node_labels(tree, labels if use_terminal else None), specs),
         )
 
-    def __call__(
-        self, points: Mapping[str, np.ndarray], concept: str = "spe"
-    ) -> dict[str, np.ndarray]:
+    def __call__(self, points: Mapping[str, np.ndarray], concept: str = "spe") -> dict[str, np.ndarray]:
         """Evaluate the outcome columns at a batch of points."""
         from .solvers.spe import spe_batch
 

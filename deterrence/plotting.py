@@ -129,17 +129,13 @@ def regime_map(
     for k, (name, boundary) in enumerate((boundaries or {}).items()):
         curve = _curve(boundary, rmap)
         if curve is not None:
-            (line,) = ax.plot(
-                *curve, color="black", linestyle=_LINESTYLES[k % 4], linewidth=1.6, label=name
-            )
+            (line,) = ax.plot(*curve, color="black", linestyle=_LINESTYLES[k % 4], linewidth=1.6, label=name)
             handles.append(line)
     if annotate:
         xx, yy = np.meshgrid(rmap.x_values, rmap.y_values)
         for k, label in enumerate(labels):
             mask = codes == k
-            i = np.argmin(
-                np.abs(xx[mask] - np.median(xx[mask])) + np.abs(yy[mask] - np.median(yy[mask]))
-            )
+            i = np.argmin(np.abs(xx[mask] - np.median(xx[mask])) + np.abs(yy[mask] - np.median(yy[mask])))
             ax.annotate(
                 textwrap.fill(str(label), wrap),
                 (xx[mask][i], yy[mask][i]),
@@ -210,9 +206,7 @@ def tornado(table: Any, ax: Any = None, *, top: int | None = None) -> Any:
     return ax
 
 
-def branch_diagram(
-    diagram: Any, ax: Any = None, *, coordinate: tuple[str, str] | int | None = None
-) -> Any:
+def branch_diagram(diagram: Any, ax: Any = None, *, coordinate: tuple[str, str] | int | None = None) -> Any:
     """Plot each equilibrium branch: one strategy's probability against the parameter.
 
     ``coordinate`` is ``(player, strategy)`` or a column index (default: the
@@ -301,9 +295,7 @@ def sobol_bars(result: Any, ax: Any = None) -> Any:
             edgecolor="0.2",
             label=name,
         )
-    ax.set_xticks(
-        x, result.names, rotation=30 if len(x) > 4 else 0, ha="right" if len(x) > 4 else "center"
-    )
+    ax.set_xticks(x, result.names, rotation=30 if len(x) > 4 else 0, ha="right" if len(x) > 4 else "center")
     ax.set_ylabel(f"Sobol' index of {result.measure or 'output'}")
     ax.axhline(0, color="black", linewidth=0.8)
     ax.legend(fontsize=8, title=f"{int(result.confidence_level * 100)}% CI", title_fontsize=8)
@@ -323,14 +315,8 @@ def morris_plot(result: Any, ax: Any = None) -> Any:
     '$\\\\mu^*$ (mean |elementary effect|)'
     """
     ax = _axes(ax)
-    err = np.abs(
-        np.stack(
-            [result.mu_star - result.mu_star_ci[:, 0], result.mu_star_ci[:, 1] - result.mu_star]
-        )
-    )
-    ax.errorbar(
-        result.mu_star, result.sigma, xerr=err, fmt="o", color=PALETTE[4], ecolor="0.4", capsize=3
-    )
+    err = np.abs(np.stack([result.mu_star - result.mu_star_ci[:, 0], result.mu_star_ci[:, 1] - result.mu_star]))
+    ax.errorbar(result.mu_star, result.sigma, xerr=err, fmt="o", color=PALETTE[4], ecolor="0.4", capsize=3)
     for name, mu, sd in zip(result.names, result.mu_star, result.sigma, strict=True):
         ax.annotate(name, (mu, sd), textcoords="offset points", xytext=(4, 4), fontsize=8)
     ax.set_xlabel(r"$\mu^*$ (mean |elementary effect|)")
@@ -338,9 +324,7 @@ def morris_plot(result: Any, ax: Any = None) -> Any:
     return ax
 
 
-def boundary_function(
-    expr: Any, x: str, baseline: Mapping[str, float]
-) -> Callable[[np.ndarray], np.ndarray]:
+def boundary_function(expr: Any, x: str, baseline: Mapping[str, float]) -> Callable[[np.ndarray], np.ndarray]:
     """``y(x)`` from a sympy expression with the other parameters fixed at ``baseline``.
 
     Examples

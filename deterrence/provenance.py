@@ -82,9 +82,7 @@ def _parameter_records(parameters: Any) -> list[dict[str, Any]]:
         return [{"name": str(k), "value": _jsonable(v)} for k, v in parameters.items()]
     if isinstance(parameters, Sequence):
         return [_jsonable(p) for p in parameters]
-    raise TypeError(
-        f"parameters must be a ParameterSet, a mapping or a list, not {type(parameters).__name__}"
-    )
+    raise TypeError(f"parameters must be a ParameterSet, a mapping or a list, not {type(parameters).__name__}")
 
 
 def write_sidecar(
@@ -161,9 +159,7 @@ def write_sidecar(
         record[str(key)] = _jsonable(value)
     side = sidecar_path(path)
     side.parent.mkdir(parents=True, exist_ok=True)
-    side.write_text(
-        json.dumps(_jsonable(record), indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    side.write_text(json.dumps(_jsonable(record), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return side
 
 
@@ -178,11 +174,7 @@ def read_sidecar(path: str | Path) -> dict[str, Any]:
     from .errors import DeterrenceError
 
     path = Path(path)
-    side = (
-        path
-        if path.name.endswith(".json") and not sidecar_path(path).exists()
-        else sidecar_path(path)
-    )
+    side = path if path.name.endswith(".json") and not sidecar_path(path).exists() else sidecar_path(path)
     try:
         return json.loads(side.read_text(encoding="utf-8"))
     except FileNotFoundError:

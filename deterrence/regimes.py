@@ -171,14 +171,10 @@ def regime_map(
     xs, ys = _axis(model, x, x_range, n), _axis(model, y, y_range, n)
     xx, yy = np.meshgrid(xs, ys)
     base = {k: float(v) for k, v in model.parameters.point(baseline or {}).items()}
-    columns = evaluate_points(
-        model, {x: xx.ravel(), y: yy.ravel()}, concept=concept, baseline=base, executor=executor
-    )
+    columns = evaluate_points(model, {x: xx.ravel(), y: yy.ravel()}, concept=concept, baseline=base, executor=executor)
     shape = xx.shape
     measures = {
-        k: np.asarray(v).reshape(shape)
-        for k, v in columns.items()
-        if k not in model.parameters and k != "outcome"
+        k: np.asarray(v).reshape(shape) for k, v in columns.items() if k not in model.parameters and k != "outcome"
     }
     return RegimeMap(
         x,
@@ -211,9 +207,7 @@ def regime_map_from_frame(frame: Any, x: str, y: str, outcome: str = "outcome") 
     """
     for name in (x, y, outcome):
         if name not in frame.columns:
-            raise DeterrenceError(
-                f"the sweep table has no column {name!r}; columns: {list(frame.columns)}"
-            )
+            raise DeterrenceError(f"the sweep table has no column {name!r}; columns: {list(frame.columns)}")
     xs, ys = np.unique(frame[x].to_numpy(float)), np.unique(frame[y].to_numpy(float))
     if len(frame) != len(xs) * len(ys) or frame.duplicated([x, y]).any():
         raise DeterrenceError(

@@ -141,11 +141,7 @@ class MorrisResult:
             }
             for i, p in enumerate(self.names)
         ]
-        return (
-            _frame_rows(rows)
-            .sort_values("mu_star", ascending=False, kind="stable")
-            .reset_index(drop=True)
-        )
+        return _frame_rows(rows).sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """mu* against sigma (:func:`deterrence.plotting.morris_plot`)."""
@@ -213,9 +209,7 @@ def _box(bounds: Mapping[str, Sequence[float]]) -> tuple[tuple[str, ...], np.nda
     low = np.array([float(bounds[n][0]) for n in names])
     high = np.array([float(bounds[n][1]) for n in names])
     bad = [
-        n
-        for n, lo, hi in zip(names, low, high, strict=True)
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi)
+        n for n, lo, hi in zip(names, low, high, strict=True) if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi)
     ]
     if bad:
         raise DeterrenceError(f"parameter {bad[0]!r} needs a range with low < high to be varied")
@@ -223,9 +217,7 @@ def _box(bounds: Mapping[str, Sequence[float]]) -> tuple[tuple[str, ...], np.nda
 
 
 def _outputs(function: Function, names: tuple[str, ...], x: np.ndarray, what: str) -> np.ndarray:
-    y = np.asarray(function({n: x[:, j] for j, n in enumerate(names)}), dtype=np.float64).reshape(
-        -1
-    )
+    y = np.asarray(function({n: x[:, j] for j, n in enumerate(names)}), dtype=np.float64).reshape(-1)
     if y.shape != (x.shape[0],):
         raise DeterrenceError(f"the function returned {y.shape[0]} values for {x.shape[0]} points")
     if not np.isfinite(y).all():
@@ -326,9 +318,7 @@ def sobol(
     y = _outputs(function, names, low + unit * (high - low), measure or "the output")
     f_a, f_b, f_ab = y[:n], y[n : 2 * n], y[2 * n :].reshape(d, n)
     if np.var(np.concatenate([f_a, f_b])) == 0:
-        raise DeterrenceError(
-            f"{measure or 'the output'} is constant over these ranges; Sobol' indices are undefined"
-        )
+        raise DeterrenceError(f"{measure or 'the output'} is constant over these ranges; Sobol' indices are undefined")
     res = sobol_indices(func={"f_A": f_a[None], "f_B": f_b[None], "f_AB": f_ab[:, None, :]}, n=n)
     ci = _bootstrap_ci(f_a, f_b, f_ab, rng, int(n_resamples), confidence_level)
     return SobolResult(
@@ -374,14 +364,10 @@ def morris(
     from .designs import morris_design
 
     names, low, high = _box(bounds)
-    design = morris_design(
-        dict(zip(names, zip(low, high, strict=True), strict=True)), trajectories, levels, seed
-    )
+    design = morris_design(dict(zip(names, zip(low, high, strict=True), strict=True)), trajectories, levels, seed)
     unit = design.unit_chunk(0)
     d, r = len(names), int(trajectories)
-    y = _outputs(function, names, low + unit * (high - low), measure or "the output").reshape(
-        r, d + 1
-    )
+    y = _outputs(function, names, low + unit * (high - low), measure or "the output").reshape(r, d + 1)
     steps = np.diff(unit.reshape(r, d + 1, d), axis=1)  # (r, d, d): one non-zero entry per step
     moved = np.abs(steps).argmax(axis=2)
     delta = np.take_along_axis(steps, moved[..., None], axis=2)[..., 0]
@@ -467,9 +453,7 @@ def model_function(
 
     base = {k: float(v) for k, v in model.parameters.point(baseline or {}).items()}
     first = next(iter(base), None)
-    probe = evaluate_points(
-        model, {first: [base[first]]} if first else {}, concept=concept, baseline=base
-    )
+    probe = evaluate_points(model, {first: [base[first]]} if first else {}, concept=concept, baseline=base)
     numeric = [
         k
         for k, v in probe.items()
@@ -477,8 +461,7 @@ def model_function(
     ]
     if measure not in numeric:
         raise DeterrenceError(
-            f"unknown measure {measure!r} for model {model.slug!r}; "
-            f"numeric measures: {', '.join(numeric) or 'none'}"
+            f"unknown measure {measure!r} for model {model.slug!r}; numeric measures: {', '.join(numeric) or 'none'}"
         )
 
     def function(points: Mapping[str, np.ndarray]) -> np.ndarray:

@@ -104,16 +104,12 @@ def executor(jobs: int | None = None, dask: str | bool | None = None) -> Iterato
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise MissingExtraError(
-                "--dask needs dask.distributed: pip install 'deterrence[dist]'"
-            ) from None
+            raise MissingExtraError("--dask needs dask.distributed: pip install 'deterrence[dist]'") from None
         if isinstance(dask, str) and dask:
             client = Client(dask)
             cluster = None
         else:
-            cluster = LocalCluster(
-                n_workers=jobs or 2, threads_per_worker=1, processes=True, dashboard_address=None
-            )
+            cluster = LocalCluster(n_workers=jobs or 2, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
         try:
             yield client.get_executor(pure=False)
@@ -140,27 +136,20 @@ def _full_points(
     }
 
 
-def _evaluate(
-    model: Any, points: dict[str, np.ndarray], concept: str | None, size: int
-) -> dict[str, np.ndarray]:
+def _evaluate(model: Any, points: dict[str, np.ndarray], concept: str | None, size: int) -> dict[str, np.ndarray]:
     values = model.evaluate(points, concept)
     if "outcome" not in values:
         raise DeterrenceError(f"model {model.slug!r}: outcomes() returned no 'outcome' column")
     columns = dict(points)
     for name, array in values.items():
         if name in columns:
-            raise DeterrenceError(
-                f"model {model.slug!r}: outcome column {name!r} clashes with a parameter"
-            )
+            raise DeterrenceError(f"model {model.slug!r}: outcome column {name!r} clashes with a parameter")
         array = np.asanyarray(array)  # keeps a LabelArray's codes
         if array.shape != (size,):
             raise DeterrenceError(
-                f"model {model.slug!r}: outcome column {name!r} has shape {array.shape}, "
-                f"expected ({size},)"
+                f"model {model.slug!r}: outcome column {name!r} has shape {array.shape}, expected ({size},)"
             )
-        columns[name] = (
-            array.astype(str) if name == "outcome" and array.dtype.kind != "U" else array
-        )
+        columns[name] = array.astype(str) if name == "outcome" and array.dtype.kind != "U" else array
     return columns
 
 
@@ -224,14 +213,10 @@ def evaluate_chunk(
     model = _load(model)
     varied = design.chunk(index)
     start, stop = design.chunk_range(index)
-    return _evaluate(
-        model, _full_points(model, varied, baseline or {}, stop - start), concept, stop - start
-    )
+    return _evaluate(model, _full_points(model, varied, baseline or {}, stop - start), concept, stop - start)
 
 
-def _evaluate_slice(
-    model: Any, points: dict[str, np.ndarray], concept: str | None
-) -> dict[str, np.ndarray]:
+def _evaluate_slice(model: Any, points: dict[str, np.ndarray], concept: str | None) -> dict[str, np.ndarray]:
     model = _load(model)
     size = len(next(iter(points.values())))
     return _evaluate(model, points, concept, size)
@@ -309,16 +294,11 @@ def evaluate_points(
     for name in arrays:
         model.parameters[name]  # unknown names raise ParameterError with a suggestion
     size = max((len(a) for a in arrays.values()), default=0)
-    full = _full_points(
-        model, {k: np.broadcast_to(a, (size,)) for k, a in arrays.items()}, baseline or {}, size
-    )
+    full = _full_points(model, {k: np.broadcast_to(a, (size,)) for k, a in arrays.items()}, baseline or {}, size)
     executor_ = executor or SerialExecutor()
     bounds = [(s, min(s + chunk_size, size)) for s in range(0, size, chunk_size)]
     shipped = _ship(model, executor_)
-    tasks = (
-        (k, (shipped, {n: a[s:e] for n, a in full.items()}, concept))
-        for k, (s, e) in enumerate(bounds)
-    )
+    tasks = ((k, (shipped, {n: a[s:e] for n, a in full.items()}, concept)) for k, (s, e) in enumerate(bounds))
     parts = dict(_drain(tasks, _evaluate_slice, executor_, _window(executor_)))
     if not parts:
         return _evaluate_slice(model, {n: a[:0] for n, a in full.items()}, concept)
@@ -334,9 +314,7 @@ def _format(path: Path) -> str:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise MissingExtraError(
-                "Parquet output needs pyarrow: pip install 'deterrence[parquet]'"
-            ) from None
+            raise MissingExtraError("Parquet output needs pyarrow: pip install 'deterrence[parquet]'") from None
     return fmt
 
 
@@ -361,9 +339,7 @@ def _frame(columns: Mapping[str, np.ndarray], constants: Mapping[str, Any]) -> A
     data = dict(columns)
     for name, value in constants.items():
         if name == "seed":  # nullable integer: a grid without a seed writes an empty cell
-            data[name] = pd.array(
-                np.full(size, value if value is not None else 0, dtype=np.int64), dtype="Int64"
-            )
+            data[name] = pd.array(np.full(size, value if value is not None else 0, dtype=np.int64), dtype="Int64")
             if value is None:
                 data[name][:] = pd.NA
         else:
@@ -417,9 +393,7 @@ def _arrow_table(
     for name, value in constants.items():
         if name == "seed":
             data[name] = (
-                pa.nulls(size, pa.int64())
-                if value is None
-                else pa.repeat(pa.scalar(int(value), pa.int64()), size)
+                pa.nulls(size, pa.int64()) if value is None else pa.repeat(pa.scalar(int(value), pa.int64()), size)
             )
         else:
             data[name] = pa.repeat(pa.scalar(str(value), pa.string()), size)
@@ -501,11 +475,7 @@ class SweepResult:
         """Read the table back with pandas (only for tables that fit in memory)."""
         import pandas as pd
 
-        return (
-            pd.read_csv(self.path)
-            if self.path.suffix.lower() == ".csv"
-            else pd.read_parquet(self.path)
-        )
+        return pd.read_csv(self.path) if self.path.suffix.lower() == ".csv" else pd.read_parquet(self.path)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
@@ -595,9 +565,7 @@ def run_sweep(
     fmt = _format(output)
     concept = concept or model.concepts[0]
     if concept not in model.concepts:
-        raise DeterrenceError(
-            f"model {model.slug!r} supports concepts {list(model.concepts)}, not {concept!r}"
-        )
+        raise DeterrenceError(f"model {model.slug!r} supports concepts {list(model.concepts)}, not {concept!r}")
     _check_design(model, design)
     base = {k: float(v) for k, v in model.parameters.point(baseline or {}).items()}
     manifest = {
@@ -613,18 +581,13 @@ def run_sweep(
     old = read_manifest(output)
     if old is not None and not resume:
         raise DeterrenceError(
-            f"{folder} holds an unfinished sweep; add --resume to continue it, "
-            "or delete that directory to start again"
+            f"{folder} holds an unfinished sweep; add --resume to continue it, or delete that directory to start again"
         )
     if old is not None and old != manifest:
         differs = sorted(k for k in manifest if old.get(k) != manifest[k])
-        raise DeterrenceError(
-            f"cannot resume: {folder} was made by a different sweep ({', '.join(differs)} differ)"
-        )
+        raise DeterrenceError(f"cannot resume: {folder} was made by a different sweep ({', '.join(differs)} differ)")
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "manifest.json").write_text(
-        json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"
-    )
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     ext = ".csv" if fmt == "csv" else ".arrow"
     part = [folder / f"part-{i:06d}{ext}" for i in range(design.n_chunks)]
     done = {i for i, p in enumerate(part) if p.exists()}
@@ -639,9 +602,7 @@ def run_sweep(
     if header_file.exists():
         header = json.loads(header_file.read_text(encoding="utf-8"))
     todo = [i for i in range(design.n_chunks) if i not in done]
-    with progress_bar(
-        design.n_chunks, f"sweep {model.slug}", quiet=quiet, initial=len(done)
-    ) as bar:
+    with progress_bar(design.n_chunks, f"sweep {model.slug}", quiet=quiet, initial=len(done)) as bar:
         for index, columns in iter_chunks(
             model, design, concept=concept, baseline=base, executor=executor, indices=todo
         ):
@@ -665,9 +626,7 @@ def run_sweep(
     _merge(part, output, fmt, header)
     outcomes: dict[str, int] = {}
     for p in part:
-        for label, count in json.loads(
-            p.with_suffix(".counts.json").read_text(encoding="utf-8")
-        ).items():
+        for label, count in json.loads(p.with_suffix(".counts.json").read_text(encoding="utf-8")).items():
             outcomes[label] = outcomes.get(label, 0) + count
     outcomes = dict(sorted(outcomes.items(), key=lambda kv: (-kv[1], kv[0])))
     sidecar = write_sidecar(
@@ -726,6 +685,4 @@ def sweep_frame(
         "seed": design.seed,
         "version": __version__,
     }
-    return pd.concat(
-        [_frame(parts[i], constants) for i in range(design.n_chunks)], ignore_index=True
-    )
+    return pd.concat([_frame(parts[i], constants) for i in range(design.n_chunks)], ignore_index=True)

@@ -104,11 +104,7 @@ class Threshold:
         rhs = self.formula if self.formula is not None else sympy.Float(self.value, 12)
         equation = sympy.Eq(lhs, rhs, evaluate=False)
         # Multi-letter names are words, not a letter with a subscript: crash_cost, not crash_{cost}.
-        names = {
-            s: r"\mathrm{" + str(s).replace("_", r"\_") + "}"
-            for s in equation.free_symbols
-            if len(str(s)) > 1
-        }
+        names = {s: r"\mathrm{" + str(s).replace("_", r"\_") + "}" for s in equation.free_symbols if len(str(s)) > 1}
         return sympy.latex(equation, symbol_names=names)
 
     def to_dict(self) -> dict[str, Any]:
@@ -204,9 +200,7 @@ def _canonical(conditions: Iterable[Any], parameter: str | None = None) -> list[
     seen, out = set(), []
     for condition in conditions:
         expr = sympy.expand(sympy.sympify(condition))
-        if not expr.free_symbols or (
-            parameter and not any(str(s) == parameter for s in expr.free_symbols)
-        ):
+        if not expr.free_symbols or (parameter and not any(str(s) == parameter for s in expr.free_symbols)):
             continue
         key = min(sympy.srepr(expr), sympy.srepr(-expr))
         if key not in seen:
@@ -249,9 +243,7 @@ def indifference_conditions(game: Any, point: Mapping[str, float] | None = None)
                         for d in range(c):
                             dc, dd = p[i, c] - p[j, c], p[i, d] - p[j, d]
                             out += [
-                                dd * (p[r, c] - p[i, c]) - dc * (p[r, d] - p[i, d])
-                                for r in range(m)
-                                if r not in (i, j)
+                                dd * (p[r, c] - p[i, c]) - dc * (p[r, d] - p[i, d]) for r in range(m) if r not in (i, j)
                             ]
     return _canonical(c for c in out if hasattr(c, "free_symbols"))
 
@@ -274,8 +266,7 @@ def _tree_conditions(game: Any, point: Mapping[str, float]) -> list[Any]:
         children = [solve(c) for c in node.children]
         if isinstance(node, Chance):
             return tuple(
-                sum(p * c[k] for p, c in zip(node.probabilities, children, strict=True))
-                for k in range(game.n_players)
+                sum(p * c[k] for p, c in zip(node.probabilities, children, strict=True)) for k in range(game.n_players)
             )
         k = game.players.index(node.player)
         out.extend(children[a][k] - children[b][k] for a in range(len(children)) for b in range(a))
@@ -348,25 +339,19 @@ def find_thresholds(
     low = float(p.low) if low is None else float(p.validate(low))
     high = float(p.high) if high is None else float(p.validate(high))
     if not low < high:
-        raise DeterrenceError(
-            f"threshold scan of {parameter!r}: low {low:g} must be below high {high:g}"
-        )
+        raise DeterrenceError(f"threshold scan of {parameter!r}: low {low:g} must be below high {high:g}")
     if int(n) < 2:
         raise DeterrenceError(f"threshold scan needs at least 2 grid points, got {n}")
     base = {k: float(v) for k, v in model.parameters.point(baseline or {}).items()}
 
     def labels(values: np.ndarray) -> np.ndarray:
-        out = evaluate_points(
-            model, {parameter: values}, concept=concept, baseline=base, executor=executor
-        )
+        out = evaluate_points(model, {parameter: values}, concept=concept, baseline=base, executor=executor)
         return np.asarray(out["outcome"], dtype=object)
 
     grid = np.linspace(low, high, int(n))
     scan = labels(grid)
     switch = np.flatnonzero(scan[1:] != scan[:-1])
-    brackets = bisect_labels(
-        labels, grid[switch], grid[switch + 1], scan[switch], scan[switch + 1], xtol=bracket_tol
-    )
+    brackets = bisect_labels(labels, grid[switch], grid[switch + 1], scan[switch], scan[switch + 1], xtol=bracket_tol)
     game = None
     if symbolic:
         try:
@@ -375,11 +360,7 @@ def find_thresholds(
             game = None
     groups: list[list[tuple]] = []
     for b in brackets:  # switches closer than merge_tol are one threshold seen through a tie band
-        if (
-            groups
-            and b[0] - groups[-1][-1][1] <= merge_tol * max(1.0, abs(b[0]))
-            and groups[-1][-1][3] == b[2]
-        ):
+        if groups and b[0] - groups[-1][-1][1] <= merge_tol * max(1.0, abs(b[0])) and groups[-1][-1][3] == b[2]:
             groups[-1].append(b)
         else:
             groups.append([b])
@@ -429,11 +410,7 @@ def _refine(
     for condition in _canonical(candidates, parameter):
         symbol = next(s for s in condition.free_symbols if str(s) == parameter)
         fixed = condition.xreplace(
-            {
-                s: sympy.Float(base[str(s)], 17)
-                for s in condition.free_symbols
-                if str(s) != parameter and str(s) in base
-            }
+            {s: sympy.Float(base[str(s)], 17) for s in condition.free_symbols if str(s) != parameter and str(s) in base}
         )
         if fixed.free_symbols - {symbol}:
             continue
@@ -445,9 +422,7 @@ def _refine(
         formula, value, agree = None, None, None
         solutions = []
         for solution in symbolic_threshold(condition, parameter):
-            at = solution.xreplace(
-                {s: sympy.Float(base.get(str(s), np.nan), 17) for s in solution.free_symbols}
-            )
+            at = solution.xreplace({s: sympy.Float(base.get(str(s), np.nan), 17) for s in solution.free_symbols})
             if at.is_real:
                 solutions.append((abs(float(at) - root), solution, float(at)))
         if solutions:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from deterrence.model import Model
+from deterrence.outcomes import normal_form_outcomes, tree_outcomes
 
 from . import register
 from .classic import (
@@ -25,6 +26,8 @@ register(Model("battle-of-the-sexes", "Battle of the Sexes", "Luce & Raiffa (195
                lambda: battle_of_the_sexes(), tags=("classic",)))
 register(Model("chicken", "Chicken with a crash cost", "Snyder & Diesing (1977); Schelling (1966)",
                chicken, CHICKEN_PARAMETERS,
+               outcomes=normal_form_outcomes(chicken, {"p_firm": ("Row", "Stand firm", "last")}),
+               measures=("p_firm",), concepts=("nash", "pure"),
                description="A crisis as a game of Chicken: standing firm wins if the rival swerves, "
                            "and a collision costs both sides crash_cost.",
                tags=("classic", "crisis")))
@@ -34,6 +37,8 @@ register(Model("entry-tree", "Entry game (tree)", "Selten (1975)", lambda: entry
                concepts=("spe", "nash"), tags=("classic",)))
 register(Model("generic-deterrence", "Generic Deterrence Game", "Zagare & Kilgour (2000), Perfect Deterrence, ch. 2",
                generic_deterrence_game, GENERIC_DETERRENCE_PARAMETERS,
+               outcomes=tree_outcomes(generic_deterrence_game, {"deny": ("Defender", "response", "Deny")}),
+               measures=("deny",),
                description="Challenger cooperates or defects; the Defender concedes or denies. "
                            "SQ is subgame perfect iff the threat is credible (d_dd > d_dc) and capable (c_sq > c_dd).",
                concepts=("spe", "nash"), tags=("deterrence",)))

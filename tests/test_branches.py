@@ -15,9 +15,7 @@ CHICKEN = Model("chicken-test", "Chicken", "", chicken, CHICKEN_PARAMETERS)
 
 
 def test_pure_equilibria_appear_where_the_crash_cost_passes_the_face_loss():
-    d = track_branches(
-        CHICKEN, "crash_cost", low=0, high=5, n=51, baseline={"face_loss": 1.3, "win": 2}
-    )
+    d = track_branches(CHICKEN, "crash_cost", low=0, high=5, n=51, baseline={"face_loss": 1.3, "win": 2})
     assert [e.kind for e in d.events] == ["appear", "appear"]
     for e in d.events:
         assert e.value == pytest.approx(1.3, abs=1e-8)

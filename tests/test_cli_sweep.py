@@ -53,9 +53,7 @@ MODELS = {
 @pytest.fixture(autouse=True)
 def registry(monkeypatch, tmp_path):
     real = games.get_model
-    monkeypatch.setattr(
-        games, "get_model", lambda slug: MODELS[slug] if slug in MODELS else real(slug)
-    )
+    monkeypatch.setattr(games, "get_model", lambda slug: MODELS[slug] if slug in MODELS else real(slug))
     monkeypatch.chdir(tmp_path)
 
 
@@ -73,18 +71,14 @@ def test_sweep_writes_table_sidecar_and_summary(capsys):
     assert status == 0 and err == ""
     assert "swept chicken-t: 45 points" in out and "Stand firm/Stand firm" in out
     meta = read_sidecar("s.csv")
-    assert (
-        meta["seed"] == 7 and meta["design"]["kind"] == "grid" and "--set win=2" in meta["command"]
-    )
+    assert meta["seed"] == 7 and meta["design"]["kind"] == "grid" and "--set win=2" in meta["command"]
     header = Path("s.csv").read_text().splitlines()[0].split(",")
     assert header[:3] == ["win", "face_loss", "crash_cost"] and header[3] == "outcome"
 
 
 def test_cli_parallel_runs_match_serial(capsys):
     run(capsys, "sweep", "chicken-t", *GRID, "-o", "a.parquet", "--chunk-size", "7", "-q")
-    run(
-        capsys, "sweep", "chicken-t", *GRID, "-o", "b.parquet", "--chunk-size", "7", "-q", "-j", "2"
-    )
+    run(capsys, "sweep", "chicken-t", *GRID, "-o", "b.parquet", "--chunk-size", "7", "-q", "-j", "2")
     assert file_digest("a.parquet") == file_digest("b.parquet")
 
 
@@ -117,13 +111,9 @@ def test_resume_after_a_crash_gives_the_uninterrupted_table(capsys):
     with pytest.raises(RuntimeError, match="simulated crash"):
         main(["sweep", "chicken-broken", *GRID, "-o", "cut.csv", "--chunk-size", "5", "-q"])
     assert Path("cut.csv.chunks").is_dir() and not Path("cut.csv").exists()
-    status, _, err = run(
-        capsys, "sweep", "chicken-t", *GRID, "-o", "cut.csv", "--chunk-size", "5", "-q"
-    )
+    status, _, err = run(capsys, "sweep", "chicken-t", *GRID, "-o", "cut.csv", "--chunk-size", "5", "-q")
     assert status == 2 and "--resume" in err
-    status, out, _ = run(
-        capsys, "sweep", "chicken-t", *GRID, "-o", "cut.csv", "--chunk-size", "5", "--resume"
-    )
+    status, out, _ = run(capsys, "sweep", "chicken-t", *GRID, "-o", "cut.csv", "--chunk-size", "5", "--resume")
     assert status == 0 and "reused" in out
     assert file_digest("cut.csv") == file_digest("ref.csv")
 
@@ -141,28 +131,18 @@ def test_resume_without_a_seed_reuses_the_recorded_one(capsys):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        pytest.param(
-            ["--grid", "crash=0:1:3"], "unknown parameter 'crash'", id="unknown-grid-parameter"
-        ),
-        pytest.param(
-            ["--sample", "lhs", "--n", "8", "--vary", "wn"], "did you mean 'win'", id="unknown-vary"
-        ),
+        pytest.param(["--grid", "crash=0:1:3"], "unknown parameter 'crash'", id="unknown-grid-parameter"),
+        pytest.param(["--sample", "lhs", "--n", "8", "--vary", "wn"], "did you mean 'win'", id="unknown-vary"),
         pytest.param(["--grid", "crash_cost=5:1:3"], "above high", id="low-above-high"),
         pytest.param(["--grid", "crash_cost=0:1:0"], "at least 1", id="grid-n-zero"),
         pytest.param(["--sample", "lhs", "--n", "0"], "--n must be at least 1", id="sample-n-zero"),
         pytest.param(["--sample", "lhs"], "needs --n", id="missing-n"),
-        pytest.param(
-            ["--grid", "win=0:1:2", "--sample", "lhs", "--n", "4"], "either --grid", id="both"
-        ),
+        pytest.param(["--grid", "win=0:1:2", "--sample", "lhs", "--n", "4"], "either --grid", id="both"),
         pytest.param([], "either --grid", id="neither"),
-        pytest.param(
-            ["--grid", "win=0:1:2", "--set", "win=1"], "both varied and fixed", id="varied-and-set"
-        ),
+        pytest.param(["--grid", "win=0:1:2", "--set", "win=1"], "both varied and fixed", id="varied-and-set"),
         pytest.param(["--grid", "win=0:1:2", "--seed", "-3"], "non-negative", id="negative-seed"),
         pytest.param(["--grid", "win=0:1:2", "-o", "x.xlsx"], ".csv or .parquet", id="bad-format"),
-        pytest.param(
-            ["--grid", "win=0:1:2", "--concept", "spe"], "supports concepts", id="bad-concept"
-        ),
+        pytest.param(["--grid", "win=0:1:2", "--concept", "spe"], "supports concepts", id="bad-concept"),
     ],
 )
 def test_sweep_mistakes_are_one_line_errors(capsys, argv, message):
@@ -172,9 +152,7 @@ def test_sweep_mistakes_are_one_line_errors(capsys, argv, message):
 
 
 def test_thresholds_text_and_json(capsys):
-    status, out, _ = run(
-        capsys, "thresholds", "chicken-t", "--param", "crash_cost", "--set", "face_loss=3"
-    )
+    status, out, _ = run(capsys, "thresholds", "chicken-t", "--param", "crash_cost", "--set", "face_loss=3")
     assert status == 0
     assert "crash_cost = face_loss" in out and r"\mathrm{crash\_cost} = \mathrm{face\_loss}" in out
     assert "crash_cost = 3 (brentq)" in out and "agree" in out
@@ -191,9 +169,7 @@ def test_thresholds_text_and_json(capsys):
     )
     [t] = json.loads(out)["thresholds"]
     assert t["value"] == 1.0 and t["agree"] is True and t["formula"] == "crash_cost = face_loss"
-    status, _, err = run(
-        capsys, "thresholds", "chicken-t", "--param", "crash_cost", "--set", "crash_cost=3"
-    )
+    status, _, err = run(capsys, "thresholds", "chicken-t", "--param", "crash_cost", "--set", "crash_cost=3")
     assert status == 2 and "also fixed" in err
 
 
@@ -234,9 +210,7 @@ def test_sensitivity_methods_write_tables_and_plots(capsys, method, n, column):
 
 
 def test_sensitivity_unknown_measure(capsys):
-    status, _, err = run(
-        capsys, "sensitivity", "chicken-t", "--measure", "p_fold", "--method", "oat"
-    )
+    status, _, err = run(capsys, "sensitivity", "chicken-t", "--measure", "p_fold", "--method", "oat")
     assert status == 2 and "unknown measure 'p_fold'" in err and "p_firm" in err
 
 

@@ -65,7 +65,7 @@ def test_sobol_late_chunk_matches_fast_forward():
     assert np.array_equal(np.stack([chunk["a"], chunk["b"]], axis=1), reference)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(n=st.integers(1, 1500), chunk=st.integers(1, 400), seed=st.integers(0, 2**32))
 def test_lhs_puts_exactly_one_point_in_every_stratum(n, chunk, seed):
     d = sample("lhs", {"a": (0, 1), "b": (-2, 2)}, n, seed=seed, chunk_size=chunk)

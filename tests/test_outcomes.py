@@ -94,9 +94,7 @@ def _reference_label(game, a_float, b_float):
         if len(sx) == 1 and len(sy) == 1:
             codes.append(int(sx[0]) * 2 + int(sy[0]))
         else:
-            codes.append(
-                6 + int(sum(1 << int(i) for i in sx)) + int(sum(1 << (3 + int(j)) for j in sy))
-            )
+            codes.append(6 + int(sum(1 << int(i) for i in sx)) + int(sum(1 << (3 + int(j)) for j in sy)))
     return _describe(game, np.array(sorted(codes)), (3, 2), 6), result.degenerate
 
 
@@ -127,9 +125,7 @@ def test_outcomes_pickle_without_their_compiled_state():
 
 
 def test_tree_outcomes_follow_the_generic_deterrence_game():
-    f = tree_outcomes(
-        generic_deterrence_game, {"deny": ("Defender", "response", "Deny"), "u": ("Challenger",)}
-    )
+    f = tree_outcomes(generic_deterrence_game, {"deny": ("Defender", "response", "Deny"), "u": ("Challenger",)})
     base = {"c_sq": 2.0, "c_dc": 3.0, "c_dd": 1.0, "d_sq": 3.0, "d_dc": 1.0}
     d_dd = np.array([2.0, 0.5, 1.0])
     out = f({**{k: np.full(3, v) for k, v in base.items()}, "d_dd": d_dd}, "spe")
@@ -144,9 +140,7 @@ def test_tree_labels_fall_back_to_paths_without_distinct_terminal_labels():
 
     def build(w_value=None):
         v = w if w_value is None else w_value
-        return ExtensiveFormGame(
-            ["A"], choice("A", "a", {"x": Terminal((v,)), "y": Terminal((1,))})
-        )
+        return ExtensiveFormGame(["A"], choice("A", "a", {"x": Terminal((v,)), "y": Terminal((1,))}))
 
     out = tree_outcomes(build)({"w": np.array([0.0, 2.0])}, "spe")
     assert out["outcome"].tolist() == ["y", "x"]
@@ -184,8 +178,7 @@ def test_tree_labels_fall_back_to_paths_without_distinct_terminal_labels():
 )
 def test_bad_specs_raise_deterrence_errors(make, message):
     points = {
-        n: np.array([1.0])
-        for n in ("win", "face_loss", "crash_cost", "c_sq", "c_dc", "c_dd", "d_sq", "d_dc", "d_dd")
+        n: np.array([1.0]) for n in ("win", "face_loss", "crash_cost", "c_sq", "c_dc", "c_dd", "d_sq", "d_dc", "d_dd")
     }
     with pytest.raises(DeterrenceError, match=message):
         f = make()

@@ -57,9 +57,7 @@ def test_regime_map_draws_regions_labels_and_the_analytic_boundary(tmp_path):
         plotting.PALETTE[0].lower(),
         plotting.PALETTE[1].lower(),
     }
-    assert [h.get_hatch() for h in handles[:2]] == [None, "//"] or [
-        h.get_hatch() for h in handles[:2]
-    ] == ["", "//"]
+    assert [h.get_hatch() for h in handles[:2]] == [None, "//"] or [h.get_hatch() for h in handles[:2]] == ["", "//"]
     ax.figure.savefig(tmp_path / "map.pdf")
     assert (tmp_path / "map.pdf").stat().st_size > 1000
 
@@ -87,9 +85,7 @@ def test_tornado_orders_bars_by_swing():
 
 
 def test_sobol_bars_have_error_bars_from_the_intervals():
-    res = sobol(
-        lambda p: p["a"] + 2 * p["b"], {"a": (0, 1), "b": (0, 1)}, n=256, seed=0, n_resamples=50
-    )
+    res = sobol(lambda p: p["a"] + 2 * p["b"], {"a": (0, 1), "b": (0, 1)}, n=256, seed=0, n_resamples=50)
     ax = plotting.sobol_bars(res)
     heights = [p.get_height() for p in ax.patches]
     assert heights == pytest.approx(list(res.first) + list(res.total))

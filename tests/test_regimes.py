@@ -19,9 +19,7 @@ CHICKEN = Model("chicken-test", "Chicken", "", chicken, CHICKEN_PARAMETERS, outc
 THREE = "Swerve/Stand firm | Stand firm/Swerve | mixed"
 
 
-@pytest.mark.parametrize(
-    "win", [pytest.param(0.5, id="small-stakes"), pytest.param(4.0, id="large-stakes")]
-)
+@pytest.mark.parametrize("win", [pytest.param(0.5, id="small-stakes"), pytest.param(4.0, id="large-stakes")])
 def test_chicken_regime_map_matches_its_closed_form(win):
     r = regime_map(
         CHICKEN,
@@ -70,9 +68,7 @@ def test_regions_sort_by_area():
             id="reversed",
         ),
         pytest.param(
-            lambda: regime_map_from_frame(
-                pd.DataFrame({"a": [0, 0], "b": [1, 1], "outcome": ["x", "y"]}), "a", "b"
-            ),
+            lambda: regime_map_from_frame(pd.DataFrame({"a": [0, 0], "b": [1, 1], "outcome": ["x", "y"]}), "a", "b"),
             "not a full grid",
             id="duplicate-cells",
         ),

@@ -44,9 +44,7 @@ def test_estimates_are_scipys_saltelli_2010():
     rng = np.random.default_rng(0)
     f_a, f_b, f_ab = rng.random(64), rng.random(64), rng.random((3, 64))
     ours = _saltelli(f_a, f_b, f_ab)
-    theirs = sobol_indices(
-        func={"f_A": f_a[None], "f_B": f_b[None], "f_AB": f_ab[:, None, :]}, n=64
-    )
+    theirs = sobol_indices(func={"f_A": f_a[None], "f_B": f_b[None], "f_AB": f_ab[:, None, :]}, n=64)
     assert np.allclose(ours, np.concatenate([theirs.first_order, theirs.total_order]))
 
 
@@ -66,12 +64,8 @@ def test_morris_on_linear_and_interacting_functions():
         seed=1,
     )
     assert linear.mu == pytest.approx([6.0, -2.0, 0.0])  # slope times range
-    assert linear.mu_star == pytest.approx([6.0, 2.0, 0.0]) and linear.sigma == pytest.approx(
-        [0, 0, 0], abs=1e-12
-    )
-    product = morris(
-        lambda p: p["a"] * p["b"], {"a": (0, 1), "b": (0, 1), "c": (0, 1)}, trajectories=30, seed=1
-    )
+    assert linear.mu_star == pytest.approx([6.0, 2.0, 0.0]) and linear.sigma == pytest.approx([0, 0, 0], abs=1e-12)
+    product = morris(lambda p: p["a"] * p["b"], {"a": (0, 1), "b": (0, 1), "c": (0, 1)}, trajectories=30, seed=1)
     assert (product.sigma[:2] > 0.1).all() and product.mu_star[2] == 0.0
     assert product.to_frame()["parameter"].tolist()[-1] == "c"
     lo, hi = product.mu_star_ci[0]
@@ -89,9 +83,7 @@ def test_oat_swing_captures_non_monotone_responses():
     assert frame["parameter"].tolist() == ["b", "a"]
     assert frame["swing"].tolist() == pytest.approx([4.0, 0.25])
     row = frame.set_index("parameter").loc["a"]
-    assert (row["output_low"], row["output_high"], row["output_min"]) == pytest.approx(
-        (1.25, 1.25, 1.0)
-    )
+    assert (row["output_low"], row["output_high"], row["output_min"]) == pytest.approx((1.25, 1.25, 1.0))
     assert table.baseline_output == pytest.approx(1.0)
 
 

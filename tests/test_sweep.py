@@ -69,9 +69,7 @@ class FailAfter:
 
 def test_table_columns_values_and_sidecar(tmp_path):
     out = tmp_path / "t.csv"
-    result = run_sweep(
-        CHICKEN, DESIGN, out, baseline={"win": 2}, command="deterrence sweep chicken-test"
-    )
+    result = run_sweep(CHICKEN, DESIGN, out, baseline={"win": 2}, command="deterrence sweep chicken-test")
     frame = result.to_frame()
     assert list(frame.columns) == [
         "win",
@@ -89,12 +87,8 @@ def test_table_columns_values_and_sidecar(tmp_path):
     assert len(frame) == 99 and (frame["win"] == 2).all()
     assert set(frame["method"]) == {"grid"} and set(frame["version"]) == {__version__}
     chicken_region = frame["crash_cost"] > frame["face_loss"]
-    assert (
-        frame.loc[chicken_region, "outcome"] == "Swerve/Stand firm | Stand firm/Swerve | mixed"
-    ).all()
-    assert (
-        frame.loc[frame["crash_cost"] < frame["face_loss"], "outcome"] == "Stand firm/Stand firm"
-    ).all()
+    assert (frame.loc[chicken_region, "outcome"] == "Swerve/Stand firm | Stand firm/Swerve | mixed").all()
+    assert (frame.loc[frame["crash_cost"] < frame["face_loss"], "outcome"] == "Stand firm/Stand firm").all()
     # Mixed firmness win / (win + crash_cost - face_loss)
     # (Snyder & Diesing 1977; LITERATURE.md §2.4).
     expected = 2 / (2 + frame["crash_cost"] - frame["face_loss"])
@@ -102,12 +96,8 @@ def test_table_columns_values_and_sidecar(tmp_path):
     assert frame.loc[frame["crash_cost"] == frame["face_loss"], "degenerate"].all()
     meta = read_sidecar(out)
     assert meta["output"]["sha256"] == file_digest(out)
-    assert (
-        meta["design"]["levels"] == [11, 9] and meta["command"] == "deterrence sweep chicken-test"
-    )
-    assert meta["baseline"]["win"] == 2.0 and {p["name"] for p in meta["parameters"]} == set(
-        CHICKEN_PARAMETERS.names
-    )
+    assert meta["design"]["levels"] == [11, 9] and meta["command"] == "deterrence sweep chicken-test"
+    assert meta["baseline"]["win"] == 2.0 and {p["name"] for p in meta["parameters"]} == set(CHICKEN_PARAMETERS.names)
     assert sum(meta["outcomes"].values()) == 99 and meta["outcomes"] == result.outcomes
     assert not chunk_directory(out).exists()
 
@@ -125,13 +115,9 @@ def test_serial_process_pool_and_dask_give_identical_files(tmp_path, suffix):
     serial = run_sweep(CHICKEN, design, tmp_path / f"serial{suffix}")
     with executor(2) as pool:
         parallel = run_sweep(CHICKEN, design, tmp_path / f"pool{suffix}", executor=pool)
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
-    )
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
     with distributed.Client(cluster) as client:
-        on_dask = run_sweep(
-            CHICKEN, design, tmp_path / f"dask{suffix}", executor=client.get_executor(pure=False)
-        )
+        on_dask = run_sweep(CHICKEN, design, tmp_path / f"dask{suffix}", executor=client.get_executor(pure=False))
     cluster.close()
     digests = {file_digest(r.path) for r in (serial, parallel, on_dask)}
     assert len(digests) == 1
@@ -168,9 +154,7 @@ def test_interrupted_run_resumes_to_the_same_table(tmp_path):
     with pytest.raises(DeterrenceError, match="design differ"):
         run_sweep(CHICKEN, grid({"crash_cost": (0, 4, 12)}), out, resume=True)
     resumed = run_sweep(CHICKEN, DESIGN, out, resume=True)
-    assert resumed.chunks_reused == len(parts) and resumed.chunks_run == DESIGN.n_chunks - len(
-        parts
-    )
+    assert resumed.chunks_reused == len(parts) and resumed.chunks_run == DESIGN.n_chunks - len(parts)
     assert file_digest(out) == file_digest(reference.path)
     assert resumed.outcomes == reference.outcomes
 
@@ -307,9 +291,7 @@ def test_bad_sweeps_fail_with_one_line(tmp_path, kwargs, error, message):
 
 
 def test_evaluate_points_fills_the_baseline_and_keeps_order():
-    out = evaluate_points(
-        CHICKEN, {"crash_cost": np.array([0.5, 3.0])}, baseline={"face_loss": 1.0}, chunk_size=1
-    )
+    out = evaluate_points(CHICKEN, {"crash_cost": np.array([0.5, 3.0])}, baseline={"face_loss": 1.0}, chunk_size=1)
     assert out["outcome"].tolist() == [
         "Stand firm/Stand firm",
         "Swerve/Stand firm | Stand firm/Swerve | mixed",

@@ -71,22 +71,17 @@ def _check(t):
     assert t.symbolic_value == pytest.approx(t.value, rel=1e-9, abs=1e-9)
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(win=st.floats(0.1, 10), face=st.floats(0.05, 9.5))
 def test_chicken_threshold_is_crash_cost_equals_face_loss(win, face):
-    [t] = find_thresholds(
-        CHICKEN, "crash_cost", baseline={"win": win, "face_loss": face}, n=41, high=20
-    )
+    [t] = find_thresholds(CHICKEN, "crash_cost", baseline={"win": win, "face_loss": face}, n=41, high=20)
     _check(t)
     assert t.text == "crash_cost = face_loss" and t.value == pytest.approx(face, abs=1e-12)
-    assert (
-        t.left == "Stand firm/Stand firm"
-        and t.right == "Swerve/Stand firm | Stand firm/Swerve | mixed"
-    )
+    assert t.left == "Stand firm/Stand firm" and t.right == "Swerve/Stand firm | Stand firm/Swerve | mixed"
     assert t.latex == r"\mathrm{crash\_cost} = \mathrm{face\_loss}"
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(values=st.lists(st.floats(-2.5, 2.5), min_size=3, max_size=3), which=st.sampled_from("abc"))
 def test_three_by_two_symbolic_and_numeric_agree_on_random_draws(values, which):
     base = {k: v for k, v in zip("abc", values, strict=True) if k != which}
@@ -118,9 +113,7 @@ def test_generic_deterrence_thresholds_match_zagare_kilgour(values):
     base = dict(zip(GENERIC_DETERRENCE_PARAMETERS.names, values, strict=True))
     base.pop("d_dd")
     c = [base["c_sq"], base["c_dc"], base["c_dd"]]
-    assume(
-        min(abs(x - y) for i, x in enumerate(c) for y in c[:i]) > 1e-3
-    )  # the closed form needs strict orders
+    assume(min(abs(x - y) for i, x in enumerate(c) for y in c[:i]) > 1e-3)  # the closed form needs strict orders
     found = find_thresholds(GDG, "d_dd", baseline=base, n=41)
     # Credibility switches at d_dd = d_dc; it changes the outcome iff the Challenger's choice
     # differs between the credible (max of c_sq, c_dd) and incredible (max of c_sq, c_dc) cases.

@@ -85,7 +85,8 @@ def _outcomes(belief: dict | None):
 
 def _build(form):
     def build(**values):
-        return form(values)
+        # No values: the parametric game (sympy payoffs), as the Model contract asks.
+        return form(values or None)
 
     return build
 
