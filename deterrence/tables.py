@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-__all__ = ["format_value", "text_table", "describe_game", "parameter_table", "result_table"]
+__all__ = ["format_value", "text_table", "describe_game", "parameter_table", "result_table", "strategy_text"]
 
 
 def format_value(value: Any) -> str:
@@ -117,7 +117,7 @@ def result_table(result: Any) -> str:
         tag = f" [component {eq.component}]" if eq.component is not None else ""
         head.append(f"\n#{i}{tag}  payoffs: " + ", ".join(f"{p}={format_value(v)}" for p, v in eq.payoffs.items()))
         for player, strategy in eq.strategies.items():
-            head.append(f"  {player}: {_strategy_text(strategy)}")
+            head.append(f"  {player}: {strategy_text(strategy)}")
         for note in eq.notes:
             head.append(f"  note: {note}")
     for note in result.notes:
@@ -125,11 +125,20 @@ def result_table(result: Any) -> str:
     return "\n".join(head)
 
 
-def _strategy_text(strategy: Mapping[str, Any]) -> str:
+def strategy_text(strategy: Mapping[str, Any]) -> str:
+    """One line for a mixed or behaviour strategy, omitting zero-probability entries.
+
+    Examples
+    --------
+    >>> strategy_text({"Opera": Fraction(2, 3), "Football": Fraction(1, 3)})
+    'Opera 2/3, Football 1/3'
+    >>> strategy_text({"response": {"absorb": 0, "calibrated": 1}})
+    'response: calibrated'
+    """
     parts = []
     for key, value in strategy.items():
         if isinstance(value, Mapping):
-            parts.append(f"{key}: {_strategy_text(value)}")
+            parts.append(f"{key}: {strategy_text(value)}")
         elif value != 0:
             parts.append(key if value == 1 else f"{key} {format_value(value)}")
     return "; ".join(parts) if any(isinstance(v, Mapping) for v in strategy.values()) else ", ".join(parts)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from deterrence.errors import DeterrenceError
-from deterrence.tables import format_value
+from deterrence.tables import format_value, strategy_text
 
 from . import figures as fig
 from .analysis import CHOICES, TYPE_KEYS, prestrike_equilibria, solve_continuation, war_costs
@@ -68,16 +68,6 @@ def _cell(value: Any) -> str:
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     return lines + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows] + [""]
-
-
-def _strategy(strategy: Mapping[str, Any]) -> str:
-    parts = []
-    for key, value in strategy.items():
-        if isinstance(value, Mapping):
-            parts.append(f"{key}: {_strategy(value)}")
-        elif value != 0:
-            parts.append(key if value == 1 else f"{key} {format_value(value)}")
-    return "; ".join(parts) if any(isinstance(v, Mapping) for v in strategy.values()) else ", ".join(parts)
 
 
 def _path(game: Any, eq: Any) -> list[str]:
@@ -178,8 +168,8 @@ def _matrix(v: dict[str, Any]) -> list[str]:
         [
             i,
             eq.component if eq.component is not None else "",
-            _strategy(eq.strategies["Pakistan"]),
-            _strategy(eq.strategies["Iran"]),
+            strategy_text(eq.strategies["Pakistan"]),
+            strategy_text(eq.strategies["Iran"]),
             eq.payoffs["Pakistan"],
             eq.payoffs["Iran"],
         ]
@@ -226,8 +216,8 @@ def _sequential(v: dict[str, Any]) -> list[str]:
     ]
     for i, eq in enumerate(result.equilibria, 1):
         lines += [
-            f"- SPE {i}, Pakistan: {_strategy(eq.strategies['Pakistan'])}",
-            f"- SPE {i}, Iran: {_strategy(eq.strategies['Iran'])}",
+            f"- SPE {i}, Pakistan: {strategy_text(eq.strategies['Pakistan'])}",
+            f"- SPE {i}, Iran: {strategy_text(eq.strategies['Iran'])}",
             f"- Path: {' -> '.join(_path(game, eq))}",
         ]
         lines += [f"- Note: {note}" for note in eq.notes]
