@@ -153,7 +153,7 @@ def retaliation_threshold(v: dict[str, Any]) -> dict[str, Any]:
             "retaliates": all(x > 0 for x in values)}
 
 
-def _switch_point(v: dict[str, Any], name: str) -> tuple[float | None, float | None]:
+def _switch_point(v: dict[str, Any], name: str, conditions: list[Any]) -> tuple[float | None, float | None]:
     """Switch points along ``name``: numeric (batched solver + bisection) and symbolic (sympy).
 
     The symbolic switch is the root of one of the C1 conditions at which
@@ -162,7 +162,7 @@ def _switch_point(v: dict[str, Any], name: str) -> tuple[float | None, float | N
     import sympy
 
     symbol = PARAMETERS[name].symbol
-    conditions = [c.subs(_subs(v, skip=name)) for c in retaliation_threshold(v)["conditions"]]
+    conditions = [c.subs(_subs(v, skip=name)) for c in conditions]
     lo, hi = float(PARAMETERS[name].low), float(PARAMETERS[name].high)
 
     def holds(x: float) -> bool:
@@ -197,7 +197,7 @@ def _switch_point(v: dict[str, Any], name: str) -> tuple[float | None, float | N
 # -- the checks ----------------------------------------------------------------
 def check_c1(v: dict[str, Any]) -> ClaimCheck:
     info = retaliation_threshold(v)
-    numeric, symbolic = _switch_point(v, "precedent_loss")
+    numeric, symbolic = _switch_point(v, "precedent_loss", info["conditions"])
     # Float ties are resolved within 1e-9 of the payoff scale, hence the tolerance.
     agree = numeric is not None and symbolic is not None and abs(numeric - symbolic) < 1e-6
     return ClaimCheck(
