@@ -426,13 +426,12 @@ def _as_set(pairs, digits=7):
 
 @pytest.mark.parametrize("size", [2, 3, 4])
 def test_matches_nashpy_on_random_nondegenerate_games(size):
-    # nashpy's fixed 1e-16 tolerances lose equilibria of random float games (two of these four
-    # 4x4 games: it returns an even number, impossible in a nondegenerate game).  So: nashpy's
-    # answers are a subset of ours, equal whenever nashpy's count is odd, and ours always equal
-    # the exact enumeration of the same binary rational payoffs.
+    # nashpy's fixed tolerances may lose equilibria of random float games, and how many it loses
+    # depends on the BLAS kernel.  So the only thing asserted of nashpy is that its answers are a
+    # subset of ours; ours must be complete, odd in number (a nondegenerate game) and equal to the
+    # exact enumeration of the same binary rational payoffs.
     nashpy = pytest.importorskip("nashpy")
     rng = np.random.default_rng(size)
-    lost = 0
     for _ in range(4):
         A, B = rng.normal(size=(size, size)), rng.normal(size=(size, size))
         ours = enumerate_equilibria(A, B)
@@ -444,10 +443,6 @@ def test_matches_nashpy_on_random_nondegenerate_games(size):
             warnings.simplefilter("ignore", RuntimeWarning)
             theirs = _as_set(nashpy.Game(A, B).support_enumeration())
         assert theirs <= _as_set(ours.equilibria)
-        if len(theirs) % 2 == 1:
-            assert theirs == _as_set(ours.equilibria)
-        lost += len(ours.equilibria) - len(theirs)
-    assert lost == {2: 0, 3: 0, 4: 2}[size]
 
 
 @pytest.mark.slow
