@@ -76,7 +76,7 @@ def generic_3x2(**values: Any) -> Any:
     """A 3x2 game whose six row and six column payoffs are linear in four parameters."""
     import sympy
 
-    from deterrence.normal_form import NormalFormGame
+    from deterrence.forms.normal_form import NormalFormGame
 
     rng = np.random.default_rng(7)
     weights = rng.integers(-3, 4, size=(3, 2, 2, len(VARIED) + 1))
@@ -131,7 +131,7 @@ def _recursive_spe(
     path: tuple[str, ...] = (),
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Plain per-point backward induction: (values, action path to the terminal reached)."""
-    from deterrence.extensive_form import Terminal
+    from deterrence.forms.extensive_form import Terminal
 
     if isinstance(node, Terminal):
         return payoffs[index[id(node)]], path
@@ -145,10 +145,10 @@ def _recursive_spe(
 
 
 def bench_spe(size: int, peer_size: int, exact_size: int) -> dict[str, Any]:
-    from deterrence.evaluate import compile_values
-    from deterrence.outcomes import tree_outcomes
-    from deterrence.solve import solve
-    from deterrence.sweep import _factorize
+    from deterrence.analysis.outcomes import tree_outcomes
+    from deterrence.forms.evaluate import compile_values
+    from deterrence.solvers.facade import solve
+    from deterrence.sweeps.run import _factorize
     from games import get_model
 
     outcomes = tree_outcomes(ip_sequential, label="path")
@@ -213,7 +213,7 @@ def bench_spe(size: int, peer_size: int, exact_size: int) -> dict[str, Any]:
 
 
 def _path_of(game: Any, equilibrium: Any) -> str:
-    from deterrence.extensive_form import Terminal
+    from deterrence.forms.extensive_form import Terminal
 
     node, path = game.root, []
     while not isinstance(node, Terminal):
@@ -236,8 +236,8 @@ def bench_nash(build: Any, label: str, size: int, peer_size: int) -> dict[str, A
 
     import nashpy
 
-    from deterrence.evaluate import compile_values
-    from deterrence.outcomes import normal_form_outcomes
+    from deterrence.analysis.outcomes import normal_form_outcomes
+    from deterrence.forms.evaluate import compile_values
     from deterrence.solvers.enumeration import enumerate_equilibria
     from deterrence.solvers.small_games import equilibria_at, small_game_equilibria
 
@@ -305,10 +305,10 @@ def bench_nash(build: Any, label: str, size: int, peer_size: int) -> dict[str, A
 # -- 3. a very large sweep to Parquet, memory measured in a fresh process -------------------------
 def big_sweep_child(points: int, output: str, jobs: int) -> None:
     """Run in a subprocess: one grid sweep to Parquet; print seconds and peak RSS as JSON."""
-    from deterrence.designs import grid
+    from deterrence.analysis.outcomes import tree_outcomes
     from deterrence.model import Model
-    from deterrence.outcomes import tree_outcomes
-    from deterrence.sweep import executor, run_sweep
+    from deterrence.sweeps.designs import grid
+    from deterrence.sweeps.run import executor, run_sweep
     from games.iran_pakistan.parameters import PARAMETERS
 
     side = int(round(points**0.5))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import (
+from deterrence.errors import (
     DeterrenceError,
     FormulaError,
     GameError,
@@ -18,16 +18,16 @@ from .errors import (
     ParameterError,
     SolverError,
 )
-from .extensive_form import Chance, Decision, ExtensiveFormGame, Terminal, choice
-from .formula import parse_formula
-from .normal_form import NormalFormGame
-from .result import Equilibrium, SolveResult
-from .solve import solve
+from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Terminal, choice
+from deterrence.forms.normal_form import NormalFormGame
+from deterrence.formula import parse_formula
+from deterrence.solvers.facade import solve
+from deterrence.solvers.result import Equilibrium, SolveResult
 
 
 def read_game(path):  # noqa: ANN001, ANN201 - thin lazy wrapper
     """Read a Gambit ``.nfg`` or ``.efg`` file into a game (see :mod:`deterrence.io`)."""
-    from .io import read_game as _read_game
+    from deterrence.io import read_game as _read_game
 
     return _read_game(path)
 

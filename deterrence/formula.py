@@ -23,7 +23,7 @@ from collections.abc import Collection
 from fractions import Fraction
 from typing import Any
 
-from .errors import FormulaError
+from deterrence.errors import FormulaError
 
 __all__ = ["parse_formula", "parse_number", "FUNCTIONS"]
 

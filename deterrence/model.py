@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DeterrenceError
-from .parameters import ParameterSet
+from deterrence.errors import DeterrenceError
+from deterrence.parameters import ParameterSet
 
 __all__ = ["Model", "Outcomes"]
 
@@ -79,7 +79,7 @@ class Model:
         """A scenario file by path, or by stem among the model's built-in scenarios."""
         from pathlib import Path
 
-        from .errors import ParameterError
+        from deterrence.errors import ParameterError
 
         if Path(name).exists() or not self.scenario_dir:
             return name

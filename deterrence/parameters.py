@@ -29,8 +29,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .errors import FormulaError, ParameterError
-from .formula import parse_number
+from deterrence.errors import FormulaError, ParameterError
+from deterrence.formula import parse_number
 
 __all__ = ["Parameter", "ParameterSet", "Scenario"]
 

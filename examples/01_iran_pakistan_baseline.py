@@ -8,8 +8,8 @@
 
 # %%
 from deterrence import solve
-from deterrence.cli_audit import _table
-from deterrence.tables import result_table
+from deterrence.cli.audit import _table
+from deterrence.io.tables import result_table
 from games.iran_pakistan import (
     CHOICES,
     audit,

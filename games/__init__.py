@@ -33,7 +33,7 @@ def _load() -> None:
     global _LOADED
     if not _LOADED:
         _LOADED = True
-        from . import catalogue  # noqa: F401  (registers the built-in models)
+        from games import catalogue  # noqa: F401  (registers the built-in models)
 
 
 def list_models() -> list[Model]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from deterrence.analysis.outcomes import normal_form_outcomes, tree_outcomes
 from deterrence.model import Model
-from deterrence.outcomes import normal_form_outcomes, tree_outcomes
-
-from . import register
-from .classic import (
+from games import register
+from games.classic import (
     CHICKEN_PARAMETERS,
     battle_of_the_sexes,
     chicken,
@@ -14,8 +13,8 @@ from .classic import (
     prisoners_dilemma,
     stag_hunt,
 )
-from .entry import entry_game_matrix, entry_game_tree
-from .zagare_kilgour import GENERIC_DETERRENCE_PARAMETERS, generic_deterrence_game
+from games.entry import entry_game_matrix, entry_game_tree
+from games.zagare_kilgour import GENERIC_DETERRENCE_PARAMETERS, generic_deterrence_game
 
 register(Model("prisoners-dilemma", "Prisoner's Dilemma", "Rapoport & Chammah (1965); payoffs of Axelrod (1984)",
                lambda: prisoners_dilemma(), tags=("classic",)))
@@ -43,7 +42,7 @@ register(Model("generic-deterrence", "Generic Deterrence Game", "Zagare & Kilgou
                            "SQ is subgame perfect iff the threat is credible (d_dd > d_dc) and capable (c_sq > c_dd).",
                concepts=("spe", "nash"), tags=("deterrence",)))
 
-from .iran_pakistan.models import MODELS as _IRAN_PAKISTAN  # noqa: E402
+from games.iran_pakistan.models import MODELS as _IRAN_PAKISTAN  # noqa: E402
 
 for _model in _IRAN_PAKISTAN:
     register(_model)

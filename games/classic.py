@@ -20,7 +20,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from deterrence.normal_form import NormalFormGame
+from deterrence.forms.normal_form import NormalFormGame
 from deterrence.parameters import Parameter, ParameterSet
 
 __all__ = [

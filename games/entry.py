@@ -16,8 +16,8 @@ equilibrium but is not credible.
 
 from __future__ import annotations
 
-from deterrence.extensive_form import ExtensiveFormGame, Terminal, choice
-from deterrence.normal_form import NormalFormGame
+from deterrence.forms.extensive_form import ExtensiveFormGame, Terminal, choice
+from deterrence.forms.normal_form import NormalFormGame
 
 __all__ = ["entry_game_matrix", "entry_game_tree"]
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deterrence.extensive_form import ExtensiveFormGame, Terminal, choice
+from deterrence.forms.extensive_form import ExtensiveFormGame, Terminal, choice
 from deterrence.parameters import Parameter, ParameterSet
 
 __all__ = ["GENERIC_DETERRENCE_PARAMETERS", "generic_deterrence_game"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deterrence.branches import track_branches
+from deterrence.analysis.branches import track_branches
 from deterrence.errors import DeterrenceError
 from deterrence.model import Model
 from games.classic import CHICKEN_PARAMETERS, chicken

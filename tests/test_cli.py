@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from deterrence import __version__
-from deterrence.cli import main
+from deterrence.cli.main import main
 
 BUILT_IN = {
     "battle-of-the-sexes",

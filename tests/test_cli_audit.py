@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from deterrence.cli import main
+from deterrence.cli.main import main
 from games.iran_pakistan import scenario_path
 
 STATUSES = {"confirmed", "qualified", "refuted"}

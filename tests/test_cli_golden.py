@@ -53,7 +53,7 @@ _VOLATILE = re.compile(r'"(?:seconds|elapsed|time|version)": [^,}\n]+')
 
 def run(args: list[str]) -> str:
     """Run the command line in-process and return what it printed."""
-    from deterrence.cli import main
+    from deterrence.cli.main import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

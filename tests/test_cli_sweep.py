@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 import games
-from deterrence.cli import main
+from deterrence.analysis.outcomes import normal_form_outcomes
+from deterrence.cli.main import main
+from deterrence.io.provenance import file_digest, read_sidecar
 from deterrence.model import Model
-from deterrence.outcomes import normal_form_outcomes
-from deterrence.provenance import file_digest, read_sidecar
 from games.classic import CHICKEN_PARAMETERS, chicken
 
 OUTCOMES = normal_form_outcomes(chicken, {"p_firm": ("Row", "Stand firm", "last")})

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deterrence.designs import grid, morris_design, one_at_a_time, parse_range, sample
 from deterrence.errors import DeterrenceError, ParameterError
 from deterrence.parameters import Parameter, ParameterSet
+from deterrence.sweeps.designs import grid, morris_design, one_at_a_time, parse_range, sample
 
 PS = ParameterSet([Parameter("a", 1, 0, 10), Parameter("b", 0.5, 0, 1)])
 

@@ -16,7 +16,7 @@ from deterrence.solvers.enumeration import (
     enumerate_equilibria,
     maximal_nash_subsets,
 )
-from deterrence.verify import regrets
+from deterrence.solvers.verify import regrets
 
 H = F(1, 2)
 

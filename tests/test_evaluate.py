@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deterrence.errors import FormulaError, GameError
-from deterrence.evaluate import compile_values, payoff_batch, substitute
+from deterrence.forms.evaluate import compile_values, payoff_batch, substitute
 from deterrence.formula import parse_formula
 
 x, y = sympy.symbols("x y", real=True)

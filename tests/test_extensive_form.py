@@ -12,7 +12,7 @@ import pytest
 import sympy
 
 from deterrence.errors import GameError
-from deterrence.extensive_form import Chance, Decision, ExtensiveFormGame, Terminal, choice
+from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Terminal, choice
 
 PLAYERS = ["Entrant", "Incumbent"]
 

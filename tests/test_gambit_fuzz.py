@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from deterrence.errors import GameFileError
-from deterrence.extensive_form import ExtensiveFormGame
+from deterrence.forms.extensive_form import ExtensiveFormGame
+from deterrence.forms.normal_form import NormalFormGame
 from deterrence.io import dumps, loads, read_game
-from deterrence.normal_form import NormalFormGame
 
 CORPUS = Path("/work/shared/gambit-corpus")
 # The small files keep each example fast; they still cover both .nfg

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deterrence.errors import GameFileError
-from deterrence.extensive_form import Chance, Decision, ExtensiveFormGame, Terminal, choice
+from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Terminal, choice
+from deterrence.forms.normal_form import NormalFormGame
 from deterrence.io import (
     dumps,
     loads,
@@ -26,7 +27,6 @@ from deterrence.io import (
 )
 from deterrence.io.gambit_efg import MAX_DEPTH
 from deterrence.io.gambit_lexer import clean_label, parse_number, quote, tokenize, unique_labels
-from deterrence.normal_form import NormalFormGame
 
 CORPUS = Path("/work/shared/gambit-corpus")
 CORPUS_FILES = sorted(CORPUS.glob("*.nfg")) + sorted(CORPUS.glob("*.efg"))

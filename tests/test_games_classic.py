@@ -16,10 +16,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from deterrence.errors import DeterrenceError, ParameterError
-from deterrence.extensive_form import ExtensiveFormGame
+from deterrence.forms.extensive_form import ExtensiveFormGame
+from deterrence.forms.normal_form import NormalFormGame
 from deterrence.model import Model
-from deterrence.normal_form import NormalFormGame
-from deterrence.solve import solve
+from deterrence.solvers.facade import solve
 from games import get_model, list_models, register
 from games.classic import (
     CHICKEN_PARAMETERS,
@@ -133,7 +133,7 @@ def test_chicken_firmness_closed_form():
 
 
 def test_chicken_firmness_makes_the_rival_indifferent():
-    from deterrence.verify import regrets
+    from deterrence.solvers.verify import regrets
 
     for win, face, crash in [(1, 1, 10), (2, 1, 5), (F(3, 2), F(1, 2), 7)]:
         q = chicken_firmness(win, face, crash)

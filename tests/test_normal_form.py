@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deterrence.errors import GameError
-from deterrence.normal_form import NormalFormGame, payoff_kind
+from deterrence.forms.normal_form import NormalFormGame, payoff_kind
 
 PLAYERS = ["Row", "Column"]
 LABELS = [["C", "D"], ["C", "D"]]

@@ -10,9 +10,9 @@ import pytest
 import sympy
 
 from deterrence import __version__
-from deterrence.normal_form import NormalFormGame
+from deterrence.forms.normal_form import NormalFormGame
 from deterrence.numbers import as_exact, exact_array, is_exact_array, is_exact_value, to_json_value
-from deterrence.result import Equilibrium, SolveResult
+from deterrence.solvers.result import Equilibrium, SolveResult
 
 
 @pytest.mark.parametrize(

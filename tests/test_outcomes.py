@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import sympy
 
+from deterrence.analysis.outcomes import LabelArray, _describe, normal_form_outcomes, tree_outcomes
 from deterrence.errors import DeterrenceError
-from deterrence.extensive_form import ExtensiveFormGame, Terminal, choice
-from deterrence.normal_form import NormalFormGame
-from deterrence.outcomes import LabelArray, _describe, normal_form_outcomes, tree_outcomes
+from deterrence.forms.extensive_form import ExtensiveFormGame, Terminal, choice
+from deterrence.forms.normal_form import NormalFormGame
 from deterrence.solvers.enumeration import enumerate_equilibria
 from games.classic import chicken
 from games.zagare_kilgour import generic_deterrence_game
@@ -191,7 +191,7 @@ def test_label_arrays_keep_codes_only_while_they_are_valid():
     copy = pickle.loads(pickle.dumps(labels))
     assert copy.codes.tolist() == [1, 0, 1, 1] and copy.tolist() == labels.tolist()
     assert labels[1:].codes is None and np.asarray(labels).dtype.kind == "U"
-    from deterrence.sweep import _factorize
+    from deterrence.sweeps.run import _factorize
 
     distinct, inverse, counts = _factorize(labels)
     assert distinct.tolist() == ["absorb", "strike"] and counts.tolist() == [1, 3]

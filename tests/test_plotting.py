@@ -12,12 +12,12 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
 from deterrence import plotting  # noqa: E402
-from deterrence.branches import track_branches  # noqa: E402
+from deterrence.analysis.branches import track_branches  # noqa: E402
+from deterrence.analysis.outcomes import normal_form_outcomes  # noqa: E402
+from deterrence.analysis.regimes import regime_map  # noqa: E402
+from deterrence.analysis.thresholds import find_thresholds  # noqa: E402
 from deterrence.model import Model  # noqa: E402
-from deterrence.outcomes import normal_form_outcomes  # noqa: E402
-from deterrence.regimes import regime_map  # noqa: E402
-from deterrence.sensitivity import morris, oat_swing, sobol  # noqa: E402
-from deterrence.thresholds import find_thresholds  # noqa: E402
+from deterrence.sensitivity.analyse import morris, oat_swing, sobol  # noqa: E402
 from games.classic import CHICKEN_PARAMETERS, chicken  # noqa: E402
 
 CHICKEN = Model(

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from trees import entry_game
 
 from deterrence import Chance, ExtensiveFormGame, GameError, Terminal, choice
-from deterrence.extensive_form import Decision
-from deterrence.reduced_form import behaviour_from_mixed, reduced_normal_form
-from deterrence.subgames import expected_payoffs
-from deterrence.verify import is_nash
+from deterrence.forms.extensive_form import Decision
+from deterrence.forms.reduced_form import behaviour_from_mixed, reduced_normal_form
+from deterrence.forms.subgames import expected_payoffs
+from deterrence.solvers.verify import is_nash
 
 
 def two_step() -> ExtensiveFormGame:

@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deterrence.designs import grid
+from deterrence.analysis.outcomes import normal_form_outcomes
+from deterrence.analysis.regimes import RegimeMap, regime_map, regime_map_from_frame
 from deterrence.errors import DeterrenceError
 from deterrence.model import Model
-from deterrence.outcomes import normal_form_outcomes
-from deterrence.regimes import RegimeMap, regime_map, regime_map_from_frame
-from deterrence.sweep import sweep_frame
+from deterrence.sweeps.designs import grid
+from deterrence.sweeps.run import sweep_frame
 from games.classic import CHICKEN_PARAMETERS, chicken
 
 OUTCOMES = normal_form_outcomes(chicken, {"p_firm": ("Row", "Stand firm", "last")})

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deterrence.cli import main
+from deterrence.cli.main import main
 
 os.environ.setdefault("MPLBACKEND", "Agg")  # figures use the Agg canvas; keep any pyplot use headless too
 

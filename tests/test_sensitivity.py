@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from deterrence.analysis.outcomes import normal_form_outcomes
 from deterrence.errors import DeterrenceError
 from deterrence.model import Model
-from deterrence.outcomes import normal_form_outcomes
-from deterrence.sensitivity import _saltelli, morris, oat_swing, sensitivity, sobol
+from deterrence.sensitivity.analyse import _saltelli, morris, oat_swing, sensitivity, sobol
 from games.classic import CHICKEN_PARAMETERS, chicken
 
 OUTCOMES = normal_form_outcomes(

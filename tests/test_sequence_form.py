@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from trees import matching_pennies_tree
 
 from deterrence import Chance, ExtensiveFormGame, GameError, SolverError, Terminal, choice
-from deterrence.extensive_form import Decision
+from deterrence.forms.extensive_form import Decision
+from deterrence.forms.subgames import best_response_value
 from deterrence.solvers.sequence_form import sequence_form, solve_zero_sum
 from deterrence.solvers.spe import subgame_perfect_equilibria
-from deterrence.subgames import best_response_value
 
 RANK = {"J": 0, "Q": 1, "K": 2}
 

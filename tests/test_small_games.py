@@ -26,7 +26,7 @@ from deterrence.solvers.small_games import (
     equilibria_at,
     small_game_equilibria,
 )
-from deterrence.verify import is_nash
+from deterrence.solvers.verify import is_nash
 
 SIZES = [
     pytest.param(2, 2, id="2x2"),

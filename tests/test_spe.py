@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from trees import entry_game, outside_option_bos
 
 from deterrence import Chance, ExtensiveFormGame, GameError, SolverError, Terminal, choice
-from deterrence.extensive_form import Decision, Node
-from deterrence.reduced_form import reduced_normal_form
+from deterrence.forms.extensive_form import Decision, Node
+from deterrence.forms.reduced_form import reduced_normal_form
+from deterrence.forms.subgames import subgame_regrets
 from deterrence.solvers.spe import compile_tree, path_labels, spe_batch, subgame_perfect_equilibria
-from deterrence.subgames import subgame_regrets
-from deterrence.verify import is_nash
+from deterrence.solvers.verify import is_nash
 
 
 def pure(result, player, infoset):

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from trees import entry_game, matching_pennies_tree, outside_option_bos
 
 from deterrence import Chance, ExtensiveFormGame, GameError, Terminal, choice
-from deterrence.extensive_form import Decision
-from deterrence.subgames import (
+from deterrence.forms.extensive_form import Decision
+from deterrence.forms.subgames import (
     best_response_value,
     expected_payoffs,
     has_perfect_recall,

@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 
 from deterrence import __version__
-from deterrence.designs import grid, sample
+from deterrence.analysis.outcomes import normal_form_outcomes, tree_outcomes
 from deterrence.errors import DeterrenceError, ParameterError
+from deterrence.io.provenance import file_digest, read_sidecar
 from deterrence.model import Model
-from deterrence.outcomes import normal_form_outcomes, tree_outcomes
-from deterrence.provenance import file_digest, read_sidecar
-from deterrence.sweep import (
+from deterrence.sweeps.designs import grid, sample
+from deterrence.sweeps.run import (
     SerialExecutor,
     _drain,
     chunk_directory,
@@ -164,9 +164,9 @@ _KILL_SCRIPT = """
 import sys, time
 import numpy as np
 import games
-from deterrence.cli import main
+from deterrence.cli.main import main
 from deterrence.model import Model
-from deterrence.outcomes import normal_form_outcomes
+from deterrence.analysis.outcomes import normal_form_outcomes
 from games.classic import CHICKEN_PARAMETERS, chicken
 
 inner = normal_form_outcomes(chicken)

@@ -8,17 +8,17 @@ import sympy
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from deterrence.errors import DeterrenceError, ParameterError
-from deterrence.model import Model
-from deterrence.normal_form import NormalFormGame
-from deterrence.outcomes import normal_form_outcomes, tree_outcomes
-from deterrence.parameters import Parameter, ParameterSet
-from deterrence.thresholds import (
+from deterrence.analysis.outcomes import normal_form_outcomes, tree_outcomes
+from deterrence.analysis.thresholds import (
     bisect_labels,
     find_thresholds,
     indifference_conditions,
     symbolic_threshold,
 )
+from deterrence.errors import DeterrenceError, ParameterError
+from deterrence.forms.normal_form import NormalFormGame
+from deterrence.model import Model
+from deterrence.parameters import Parameter, ParameterSet
 from games.classic import CHICKEN_PARAMETERS, chicken
 from games.zagare_kilgour import GENERIC_DETERRENCE_PARAMETERS, generic_deterrence_game
 

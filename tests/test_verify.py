@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deterrence.errors import SolverError
-from deterrence.extensive_form import ExtensiveFormGame, Terminal, choice
-from deterrence.normal_form import NormalFormGame
-from deterrence.solve import CONCEPTS, solve
-from deterrence.verify import FLOAT_TOLERANCE, deviation_payoffs, is_nash, regrets, tolerance_for
+from deterrence.forms.extensive_form import ExtensiveFormGame, Terminal, choice
+from deterrence.forms.normal_form import NormalFormGame
+from deterrence.solvers.facade import CONCEPTS, solve
+from deterrence.solvers.verify import FLOAT_TOLERANCE, deviation_payoffs, is_nash, regrets, tolerance_for
 
 F = Fraction
 HALF = [F(1, 2), F(1, 2)]

@@ -7,7 +7,7 @@ which need nothing beyond numpy.
 
 from __future__ import annotations
 
-from .gambit import (
+from deterrence.io.gambit import (
     dumps,
     loads,
     read_efg,

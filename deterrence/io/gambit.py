@@ -29,11 +29,11 @@ import re
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import GameFileError
-from ..extensive_form import ExtensiveFormGame
-from ..normal_form import NormalFormGame
-from .gambit_efg import format_efg, parse_efg
-from .gambit_nfg import format_nfg, parse_nfg
+from deterrence.errors import GameFileError
+from deterrence.forms.extensive_form import ExtensiveFormGame
+from deterrence.forms.normal_form import NormalFormGame
+from deterrence.io.gambit_efg import format_efg, parse_efg
+from deterrence.io.gambit_nfg import format_nfg, parse_nfg
 
 __all__ = [
     "dumps",
@@ -282,7 +282,7 @@ def write_efg(game: ExtensiveFormGame, path_or_file: str | os.PathLike[str] | IO
     Examples
     --------
     >>> import io
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> root = choice("A", "move", {"x": Terminal((1,)), "y": Terminal((2,))})
     >>> game = ExtensiveFormGame(["A"], root)
     >>> buffer = io.StringIO()

@@ -49,10 +49,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..errors import GameError, GameFileError
-from ..extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
-from .gambit_lexer import TokenStream, clean_label, quote, tokenize, unique_labels
-from .gambit_nfg import format_value, gambit_labels
+from deterrence.errors import GameError, GameFileError
+from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
+from deterrence.io.gambit_lexer import TokenStream, clean_label, quote, tokenize, unique_labels
+from deterrence.io.gambit_nfg import format_value, gambit_labels
 
 __all__ = ["MAX_DEPTH", "format_efg", "parse_efg"]
 
@@ -340,7 +340,7 @@ def format_efg(game: ExtensiveFormGame) -> str:
 
     Examples
     --------
-    >>> from deterrence.extensive_form import choice
+    >>> from deterrence.forms.extensive_form import choice
     >>> g = ExtensiveFormGame(["A"], choice("A", "a", {"x": Terminal((1,), "win"),
     ...                                                "y": Terminal((0,))}))
     >>> print(format_efg(g), end="")

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import NamedTuple
 
-from ..errors import GameFileError
+from deterrence.errors import GameFileError
 
 __all__ = [
     "Token",

@@ -34,9 +34,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GameError, GameFileError
-from ..normal_form import NormalFormGame
-from .gambit_lexer import TokenStream, clean_label, quote, tokenize, unique_labels
+from deterrence.errors import GameError, GameFileError
+from deterrence.forms.normal_form import NormalFormGame
+from deterrence.io.gambit_lexer import TokenStream, clean_label, quote, tokenize, unique_labels
 
 __all__ = ["format_nfg", "format_value", "gambit_labels", "parse_nfg"]
 

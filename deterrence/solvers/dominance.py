@@ -48,9 +48,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..errors import SolverError
-from ..numbers import as_exact
-from ..verify import tolerance_for
+from deterrence.errors import SolverError
+from deterrence.numbers import as_exact
+from deterrence.solvers.verify import tolerance_for
 
 __all__ = ["DominanceResult", "Elimination", "eliminate_dominated"]
 
@@ -106,7 +106,7 @@ class DominanceResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary: surviving strategies and the ordered eliminations."""
-        from ..numbers import to_json_value
+        from deterrence.numbers import to_json_value
 
         return {
             "concept": "weak-dominance" if self.weak else "strict-dominance",

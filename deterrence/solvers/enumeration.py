@@ -55,9 +55,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SolverError
-from ..numbers import exact_array, is_exact_array
-from ..verify import FLOAT_TOLERANCE, is_nash, tolerance_for
+from deterrence.errors import SolverError
+from deterrence.numbers import exact_array, is_exact_array
+from deterrence.solvers.verify import FLOAT_TOLERANCE, is_nash, tolerance_for
 
 __all__ = [
     "BimatrixEquilibria",
@@ -200,7 +200,7 @@ def _stack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _vertex_exact(
     a: np.ndarray, b: np.ndarray, backend: str, notes: list[str]
 ) -> BimatrixEquilibria:
-    from .vertex_enumeration import vertex_equilibria
+    from deterrence.solvers.vertex_enumeration import vertex_equilibria
 
     pairs, degenerate, counts, used = vertex_equilibria(a, b, backend=backend)
     notes.append(f"vertex enumeration ({used}): {counts[0]} vertices of P, {counts[1]} of Q")
@@ -217,7 +217,7 @@ def _vertex_exact(
 
 
 def _support_exact(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEquilibria:
-    from .vertex_enumeration import vertex_equilibria
+    from deterrence.solvers.vertex_enumeration import vertex_equilibria
 
     pairs, degenerate, counts, used = vertex_equilibria(a, b, backend="screened")
     certified = used == "screened"
@@ -242,7 +242,7 @@ def _support_exact(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
 
 
 def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEquilibria:
-    from .support_enumeration import float_equilibria
+    from deterrence.solvers.support_enumeration import float_equilibria
 
     if sum(a.shape) > 62:  # label sets are int64 bitmasks
         raise SolverError(
@@ -380,7 +380,7 @@ def enumerate_equilibria(A: Any, B: Any, *, method: str = "auto") -> BimatrixEqu
     a, b, exact = _as_matrices(A, B)
     notes: list[str] = []
     if method in ("nashpy", "nashpy-vertex"):
-        from .nashpy_backend import nashpy_equilibria
+        from deterrence.solvers.nashpy_backend import nashpy_equilibria
 
         return nashpy_equilibria(
             a, b, algorithm="vertex" if method == "nashpy-vertex" else "support"

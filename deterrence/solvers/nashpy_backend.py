@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from ..numbers import is_exact_array
-from ..verify import FLOAT_TOLERANCE, is_nash, tolerance_for
+from deterrence.numbers import is_exact_array
+from deterrence.solvers.verify import FLOAT_TOLERANCE, is_nash, tolerance_for
 
 __all__ = ["nashpy_equilibria"]
 
@@ -39,10 +39,10 @@ __all__ = ["nashpy_equilibria"]
 def _degenerate(A: np.ndarray, B: np.ndarray, tol: float) -> bool:
     """Exact verdict for exact payoffs, tolerance verdict for floats."""
     if is_exact_array(A) and is_exact_array(B):
-        from .vertex_enumeration import vertex_equilibria
+        from deterrence.solvers.vertex_enumeration import vertex_equilibria
 
         return vertex_equilibria(A, B, backend="pivoting")[1]
-    from .support_enumeration import float_equilibria
+    from deterrence.solvers.support_enumeration import float_equilibria
 
     return float_equilibria(A, B, tol, FLOAT_TOLERANCE)[2]
 
@@ -71,7 +71,7 @@ def nashpy_equilibria(A: Any, B: Any, *, algorithm: str = "support") -> Any:
     """
     import nashpy
 
-    from .enumeration import BimatrixEquilibria, _components
+    from deterrence.solvers.enumeration import BimatrixEquilibria, _components
 
     if algorithm not in ("support", "vertex"):
         raise ValueError(f"unknown nashpy algorithm {algorithm!r}")

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GameError, SolverError
-from ..verify import FLOAT_TOLERANCE
+from deterrence.errors import GameError, SolverError
+from deterrence.solvers.verify import FLOAT_TOLERANCE
 
 __all__ = ["PureEquilibrium", "pure_equilibria", "pure_equilibria_mask", "solve_pure"]
 
@@ -224,8 +224,8 @@ def solve_pure(game: Any, tolerance: float | None = None) -> Any:
     """
     from fractions import Fraction
 
-    from ..result import Equilibrium, SolveResult
-    from ..verify import regrets, tolerance_for
+    from deterrence.solvers.result import Equilibrium, SolveResult
+    from deterrence.solvers.verify import regrets, tolerance_for
 
     exact = game.kind == "exact"
     found = pure_equilibria(game, tolerance)

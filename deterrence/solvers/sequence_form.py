@@ -53,10 +53,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GameError, SolverError
-from ..extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal, _float_payoffs
-from ..result import Equilibrium, SolveResult
-from ..subgames import best_response_value, own_histories, perfect_recall_violations
+from deterrence.errors import GameError, SolverError
+from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal, _float_payoffs
+from deterrence.forms.subgames import best_response_value, own_histories, perfect_recall_violations
+from deterrence.solvers.result import Equilibrium, SolveResult
 
 __all__ = ["SequenceForm", "sequence_form", "solve_zero_sum"]
 
@@ -101,7 +101,7 @@ def sequence_form(game: ExtensiveFormGame) -> SequenceForm:
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> mp = ExtensiveFormGame(["A", "B"], choice("A", "a", {
     ...     "h": choice("B", "b", {"h": Terminal((1, -1)), "t": Terminal((-1, 1))}),
     ...     "t": choice("B", "b", {"h": Terminal((-1, 1)), "t": Terminal((1, -1))})}))
@@ -264,7 +264,7 @@ def solve_zero_sum(
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> mp = ExtensiveFormGame(["A", "B"], choice("A", "a", {
     ...     "h": choice("B", "b", {"h": Terminal((1, -1)), "t": Terminal((-1, 1))}),
     ...     "t": choice("B", "b", {"h": Terminal((-1, 1)), "t": Terminal((1, -1))})}))

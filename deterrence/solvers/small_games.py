@@ -56,8 +56,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GameError
-from ..verify import FLOAT_TOLERANCE
+from deterrence.errors import GameError
+from deterrence.solvers.verify import FLOAT_TOLERANCE
 
 __all__ = ["SmallGameEquilibria", "equilibria_at", "small_game_equilibria"]
 

@@ -48,10 +48,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GameError, SolverError
-from ..extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal, _float_payoffs
-from ..result import Equilibrium, SolveResult
-from ..subgames import (
+from deterrence.errors import GameError, SolverError
+from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal, _float_payoffs
+from deterrence.forms.subgames import (
     expected_payoffs,
     infoset_nodes,
     path_label,
@@ -59,7 +58,8 @@ from ..subgames import (
     subgame_regrets,
     subgame_roots,
 )
-from ..verify import FLOAT_TOLERANCE, tolerance_for
+from deterrence.solvers.result import Equilibrium, SolveResult
+from deterrence.solvers.verify import FLOAT_TOLERANCE, tolerance_for
 
 __all__ = [
     "subgame_perfect_equilibria",
@@ -205,7 +205,7 @@ class _BackwardInduction:
         return Decision(node.player, node.infoset, node.actions, kids, node.label)
 
     def _simultaneous(self, node: Node, path: Path, values: dict[Path, tuple]) -> list[_Partial]:
-        from ..reduced_form import behaviour_from_mixed, reduced_normal_form
+        from deterrence.forms.reduced_form import behaviour_from_mixed, reduced_normal_form
 
         stage = ExtensiveFormGame(self.game.players, self._truncate(node, path, values))
         reduced = reduced_normal_form(stage)
@@ -264,7 +264,7 @@ def _stage_equilibria(normal: Any, active: list[int], exact: bool, tol: float) -
         pairs, complete, degenerate, notes, used = _bimatrix_equilibria(a, b, exact, tol)
         profiles = [full({active[0]: list(x), active[1]: list(y)}) for x, y in pairs]
         return profiles, complete, degenerate, notes, used
-    from .pure import pure_equilibria
+    from deterrence.solvers.pure import pure_equilibria
 
     found = pure_equilibria(normal, None if exact else tol)
     profiles = [
@@ -287,7 +287,7 @@ def _stage_equilibria(normal: Any, active: list[int], exact: bool, tol: float) -
 
 def _bimatrix_equilibria(a: np.ndarray, b: np.ndarray, exact: bool, tol: float) -> tuple:
     try:
-        from .enumeration import enumerate_equilibria
+        from deterrence.solvers.enumeration import enumerate_equilibria
     except ModuleNotFoundError as error:
         if error.name != f"{__package__}.enumeration":
             raise
@@ -378,7 +378,7 @@ def subgame_perfect_equilibria(
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> entry = ExtensiveFormGame(["Entrant", "Incumbent"], choice("Entrant", "e", {
     ...     "out": Terminal((0, 2)),
     ...     "in": choice("Incumbent", "i", {"fight": Terminal((-1, -1)),
@@ -507,7 +507,7 @@ def compile_tree(game: ExtensiveFormGame) -> CompiledTree:
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> g = ExtensiveFormGame(["A", "B"], choice("A", "a", {"out": Terminal((0, 2)),
     ...     "in": choice("B", "b", {"fight": Terminal((-1, -1)), "yield": Terminal((1, 1))})}))
     >>> tree = compile_tree(g)
@@ -690,7 +690,7 @@ def spe_batch(
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> g = ExtensiveFormGame(["A", "B"], choice("A", "a", {"out": Terminal((0, 2)),
     ...     "in": choice("B", "b", {"fight": Terminal((-1, -1)), "yield": Terminal((1, 1))})}))
     >>> points = np.array([[[0, 2], [-1, -1], [1, 1]], [[0, 2], [-1, 3], [1, 1]],
@@ -821,7 +821,7 @@ def path_labels(batch: SPEBatch, separator: str = "/") -> np.ndarray:
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> g = ExtensiveFormGame(["A"], choice("A", "a", {"x": Terminal((1,)), "y": Terminal((2,))}))
     >>> path_labels(spe_batch(g, [[[1.0], [2.0]]])).tolist()
     ['y']

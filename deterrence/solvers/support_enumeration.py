@@ -322,7 +322,7 @@ def _pivot_vertices(
         spread = G.max() - G.min()
         return 1.0 + (G - G.min()) / spread if spread > 0 else np.ones_like(G)
 
-    from .vertex_enumeration import float_polytope_vertices
+    from deterrence.solvers.vertex_enumeration import float_polytope_vertices
 
     out = []
     for C in (scaled(B).T, scaled(A)):
@@ -371,7 +371,7 @@ def float_equilibria(
     >>> [float(v) for v in pairs[0][0]], degenerate, certified
     ([0.5, 0.5], False, True)
     """
-    from .vertex_enumeration import certify_vertex_set
+    from deterrence.solvers.vertex_enumeration import certify_vertex_set
 
     m, n = A.shape
     origin_p, origin_q = (1 << m) - 1, ((1 << n) - 1) << m

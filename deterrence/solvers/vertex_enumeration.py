@@ -71,7 +71,7 @@ from typing import Any
 
 import numpy as np
 
-from ..numbers import as_exact
+from deterrence.numbers import as_exact
 
 __all__ = [
     "certify_vertex_set",
@@ -462,7 +462,7 @@ def _screened_maps(a: list[list[int]], b: list[list[int]]):
     Also returns whether :func:`certify_vertex_set` proves the lists complete
     (never in a degenerate game).
     """
-    from .support_enumeration import confirm_exact, screen_bases
+    from deterrence.solvers.support_enumeration import confirm_exact, screen_bases
 
     m, n = len(a), len(a[0])
 

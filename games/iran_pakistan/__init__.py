@@ -16,10 +16,17 @@ batches; :func:`audit` checks claims C1-C12 of the USIP analysis (January
 
 from __future__ import annotations
 
-from .analysis import CHOICES, prestrike_equilibria, solve_continuation
-from .claims import CHECKS, ClaimCheck, audit, retaliation_threshold
-from .forms import bayesian_game, matrix_game, outcome_payoffs, prestrike_game, sequential_game, values_for
-from .parameters import PARAMETERS, TYPES
+from games.iran_pakistan.analysis import CHOICES, prestrike_equilibria, solve_continuation
+from games.iran_pakistan.claims import CHECKS, ClaimCheck, audit, retaliation_threshold
+from games.iran_pakistan.forms import (
+    bayesian_game,
+    matrix_game,
+    outcome_payoffs,
+    prestrike_game,
+    sequential_game,
+    values_for,
+)
+from games.iran_pakistan.parameters import PARAMETERS, TYPES
 
 __all__ = [
     "PARAMETERS", "TYPES", "CHOICES", "CHECKS", "ClaimCheck", "audit", "retaliation_threshold",

@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from .forms import RESPONSES, outcome_payoffs
-from .parameters import TYPES, iran_war_cost, pakistan_clash_cost, precedent_cost, priors
+from games.iran_pakistan.forms import RESPONSES, outcome_payoffs
+from games.iran_pakistan.parameters import TYPES, iran_war_cost, pakistan_clash_cost, precedent_cost, priors
 
 __all__ = ["CHOICES", "solve_continuation", "prestrike_equilibria", "TYPE_KEYS"]
 

@@ -18,11 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from deterrence.tables import format_value
-
-from .analysis import CHOICES, prestrike_equilibria, solve_continuation
-from .forms import values_for
-from .parameters import PARAMETERS, iran_war_cost, pakistan_clash_cost, precedent_cost, priors
+from deterrence.io.tables import format_value
+from games.iran_pakistan.analysis import CHOICES, prestrike_equilibria, solve_continuation
+from games.iran_pakistan.forms import values_for
+from games.iran_pakistan.parameters import PARAMETERS, iran_war_cost, pakistan_clash_cost, precedent_cost, priors
 
 __all__ = ["ClaimCheck", "audit", "CHECKS", "retaliation_threshold", "sweep_measure"]
 

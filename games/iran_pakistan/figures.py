@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import CHOICES, TYPE_KEYS, solve_continuation
-from .parameters import PARAMETERS, TYPES
+from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, solve_continuation
+from games.iran_pakistan.parameters import PARAMETERS, TYPES
 
 _TYPE_LABEL = {key: label for key, label, *_ in TYPES}
 
@@ -135,7 +135,7 @@ def _c1_field(v: dict[str, Any], point: dict[str, np.ndarray], out: dict[str, np
     """``min(c_1, c_2)`` of the C1 conditions on the grid, NaN where their premise fails."""
     import sympy
 
-    from .claims import retaliation_threshold
+    from games.iran_pakistan.claims import retaliation_threshold
 
     info = retaliation_threshold(v)
     symbols = [p.symbol for p in PARAMETERS]
@@ -295,7 +295,7 @@ def plot_map(m: GridMap, ax: Any = None, *, baseline: dict[str, Any] | None = No
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from deterrence.plotting import HATCHES, PALETTE
+    from deterrence.plotting.figures import HATCHES, PALETTE
 
     if ax is None:
         _, ax = new_axes()
@@ -361,7 +361,7 @@ def plot_swings(s: dict[str, Any], ax: Any = None, *, label: str = "") -> Any:
     >>> [t.get_text().split()[0] for t in ax.get_yticklabels()]
     ['china_mediation', 'us_ct_stake']
     """
-    from deterrence.plotting import PALETTE
+    from deterrence.plotting.figures import PALETTE
 
     if ax is None:
         _, ax = new_axes()

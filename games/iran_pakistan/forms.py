@@ -33,10 +33,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from deterrence.extensive_form import Chance, Decision, ExtensiveFormGame, Terminal
-from deterrence.normal_form import NormalFormGame
-
-from .parameters import (
+from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Terminal
+from deterrence.forms.normal_form import NormalFormGame
+from games.iran_pakistan.parameters import (
     PARAMETERS,
     TYPES,
     check_priors,

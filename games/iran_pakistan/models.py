@@ -8,10 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from deterrence.model import Model
-
-from .analysis import CHOICES, TYPE_KEYS, solve_continuation
-from .forms import bayesian_game, matrix_game, prestrike_game, sequential_game
-from .parameters import PARAMETERS, TYPES
+from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, solve_continuation
+from games.iran_pakistan.forms import bayesian_game, matrix_game, prestrike_game, sequential_game
+from games.iran_pakistan.parameters import PARAMETERS, TYPES
 
 __all__ = ["MODELS", "MEASURES"]
 

@@ -31,13 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from deterrence.errors import DeterrenceError
-from deterrence.tables import format_value, strategy_text
-
-from . import figures as fig
-from .analysis import CHOICES, TYPE_KEYS, prestrike_equilibria, solve_continuation, war_costs
-from .claims import audit, retaliation_threshold
-from .forms import matrix_game, sequential_game, values_for
-from .parameters import PARAMETERS, TYPES
+from deterrence.io.tables import format_value, strategy_text
+from games.iran_pakistan import figures as fig
+from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, prestrike_equilibria, solve_continuation, war_costs
+from games.iran_pakistan.claims import audit, retaliation_threshold
+from games.iran_pakistan.forms import matrix_game, sequential_game, values_for
+from games.iran_pakistan.parameters import PARAMETERS, TYPES
 
 __all__ = ["ReportResult", "build_report", "markdown_to_html"]
 
@@ -72,7 +71,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
 
 def _path(game: Any, eq: Any) -> list[str]:
     """The moves on the path of a pure behaviour profile, root to terminal."""
-    from deterrence.extensive_form import Decision, Terminal
+    from deterrence.forms.extensive_form import Decision, Terminal
 
     node, moves = game.root, []
     while not isinstance(node, Terminal):
@@ -143,9 +142,8 @@ def _calibration(
 
 def _matrix(v: dict[str, Any]) -> list[str]:
     import deterrence
-    from deterrence.tables import describe_game
-
-    from .statics import absorb_threshold
+    from deterrence.io.tables import describe_game
+    from games.iran_pakistan.statics import absorb_threshold
 
     game = matrix_game(v)
     result = deterrence.solve(game, "nash")
@@ -498,9 +496,8 @@ def build_report(
     ('report.md', 'confirmed', 8)
     """
     from deterrence import __version__
-    from deterrence.provenance import write_sidecar
-
-    from .statics import sign_targets
+    from deterrence.io.provenance import write_sidecar
+    from games.iran_pakistan.statics import sign_targets
 
     v = values_for(dict(values or {}))
     if not 3 <= int(n) <= 401:  # noqa: SIM300 - a range check reads best this way

@@ -31,9 +31,9 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import prestrike_equilibria, solve_continuation
-from .forms import values_for
-from .parameters import PARAMETERS, pakistan_clash_cost, precedent_cost, priors
+from games.iran_pakistan.analysis import prestrike_equilibria, solve_continuation
+from games.iran_pakistan.forms import values_for
+from games.iran_pakistan.parameters import PARAMETERS, pakistan_clash_cost, precedent_cost, priors
 
 __all__ = ["SignTarget", "sign_targets", "STATUSES", "absorb_threshold"]
 

@@ -31,8 +31,8 @@ from typing import Any, Union
 
 import numpy as np
 
-from .errors import GameError
-from .normal_form import _normalise_payoff, payoff_kind
+from deterrence.errors import GameError
+from deterrence.forms.normal_form import _normalise_payoff, payoff_kind
 
 __all__ = ["Terminal", "Chance", "Decision", "Node", "ExtensiveFormGame", "choice"]
 
@@ -310,7 +310,7 @@ class ExtensiveFormGame:
         missing = [p for p in self.parameters if p not in values]
         if missing:
             raise GameError(f"no value given for parameter(s) {missing}")
-        from .evaluate import substitute
+        from deterrence.forms.evaluate import substitute
 
         return self.map_values(lambda v: substitute(v, values) if _is_symbolic(v) else v)
 

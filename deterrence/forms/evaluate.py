@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import GameError
+from deterrence.errors import GameError
 
 __all__ = ["substitute", "compile_values", "payoff_batch"]
 
@@ -58,7 +58,7 @@ def substitute(expr: Any, values: Mapping[str, Any]) -> Any:
 def _as_sympy(value: Any, sympy: Any) -> Any:
     """A payoff as a sympy object; text goes through the safe parser, never ``sympify``."""
     if isinstance(value, str):
-        from .formula import parse_formula
+        from deterrence.formula import parse_formula
 
         return parse_formula(value)
     if isinstance(value, Fraction):

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DeterrenceError
+from deterrence.errors import DeterrenceError
 
 __all__ = [
     "normal_form_outcomes",
@@ -166,8 +166,8 @@ class NormalFormOutcomes(_Compiled):
         return ("n_equilibria", "degenerate", *self.measures)
 
     def _compile(self, game: Any) -> Any:
-        from .evaluate import compile_values
-        from .normal_form import NormalFormGame
+        from deterrence.forms.evaluate import compile_values
+        from deterrence.forms.normal_form import NormalFormGame
 
         if not isinstance(game, NormalFormGame):
             raise DeterrenceError(f"normal_form_outcomes needs a NormalFormGame, got {type(game).__name__}")
@@ -199,7 +199,7 @@ class NormalFormOutcomes(_Compiled):
         if concept == "nash":
             if game.n_players != 2:
                 raise DeterrenceError(f"concept 'nash' in sweeps needs 2 players, the game has {game.n_players}")
-            from .solvers.small_games import small_game_equilibria
+            from deterrence.solvers.small_games import small_game_equilibria
 
             eq = small_game_equilibria(payoffs[..., 0], payoffs[..., 1])
             profiles = [eq.x, eq.y]
@@ -224,7 +224,7 @@ def _pure_profiles(
     payoffs: np.ndarray,
 ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, list[np.ndarray]]:
     """Pure equilibria as padded one-hot profiles ``(B, K, n_i)``, ``K`` = number of cells."""
-    from .solvers.pure import pure_equilibria_mask
+    from deterrence.solvers.pure import pure_equilibria_mask
 
     size, shape = payoffs.shape[0], payoffs.shape[1:-1]
     mask = pure_equilibria_mask(payoffs)
@@ -379,9 +379,9 @@ class TreeOutcomes(_Compiled):
         return ("tie", *self.measures)
 
     def _compile(self, game: Any) -> Any:
-        from .evaluate import compile_values
-        from .extensive_form import ExtensiveFormGame
-        from .solvers.spe import compile_tree
+        from deterrence.forms.evaluate import compile_values
+        from deterrence.forms.extensive_form import ExtensiveFormGame
+        from deterrence.solvers.spe import compile_tree
 
         if not isinstance(game, ExtensiveFormGame):
             raise DeterrenceError(f"tree_outcomes needs an ExtensiveFormGame, got {type(game).__name__}")
@@ -428,7 +428,7 @@ class TreeOutcomes(_Compiled):
 
     def __call__(self, points: Mapping[str, np.ndarray], concept: str = "spe") -> dict[str, np.ndarray]:
         """Evaluate the outcome columns at a batch of points."""
-        from .solvers.spe import spe_batch
+        from deterrence.solvers.spe import spe_batch
 
         if concept != "spe":
             raise DeterrenceError(f"tree outcomes support concept spe, not {concept!r}")

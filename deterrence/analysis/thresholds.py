@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DeterrenceError
+from deterrence.errors import DeterrenceError
 
 __all__ = [
     "Threshold",
@@ -221,7 +221,7 @@ def indifference_conditions(game: Any, point: Mapping[str, float] | None = None)
     >>> [str(c) for c in indifference_conditions(chicken())]
     ['win', '-crash_cost + face_loss']
     """
-    from .extensive_form import ExtensiveFormGame
+    from deterrence.forms.extensive_form import ExtensiveFormGame
 
     if isinstance(game, ExtensiveFormGame):
         return _canonical(_tree_conditions(game, point or {}))
@@ -250,7 +250,7 @@ def indifference_conditions(game: Any, point: Mapping[str, float] | None = None)
 
 def _tree_conditions(game: Any, point: Mapping[str, float]) -> list[Any]:
     """Value differences between actions at each decision node, under the choices at ``point``."""
-    from .extensive_form import Chance, Terminal
+    from deterrence.forms.extensive_form import Chance, Terminal
 
     values = {name: float(v) for name, v in point.items()}
     out: list[Any] = []
@@ -325,7 +325,7 @@ def find_thresholds(
     Examples
     --------
     >>> from deterrence.model import Model
-    >>> from deterrence.outcomes import normal_form_outcomes
+    >>> from deterrence.analysis.outcomes import normal_form_outcomes
     >>> from games.classic import chicken, CHICKEN_PARAMETERS
     >>> f = normal_form_outcomes(chicken)
     >>> m = Model("chicken", "Chicken", "", chicken, CHICKEN_PARAMETERS, outcomes=f)
@@ -333,7 +333,7 @@ def find_thresholds(
     >>> print(t.text, round(t.value, 12), t.agree)
     crash_cost = face_loss 2.5 True
     """
-    from .sweep import evaluate_points
+    from deterrence.sweeps.run import evaluate_points
 
     p = model.parameters[parameter]
     low = float(p.low) if low is None else float(p.validate(low))

@@ -133,7 +133,7 @@ def write_sidecar(
     import numpy
     import scipy
 
-    from . import __version__
+    from deterrence import __version__
 
     path = Path(path)
     if command is None:
@@ -171,7 +171,7 @@ def read_sidecar(path: str | Path) -> dict[str, Any]:
     DeterrenceError
         If the sidecar is missing or is not valid JSON.
     """
-    from .errors import DeterrenceError
+    from deterrence.errors import DeterrenceError
 
     path = Path(path)
     side = path if path.name.endswith(".json") and not sidecar_path(path).exists() else sidecar_path(path)

@@ -46,11 +46,11 @@ from typing import Any
 
 import numpy as np
 
-from .errors import GameError
-from .extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
-from .normal_form import NormalFormGame
-from .numbers import is_exact_value
-from .subgames import own_histories, perfect_recall_violations
+from deterrence.errors import GameError
+from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
+from deterrence.forms.normal_form import NormalFormGame
+from deterrence.forms.subgames import own_histories, perfect_recall_violations
+from deterrence.numbers import is_exact_value
 
 __all__ = ["ReducedForm", "BehaviourProfile", "reduced_normal_form", "behaviour_from_mixed"]
 
@@ -156,7 +156,7 @@ def reduced_normal_form(game: ExtensiveFormGame) -> ReducedForm:
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> entry = ExtensiveFormGame(["Entrant", "Incumbent"], choice("Entrant", "e", {
     ...     "out": Terminal((0, 2)),
     ...     "in": choice("Incumbent", "i", {"fight": Terminal((-1, -1)),
@@ -305,7 +305,7 @@ def behaviour_from_mixed(reduced: ReducedForm, profile: Any) -> BehaviourProfile
     Examples
     --------
     >>> from fractions import Fraction
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> g = ExtensiveFormGame(["A", "B"], choice("A", "a", {
     ...     "out": Terminal((1, 0)),
     ...     "in": choice("B", "b", {"l": choice("A", "c", {"x": Terminal((0, 1)),

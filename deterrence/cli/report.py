@@ -27,10 +27,9 @@ def _command(args: argparse.Namespace) -> list[str]:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from deterrence.progress import progress_bar
     from games import get_model
     from games.iran_pakistan.report import build_report
-
-    from .progress import progress_bar
 
     model = get_model("iran-pakistan-sequential")
     values: dict[str, Any] = {}
@@ -63,7 +62,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def add_commands(sub: Any) -> None:
     """Register ``report``."""
-    from .cli import add_model_options
+    from deterrence.cli.main import add_model_options
 
     p = sub.add_parser(
         "report",

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DeterrenceError
+from deterrence.errors import DeterrenceError
 
 __all__ = ["RegimeMap", "regime_map", "regime_map_from_frame"]
 
@@ -90,7 +90,7 @@ class RegimeMap:
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Draw with :func:`deterrence.plotting.regime_map`; returns the Axes."""
-        from .plotting import regime_map as draw
+        from deterrence.plotting.figures import regime_map as draw
 
         return draw(self, ax=ax, **kwargs)
 
@@ -156,7 +156,7 @@ def regime_map(
     exceeds the face loss, otherwise standing firm dominates.
 
     >>> from deterrence.model import Model
-    >>> from deterrence.outcomes import normal_form_outcomes
+    >>> from deterrence.analysis.outcomes import normal_form_outcomes
     >>> from games.classic import chicken, CHICKEN_PARAMETERS
     >>> f = normal_form_outcomes(chicken)
     >>> m = Model("chicken", "Chicken", "", chicken, CHICKEN_PARAMETERS, outcomes=f)
@@ -164,7 +164,7 @@ def regime_map(
     >>> r.label_at(1, 4.5), r.label_at(4, 0.5)
     ('Swerve/Stand firm | Stand firm/Swerve | mixed', 'Stand firm/Stand firm')
     """
-    from .sweep import evaluate_points
+    from deterrence.sweeps.run import evaluate_points
 
     if x == y:
         raise DeterrenceError(f"a regime map needs two different parameters, got {x!r} twice")

@@ -57,7 +57,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DeterrenceError, ParameterError
+from deterrence.errors import DeterrenceError, ParameterError
 
 __all__ = [
     "Design",

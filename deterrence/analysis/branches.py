@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DeterrenceError
+from deterrence.errors import DeterrenceError
 
 __all__ = ["Branch", "BranchEvent", "BranchDiagram", "track_branches"]
 
@@ -91,7 +91,7 @@ class BranchDiagram:
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Draw with :func:`deterrence.plotting.branch_diagram`; returns the Axes."""
-        from .plotting import branch_diagram
+        from deterrence.plotting.figures import branch_diagram
 
         return branch_diagram(self, ax=ax, **kwargs)
 
@@ -107,14 +107,14 @@ class _Solver:
     """All equilibria of a parametric 2-player game at a batch of points."""
 
     def __init__(self, game: Any, baseline: dict[str, float], parameter: str) -> None:
-        from .evaluate import compile_values
+        from deterrence.forms.evaluate import compile_values
 
         self.game, self.parameter, self.baseline = game, parameter, baseline
         self.names = tuple(game.parameters)
         self.function = compile_values(np.asarray(game.payoffs, dtype=object), self.names)
 
     def __call__(self, values: np.ndarray) -> Any:
-        from .solvers.small_games import small_game_equilibria
+        from deterrence.solvers.small_games import small_game_equilibria
 
         values = np.asarray(values, dtype=np.float64)
         columns = [values if n == self.parameter else np.full(len(values), self.baseline[n]) for n in self.names]
@@ -122,7 +122,7 @@ class _Solver:
         return small_game_equilibria(payoffs[..., 0], payoffs[..., 1])
 
     def labels(self, values: np.ndarray) -> np.ndarray:
-        from .outcomes import _labels
+        from deterrence.analysis.outcomes import _labels
 
         eq = self(values)
         return _labels(self.game, [eq.x, eq.y], eq.valid)
@@ -176,8 +176,8 @@ def track_branches(
     """
     from scipy.optimize import linear_sum_assignment
 
-    from .normal_form import NormalFormGame
-    from .thresholds import bisect_labels
+    from deterrence.analysis.thresholds import bisect_labels
+    from deterrence.forms.normal_form import NormalFormGame
 
     p = model.parameters[parameter]
     low = float(p.low) if low is None else float(p.validate(low))

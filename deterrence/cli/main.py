@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import DeterrenceError
+from deterrence import __version__
+from deterrence.errors import DeterrenceError
 
 __all__ = ["main", "build_parser", "load_game", "model_values", "add_model_options", "emit"]
 
@@ -59,7 +59,7 @@ def load_game(spec: str, args: argparse.Namespace) -> tuple[Any, Any]:
     if path.suffix.lower() in (".nfg", ".efg") or path.exists():
         if getattr(args, "assignments", None) or getattr(args, "scenario", None):
             raise DeterrenceError("--set and --scenario apply to built-in games, not to game files")
-        from .io import read_game
+        from deterrence.io import read_game
 
         return read_game(path), None
     from games import get_model
@@ -115,21 +115,21 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(info, indent=2))
         return 0
-    from .tables import describe_game
+    from deterrence.io.tables import describe_game
 
     print(f"{model.title} ({model.slug})\n{model.citation}\n")
     if model.description:
         print(model.description + "\n")
     print(describe_game(game))
     if len(model.parameters):
-        from .tables import parameter_table
+        from deterrence.io.tables import parameter_table
 
         print("\n" + parameter_table(model.parameters, model.parameters.point(values)))
     return 0
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
-    from .solve import solve
+    from deterrence.solvers.facade import solve
 
     game, model = load_game(args.game, args)
     concept = args.concept or (model.concepts[0] if model else ("spe" if hasattr(game, "root") else "nash"))
@@ -137,7 +137,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps(result.to_dict(), indent=2)
     else:
-        from .tables import result_table
+        from deterrence.io.tables import result_table
 
         text = result_table(result)
     emit(text, args.output)
@@ -196,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Modules that add subcommand groups (sweeps, audit, report, export).
-_COMMAND_MODULES = ("cli_sweep", "cli_audit", "cli_report")
+_COMMAND_MODULES = ("cli.sweep", "cli.audit", "cli.report")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

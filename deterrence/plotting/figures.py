@@ -94,7 +94,7 @@ def regime_map(
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from deterrence.regimes import RegimeMap
+    >>> from deterrence.analysis.regimes import RegimeMap
     >>> m = RegimeMap("a", "b", np.linspace(0, 1, 3), np.linspace(0, 1, 3),
     ...               np.array([["p", "p", "q"], ["p", "q", "q"], ["q", "q", "q"]]))
     >>> ax = regime_map(m, boundaries={"b = 1 - a": lambda a: 1 - a})
@@ -164,7 +164,7 @@ def tornado(table: Any, ax: Any = None, *, top: int | None = None) -> Any:
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from deterrence.sensitivity import oat_swing
+    >>> from deterrence.sensitivity.analyse import oat_swing
     >>> box, base = {"a": (0, 1), "b": (0, 1)}, {"a": 0.5, "b": 0.5}
     >>> t = oat_swing(lambda p: p["a"] - 3 * p["b"], box, base)
     >>> [tick.get_text() for tick in tornado(t).get_yticklabels()]
@@ -218,7 +218,7 @@ def branch_diagram(diagram: Any, ax: Any = None, *, coordinate: tuple[str, str] 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from deterrence.model import Model
-    >>> from deterrence.branches import track_branches
+    >>> from deterrence.analysis.branches import track_branches
     >>> from games.classic import chicken, CHICKEN_PARAMETERS
     >>> m = Model("c", "C", "", chicken, CHICKEN_PARAMETERS)
     >>> d = track_branches(m, "crash_cost", low=0, high=3, n=31)
@@ -269,7 +269,7 @@ def sobol_bars(result: Any, ax: Any = None) -> Any:
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from deterrence.sensitivity import sobol
+    >>> from deterrence.sensitivity.analyse import sobol
     >>> box = {"a": (0, 1), "b": (0, 1)}
     >>> res = sobol(lambda p: p["a"] + 2 * p["b"], box, n=256, seed=0, n_resamples=50)
     >>> len(sobol_bars(res).patches)
@@ -309,7 +309,7 @@ def morris_plot(result: Any, ax: Any = None) -> Any:
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from deterrence.sensitivity import morris
+    >>> from deterrence.sensitivity.analyse import morris
     >>> res = morris(lambda p: p["a"] * p["b"], {"a": (0, 1), "b": (0, 1)}, trajectories=4, seed=0)
     >>> morris_plot(res).get_xlabel()
     '$\\\\mu^*$ (mean |elementary effect|)'

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import SolverError
-from .extensive_form import ExtensiveFormGame
-from .normal_form import NormalFormGame
-from .result import Equilibrium, SolveResult
+from deterrence.errors import SolverError
+from deterrence.forms.extensive_form import ExtensiveFormGame
+from deterrence.forms.normal_form import NormalFormGame
+from deterrence.solvers.result import Equilibrium, SolveResult
 
 __all__ = ["solve", "CONCEPTS"]
 
@@ -95,8 +95,8 @@ def _check_method(method: str | None, allowed: tuple[str, ...], concept: str) ->
 
 
 def _pure(game: NormalFormGame, concept: str, method: str | None) -> SolveResult:
-    from .solvers.pure import pure_equilibria
-    from .verify import tolerance_for
+    from deterrence.solvers.pure import pure_equilibria
+    from deterrence.solvers.verify import tolerance_for
 
     _check_method(method, ("pure",), concept)
     found = pure_equilibria(game)
@@ -122,7 +122,7 @@ def _pure_profile(game: NormalFormGame, indices: tuple[int, ...]) -> list[list[i
 def _bimatrix(game: NormalFormGame, method: str | None) -> SolveResult:
     # Check the method before importing the back-end, so a typo is a user error, not an ImportError.
     method = _check_method(method, ("vertex", "support", "nashpy", "nashpy-vertex"), "nash")
-    from .solvers.enumeration import enumerate_equilibria
+    from deterrence.solvers.enumeration import enumerate_equilibria
 
     a, b = game.bimatrix()
     found = enumerate_equilibria(a, b, method=method)
@@ -138,7 +138,7 @@ def _bimatrix(game: NormalFormGame, method: str | None) -> SolveResult:
 
 def _dominance(game: NormalFormGame, method: str | None) -> SolveResult:
     method = _check_method(method, ("iesds", "iesds-weak"), "dominance")
-    from .solvers.dominance import eliminate_dominated
+    from deterrence.solvers.dominance import eliminate_dominated
 
     reduced = eliminate_dominated(game, weak=(method == "iesds-weak"))
     notes = tuple(
@@ -169,7 +169,7 @@ def _matrix_equilibrium(game: NormalFormGame, profile: list, exact: bool, compon
 
     import numpy as np
 
-    from .verify import regrets, tolerance_for
+    from deterrence.solvers.verify import regrets, tolerance_for
 
     if exact:
         profile = [[Fraction(v) for v in p] for p in profile]
@@ -196,16 +196,16 @@ def _matrix_equilibrium(game: NormalFormGame, profile: list, exact: bool, compon
 def _solve_tree(game: ExtensiveFormGame, concept: str, method: str | None) -> SolveResult:
     if concept == "spe":
         _check_method(method, ("backward-induction",), concept)
-        from .solvers.spe import subgame_perfect_equilibria
+        from deterrence.solvers.spe import subgame_perfect_equilibria
 
         return subgame_perfect_equilibria(game)
     if concept == "nash" and method == "sequence-form":
-        from .solvers.sequence_form import solve_zero_sum
+        from deterrence.solvers.sequence_form import solve_zero_sum
 
         return solve_zero_sum(game)
     allowed = {"nash": ("reduced", "sequence-form"), "pure": ("pure",), "dominance": ("iesds", "iesds-weak")}
     _check_method(method, allowed[concept], concept)
-    from .reduced_form import behaviour_from_mixed, reduced_normal_form
+    from deterrence.forms.reduced_form import behaviour_from_mixed, reduced_normal_form
 
     reduced = reduced_normal_form(game)
     if concept == "nash":

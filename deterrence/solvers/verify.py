@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .numbers import is_exact_array
+from deterrence.numbers import is_exact_array
 
 __all__ = ["FLOAT_TOLERANCE", "deviation_payoffs", "regrets", "is_nash", "tolerance_for"]
 

@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DeterrenceError
+from deterrence.errors import DeterrenceError
 
 __all__ = [
     "SobolResult",
@@ -104,7 +104,7 @@ class SobolResult:
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Bar chart with error bars (:func:`deterrence.plotting.sobol_bars`)."""
-        from .plotting import sobol_bars
+        from deterrence.plotting.figures import sobol_bars
 
         return sobol_bars(self, ax=ax, **kwargs)
 
@@ -145,7 +145,7 @@ class MorrisResult:
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """mu* against sigma (:func:`deterrence.plotting.morris_plot`)."""
-        from .plotting import morris_plot
+        from deterrence.plotting.figures import morris_plot
 
         return morris_plot(self, ax=ax, **kwargs)
 
@@ -197,7 +197,7 @@ class SwingTable:
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Tornado chart (:func:`deterrence.plotting.tornado`)."""
-        from .plotting import tornado
+        from deterrence.plotting.figures import tornado
 
         return tornado(self, ax=ax, **kwargs)
 
@@ -361,7 +361,7 @@ def morris(
     >>> [round(float(v), 9) for v in res.mu], [round(float(v), 9) for v in res.sigma]
     ([6.0, -1.0], [0.0, 0.0])
     """
-    from .designs import morris_design
+    from deterrence.sweeps.designs import morris_design
 
     names, low, high = _box(bounds)
     design = morris_design(dict(zip(names, zip(low, high, strict=True), strict=True)), trajectories, levels, seed)
@@ -408,7 +408,7 @@ def oat_swing(
     >>> t.to_frame()[["parameter", "swing"]].values.tolist()
     [['b', 3.0], ['a', 1.0]]
     """
-    from .designs import one_at_a_time
+    from deterrence.sweeps.designs import one_at_a_time
 
     names, low, high = _box(bounds)
     if int(n) < 2:
@@ -449,7 +449,7 @@ def model_function(
     DeterrenceError
         If ``measure`` is not a numeric column of the model's outcomes.
     """
-    from .sweep import evaluate_points
+    from deterrence.sweeps.run import evaluate_points
 
     base = {k: float(v) for k, v in model.parameters.point(baseline or {}).items()}
     first = next(iter(base), None)

@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import GameError
-from .numbers import as_exact, is_exact_value
+from deterrence.errors import GameError
+from deterrence.numbers import as_exact, is_exact_value
 
 __all__ = ["NormalFormGame", "payoff_kind"]
 
@@ -42,8 +42,8 @@ def _is_symbolic(value: Any) -> bool:
 def _normalise_payoff(value: Any, where: str) -> Any:
     """Turn one payoff into a Fraction, a float or a sympy expression."""
     if isinstance(value, str):
-        from .errors import FormulaError
-        from .formula import parse_formula
+        from deterrence.errors import FormulaError
+        from deterrence.formula import parse_formula
 
         try:
             value = parse_formula(value)
@@ -314,7 +314,7 @@ class NormalFormGame:
         missing = [p for p in self.parameters if p not in values]
         if missing:
             raise GameError(f"no value given for parameter(s) {missing}")
-        from .evaluate import substitute
+        from deterrence.forms.evaluate import substitute
 
         new = np.empty(self._payoffs.shape, dtype=object)
         for index, expr in np.ndenumerate(self._payoffs):

@@ -42,8 +42,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .errors import GameError
-from .extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
+from deterrence.errors import GameError
+from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
 
 __all__ = [
     "infoset_nodes",
@@ -71,7 +71,7 @@ def infoset_nodes(game: ExtensiveFormGame) -> dict[tuple[str, str], list[Path]]:
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> g = ExtensiveFormGame(["A", "B"], choice("A", "a", {
     ...     "l": choice("B", "b", {"x": Terminal((1, 0)), "y": Terminal((0, 1))}),
     ...     "r": choice("B", "b", {"x": Terminal((0, 1)), "y": Terminal((1, 0))})}))
@@ -90,7 +90,7 @@ def own_histories(game: ExtensiveFormGame) -> dict[Path, tuple[tuple[str, str], 
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> g = ExtensiveFormGame(["A"], choice("A", "a", {
     ...     "go": choice("A", "b", {"x": Terminal((1,)), "y": Terminal((0,))}),
     ...     "stop": Terminal((2,))}))
@@ -123,7 +123,7 @@ def perfect_recall_violations(game: ExtensiveFormGame) -> list[str]:
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> driver = ExtensiveFormGame(["Driver"], choice("Driver", "x", {
     ...     "exit": Terminal((0,)),
     ...     "continue": choice("Driver", "x", {"exit": Terminal((4,)),
@@ -172,7 +172,7 @@ def has_perfect_recall(game: ExtensiveFormGame) -> bool:
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> g = ExtensiveFormGame(["A"], choice("A", "a", {"x": Terminal((1,)), "y": Terminal((0,))}))
     >>> has_perfect_recall(g)
     True
@@ -190,7 +190,7 @@ def subgame_roots(game: ExtensiveFormGame) -> list[Path]:
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> bos = choice("A", "a", {
     ...     "opera": choice("B", "b", {"opera": Terminal((2, 1)), "fight": Terminal((0, 0))}),
     ...     "fight": choice("B", "b", {"opera": Terminal((0, 0)), "fight": Terminal((1, 2))})})
@@ -226,7 +226,7 @@ def subgame(game: ExtensiveFormGame, path: Sequence[str]) -> ExtensiveFormGame:
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> g = ExtensiveFormGame(["A", "B"], choice("A", "a", {"out": Terminal((0, 2)),
     ...     "in": choice("B", "b", {"fight": Terminal((-1, -1)), "yield": Terminal((1, 1))})}))
     >>> len(subgame(g, ["in"]).terminals())
@@ -255,7 +255,7 @@ def expected_payoffs(
     Examples
     --------
     >>> from fractions import Fraction
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> g = ExtensiveFormGame(["A"], choice("A", "a", {"x": Terminal((1,)), "y": Terminal((0,))}))
     >>> print(expected_payoffs(g, {"A": {"a": {"x": Fraction(1, 3), "y": Fraction(2, 3)}}})[0])
     1/3
@@ -296,7 +296,7 @@ def best_response_value(
     Examples
     --------
     >>> from fractions import Fraction
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> mp = ExtensiveFormGame(["A", "B"], choice("A", "a", {
     ...     "h": choice("B", "b", {"h": Terminal((1, -1)), "t": Terminal((-1, 1))}),
     ...     "t": choice("B", "b", {"h": Terminal((-1, 1)), "t": Terminal((1, -1))})}))
@@ -357,7 +357,7 @@ def subgame_regrets(
 
     Examples
     --------
-    >>> from deterrence.extensive_form import Terminal, choice
+    >>> from deterrence.forms.extensive_form import Terminal, choice
     >>> g = ExtensiveFormGame(["E", "I"], choice("E", "e", {"out": Terminal((0, 2)),
     ...     "in": choice("I", "i", {"fight": Terminal((-1, -1)),
     ...                             "accommodate": Terminal((1, 1))})}))

@@ -48,8 +48,8 @@ from typing import Any
 
 import numpy as np
 
-from .designs import Design
-from .errors import DeterrenceError, ParameterError
+from deterrence.errors import DeterrenceError, ParameterError
+from deterrence.sweeps.designs import Design
 
 __all__ = [
     "SerialExecutor",
@@ -556,9 +556,9 @@ def run_sweep(
         leftover chunk directory without ``resume``, or a manifest that does
         not match this run.
     """
-    from . import __version__
-    from .progress import progress_bar
-    from .provenance import write_sidecar
+    from deterrence import __version__
+    from deterrence.io.provenance import write_sidecar
+    from deterrence.progress import progress_bar
 
     started = time.perf_counter()
     output = Path(output)
@@ -673,7 +673,7 @@ def sweep_frame(
     """The sweep table in memory as a pandas DataFrame, rows in design order (small designs)."""
     import pandas as pd
 
-    from . import __version__
+    from deterrence import __version__
 
     concept = concept or model.concepts[0]
     _check_design(model, design)

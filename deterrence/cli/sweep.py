@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import DeterrenceError
+from deterrence.errors import DeterrenceError
 
 __all__ = ["add_commands"]
 
@@ -100,9 +100,8 @@ def _command(args: argparse.Namespace) -> str:
 
 
 def _model(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
+    from deterrence.cli.main import model_values
     from games import get_model
-
-    from .cli import model_values
 
     model = get_model(args.model)
     if model.outcomes is None:
@@ -114,7 +113,7 @@ def _model(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
 
 
 def _vary(model: Any, specs: list[str], fixed: dict[str, Any]) -> dict[str, tuple[float, float]]:
-    from .designs import parse_range
+    from deterrence.sweeps.designs import parse_range
 
     box: dict[str, tuple[float, float]] = {}
     for text in specs:
@@ -131,7 +130,7 @@ def _vary(model: Any, specs: list[str], fixed: dict[str, Any]) -> dict[str, tupl
 def _seed(args: argparse.Namespace, output: Path | None = None) -> int:
     """--seed, else the seed of the run being resumed, else a fresh one (then recorded)."""
 
-    from .sweep import read_manifest
+    from deterrence.sweeps.run import read_manifest
 
     if args.seed is not None:
         try:
@@ -152,8 +151,8 @@ def _seed(args: argparse.Namespace, output: Path | None = None) -> int:
 
 # -- sweep ----------------------------------------------------------------------------------
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from .designs import DEFAULT_CHUNK_SIZE, grid, one_at_a_time, parse_range, sample
-    from .sweep import executor, run_sweep
+    from deterrence.sweeps.designs import DEFAULT_CHUNK_SIZE, grid, one_at_a_time, parse_range, sample
+    from deterrence.sweeps.run import executor, run_sweep
 
     model, fixed = _model(args)
     if bool(args.grid) == bool(args.sample):
@@ -214,8 +213,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 # -- sensitivity ----------------------------------------------------------------------------
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
-    from .sensitivity import sensitivity
-    from .sweep import executor
+    from deterrence.sensitivity.analyse import sensitivity
+    from deterrence.sweeps.run import executor
 
     model, fixed = _model(args)
     box = _vary(model, args.vary, fixed) if args.vary else None
@@ -267,7 +266,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def _write_table(frame: Any, path: Path, model: Any, seed: Any, extra: dict[str, Any], command: str) -> None:
-    from .provenance import write_sidecar
+    from deterrence.io.provenance import write_sidecar
 
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -276,7 +275,7 @@ def _write_table(frame: Any, path: Path, model: Any, seed: Any, extra: dict[str,
         try:
             frame.to_parquet(path, index=False)
         except ImportError:
-            from .sweep import MissingExtraError
+            from deterrence.sweeps.run import MissingExtraError
 
             raise MissingExtraError("Parquet output needs pyarrow: pip install 'deterrence[parquet]'") from None
     elif suffix == ".json":
@@ -294,7 +293,7 @@ def _write_table(frame: Any, path: Path, model: Any, seed: Any, extra: dict[str,
 
 
 def _save(ax: Any, path: Path, model: Any, seed: Any, extra: dict[str, Any], command: str) -> None:
-    from .provenance import write_sidecar
+    from deterrence.io.provenance import write_sidecar
 
     figure = ax.figure
     try:
@@ -316,14 +315,14 @@ def _save(ax: Any, path: Path, model: Any, seed: Any, extra: dict[str, Any], com
 
 # -- thresholds -----------------------------------------------------------------------------
 def _cmd_thresholds(args: argparse.Namespace) -> int:
-    from .thresholds import find_thresholds
+    from deterrence.analysis.thresholds import find_thresholds
 
     model, fixed = _model(args)
     if args.param in fixed:
         raise DeterrenceError(f"--param {args.param} is also fixed by --set/--scenario")
     low = high = None
     if args.range:
-        from .designs import parse_range
+        from deterrence.sweeps.designs import parse_range
 
         _, low, high, _ = parse_range(f"{args.param}={args.range}", model.parameters, with_count=False)
     found = find_thresholds(
@@ -366,7 +365,7 @@ def _cmd_thresholds(args: argparse.Namespace) -> int:
                 )
             lines += [f"    note: {note}" for note in t.notes]
         text = "\n".join(lines)
-    from .cli import emit
+    from deterrence.cli.main import emit
 
     emit(text, args.output)
     return 0
@@ -387,7 +386,7 @@ def _plot_file(
     matplotlib.use("Agg")
     import pandas as pd
 
-    from .provenance import read_sidecar
+    from deterrence.io.provenance import read_sidecar
 
     if not table.exists():
         raise DeterrenceError(f"no such sweep file: {table}")
@@ -403,7 +402,7 @@ def _plot_file(
     except (DeterrenceError, ImportError):
         pass
     if len(names) == 2:
-        from .regimes import regime_map_from_frame
+        from deterrence.analysis.regimes import regime_map_from_frame
 
         rmap = regime_map_from_frame(frame, names[0], names[1])
         base = {p["name"]: p.get("default") for p in meta.get("parameters", [])}
@@ -436,7 +435,7 @@ def _plot_file(
 
 def _boundaries(model: Any, rmap: Any) -> dict[str, Any]:
     """Analytic boundaries: the thresholds of y (at the middle of x) that have a formula."""
-    from .thresholds import find_thresholds
+    from deterrence.analysis.thresholds import find_thresholds
 
     middle = float(rmap.x_values[len(rmap.x_values) // 2])
     found = find_thresholds(
@@ -454,7 +453,7 @@ def _line_plot(frame: Any, name: str, measure: str | None) -> Any:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from .plotting import PALETTE
+    from deterrence.plotting.figures import PALETTE
 
     frame = frame.sort_values(name)
     skip = {name, "outcome", "concept", "method", "seed", "version"}
@@ -502,7 +501,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 # -- registration ---------------------------------------------------------------------------
 def _common(p: argparse.ArgumentParser, concept: bool = True) -> None:
-    from .cli import add_model_options
+    from deterrence.cli.main import add_model_options
 
     p.add_argument("model", metavar="SLUG", help="a model from 'deterrence list'")
     add_model_options(p)

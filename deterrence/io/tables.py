@@ -69,7 +69,7 @@ def describe_game(game: Any) -> str:
 
 
 def _describe_tree(game: Any) -> str:
-    from .extensive_form import Chance, Terminal
+    from deterrence.forms.extensive_form import Chance, Terminal
 
     lines = [f"players: {', '.join(game.players)}"]
 

@@ -11,10 +11,9 @@ __all__ = ["add_commands", "audit_rows"]
 
 def audit_rows(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:
     """Run the claim checks for the calibration given by ``--scenario``/``--set``."""
+    from deterrence.cli.main import model_values
     from games import get_model
     from games.iran_pakistan import audit
-
-    from .cli import model_values
 
     model = get_model("iran-pakistan-sequential")
     values = model_values(model, args)
@@ -22,7 +21,7 @@ def audit_rows(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:
 
 
 def _table(rows: list[Any]) -> str:
-    from .tables import text_table
+    from deterrence.io.tables import text_table
 
     body = [[r.claim, r.status, r.summary] for r in rows]
     lines = [text_table(["claim", "status", "what the model says"], body), "", "regions where each claim holds:"]
@@ -31,7 +30,7 @@ def _table(rows: list[Any]) -> str:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from .cli import emit
+    from deterrence.cli.main import emit
 
     rows, point = audit_rows(args)
     if args.format == "json":
@@ -40,7 +39,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         text = _table(rows)
     emit(text, args.output)
     if args.output:
-        from .provenance import write_sidecar
+        from deterrence.io.provenance import write_sidecar
 
         write_sidecar(args.output, command=["deterrence", "audit", *args.argv_tail],
                       parameters={k: float(v) for k, v in point.items()}, seed=None,
@@ -50,7 +49,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 def add_commands(sub: Any) -> None:
     """Register ``audit``."""
-    from .cli import add_model_options
+    from deterrence.cli.main import add_model_options
 
     p = sub.add_parser(
         "audit", help="check claims C1-C12 of the USIP argument at a calibration",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .numbers import to_json_value
+from deterrence.numbers import to_json_value
 
 __all__ = ["Equilibrium", "SolveResult"]
 
@@ -111,7 +111,7 @@ class SolveResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON schema (see ``docs/json-schema.md``)."""
-        from . import __version__
+        from deterrence import __version__
 
         return {
             "game": {"title": self.game.title, "players": list(self.game.players)},

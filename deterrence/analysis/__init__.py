@@ -1,0 +1,1 @@
+"""Analyses of parametric models: batched outcomes, thresholds, regime maps and branches."""

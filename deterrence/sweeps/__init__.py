@@ -1,0 +1,1 @@
+"""Parameter sweeps: designs (grids and samples), chunked resumable runs on any executor."""
