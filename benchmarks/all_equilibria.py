@@ -98,9 +98,7 @@ def _timed(func: Callable[[], Any], repeats: int) -> tuple[float, Any]:
 
 
 def _key(pairs) -> frozenset:
-    return frozenset(
-        tuple(np.round(np.array([float(v) for v in (*x, *y)]), 6).tolist()) for x, y in pairs
-    )
+    return frozenset(tuple(np.round(np.array([float(v) for v in (*x, *y)]), 6).tolist()) for x, y in pairs)
 
 
 def _nondegenerate_game(rng: np.random.Generator, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -132,8 +130,7 @@ def _gambit(gbt, A, B, rational: bool) -> list:
     row, col = list(game.players)
     convert = (lambda v: Fraction(str(v))) if rational else float
     return [
-        ([convert(p[s]) for s in row.strategies], [convert(p[s]) for s in col.strategies])
-        for p in result.equilibria
+        ([convert(p[s]) for s in row.strategies], [convert(p[s]) for s in col.strategies]) for p in result.equilibria
     ]
 
 
@@ -301,25 +298,16 @@ def _print_table(table: list[dict]) -> None:
     ]
     print(" | ".join(f"{c[0]:>12}" for c in cols) + " | agree: float nashpy gbt-f gbt-q")
     for e in table:
-        agree = " ".join(
-            str(e.get(f"{k}_agree", "-"))
-            for k in ("float", "nashpy", "gambit_float", "gambit_rational")
-        )
+        agree = " ".join(str(e.get(f"{k}_agree", "-")) for k in ("float", "nashpy", "gambit_float", "gambit_rational"))
         print(" | ".join(f"{_cell(e, key, fmt):>12}" for _, key, fmt in cols) + f" | {agree}")
-    print(
-        "\nexact-path backends, median ms: "
-        "pivoting / screened+flint / screened+fractions / cdd-exact"
-    )
+    print("\nexact-path backends, median ms: pivoting / screened+flint / screened+fractions / cdd-exact")
     print("float vertex enumeration of P and Q, median ms: ours / cdd (double precision)")
     for e in table:
         exact = " / ".join(
             _cell(e, f"{k}_median_s", "{:.1f}")
             for k in ("pivoting", "screened-flint", "screened-fractions", "cdd-exact")
         )
-        flt = " / ".join(
-            _cell(e, f"{k}_median_s", "{:.1f}")
-            for k in ("float_vertices_ours", "float_vertices_cdd")
-        )
+        flt = " / ".join(_cell(e, f"{k}_median_s", "{:.1f}") for k in ("float_vertices_ours", "float_vertices_cdd"))
         print(f"  m={e['size']:>2}: {exact}   |   {flt}")
 
 

@@ -100,17 +100,13 @@ class Model:
             raise DeterrenceError(f"model {self.slug!r} has no batched outcomes to sweep")
         concept = concept or self.concepts[0]
         if concept not in self.concepts:
-            raise DeterrenceError(
-                f"model {self.slug!r} supports concepts {list(self.concepts)}, not {concept!r}"
-            )
+            raise DeterrenceError(f"model {self.slug!r} supports concepts {list(self.concepts)}, not {concept!r}")
         arrays = {k: np.atleast_1d(np.asarray(v, dtype=np.float64)) for k, v in points.items()}
         unknown = [k for k in arrays if k not in self.parameters]
         if unknown:
             self.parameters[unknown[0]]  # raises ParameterError with a suggestion
         size = max((len(a) for a in arrays.values()), default=1)
-        full = {
-            p.name: arrays.get(p.name, np.full(size, float(p.default))) for p in self.parameters
-        }
+        full = {p.name: arrays.get(p.name, np.full(size, float(p.default))) for p in self.parameters}
         return self.outcomes(full, concept)
 
     def __repr__(self) -> str:

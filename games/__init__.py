@@ -52,6 +52,4 @@ def get_model(slug: str) -> Model:
 
         close = difflib.get_close_matches(slug, _REGISTRY, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise DeterrenceError(
-            f"unknown game {slug!r}{hint}; run 'deterrence list' to see the built-in games"
-        ) from None
+        raise DeterrenceError(f"unknown game {slug!r}{hint}; run 'deterrence list' to see the built-in games") from None

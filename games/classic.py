@@ -82,12 +82,33 @@ def battle_of_the_sexes() -> NormalFormGame:
 
 CHICKEN_PARAMETERS = ParameterSet(
     [
-        Parameter("win", 1, 0, 10, "payoff units", "gain from standing firm when the rival swerves",
-                  source="calibration choice: normalises the stakes (Snyder & Diesing 1977)"),
-        Parameter("face_loss", 1, 0, 10, "payoff units", "loss from swerving when the rival stands firm",
-                  source="calibration choice"),
-        Parameter("crash_cost", 10, 0, 100, "payoff units", "cost to each side of a collision (war)",
-                  source="calibration choice: war far worse than backing down"),
+        Parameter(
+            "win",
+            1,
+            0,
+            10,
+            "payoff units",
+            "gain from standing firm when the rival swerves",
+            source="calibration choice: normalises the stakes (Snyder & Diesing 1977)",
+        ),
+        Parameter(
+            "face_loss",
+            1,
+            0,
+            10,
+            "payoff units",
+            "loss from swerving when the rival stands firm",
+            source="calibration choice",
+        ),
+        Parameter(
+            "crash_cost",
+            10,
+            0,
+            100,
+            "payoff units",
+            "cost to each side of a collision (war)",
+            source="calibration choice: war far worse than backing down",
+        ),
     ]
 )
 

@@ -50,12 +50,20 @@ def entry_game_tree() -> ExtensiveFormGame:
     """
     return ExtensiveFormGame(
         ["Entrant", "Incumbent"],
-        choice("Entrant", "entry", {
-            "Out": Terminal(_OUT, "no entry"),
-            "In": choice("Incumbent", "response", {
-                "Fight": Terminal(_FIGHT, "price war"),
-                "Accommodate": Terminal(_ACCOMMODATE, "shared market"),
-            }),
-        }),
+        choice(
+            "Entrant",
+            "entry",
+            {
+                "Out": Terminal(_OUT, "no entry"),
+                "In": choice(
+                    "Incumbent",
+                    "response",
+                    {
+                        "Fight": Terminal(_FIGHT, "price war"),
+                        "Accommodate": Terminal(_ACCOMMODATE, "shared market"),
+                    },
+                ),
+            },
+        ),
         title="Entry game (Selten 1975)",
     )

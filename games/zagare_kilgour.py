@@ -60,12 +60,20 @@ def generic_deterrence_game(**values: Any) -> ExtensiveFormGame:
     }
     return ExtensiveFormGame(
         ["Challenger", "Defender"],
-        choice("Challenger", "challenge", {
-            "Cooperate": Terminal((v["c_sq"], v["d_sq"]), "SQ"),
-            "Defect": choice("Defender", "response", {
-                "Concede": Terminal((v["c_dc"], v["d_dc"]), "DC"),
-                "Deny": Terminal((v["c_dd"], v["d_dd"]), "DD"),
-            }),
-        }),
+        choice(
+            "Challenger",
+            "challenge",
+            {
+                "Cooperate": Terminal((v["c_sq"], v["d_sq"]), "SQ"),
+                "Defect": choice(
+                    "Defender",
+                    "response",
+                    {
+                        "Concede": Terminal((v["c_dc"], v["d_dc"]), "DC"),
+                        "Deny": Terminal((v["c_dd"], v["d_dd"]), "DD"),
+                    },
+                ),
+            },
+        ),
         title="Generic Deterrence Game (Zagare & Kilgour 2000)",
     )

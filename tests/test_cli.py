@@ -124,9 +124,7 @@ def test_show_table(capsys):
 def test_show_scenario(capsys, tmp_path):
     scenario = tmp_path / "s.toml"
     scenario.write_text("[parameters]\ncrash_cost = 25\nwin = 2\n", encoding="utf-8")
-    status, out, _ = run(
-        capsys, "show", "chicken", "--format", "json", "--scenario", str(scenario), "--set", "win=3"
-    )
+    status, out, _ = run(capsys, "show", "chicken", "--format", "json", "--scenario", str(scenario), "--set", "win=3")
     assert status == 0
     values = json.loads(out)["values"]
     assert values["crash_cost"] == 25.0 and values["win"] == 3.0  # --set wins over the scenario
@@ -181,9 +179,7 @@ def test_argparse_usage_errors_exit_2_without_traceback(capsys):
             ["unknown game 'no-such-game'", "deterrence list"],
             id="unknown-slug",
         ),
-        pytest.param(
-            ["show", "chiken"], ["unknown game 'chiken' (did you mean 'chicken'?)"], id="typo-slug"
-        ),
+        pytest.param(["show", "chiken"], ["unknown game 'chiken' (did you mean 'chicken'?)"], id="typo-slug"),
         pytest.param(
             ["solve", "chicken", "--set", "crash_cost=1000"],
             ["parameter 'crash_cost' = 1000 is outside its range [0, 100]"],
@@ -258,9 +254,7 @@ def test_output_into_missing_directory(capsys, tmp_path):
 # -- solve --------------------------------------------------------------------
 def test_solve_pure_json(capsys):
     pytest.importorskip("deterrence.solvers.pure")
-    status, out, err = run(
-        capsys, "solve", "prisoners-dilemma", "--concept", "pure", "--format", "json"
-    )
+    status, out, err = run(capsys, "solve", "prisoners-dilemma", "--concept", "pure", "--format", "json")
     assert status == 0 and err == ""
     data = json.loads(out)
     assert data["concept"] == "pure" and data["complete"] is True
@@ -280,9 +274,7 @@ def test_solve_pure_json(capsys):
 def test_solve_writes_output_file(capsys, tmp_path):
     pytest.importorskip("deterrence.solvers.pure")
     target = tmp_path / "result.json"
-    status, out, _ = run(
-        capsys, "solve", "stag-hunt", "--concept", "pure", "--format", "json", "-o", str(target)
-    )
+    status, out, _ = run(capsys, "solve", "stag-hunt", "--concept", "pure", "--format", "json", "-o", str(target))
     assert status == 0 and out == ""
     data = json.loads(target.read_text(encoding="utf-8"))
     assert len(data["equilibria"]) == 2
@@ -377,7 +369,4 @@ def test_entry_points_smoke(tmp_path):
             env=env,
         )
         assert bad.returncode == 2
-        assert (
-            bad.stderr.startswith("deterrence: error: unknown game")
-            and "Traceback" not in bad.stderr
-        )
+        assert bad.stderr.startswith("deterrence: error: unknown game") and "Traceback" not in bad.stderr

@@ -37,8 +37,9 @@ def test_audit_json(capsys):
     assert rows[1]["evidence"]["response_bayesian"] == "calibrated"
 
 
-@pytest.mark.parametrize("spec", [pytest.param("strong_china", id="by-name"),
-                                  pytest.param(str(scenario_path("strong_china")), id="by-path")])
+@pytest.mark.parametrize(
+    "spec", [pytest.param("strong_china", id="by-name"), pytest.param(str(scenario_path("strong_china")), id="by-path")]
+)
 def test_audit_scenario(capsys, spec):
     code, out, _ = _run(capsys, "--scenario", spec, "--format", "json")
     rows = {r["claim"]: r for r in json.loads(out)}
@@ -48,13 +49,16 @@ def test_audit_scenario(capsys, spec):
     assert rows["C11"]["evidence"]["p_escalation_on_path_bayesian"] == 0
 
 
-@pytest.mark.parametrize("argv", [
-    pytest.param(["--set", "no_such_parameter=1"], id="unknown-set-name"),
-    pytest.param(["--set", "china_mediation=99"], id="out-of-range"),
-    pytest.param(["--set", "china_mediation=2*x"], id="formula"),
-    pytest.param(["--set", "prior_broaden=0.9"], id="priors-above-one"),
-    pytest.param(["--scenario", "no_such_scenario"], id="unknown-scenario"),
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["--set", "no_such_parameter=1"], id="unknown-set-name"),
+        pytest.param(["--set", "china_mediation=99"], id="out-of-range"),
+        pytest.param(["--set", "china_mediation=2*x"], id="formula"),
+        pytest.param(["--set", "prior_broaden=0.9"], id="priors-above-one"),
+        pytest.param(["--scenario", "no_such_scenario"], id="unknown-scenario"),
+    ],
+)
 def test_audit_errors(capsys, argv):
     code, out, err = _run(capsys, *argv)
     assert code == 2 and out == ""
@@ -62,10 +66,13 @@ def test_audit_errors(capsys, argv):
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("text", [
-    pytest.param("[parameters\nchina_mediation = 1\n", id="malformed-toml"),
-    pytest.param("[parameters]\nchina_mediation = \"2*x\"\n", id="formula-in-file"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("[parameters\nchina_mediation = 1\n", id="malformed-toml"),
+        pytest.param('[parameters]\nchina_mediation = "2*x"\n', id="formula-in-file"),
+    ],
+)
 def test_audit_bad_scenario_file(capsys, tmp_path, text):
     path = tmp_path / "bad.toml"
     path.write_text(text)

@@ -94,11 +94,7 @@ def test_weak_elimination_depends_on_order_and_records_it() -> None:
     assert [(e.player, e.strategy) for e in b.eliminations] == [("Row", "T"), ("Column", "L")]
     assert b.reduced.strategies == (("R",), ("M", "B"))
     # Strict elimination removes nothing in either labelling.
-    assert (
-        eliminate_dominated(row_first).eliminations
-        == eliminate_dominated(swapped).eliminations
-        == ()
-    )
+    assert eliminate_dominated(row_first).eliminations == eliminate_dominated(swapped).eliminations == ()
 
 
 # -- exactness ----------------------------------------------------------------
@@ -110,9 +106,7 @@ def test_exact_pure_domination_by_a_tiny_margin() -> None:
     exact = eliminate_dominated(NormalFormGame.from_bimatrix(a, [[0, 0], [0, 0]]))
     assert [e.strategy for e in exact.eliminations] == ["r1"]
     # The same game in floats cannot see the margin: no domination is claimed.
-    floats = NormalFormGame.from_bimatrix(
-        [[float(v) for v in r] for r in a], [[0.0, 0.0], [0.0, 0.0]]
-    )
+    floats = NormalFormGame.from_bimatrix([[float(v) for v in r] for r in a], [[0.0, 0.0], [0.0, 0.0]])
     assert eliminate_dominated(floats).eliminations == ()
 
 
@@ -135,14 +129,10 @@ def test_exact_mixed_domination(third_row, strict, weak) -> None:  # noqa: ANN00
         assert removed == (["r3"] if expected else [])
         if expected:
             witness = result.witnesses[0]
-            assert sum(witness.values()) == 1 and all(
-                isinstance(w, Fraction) for w in witness.values()
-            )
+            assert sum(witness.values()) == 1 and all(isinstance(w, Fraction) for w in witness.values())
             mix = [witness.get("r1", 0) * 3, witness.get("r2", 0) * 3]
             if flag:
-                assert all(m >= t for m, t in zip(mix, third_row, strict=True)) and mix != list(
-                    third_row
-                )
+                assert all(m >= t for m, t in zip(mix, third_row, strict=True)) and mix != list(third_row)
             else:
                 assert all(m > t for m, t in zip(mix, third_row, strict=True))
 
@@ -196,9 +186,7 @@ def integer_bimatrix(draw):  # noqa: ANN001, ANN201
     m = draw(st.integers(1, 3))
     n = draw(st.integers(1, 3))
     entries = st.integers(-3, 3)
-    return draw(arrays(np.int64, (m, n), elements=entries)), draw(
-        arrays(np.int64, (m, n), elements=entries)
-    )
+    return draw(arrays(np.int64, (m, n), elements=entries)), draw(arrays(np.int64, (m, n), elements=entries))
 
 
 def _check_witnesses(game: NormalFormGame, result: DominanceResult) -> None:
@@ -206,9 +194,7 @@ def _check_witnesses(game: NormalFormGame, result: DominanceResult) -> None:
     kept = [list(s) for s in game.strategies]
     for step, witness in zip(result.eliminations, result.witnesses, strict=True):
         i = game.players.index(step.player)
-        block = game.payoffs[
-            np.ix_(*[[game.strategies[p].index(s) for s in kept[p]] for p in range(2)], [i])
-        ][..., 0]
+        block = game.payoffs[np.ix_(*[[game.strategies[p].index(s) for s in kept[p]] for p in range(2)], [i])][..., 0]
         u = np.moveaxis(block, i, 0)
         row = {label: u[k] for k, label in enumerate(kept[i])}
         mix = sum(w * row[label] for label, w in witness.items())

@@ -29,9 +29,7 @@ def _fr(values):
 
 KNOWN = [
     # Matching Pennies: unique equilibrium, both players mix 1/2-1/2 (von Neumann 1928).
-    pytest.param(
-        [[1, -1], [-1, 1]], [[-1, 1], [1, -1]], [((H, H), (H, H))], False, id="matching-pennies"
-    ),
+    pytest.param([[1, -1], [-1, 1]], [[-1, 1], [1, -1]], [((H, H), (H, H))], False, id="matching-pennies"),
     # Battle of the Sexes (Luce and Raiffa 1957): two pure equilibria and the mixed one where
     # each player puts 2/3 on their preferred outing.
     pytest.param(
@@ -184,16 +182,12 @@ def test_all_ties_game_is_one_component():
 
 
 def test_float_payoffs_with_vertex_method_are_exact_binary_values():
-    res = enumerate_equilibria(
-        np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 2.0]]), method="vertex"
-    )
+    res = enumerate_equilibria(np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 2.0]]), method="vertex")
     assert res.exact and res.equilibria[1] == ((F(2, 3), F(1, 3)), (F(1, 3), F(2, 3)))
     assert any("binary" in note for note in res.notes)
 
 
-@pytest.mark.parametrize(
-    "scale, shift", [pytest.param(1e-7, 0.0, id="tiny"), pytest.param(1e8, 3e9, id="huge-offset")]
-)
+@pytest.mark.parametrize("scale, shift", [pytest.param(1e-7, 0.0, id="tiny"), pytest.param(1e8, 3e9, id="huge-offset")])
 def test_float_path_keeps_solutions_under_round_off(scale, shift):
     # Scaled Battle of the Sexes: the tolerance follows the payoff range, so nothing is lost.
     A = np.array([[2.0, 0.0], [0.0, 1.0]]) * scale + shift
@@ -379,9 +373,7 @@ CERT_LARGE = np.random.default_rng(12).integers(1, 50, (7, 7)).tolist()  # 110 v
         pytest.param(CERT_LARGE, False, id="large-python"),
     ],
 )
-def test_certificate_accepts_complete_and_rejects_incomplete_vertex_sets(
-    C, vectorised, monkeypatch
-):
+def test_certificate_accepts_complete_and_rejects_incomplete_vertex_sets(C, vectorised, monkeypatch):
     from deterrence.solvers.vertex_enumeration import (
         _vertices_pivoting,
         certify_vertex_set,
@@ -418,10 +410,7 @@ def test_cdd_backend_matches_pivoting_or_refuses_float_only_builds():
 
 
 def _as_set(pairs, digits=7):
-    return {
-        tuple(np.round(np.concatenate([np.asarray(x, float), np.asarray(y, float)]), digits))
-        for x, y in pairs
-    }
+    return {tuple(np.round(np.concatenate([np.asarray(x, float), np.asarray(y, float)]), digits)) for x, y in pairs}
 
 
 @pytest.mark.parametrize("size", [2, 3, 4])
@@ -436,9 +425,7 @@ def test_matches_nashpy_on_random_nondegenerate_games(size):
         A, B = rng.normal(size=(size, size)), rng.normal(size=(size, size))
         ours = enumerate_equilibria(A, B)
         assert ours.complete and not ours.degenerate and len(ours.equilibria) % 2 == 1
-        assert _as_set(ours.equilibria) == _as_set(
-            enumerate_equilibria(A, B, method="vertex").equilibria
-        )
+        assert _as_set(ours.equilibria) == _as_set(enumerate_equilibria(A, B, method="vertex").equilibria)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             theirs = _as_set(nashpy.Game(A, B).support_enumeration())
@@ -462,9 +449,7 @@ def test_nashpy_method_is_verified_and_flags_degeneracy():
     pytest.importorskip("nashpy")
     res = enumerate_equilibria([[2, 0], [0, 1]], [[1, 0], [0, 2]], method="nashpy")
     assert res.method == "nashpy-support" and not res.exact and res.complete
-    assert _as_set(res.equilibria) == _as_set(
-        enumerate_equilibria([[2, 0], [0, 1]], [[1, 0], [0, 2]]).equilibria
-    )
+    assert _as_set(res.equilibria) == _as_set(enumerate_equilibria([[2, 0], [0, 1]], [[1, 0], [0, 2]]).equilibria)
     deg = enumerate_equilibria(ENTRY_A, ENTRY_B, method="nashpy")
     assert deg.degenerate is True and deg.complete is False
     vert = enumerate_equilibria(SEG_A, SEG_B, method="nashpy-vertex")
@@ -491,9 +476,7 @@ def test_nashpy_wrong_answers_are_dropped(monkeypatch):
 
 def _gambit_extreme(A, B):
     gbt = pytest.importorskip("pygambit")
-    game = gbt.Game.from_arrays(
-        np.array(A, dtype=object).astype(object), np.array(B, dtype=object).astype(object)
-    )
+    game = gbt.Game.from_arrays(np.array(A, dtype=object).astype(object), np.array(B, dtype=object).astype(object))
     result = gbt.nash.enummixed_solve(game, rational=True)
     row, col = list(game.players)
     return {

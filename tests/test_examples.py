@@ -44,9 +44,7 @@ def run_example(path: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> d
 
 
 def _tree(directory: Path) -> set[str]:
-    return {
-        str(p.relative_to(directory)) for p in directory.rglob("*") if "__pycache__" not in p.parts
-    }
+    return {str(p.relative_to(directory)) for p in directory.rglob("*") if "__pycache__" not in p.parts}
 
 
 EXAMPLES = discover(EXAMPLES_DIR) if EXAMPLES_DIR.is_dir() else []
@@ -65,9 +63,7 @@ if EXAMPLES:  # no placeholder test (which pytest would report as skipped) befor
     def test_example_is_a_percent_script(path):
         text = path.read_text(encoding="utf-8")
         assert "# %%" in text, f"{path.name} is not a Jupytext percent script"
-        assert text.lstrip().startswith(("#", '"""', "'''")), (
-            f"{path.name} should open with a description"
-        )
+        assert text.lstrip().startswith(("#", '"""', "'''")), f"{path.name} should open with a description"
 
 
 # -- the harness itself -------------------------------------------------------

@@ -23,9 +23,7 @@ def entry_root(fight=(-1, -1), accommodate=(1, 1), out=(0, 2)):
         "e",
         {
             "out": Terminal(out, "no entry"),
-            "in": choice(
-                "Incumbent", "i", {"fight": Terminal(fight), "accommodate": Terminal(accommodate)}
-            ),
+            "in": choice("Incumbent", "i", {"fight": Terminal(fight), "accommodate": Terminal(accommodate)}),
         },
     )
 
@@ -136,10 +134,7 @@ def test_same_infoset_id_for_two_players_is_two_sets():
 
 
 def test_repr():
-    assert (
-        repr(entry())
-        == "<ExtensiveFormGame 'Entry' exact players=['Entrant', 'Incumbent'] terminals=3>"
-    )
+    assert repr(entry()) == "<ExtensiveFormGame 'Entry' exact players=['Entrant', 'Incumbent'] terminals=3>"
 
 
 def test_one_player_game():
@@ -161,9 +156,7 @@ def _bad_chance(probabilities):
             r"players must be non-empty and unique",
             id="duplicate-player",
         ),
-        pytest.param(
-            ["A", ""], Terminal((0, 0)), r"players must be non-empty and unique", id="empty-player"
-        ),
+        pytest.param(["A", ""], Terminal((0, 0)), r"players must be non-empty and unique", id="empty-player"),
         pytest.param([], Terminal(()), r"players must be non-empty and unique", id="no-players"),
         pytest.param(
             PLAYERS,
@@ -310,9 +303,7 @@ def _bad_chance(probabilities):
             r"chance probabilities at root do not sum to 1",
             id="symbolic-not-one",
         ),
-        pytest.param(
-            PLAYERS, _bad_chance([-0.5, 1.5]), r"negative probability", id="float-negative"
-        ),
+        pytest.param(PLAYERS, _bad_chance([-0.5, 1.5]), r"negative probability", id="float-negative"),
     ],
 )
 def test_bad_trees_raise_game_error_naming_the_problem(players, root, message):
@@ -326,9 +317,7 @@ def test_bad_trees_raise_game_error_naming_the_problem(players, root, message):
     "prior",
     [
         pytest.param(("p", "1 - p"), id="p-and-complement"),
-        pytest.param(
-            (sympy.Symbol("q", real=True) / 2, 1 - sympy.Symbol("q", real=True) / 2), id="sympy"
-        ),
+        pytest.param((sympy.Symbol("q", real=True) / 2, 1 - sympy.Symbol("q", real=True) / 2), id="sympy"),
         pytest.param(("a/(a+b)", "b/(a+b)"), id="ratio-needs-simplify"),
     ],
 )

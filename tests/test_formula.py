@@ -59,8 +59,7 @@ a, b, c = sympy.symbols("a b c", real=True)
         pytest.param("  a + 1  ", a + 1, id="surrounding-blanks"),
         pytest.param(
             "lam * rho - k_K",
-            sympy.Symbol("lam", real=True) * sympy.Symbol("rho", real=True)
-            - sympy.Symbol("k_K", real=True),
+            sympy.Symbol("lam", real=True) * sympy.Symbol("rho", real=True) - sympy.Symbol("k_K", real=True),
             id="identifiers",
         ),
     ],
@@ -197,9 +196,9 @@ def test_formula_error_is_a_user_error():
 
 # -- known names --------------------------------------------------------------
 def test_known_names_accept_listed_names():
-    assert parse_formula("alpha * beta", names={"alpha", "beta"}) == sympy.Symbol(
-        "alpha", real=True
-    ) * sympy.Symbol("beta", real=True)
+    assert parse_formula("alpha * beta", names={"alpha", "beta"}) == sympy.Symbol("alpha", real=True) * sympy.Symbol(
+        "beta", real=True
+    )
 
 
 def test_unknown_name_lists_known_names():
@@ -377,8 +376,7 @@ def mutated_formulas(draw):
         action = draw(st.sampled_from(["insert", "delete", "replace"]))
         piece = draw(
             st.sampled_from(
-                list("()+-*/.,_[]'\"=:")
-                + ["__", "lambda ", ".real", "import ", "os", "**9", "e9999", "[0]", "x=1"]
+                list("()+-*/.,_[]'\"=:") + ["__", "lambda ", ".real", "import ", "os", "**9", "e9999", "[0]", "x=1"]
             )
         )
         if action == "insert":

@@ -22,11 +22,7 @@ from deterrence.io import dumps, loads, read_game
 CORPUS = Path("/work/shared/gambit-corpus")
 # The small files keep each example fast; they still cover both .nfg
 # versions, chance nodes, interior outcomes and repeated labels.
-SOURCES = [
-    p.read_text(encoding="utf-8")
-    for p in sorted(CORPUS.glob("*.[ne]fg"))
-    if p.stat().st_size < 2500
-]
+SOURCES = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.[ne]fg")) if p.stat().st_size < 2500]
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -109,9 +105,7 @@ def test_random_text(text):
     st.lists(st.sampled_from([" ", "\n", ""]), max_size=60),
 )
 def test_token_soup_after_a_valid_header(header, fragments, separators):
-    body = "".join(
-        f + (separators[i] if i < len(separators) else " ") for i, f in enumerate(fragments)
-    )
+    body = "".join(f + (separators[i] if i < len(separators) else " ") for i, f in enumerate(fragments))
     check(header + body)
 
 
@@ -164,9 +158,7 @@ def test_every_truncation_point(text, data):
     [
         pytest.param('NFG 1 R "" { "A" } ' + "{ " * 5_000, id="open-braces"),
         pytest.param('NFG 1 R "" { "A" } { ' + "{ " * 5_000 + "}" * 5_000, id="nested-strategies"),
-        pytest.param(
-            'EFG 2 R "" { "A" } ' + 'p "" 1 1 "" { "a" } 0 ' * 5_000 + 't "" 0', id="deep-chain"
-        ),
+        pytest.param('EFG 2 R "" { "A" } ' + 'p "" 1 1 "" { "a" } 0 ' * 5_000 + 't "" 0', id="deep-chain"),
         pytest.param('EFG 2 R "" { "A" } p "" 1 1 "" { ' + '"a" ' * 5_000 + "} 0", id="wide-node"),
         pytest.param('NFG 1 R "' + "\\" * 5_001, id="backslashes"),
         pytest.param('NFG 1 R "" { "A" } { 1 } ' + "9" * 5000, id="long-number"),

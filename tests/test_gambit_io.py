@@ -361,25 +361,17 @@ MALFORMED = [
     pytest.param('NFG 1 Q "x" { "A" } { 1 } 0', r"line 1: expected 'R' or 'D'", id="data-type"),
     pytest.param("NFG 1 R { }", r"game title", id="missing-title"),
     pytest.param('NFG 1 R "x" { } { } 1', r"no players", id="no-players"),
-    pytest.param(
-        'NFG 1 R "x" { A } { 1 } 1', r"'}' closing the list of players", id="unquoted-player"
-    ),
+    pytest.param('NFG 1 R "x" { A } { 1 } 1', r"'}' closing the list of players", id="unquoted-player"),
     pytest.param(NFG2 + "1 2 3 4 5 6 7", r"line 2: expected 8 payoffs", id="too-few-payoffs"),
-    pytest.param(
-        NFG2 + "1 2 3 4 5 6 7 8\n9", r"line 3: unexpected number '9'", id="too-many-payoffs"
-    ),
+    pytest.param(NFG2 + "1 2 3 4 5 6 7 8\n9", r"line 3: unexpected number '9'", id="too-many-payoffs"),
     pytest.param(NFG2 + "1 2 3 x 5 6 7 8", r"found symbol 'x'", id="non-numeric-payoff"),
     pytest.param(NFG2 + "1 2 3 4 5 6 7 1/0", r"zero denominator", id="zero-denominator"),
     pytest.param(NFG2 + "1 2 3 4 5 6 7 1e9999", r"exponent .* out of range", id="huge-exponent"),
     pytest.param(NFG2 + "1 2 3 4 5 6 7 1_0", r"found symbol '1_0'", id="underscore-number"),
     pytest.param('NFG 1 R "x" { "A" } { 0 } 1', r"player 1 has 0 strategies", id="zero-strategies"),
-    pytest.param(
-        'NFG 1 R "x" { "A" "B" } { 2 } 1 2', r"for 1 players, the game has 2", id="strategy-count"
-    ),
+    pytest.param('NFG 1 R "x" { "A" "B" } { 2 } 1 2', r"for 1 players, the game has 2", id="strategy-count"),
     pytest.param('NFG 1 R "x" { "A" } { 10**9 } 1', r"expected", id="expression-count"),
-    pytest.param(
-        'NFG 1 R "x" { "A" } { 2 } "" { { "o" 1 } } 1 2', r"unknown outcome 2", id="unknown-outcome"
-    ),
+    pytest.param('NFG 1 R "x" { "A" } { 2 } "" { { "o" 1 } } 1 2', r"unknown outcome 2", id="unknown-outcome"),
     pytest.param(
         'NFG 1 R "x" { "A" } { 2 } "" { { "o" 1 } } 1 -1',
         r"unknown outcome -1",
@@ -400,9 +392,7 @@ MALFORMED = [
         r"an outcome number \(an integer\)",
         id="fractional-outcome-index",
     ),
-    pytest.param(
-        'NFG 1 R "x" { "A" } { 1 } "unclosed', r"quoted label is not closed", id="unclosed-quote"
-    ),
+    pytest.param('NFG 1 R "x" { "A" } { 1 } "unclosed', r"quoted label is not closed", id="unclosed-quote"),
     pytest.param(efg(""), r"before the root node", id="efg-no-tree"),
     pytest.param(
         efg('p "" 1 1 "" { "a" "b" } 0\nt "" 0'),
@@ -419,9 +409,7 @@ MALFORMED = [
         r"line 3: expected a node type 'c', 'p' or 't', found 'q'",
         id="efg-node-type",
     ),
-    pytest.param(
-        efg('p "" 3 1 "" { "a" } 0\nt "" 0'), r"player 3 does not exist", id="efg-player-range"
-    ),
+    pytest.param(efg('p "" 3 1 "" { "a" } 0\nt "" 0'), r"player 3 does not exist", id="efg-player-range"),
     pytest.param(
         efg('p "" 0 1 "" { "a" } 0\nt "" 0'),
         r"player number must be at least 1",
@@ -443,17 +431,11 @@ MALFORMED = [
         r"sum to 5/6, not 1",
         id="probabilities-not-summing",
     ),
-    pytest.param(
-        efg('c "" 1 "" { "a" "b" } 0'), r"action probability \(a number\)", id="missing-probability"
-    ),
+    pytest.param(efg('c "" 1 "" { "a" "b" } 0'), r"action probability \(a number\)", id="missing-probability"),
     pytest.param(efg('t "" 1 "o" { 1 }'), r"has 1 payoffs, expected 2", id="efg-payoff-count"),
     pytest.param(efg('t "" 1 "o" { 1, x }'), r"found symbol 'x'", id="efg-non-numeric-payoff"),
-    pytest.param(
-        efg('t "" 1'), r"outcome 1 is used before it is defined", id="efg-unknown-outcome"
-    ),
-    pytest.param(
-        efg('t "" 0 "o" { 1, 2 }'), r"null outcome 0 cannot have", id="efg-null-outcome-payoffs"
-    ),
+    pytest.param(efg('t "" 1'), r"outcome 1 is used before it is defined", id="efg-unknown-outcome"),
+    pytest.param(efg('t "" 0 "o" { 1, 2 }'), r"null outcome 0 cannot have", id="efg-null-outcome-payoffs"),
     pytest.param(efg('t "" -1'), r"outcome number must be at least 0", id="efg-negative-outcome"),
     pytest.param(
         efg('p "" 1 1 "" { "a" "b" } 1 "o" { 1, 1 }\nt "" 1 "o" { 2, 2 }\nt "" 0'),
@@ -495,9 +477,7 @@ def test_directory(tmp_path):
 def test_not_utf8(tmp_path):
     path = tmp_path / "latin.nfg"
     path.write_bytes('NFG 1 R "caf\xe9" { "A" } { 1 } 1'.encode("latin-1"))
-    with pytest.raises(
-        GameFileError, match=r"latin\.nfg: not UTF-8 text \(byte 0xe9 at offset 12\)"
-    ):
+    with pytest.raises(GameFileError, match=r"latin\.nfg: not UTF-8 text \(byte 0xe9 at offset 12\)"):
         read_game(path)
 
 
@@ -555,9 +535,7 @@ def test_header_decides_over_the_extension(tmp_path):
 
 
 def test_writer_writes_fractions_and_floats_exactly():
-    exact = NormalFormGame(
-        ["A", "B"], [["x"], ["y", "z"]], [[[Fraction(1, 3), -2], [0, Fraction(7, 2)]]]
-    )
+    exact = NormalFormGame(["A", "B"], [["x"], ["y", "z"]], [[[Fraction(1, 3), -2], [0, Fraction(7, 2)]]])
     text = dumps(exact)
     assert text.splitlines()[-2:] == ["1/3 -2", "0 7/2"]
     floats = NormalFormGame(["A"], [["x", "y"]], [[0.1], [1e-20]])
@@ -674,9 +652,7 @@ def trees(draw, labels=labels):
                 weights[0] = 1
             probabilities = tuple(Fraction(w, sum(weights)) for w in weights)
             return Chance(actions, probabilities, children, name, f"n{next(counter)}")
-        return Decision(
-            draw(st.sampled_from(players)), f"s{next(counter)}", actions, children, name
-        )
+        return Decision(draw(st.sampled_from(players)), f"s{next(counter)}", actions, children, name)
 
     return ExtensiveFormGame(players, node(0), title=draw(labels))
 
@@ -794,9 +770,7 @@ GAMBIT_MADE_UP = re.compile(r".*_\d+\Z")  # pygambit 16.7 renames "" and repeats
 
 @pytest.mark.gambit
 @needs_corpus
-@pytest.mark.parametrize(
-    "path", [p for p in GAMBIT_READABLE if p.suffix == ".nfg"], ids=lambda p: p.name
-)
+@pytest.mark.parametrize("path", [p for p in GAMBIT_READABLE if p.suffix == ".nfg"], ids=lambda p: p.name)
 def test_nfg_matches_pygambit(path):
     players, strategies, payoffs = _gambit_table(_gambit_read(path))
     ours = read_nfg(path)
@@ -809,9 +783,7 @@ def test_nfg_matches_pygambit(path):
 
 @pytest.mark.gambit
 @needs_corpus
-@pytest.mark.parametrize(
-    "path", [p for p in GAMBIT_READABLE if p.suffix == ".efg"], ids=lambda p: p.name
-)
+@pytest.mark.parametrize("path", [p for p in GAMBIT_READABLE if p.suffix == ".efg"], ids=lambda p: p.name)
 def test_efg_matches_pygambit(path):
     theirs = _gambit_read(path)
     ours = read_efg(path)
@@ -844,10 +816,7 @@ def test_pygambit_reads_what_we_write(path, tmp_path):
         theirs = gbt.read_efg(str(out))
         assert [p.label for p in theirs.players] == list(ours.players)
         assert _gambit_tree(theirs) == _our_tree(ours)  # labels included
-        infosets = {
-            p.label: [s.label or str(n) for n, s in enumerate(p.infosets, start=1)]
-            for p in theirs.players
-        }
+        infosets = {p.label: [s.label or str(n) for n, s in enumerate(p.infosets, start=1)] for p in theirs.players}
         assert infosets == {p: list(ids) for p, ids in ours.infosets.items()}
 
 

@@ -39,9 +39,7 @@ F = Fraction
 def cells(game):
     """{(row label, column label): (row payoff, column payoff)} of a two-player game."""
     return {
-        (r, c): (game.payoff((r, c), 0), game.payoff((r, c), 1))
-        for r in game.strategies[0]
-        for c in game.strategies[1]
+        (r, c): (game.payoff((r, c), 0), game.payoff((r, c), 1)) for r in game.strategies[0] for c in game.strategies[1]
     }
 
 
@@ -49,9 +47,7 @@ def pure_profiles(result):
     """The pure profiles of a SolveResult on a two-player matrix game, as label pairs."""
     found = set()
     for eq in result:
-        labels = tuple(
-            next(s for s, p in eq.strategies[player].items() if p == 1) for player in eq.strategies
-        )
+        labels = tuple(next(s for s, p in eq.strategies[player].items() if p == 1) for player in eq.strategies)
         found.add(labels)
     return found
 
@@ -156,9 +152,7 @@ def test_chicken_firmness_makes_the_rival_indifferent():
             id="chicken",
         ),
         pytest.param(lambda: chicken(1, 2, 1), {("Stand firm", "Stand firm")}, id="deadlock"),
-        pytest.param(
-            entry_game_matrix, {("Out", "Fight"), ("In", "Accommodate")}, id="entry-matrix"
-        ),
+        pytest.param(entry_game_matrix, {("Out", "Fight"), ("In", "Accommodate")}, id="entry-matrix"),
     ],
 )
 def test_pure_equilibria(factory, expected):
@@ -171,12 +165,8 @@ def test_pure_equilibria(factory, expected):
 def test_entry_matrix_out_fight_is_weak():
     pytest.importorskip("deterrence.solvers.pure")
     result = solve(entry_game_matrix(), "pure")
-    notes = {
-        next(s for s, p in eq.strategies["Incumbent"].items() if p == 1): eq.notes for eq in result
-    }
-    assert any(
-        "weak" in n for n in notes["Fight"]
-    )  # the incumbent is indifferent once Out is played
+    notes = {next(s for s, p in eq.strategies["Incumbent"].items() if p == 1): eq.notes for eq in result}
+    assert any("weak" in n for n in notes["Fight"])  # the incumbent is indifferent once Out is played
     assert notes["Accommodate"] == ()
 
 
@@ -230,9 +220,7 @@ def test_nash_entry_matrix_is_degenerate():
     pytest.importorskip("deterrence.solvers.enumeration")
     result = solve(entry_game_matrix())
     assert result.degenerate is True
-    fights = sorted(
-        eq.strategies["Incumbent"]["Fight"] for eq in result if eq.strategies["Entrant"]["Out"] == 1
-    )
+    fights = sorted(eq.strategies["Incumbent"]["Fight"] for eq in result if eq.strategies["Entrant"]["Out"] == 1)
     assert fights == [F(1, 2), 1]  # the extreme points of the continuum Fight >= 1/2
 
 
@@ -317,9 +305,7 @@ def _spe_outcome(point):
             id="credible-capable-default",
         ),
         pytest.param(dict(c_sq=2, c_dc=3, c_dd=1, d_sq=3, d_dc=2, d_dd=1), "DC", id="not-credible"),
-        pytest.param(
-            dict(c_sq=1, c_dc=3, c_dd=2, d_sq=3, d_dc=1, d_dd=2), "DD", id="credible-not-capable"
-        ),
+        pytest.param(dict(c_sq=1, c_dc=3, c_dd=2, d_sq=3, d_dc=1, d_dd=2), "DD", id="credible-not-capable"),
         pytest.param(dict(c_sq=1, c_dc=3, c_dd=2, d_sq=3, d_dc=2, d_dd=1), "DC", id="neither"),
     ],
 )
@@ -347,9 +333,7 @@ def test_symbolic_game_evaluated_equals_numeric_game():
     point = dict(c_sq=-3, c_dc=5, c_dd=F(1, 2), d_sq=4, d_dc=-1, d_dd=0)
     evaluated = generic_deterrence_game().evaluate(point)
     direct = generic_deterrence_game(**point)
-    assert [t.payoffs for t, _ in evaluated.terminals()] == [
-        t.payoffs for t, _ in direct.terminals()
-    ]
+    assert [t.payoffs for t, _ in evaluated.terminals()] == [t.payoffs for t, _ in direct.terminals()]
 
 
 def test_generic_deterrence_indifferent_defender_reports_the_tie():
@@ -420,9 +404,7 @@ def test_model_game_validates_values():
 
 
 def test_unknown_slug_suggests_a_close_one():
-    with pytest.raises(
-        DeterrenceError, match=r"unknown game 'chiken' \(did you mean 'chicken'\?\)"
-    ):
+    with pytest.raises(DeterrenceError, match=r"unknown game 'chiken' \(did you mean 'chicken'\?\)"):
         get_model("chiken")
 
 

@@ -78,8 +78,9 @@ def test_c1_threshold_formula_latex_and_switch():
     assert symbolic == pytest.approx(2.8, abs=1e-9)
 
 
-@pytest.mark.parametrize("belief", [pytest.param(None, id="C2-bayesian"),
-                                    pytest.param({"ct": 1}, id="C2-complete-information")])
+@pytest.mark.parametrize(
+    "belief", [pytest.param(None, id="C2-bayesian"), pytest.param({"ct": 1}, id="C2-complete-information")]
+)
 def test_c2_pakistan_retaliates(belief):
     out = solve_continuation(BASE, belief=belief)
     assert CHOICES[int(out["choice"][0])] == "calibrated"
@@ -92,8 +93,9 @@ def _action(strategy: dict, infoset: str) -> str:
     return action
 
 
-@pytest.mark.parametrize("claim", [pytest.param("C3", id="C3-calibrated-spe"),
-                                   pytest.param("C11", id="C11-path-restraint")])
+@pytest.mark.parametrize(
+    "claim", [pytest.param("C3", id="C3-calibrated-spe"), pytest.param("C11", id="C11-path-restraint")]
+)
 def test_c3_c11_engine_spe_path(claim):
     result = solve(sequential_game({}), "spe")
     assert result.complete and len(result) == 1
@@ -130,12 +132,15 @@ def test_c5_broaden_type_escalates():
     assert not below["escalates/calibrated/broaden"][0]
 
 
-@pytest.mark.parametrize("claim,name", [
-    pytest.param("C6", "deterrence_erosion", id="C6-erosion"),
-    pytest.param("C7", "iran_overstretch", id="C7-overstretch"),
-    pytest.param("C7", "pakistan_superiority", id="C7-superiority"),
-    pytest.param("C9", "us_pressure_on_iran", id="C9-us-pressure"),
-])
+@pytest.mark.parametrize(
+    "claim,name",
+    [
+        pytest.param("C6", "deterrence_erosion", id="C6-erosion"),
+        pytest.param("C7", "iran_overstretch", id="C7-overstretch"),
+        pytest.param("C7", "pakistan_superiority", id="C7-superiority"),
+        pytest.param("C9", "us_pressure_on_iran", id="C9-us-pressure"),
+    ],
+)
 def test_restraints_lower_escalation(claim, name, baseline_audit):
     # Escalation after a calibrated strike (prior-weighted) at the parameter's bounds.
     p = PARAMETERS[name]
@@ -174,11 +179,14 @@ def test_c9_contained_and_c10_response_depends_on_belief(baseline_audit):
     assert shares["calibrated"] > 0 and shares["absorb"] > 0
 
 
-@pytest.mark.parametrize("prior_broaden,expected", [
-    pytest.param(Fraction(1, 5), "calibrated", id="C10-low-broaden-prior"),
-    pytest.param(Fraction(7, 10), "calibrated", id="C10-just-below-25/34"),
-    pytest.param(Fraction(3, 4), "absorb", id="C10-above-25/34"),
-])
+@pytest.mark.parametrize(
+    "prior_broaden,expected",
+    [
+        pytest.param(Fraction(1, 5), "calibrated", id="C10-low-broaden-prior"),
+        pytest.param(Fraction(7, 10), "calibrated", id="C10-just-below-25/34"),
+        pytest.param(Fraction(3, 4), "absorb", id="C10-above-25/34"),
+    ],
+)
 def test_c10_best_response_over_beliefs(prior_broaden, expected):
     # Retaliation pays iff 6 > 1 + mu_BR * 6.8 (only the broaden type escalates): mu_BR < 25/34.
     point = {**BASE, "prior_broaden": prior_broaden, "prior_coerce": Fraction(1, 4)}
@@ -277,12 +285,15 @@ def test_baseline_scenario_is_the_default():
     assert all(float(loaded[k]) == pytest.approx(float(BASE[k])) for k in BASE)
 
 
-@pytest.mark.parametrize("text,match", [
-    pytest.param("[parameters]\nno_such_thing = 1\n", "no_such_thing", id="unknown-parameter"),
-    pytest.param("[parameters]\nchina_mediation = 99\n", "china_mediation", id="out-of-bounds"),
-    pytest.param("[parameters\nchina_mediation = 1\n", "malformed TOML", id="malformed-toml"),
-    pytest.param("[parameters]\nchina_mediation = \"2*x\"\n", "formula", id="formula-string"),
-])
+@pytest.mark.parametrize(
+    "text,match",
+    [
+        pytest.param("[parameters]\nno_such_thing = 1\n", "no_such_thing", id="unknown-parameter"),
+        pytest.param("[parameters]\nchina_mediation = 99\n", "china_mediation", id="out-of-bounds"),
+        pytest.param("[parameters\nchina_mediation = 1\n", "malformed TOML", id="malformed-toml"),
+        pytest.param('[parameters]\nchina_mediation = "2*x"\n', "formula", id="formula-string"),
+    ],
+)
 def test_bad_scenarios_raise(tmp_path, text, match):
     path = tmp_path / "bad.toml"
     path.write_text(text)

@@ -32,12 +32,15 @@ def test_sign_target(rows, row):
         assert row not in NOT_IMPLIED
 
 
-@pytest.mark.parametrize("row,expected", [
-    pytest.param(1, "holds", id="target-1-strict"),
-    pytest.param(3, "holds", id="target-3-strict"),
-    pytest.param(4, "holds", id="target-4-strict"),
-    pytest.param(11, "holds", id="target-11-strict"),
-])
+@pytest.mark.parametrize(
+    "row,expected",
+    [
+        pytest.param(1, "holds", id="target-1-strict"),
+        pytest.param(3, "holds", id="target-3-strict"),
+        pytest.param(4, "holds", id="target-4-strict"),
+        pytest.param(11, "holds", id="target-11-strict"),
+    ],
+)
 def test_active_channels_hold_strictly(rows, row, expected):
     assert rows[row].status == expected
 
@@ -57,11 +60,17 @@ def test_violation_detected_by_sign_status():
     assert _sign_status(np.array([1.0, 0.0]), -1) == "holds"
 
 
-@pytest.mark.parametrize("values,q", [
-    pytest.param({}, Fraction(25, 34), id="target-12-baseline"),
-    pytest.param({"precedent_loss": Fraction(3, 2), "resolve_value": Fraction(1, 2)}, Fraction(5, 34),
-                 id="target-12-weak-resolve"),
-])
+@pytest.mark.parametrize(
+    "values,q",
+    [
+        pytest.param({}, Fraction(25, 34), id="target-12-baseline"),
+        pytest.param(
+            {"precedent_loss": Fraction(3, 2), "resolve_value": Fraction(1, 2)},
+            Fraction(5, 34),
+            id="target-12-weak-resolve",
+        ),
+    ],
+)
 def test_row12_threshold_matches_engine_nash(values, q):
     assert absorb_threshold(values) == q
     result = solve(matrix_game(values), "nash")

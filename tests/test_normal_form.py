@@ -86,9 +86,7 @@ def test_three_player_game():
 
 def test_unknown_player_and_strategy_lookups():
     g = pd_game()
-    with pytest.raises(
-        GameError, match=r"unknown player 'Nobody'; players are \['Row', 'Column'\]"
-    ):
+    with pytest.raises(GameError, match=r"unknown player 'Nobody'; players are \['Row', 'Column'\]"):
         g.player_index("Nobody")
     with pytest.raises(GameError, match="no player number 2"):
         g.player_index(2)
@@ -161,12 +159,8 @@ def test_repr_is_short_and_informative():
             "strategies of Row: labels must not be empty",
             id="empty-strategy",
         ),
-        pytest.param(
-            ["Row", "Row"], LABELS, PD, "players: labels must be unique", id="duplicate-player"
-        ),
-        pytest.param(
-            ["Row", ""], LABELS, PD, "players: labels must not be empty", id="empty-player"
-        ),
+        pytest.param(["Row", "Row"], LABELS, PD, "players: labels must be unique", id="duplicate-player"),
+        pytest.param(["Row", ""], LABELS, PD, "players: labels must not be empty", id="empty-player"),
         pytest.param([], [], np.zeros((0,)), "at least one player", id="no-players"),
         pytest.param(
             PLAYERS,
@@ -273,18 +267,12 @@ def test_ragged_payoffs_are_a_game_error():
         pytest.param(PD, "exact", id="ints"),
         pytest.param([[[Fraction(1, 3), 3], [0, 5]], [[5, 0], [1, 1]]], "exact", id="fraction"),
         pytest.param([[["1/3", "0.5"], [0, 5]], [[5, 0], [1, 1]]], "exact", id="text-numbers"),
-        pytest.param(
-            [[[sympy.Rational(1, 3), 3], [0, 5]], [[5, 0], [1, 1]]], "exact", id="sympy-rational"
-        ),
+        pytest.param([[[sympy.Rational(1, 3), 3], [0, 5]], [[5, 0], [1, 1]]], "exact", id="sympy-rational"),
         pytest.param(np.array(PD, dtype=np.int64), "exact", id="numpy-int"),
         pytest.param([[[0.5, 3], [0, 5]], [[5, 0], [1, 1]]], "float", id="one-float"),
         pytest.param(np.array(PD, dtype=np.float64), "float", id="numpy-float"),
-        pytest.param(
-            [[[sympy.Float(0.5), 3], [0, 5]], [[5, 0], [1, 1]]], "float", id="sympy-float"
-        ),
-        pytest.param(
-            [[[sympy.sqrt(2), 3], [0, 5]], [[5, 0], [1, 1]]], "float", id="constant-expression"
-        ),
+        pytest.param([[[sympy.Float(0.5), 3], [0, 5]], [[5, 0], [1, 1]]], "float", id="sympy-float"),
+        pytest.param([[[sympy.sqrt(2), 3], [0, 5]], [[5, 0], [1, 1]]], "float", id="constant-expression"),
         pytest.param([[["sqrt(2)", 3], [0, 5]], [[5, 0], [1, 1]]], "float", id="constant-formula"),
         pytest.param([[["c", 3], [0, 5]], [[5, 0], [1, 1]]], "symbolic", id="formula"),
         pytest.param(
@@ -325,9 +313,7 @@ def test_payoff_kind_function():
 def symbolic_chicken():
     c = sympy.Symbol("crash", real=True)
     w = sympy.Symbol("win", real=True)
-    return NormalFormGame(
-        ["A", "B"], [["S", "F"], ["S", "F"]], [[[0, 0], [-1, w]], [[w, -1], [-c, -c]]]
-    )
+    return NormalFormGame(["A", "B"], [["S", "F"], ["S", "F"]], [[[0, 0], [-1, w]], [[w, -1], [-c, -c]]])
 
 
 def test_symbolic_game_parameters_sorted(symbolic_chicken):

@@ -133,16 +133,10 @@ def test_equilibrium_to_dict_optional_fields():
 
 def test_solve_result_schema_and_sequence_protocol():
     eqs = (
-        Equilibrium(
-            {"Row": {"A": 1, "B": 0}, "Column": {"A": 1, "B": 0}}, {"Row": 2, "Column": 1}, True
-        ),
-        Equilibrium(
-            {"Row": {"A": 0, "B": 1}, "Column": {"A": 0, "B": 1}}, {"Row": 1, "Column": 2}, True
-        ),
+        Equilibrium({"Row": {"A": 1, "B": 0}, "Column": {"A": 1, "B": 0}}, {"Row": 2, "Column": 1}, True),
+        Equilibrium({"Row": {"A": 0, "B": 1}, "Column": {"A": 0, "B": 1}}, {"Row": 1, "Column": 2}, True),
     )
-    result = SolveResult(
-        _game(), "pure", "pure", eqs, complete=True, degenerate=False, notes=("n",)
-    )
+    result = SolveResult(_game(), "pure", "pure", eqs, complete=True, degenerate=False, notes=("n",))
     assert len(result) == 2 and result[1] is eqs[1] and list(result) == list(eqs)
     data = result.to_dict()
     assert set(data) == {

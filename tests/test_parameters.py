@@ -43,9 +43,7 @@ def params():
 
 # -- Parameter ----------------------------------------------------------------
 def test_parameter_fields_and_exact_numbers():
-    p = Parameter(
-        "crash_cost", 10, 0, 100, "payoff units", "cost of a collision", ["C4"], "calibration"
-    )
+    p = Parameter("crash_cost", 10, 0, 100, "payoff units", "cost of a collision", ["C4"], "calibration")
     assert p.default == Fraction(10) and isinstance(p.default, Fraction)
     assert (p.low, p.high) == (0, 100)
     assert p.claims == ("C4",)
@@ -85,13 +83,9 @@ def test_validate_accepts_numbers(value, expected):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        pytest.param(
-            101, r"parameter 'crash_cost' = 101 is outside its range \[0, 100\]", id="above"
-        ),
+        pytest.param(101, r"parameter 'crash_cost' = 101 is outside its range \[0, 100\]", id="above"),
         pytest.param(-0.001, r"= -0.001 is outside its range \[0, 100\]", id="below"),
-        pytest.param(
-            "2*3", r"expected a number, got '2\*3' \(formulas are not allowed here\)", id="formula"
-        ),
+        pytest.param("2*3", r"expected a number, got '2\*3' \(formulas are not allowed here\)", id="formula"),
         pytest.param("crash", r"expected a number, got 'crash'", id="name"),
         pytest.param(True, r"expected a number, got a boolean", id="bool"),
         pytest.param(float("nan"), r"expected a finite number, got nan", id="nan"),
@@ -177,9 +171,7 @@ def test_unknown_name_without_close_match(params):
 
 
 def test_point_out_of_bounds(params):
-    with pytest.raises(
-        ParameterError, match=r"'p_retaliation' = 1.5 is outside its range \[0, 1\]"
-    ):
+    with pytest.raises(ParameterError, match=r"'p_retaliation' = 1.5 is outside its range \[0, 1\]"):
         params.point(p_retaliation=1.5)
 
 
@@ -228,14 +220,10 @@ def test_parse_assignments_later_wins(params):
         pytest.param("=4", r"--set expects NAME=VALUE", id="no-name"),
         pytest.param("crash_cost=", r"--set expects NAME=VALUE", id="no-value"),
         pytest.param("crash_cost=2*3", r"formulas are not allowed here", id="formula"),
-        pytest.param(
-            "crash_cost=discount", r"expected a number, got 'discount'", id="name-as-value"
-        ),
+        pytest.param("crash_cost=discount", r"expected a number, got 'discount'", id="name-as-value"),
         pytest.param("crash_cost=__import__('os')", r"expected a number", id="code"),
         pytest.param("crash_cost=1000", r"outside its range \[0, 100\]", id="out-of-range"),
-        pytest.param(
-            "crash=4", r"unknown parameter 'crash' \(did you mean 'crash_cost'\?\)", id="unknown"
-        ),
+        pytest.param("crash=4", r"unknown parameter 'crash' \(did you mean 'crash_cost'\?\)", id="unknown"),
     ],
 )
 def test_parse_assignments_errors(params, text, message):
@@ -288,9 +276,7 @@ def test_empty_scenario_is_the_baseline(params, tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param(
-            "[parameters\ncrash_cost = 3\n", r"malformed TOML in .*scenario\.toml: ", id="malformed"
-        ),
+        pytest.param("[parameters\ncrash_cost = 3\n", r"malformed TOML in .*scenario\.toml: ", id="malformed"),
         pytest.param("[parameters]\ncrash_cost = \n", r"malformed TOML", id="missing-value"),
         pytest.param(
             "[parameters]\ncrash_cots = 3\n",
@@ -302,17 +288,11 @@ def test_empty_scenario_is_the_baseline(params, tmp_path):
             r"scenario\.toml: parameter 'crash_cost' = 300 is outside its range \[0, 100\]",
             id="out-of-bounds",
         ),
-        pytest.param(
-            '[parameters]\ncrash_cost = "high"\n', r"expected a number, got 'high'", id="non-number"
-        ),
-        pytest.param(
-            '[parameters]\ncrash_cost = "2*5"\n', r"formulas are not allowed", id="formula"
-        ),
+        pytest.param('[parameters]\ncrash_cost = "high"\n', r"expected a number, got 'high'", id="non-number"),
+        pytest.param('[parameters]\ncrash_cost = "2*5"\n', r"formulas are not allowed", id="formula"),
         pytest.param("[parameters]\ncrash_cost = true\n", r"got a boolean", id="boolean"),
         pytest.param("[parameters]\ncrash_cost = nan\n", r"expected a finite number", id="nan"),
-        pytest.param(
-            "[parameters]\ncrash_cost = 1979-05-27\n", r"expected a number, got date", id="date"
-        ),
+        pytest.param("[parameters]\ncrash_cost = 1979-05-27\n", r"expected a number, got date", id="date"),
         pytest.param(
             "[parameters]\ncrash_cost = [1, 2]\n",
             r"parameter 'crash_cost' must be a number, got a list",
@@ -328,9 +308,7 @@ def test_empty_scenario_is_the_baseline(params, tmp_path):
             r"unexpected table\(s\) \['settings'\]; use \[scenario\] and \[parameters\]",
             id="unexpected-table",
         ),
-        pytest.param(
-            "crash_cost = 3\n", r"unexpected table\(s\) \['crash_cost'\]", id="top-level-key"
-        ),
+        pytest.param("crash_cost = 3\n", r"unexpected table\(s\) \['crash_cost'\]", id="top-level-key"),
         pytest.param(
             "parameters = 3\n",
             r"\[scenario\] and \[parameters\] must be tables",
@@ -365,9 +343,7 @@ def test_scenario_not_utf8(params, tmp_path):
 
 def test_scenario_never_runs_code(params, tmp_path):
     # Scenario values are data: a string that looks like code is just a bad number.
-    path = write(
-        tmp_path, "[parameters]\ncrash_cost = \"__import__('os').system('touch pwned')\"\n"
-    )
+    path = write(tmp_path, "[parameters]\ncrash_cost = \"__import__('os').system('touch pwned')\"\n")
     with pytest.raises(ParameterError, match="expected a number"):
         params.load_scenario(path)
     assert not (tmp_path / "pwned").exists()

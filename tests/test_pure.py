@@ -99,9 +99,7 @@ def test_exact_games_are_compared_exactly() -> None:
     a = [[1, 0], [1 - tiny, 0]]  # row 0 is strictly better against column 0, by 1e-20
     exact = NormalFormGame.from_bimatrix(a, [[0, 0], [0, 0]])
     assert pure_equilibria(exact) == [(0, 0), (0, 1), (1, 1)]
-    floats = NormalFormGame.from_bimatrix(
-        [[float(v) for v in r] for r in a], [[0.0, 0.0], [0.0, 0.0]]
-    )
+    floats = NormalFormGame.from_bimatrix([[float(v) for v in r] for r in a], [[0.0, 0.0], [0.0, 0.0]])
     assert pure_equilibria(floats) == [(0, 0), (0, 1), (1, 0), (1, 1)]
 
 
@@ -184,9 +182,5 @@ def test_agrees_with_pure_entries_of_small_game_solver() -> None:
     mask = pure_equilibria_mask(np.stack([a, b], axis=-1))
     result = small_game_equilibria(a, b)
     for g in range(200):
-        pure = {
-            (int(x.argmax()), int(y.argmax()))
-            for x, y in result.equilibria(g)
-            if x.max() == 1 and y.max() == 1
-        }
+        pure = {(int(x.argmax()), int(y.argmax())) for x, y in result.equilibria(g) if x.max() == 1 and y.max() == 1}
         assert pure == {tuple(int(v) for v in p) for p in np.argwhere(mask[g])}

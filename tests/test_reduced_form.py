@@ -163,9 +163,7 @@ def test_kuhn_conversion_needs_perfect_recall_and_valid_vectors():
     with pytest.raises(GameError, match="perfect recall"):
         behaviour_from_mixed(rf, [[1, 0]])
     with pytest.raises(GameError, match="probability vector"):
-        behaviour_from_mixed(
-            reduced_normal_form(entry_game()), [[Fraction(1, 2), Fraction(1, 3)], [1, 0]]
-        )
+        behaviour_from_mixed(reduced_normal_form(entry_game()), [[Fraction(1, 2), Fraction(1, 3)], [1, 0]])
     with pytest.raises(GameError, match="entries"):
         behaviour_from_mixed(reduced_normal_form(entry_game()), [[1], [1, 0]])
 
@@ -183,15 +181,10 @@ def recall_tree(seed: int) -> ExtensiveFormGame:
             return Terminal((rng.randint(-3, 3), rng.randint(-3, 3)))
         kind = rng.randrange(6)
         if kind == 0:
-            return Chance(
-                ("c0", "c1"), (Fraction(1, 4), Fraction(3, 4)), (node(depth + 1), node(depth + 1))
-            )
+            return Chance(("c0", "c1"), (Fraction(1, 4), Fraction(3, 4)), (node(depth + 1), node(depth + 1)))
         if kind == 1:  # simultaneous move: B does not see A's choice
             tag = next(counter)
-            kids = tuple(
-                Decision("B", f"sim{tag}", ("u", "d"), (node(depth + 2), node(depth + 2)))
-                for _ in range(2)
-            )
+            kids = tuple(Decision("B", f"sim{tag}", ("u", "d"), (node(depth + 2), node(depth + 2))) for _ in range(2))
             return Decision("A", f"s{tag}", ("l", "r"), kids)
         player = rng.choice(["A", "B"])
         return Decision(player, f"n{next(counter)}", ("l", "r"), (node(depth + 1), node(depth + 1)))

@@ -213,9 +213,7 @@ def test_swings_are_one_at_a_time():
     # does not move Iran while counter-escalation stays credible.
     assert s["at_high"][0] == 0.0 and s["at_low"][0] == pytest.approx(0.2)
     # Past us_ct_stake = 2.17 counter-escalation is not credible and Pakistan absorbs: no escalation on the path.
-    assert (
-        s["at_low"][1] == pytest.approx(0.2) and s["at_high"][1] == 0.0 and s["max"][1] == pytest.approx(0.2)
-    )
+    assert s["at_low"][1] == pytest.approx(0.2) and s["at_high"][1] == 0.0 and s["max"][1] == pytest.approx(0.2)
 
 
 def test_markdown_to_html_table_and_code():

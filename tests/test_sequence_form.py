@@ -52,8 +52,6 @@ def kuhn_poker() -> ExtensiveFormGame:
     )
 
 
-
-
 def test_kuhn_poker_sequence_form_shapes():
     sf = sequence_form(kuhn_poker())
     # Each player: 6 information sets with 2 actions -> 13 sequences, 7 constraint rows.
@@ -116,14 +114,10 @@ def test_constant_sum_float_game_is_accepted():
 
 
 def test_errors():
-    not_zero_sum = ExtensiveFormGame(
-        ["A", "B"], choice("A", "a", {"x": Terminal((1, 1)), "y": Terminal((0, 0))})
-    )
+    not_zero_sum = ExtensiveFormGame(["A", "B"], choice("A", "a", {"x": Terminal((1, 1)), "y": Terminal((0, 0))}))
     with pytest.raises(SolverError, match="zero-sum"):
         solve_zero_sum(not_zero_sum)
-    three = ExtensiveFormGame(
-        ["A", "B", "C"], choice("A", "a", {"x": Terminal((1, -1, 0)), "y": Terminal((0, 0, 0))})
-    )
+    three = ExtensiveFormGame(["A", "B", "C"], choice("A", "a", {"x": Terminal((1, -1, 0)), "y": Terminal((0, 0, 0))}))
     with pytest.raises(GameError, match="two players"):
         solve_zero_sum(three)
     forgetful = ExtensiveFormGame(
@@ -131,10 +125,7 @@ def test_errors():
         choice(
             "A",
             "first",
-            {
-                k: choice("A", "later", {"u": Terminal((1, -1)), "d": Terminal((0, 0))})
-                for k in ("l", "r")
-            },
+            {k: choice("A", "later", {"u": Terminal((1, -1)), "d": Terminal((0, 0))}) for k in ("l", "r")},
         ),
     )
     with pytest.raises(GameError, match="perfect recall"):

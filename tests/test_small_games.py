@@ -124,10 +124,7 @@ def degenerate_by_lp(a: np.ndarray, b: np.ndarray) -> bool:
 
 def _same_sets(ours: list, ref: list, atol: float = 1e-9) -> bool:
     def has(pairs, x, y):  # noqa: ANN001, ANN202
-        return any(
-            np.allclose(px, x, atol=atol, rtol=0) and np.allclose(py, y, atol=atol, rtol=0)
-            for px, py in pairs
-        )
+        return any(np.allclose(px, x, atol=atol, rtol=0) and np.allclose(py, y, atol=atol, rtol=0) for px, py in pairs)
 
     ref = [(np.array(x, float), np.array(y, float)) for x, y in ref]
     return len(ours) == len(ref) and all(has(ours, x, y) for x, y in ref)
@@ -155,9 +152,7 @@ def test_matches_nashpy_on_nondegenerate_integer_games(m: int, n: int) -> None:
             reference = list(nash.Game(a[g], b[g]).support_enumeration())
         ours = result.equilibria(g)
         for rx, ry in reference:
-            assert any(
-                np.allclose(x, rx, atol=1e-9) and np.allclose(y, ry, atol=1e-9) for x, y in ours
-            )
+            assert any(np.allclose(x, rx, atol=1e-9) and np.allclose(y, ry, atol=1e-9) for x, y in ours)
         assert _same_sets(ours, exact_support_enumeration(a[g], b[g])), g
         agreed += _same_sets(ours, reference)
         checked += 1
@@ -195,9 +190,7 @@ def small_integer_games(draw):  # noqa: ANN001, ANN201
     m = draw(st.integers(1, 3))
     n = draw(st.integers(1, 3))
     entries = st.integers(-3, 3)
-    return draw(arrays(np.int64, (m, n), elements=entries)), draw(
-        arrays(np.int64, (m, n), elements=entries)
-    )
+    return draw(arrays(np.int64, (m, n), elements=entries)), draw(arrays(np.int64, (m, n), elements=entries))
 
 
 @settings(max_examples=80, deadline=None)
@@ -217,11 +210,7 @@ def test_every_listed_profile_is_a_mutual_best_response(game) -> None:  # noqa: 
         for j in range(a.shape[1])
         if a[i, j] == a[:, j].max() and b[i, j] == b[i].max()
     ]
-    listed = {
-        (int(x.argmax()), int(y.argmax()))
-        for x, y in result.equilibria(0)
-        if x.max() == 1 and y.max() == 1
-    }
+    listed = {(int(x.argmax()), int(y.argmax())) for x, y in result.equilibria(0) if x.max() == 1 and y.max() == 1}
     assert listed == set(pure)
 
 
@@ -267,9 +256,7 @@ def test_chicken_mixed_equilibrium_matches_closed_form(win, lose, swerve, crash)
     assert len(mixed) == 1
     x, y = mixed[0]
     assert x[1] == pytest.approx(firm, abs=1e-12) and y[1] == pytest.approx(firm, abs=1e-12)
-    pure = sorted(
-        (int(x.argmax()), int(y.argmax())) for x, y in result.equilibria(0) if x.max() == 1
-    )
+    pure = sorted((int(x.argmax()), int(y.argmax())) for x, y in result.equilibria(0) if x.max() == 1)
     assert pure == [(0, 1), (1, 0)]
 
 
@@ -298,10 +285,7 @@ def test_degenerate_example_of_von_stengel_is_flagged() -> None:
     ]
     listed = result.equilibria(0)
     for x, y in expected_subset:
-        assert any(
-            np.allclose(lx, np.array(x, float)) and np.allclose(ly, np.array(y, float))
-            for lx, ly in listed
-        )
+        assert any(np.allclose(lx, np.array(x, float)) and np.allclose(ly, np.array(y, float)) for lx, ly in listed)
 
 
 @pytest.mark.parametrize(
@@ -372,8 +356,7 @@ def test_batch_equals_loop_over_single_games(m: int, n: int) -> None:
     assert batch.valid.shape == (
         40,
         sum(
-            len(list(combinations(range(m), k))) * len(list(combinations(range(n), k)))
-            for k in range(1, min(m, n) + 1)
+            len(list(combinations(range(m), k))) * len(list(combinations(range(n), k))) for k in range(1, min(m, n) + 1)
         ),
     )
 

@@ -65,12 +65,8 @@ def test_three_player_perfect_information_spe():
                     "B",
                     "b1",
                     {
-                        "a": choice(
-                            "C", "c1", {"x": Terminal((1, 0, 2)), "y": Terminal((5, 5, 0))}
-                        ),
-                        "b": choice(
-                            "C", "c2", {"z": Terminal((0, 2, 3)), "w": Terminal((4, 4, 1))}
-                        ),
+                        "a": choice("C", "c1", {"x": Terminal((1, 0, 2)), "y": Terminal((5, 5, 0))}),
+                        "b": choice("C", "c2", {"z": Terminal((0, 2, 3)), "w": Terminal((4, 4, 1))}),
                     },
                 ),
             },
@@ -132,9 +128,7 @@ def test_exact_tie_lists_both_spes_and_flags_the_node():
     assert [e.payoffs["P1"] for e in result] == [2, 1]
     assert not result.complete and result.degenerate is True
     for eq in result:
-        assert eq.notes == (
-            "exact tie: P2 at in (information set 'b') is indifferent between ['l', 'r']",
-        )
+        assert eq.notes == ("exact tie: P2 at in (information set 'b') is indifferent between ['l', 'r']",)
     assert any("mixtures over tied actions" in n for n in result.notes)
 
 
@@ -170,9 +164,7 @@ def test_fallback_bimatrix_solver_matches_the_known_equilibria():
     assert complete and not degenerate
     assert pairs[-1] == ([Fraction(3, 4), Fraction(1, 4)], [Fraction(1, 4), Fraction(3, 4)])
     assert len(pairs) == 3
-    pairs, complete, _, notes, _ = _fallback_bimatrix(
-        np.eye(3, dtype=object), np.eye(3, dtype=object), True, 0.0
-    )
+    pairs, complete, _, notes, _ = _fallback_bimatrix(np.eye(3, dtype=object), np.eye(3, dtype=object), True, 0.0)
     assert len(pairs) == 3 and not complete and "pure equilibria only" in notes[0]
 
 
@@ -202,15 +194,10 @@ def test_degenerate_simultaneous_subgame_is_flagged_and_each_extreme_equilibrium
             "d": choice("B", "b", {"l": Terminal((0, 0)), "r": Terminal((1, 0))}),
         },
     )
-    game = ExtensiveFormGame(
-        ["A", "B"], choice("A", "o", {"out": Terminal((Fraction(2, 3), 0)), "in": stage})
-    )
+    game = ExtensiveFormGame(["A", "B"], choice("A", "o", {"out": Terminal((Fraction(2, 3), 0)), "in": stage}))
     result = subgame_perfect_equilibria(game)
     assert result.degenerate is True and not result.complete
-    found = sorted(
-        (e.strategies["A"]["a"]["u"], e.strategies["B"]["b"]["l"], pure(e, "A", "o"))
-        for e in result
-    )
+    found = sorted((e.strategies["A"]["a"]["u"], e.strategies["B"]["b"]["l"], pure(e, "A", "o")) for e in result)
     half = Fraction(1, 2)
     # Entering is worth 1 after the pure equilibria and 1/2 < 2/3 after the mixed ones.
     assert found == [(0, 0, "in"), (0, half, "out"), (1, half, "out"), (1, 1, "in")]
@@ -286,9 +273,7 @@ def test_single_mover_with_hidden_chance_maximises_expectation():
 def test_cap_on_the_number_of_equilibria_is_reported():
     # Five independent all-zero decisions: 2**5 tie-broken SPEs.
     leaves = [choice("A", f"s{k}", {"x": Terminal((0,)), "y": Terminal((0,))}) for k in range(5)]
-    game = ExtensiveFormGame(
-        ["A"], Chance(tuple(f"c{k}" for k in range(5)), (Fraction(1, 5),) * 5, tuple(leaves))
-    )
+    game = ExtensiveFormGame(["A"], Chance(tuple(f"c{k}" for k in range(5)), (Fraction(1, 5),) * 5, tuple(leaves)))
     assert len(subgame_perfect_equilibria(game)) == 32
     capped = subgame_perfect_equilibria(game, max_equilibria=10)
     assert len(capped) == 10 and not capped.complete
@@ -297,9 +282,7 @@ def test_cap_on_the_number_of_equilibria_is_reported():
 
 def test_errors_for_symbolic_and_imperfect_recall_games():
     w = sympy.Symbol("w")
-    symbolic = ExtensiveFormGame(
-        ["A"], choice("A", "a", {"x": Terminal((w,)), "y": Terminal((1,))})
-    )
+    symbolic = ExtensiveFormGame(["A"], choice("A", "a", {"x": Terminal((w,)), "y": Terminal((1,))}))
     with pytest.raises(SolverError, match="evaluate"):
         subgame_perfect_equilibria(symbolic)
     driver = ExtensiveFormGame(
@@ -390,9 +373,7 @@ def test_every_exact_spe_is_nash_in_every_subgame(seed):
     result = subgame_perfect_equilibria(game, max_equilibria=32)
     assert result.equilibria and all(e.exact for e in result)
     for eq in result:
-        assert all(
-            r <= 0 for regrets in subgame_regrets(game, eq.strategies).values() for r in regrets
-        )
+        assert all(r <= 0 for regrets in subgame_regrets(game, eq.strategies).values() for r in regrets)
 
 
 # -- batched solver -----------------------------------------------------------
@@ -478,9 +459,7 @@ def deterrence_tree() -> ExtensiveFormGame:
         )
 
     def iran(tag):
-        return choice(
-            "Iran", f"iran_{tag}", {"stand_down": Terminal((0, 0)), "escalate": counter(tag)}
-        )
+        return choice("Iran", f"iran_{tag}", {"stand_down": Terminal((0, 0)), "escalate": counter(tag)})
 
     return ExtensiveFormGame(
         ["Iran", "Pakistan"],

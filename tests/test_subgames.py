@@ -34,9 +34,7 @@ def absent_minded_driver() -> ExtensiveFormGame:
             "x",
             {
                 "exit": Terminal((0,)),
-                "continue": choice(
-                    "Driver", "x", {"exit": Terminal((4,)), "continue": Terminal((1,))}
-                ),
+                "continue": choice("Driver", "x", {"exit": Terminal((4,)), "continue": Terminal((1,))}),
             },
         ),
     )
@@ -71,9 +69,7 @@ def forgets_information() -> ExtensiveFormGame:
             },
         )
 
-    return ExtensiveFormGame(
-        ["A"], Chance(("H", "T"), (Fraction(1, 2), Fraction(1, 2)), (branch("H"), branch("T")))
-    )
+    return ExtensiveFormGame(["A"], Chance(("H", "T"), (Fraction(1, 2), Fraction(1, 2)), (branch("H"), branch("T"))))
 
 
 # -- perfect recall -----------------------------------------------------------
@@ -263,9 +259,7 @@ def test_best_response_requires_perfect_recall():
 
 
 def test_nash_but_not_subgame_perfect_profile_has_positive_regret_in_the_subgame():
-    regrets = subgame_regrets(
-        entry_game(), {"Entrant": {"e": {"out": 1}}, "Incumbent": {"i": {"fight": 1}}}
-    )
+    regrets = subgame_regrets(entry_game(), {"Entrant": {"e": {"out": 1}}, "Incumbent": {"i": {"fight": 1}}})
     assert regrets[()] == (0, 0)  # a Nash equilibrium of the whole game
     assert regrets[("in",)] == (0, 2)  # the incumbent gains 1 - (-1) by accommodating
     spe = {"Entrant": {"e": {"in": 1}}, "Incumbent": {"i": {"accommodate": 1}}}

@@ -87,15 +87,9 @@ def test_is_nash_exact(payoffs, profile, nash):
         pytest.param(PD, [[0.0, 1.0], [0.0, 1.0]], True, id="pd-float"),
         pytest.param(PD, [[1.0, 0.0], [1.0, 0.0]], False, id="pd-cooperate-float"),
         pytest.param(MP, [[0.5, 0.5], [0.5, 0.5]], True, id="pennies-float"),
-        pytest.param(
-            MP, [[0.5, 0.5], [0.5 + 1e-12, 0.5 - 1e-12]], True, id="pennies-within-tolerance"
-        ),
-        pytest.param(
-            MP, [[0.5, 0.5], [0.5 + 1e-6, 0.5 - 1e-6]], False, id="pennies-beyond-tolerance"
-        ),
-        pytest.param(
-            BOS.astype(float), [[2 / 3, 1 / 3], [1 / 3, 2 / 3]], True, id="bos-mixed-rounded"
-        ),
+        pytest.param(MP, [[0.5, 0.5], [0.5 + 1e-12, 0.5 - 1e-12]], True, id="pennies-within-tolerance"),
+        pytest.param(MP, [[0.5, 0.5], [0.5 + 1e-6, 0.5 - 1e-6]], False, id="pennies-beyond-tolerance"),
+        pytest.param(BOS.astype(float), [[2 / 3, 1 / 3], [1 / 3, 2 / 3]], True, id="bos-mixed-rounded"),
         pytest.param(STAG.astype(float), [[0.75, 0.25], [0.75, 0.25]], True, id="stag-mixed-float"),
         pytest.param(STAG.astype(float), [[0.7, 0.3], [0.7, 0.3]], False, id="stag-wrong-mix"),
     ],
@@ -195,9 +189,9 @@ def _pure_profile(index, shape):
 
 
 games = st.tuples(st.integers(1, 3), st.integers(1, 3)).flatmap(
-    lambda shape: st.lists(
-        st.integers(-4, 4), min_size=2 * shape[0] * shape[1], max_size=2 * shape[0] * shape[1]
-    ).map(lambda flat: np.array(flat, dtype=object).reshape(shape + (2,)))
+    lambda shape: st.lists(st.integers(-4, 4), min_size=2 * shape[0] * shape[1], max_size=2 * shape[0] * shape[1]).map(
+        lambda flat: np.array(flat, dtype=object).reshape(shape + (2,))
+    )
 )
 
 
@@ -214,9 +208,7 @@ def test_pure_profiles_agree_with_brute_force(payoffs):
 @given(games, st.integers(1, 5), st.integers(-10, 10), st.data())
 def test_positive_affine_transform_preserves_equilibria(payoffs, scale, shift, data):
     shape = payoffs.shape[:-1]
-    profile = [
-        data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n).filter(any)) for n in shape
-    ]
+    profile = [data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n).filter(any)) for n in shape]
     profile = [[F(v, sum(p)) for v in p] for p in profile]
     transformed = payoffs * scale + shift
     assert is_nash(payoffs, profile) == is_nash(transformed, profile)
@@ -229,9 +221,7 @@ def test_positive_affine_transform_preserves_equilibria(payoffs, scale, shift, d
 @given(games, st.data())
 def test_regret_is_never_negative(payoffs, data):
     shape = payoffs.shape[:-1]
-    profile = [
-        data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n).filter(any)) for n in shape
-    ]
+    profile = [data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n).filter(any)) for n in shape]
     profile = [[F(v, sum(p)) for v in p] for p in profile]
     assert all(g >= 0 for g in regrets(payoffs, profile)[1])
 
@@ -280,9 +270,7 @@ def _tree():
         ),
         pytest.param(
             lambda: solve(_pd_game(), "nash", "lemke-howson"),
-            "unknown method 'lemke-howson' for concept 'nash'; "
-            "choose from vertex, support, nashpy, "
-            "nashpy-vertex",
+            "unknown method 'lemke-howson' for concept 'nash'; choose from vertex, support, nashpy, nashpy-vertex",
             id="unknown-nash-method",
         ),
         pytest.param(

@@ -14,9 +14,7 @@ def entry_game(title: str = "entry") -> ExtensiveFormGame:
             "e",
             {
                 "out": Terminal((0, 2)),
-                "in": choice(
-                    "Incumbent", "i", {"fight": Terminal((-1, -1)), "accommodate": Terminal((1, 1))}
-                ),
+                "in": choice("Incumbent", "i", {"fight": Terminal((-1, -1)), "accommodate": Terminal((1, 1))}),
             },
         ),
         title=title,

@@ -41,9 +41,13 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if args.output:
         from deterrence.io.provenance import write_sidecar
 
-        write_sidecar(args.output, command=["deterrence", "audit", *args.argv_tail],
-                      parameters={k: float(v) for k, v in point.items()}, seed=None,
-                      design={"kind": "audit", "scenario": args.scenario})
+        write_sidecar(
+            args.output,
+            command=["deterrence", "audit", *args.argv_tail],
+            parameters={k: float(v) for k, v in point.items()},
+            seed=None,
+            design={"kind": "audit", "scenario": args.scenario},
+        )
     return 0
 
 
@@ -52,13 +56,15 @@ def add_commands(sub: Any) -> None:
     from deterrence.cli.main import add_model_options
 
     p = sub.add_parser(
-        "audit", help="check claims C1-C12 of the USIP argument at a calibration",
+        "audit",
+        help="check claims C1-C12 of the USIP argument at a calibration",
         description="Check each claim of the USIP analysis (January 2024) against the Iran-Pakistan "
-                    "models: confirmed, qualified or refuted, with the evidence and the parameter "
-                    "region where the claim holds.",
+        "models: confirmed, qualified or refuted, with the evidence and the parameter "
+        "region where the claim holds.",
         epilog="examples:\n  deterrence audit\n  deterrence audit --scenario strong_china\n"
-               "  deterrence audit --set prior_broaden=0.6 --format json",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "  deterrence audit --set prior_broaden=0.6 --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (with a JSON sidecar)")
     add_model_options(p)

@@ -37,11 +37,20 @@ checked: no player gains by deviating. Run 'deterrence COMMAND --help' for more.
 # -- shared helpers used by every command group -------------------------------
 def add_model_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--set NAME=VALUE`` and ``--scenario FILE`` to a subcommand."""
-    parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
-                        help="override one parameter (repeatable); plain numbers only, e.g. --set china_mediation=0.8")
-    parser.add_argument("--scenario", metavar="FILE.toml",
-                        help="a TOML scenario file of parameter values ([parameters] table), "
-                             "or the name of a built-in scenario such as strong_china")
+    parser.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one parameter (repeatable); plain numbers only, e.g. --set china_mediation=0.8",
+    )
+    parser.add_argument(
+        "--scenario",
+        metavar="FILE.toml",
+        help="a TOML scenario file of parameter values ([parameters] table), "
+        "or the name of a built-in scenario such as strong_china",
+    )
 
 
 def model_values(model: Any, args: argparse.Namespace) -> dict[str, Any]:
@@ -85,8 +94,15 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
     models = list_models()
     if args.format == "json":
-        print(json.dumps([{"slug": m.slug, "title": m.title, "citation": m.citation,
-                           "parameters": len(m.parameters)} for m in models], indent=2))
+        print(
+            json.dumps(
+                [
+                    {"slug": m.slug, "title": m.title, "citation": m.citation, "parameters": len(m.parameters)}
+                    for m in models
+                ],
+                indent=2,
+            )
+        )
         return 0
     width = max(len(m.slug) for m in models)
     for m in models:
@@ -149,8 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deterrence",
         description="Game-theoretic deterrence models, solved exactly: list, show, solve, "
-                    "sweep and report on built-in games or Gambit files.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "sweep and report on built-in games or Gambit files.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"deterrence {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -159,25 +176,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=_cmd_list)
 
-    p = sub.add_parser("show", help="describe a built-in game and its parameters",
-                       description="Describe a built-in game: players, moves, payoffs and every "
-                                   "parameter with its default, range, unit, meaning and claims.")
+    p = sub.add_parser(
+        "show",
+        help="describe a built-in game and its parameters",
+        description="Describe a built-in game: players, moves, payoffs and every "
+        "parameter with its default, range, unit, meaning and claims.",
+    )
     p.add_argument("game", metavar="SLUG", help="a slug from 'deterrence list'")
     p.add_argument("--format", choices=("table", "json"), default="table")
     add_model_options(p)
     p.set_defaults(handler=_cmd_show)
 
-    p = sub.add_parser("solve", help="find every equilibrium of a game, verified",
-                       description="Solve a built-in game (by slug) or a Gambit .nfg/.efg file. "
-                                   "Exact payoffs are solved in exact arithmetic.",
-                       epilog="concepts: nash (all Nash equilibria), pure, spe (subgame perfect, trees), "
-                              "dominance (iterated elimination, then Nash).\n"
-                              "methods for nash: vertex (exact, default), support, nashpy, nashpy-vertex; "
-                              "for trees: reduced, sequence-form (zero-sum).",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "solve",
+        help="find every equilibrium of a game, verified",
+        description="Solve a built-in game (by slug) or a Gambit .nfg/.efg file. "
+        "Exact payoffs are solved in exact arithmetic.",
+        epilog="concepts: nash (all Nash equilibria), pure, spe (subgame perfect, trees), "
+        "dominance (iterated elimination, then Nash).\n"
+        "methods for nash: vertex (exact, default), support, nashpy, nashpy-vertex; "
+        "for trees: reduced, sequence-form (zero-sum).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("game", metavar="GAME", help="a slug from 'deterrence list' or a path to a .nfg/.efg file")
-    p.add_argument("--concept", choices=("nash", "pure", "spe", "dominance"),
-                   help="solution concept (default: the model's own, else spe for trees and nash for matrices)")
+    p.add_argument(
+        "--concept",
+        choices=("nash", "pure", "spe", "dominance"),
+        help="solution concept (default: the model's own, else spe for trees and nash for matrices)",
+    )
     p.add_argument("--method", help="algorithm (see below); default picks the exact one")
     p.add_argument("--format", choices=("json", "table"), default="table")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")

@@ -76,9 +76,7 @@ def add_commands(sub: Any) -> None:
         "  deterrence report --set prior_broaden=0.6 --format html",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument(
-        "-o", "--output", metavar="DIR", default="report", help="output directory (default: report/)"
-    )
+    p.add_argument("-o", "--output", metavar="DIR", default="report", help="output directory (default: report/)")
     p.add_argument(
         "--format",
         choices=("md", "html"),

@@ -143,12 +143,8 @@ class ExtensiveFormGame:
         where = "root" if not path else "/".join(path)
         if isinstance(node, Terminal):
             if len(node.payoffs) != len(self._players):
-                raise GameError(
-                    f"terminal at {where} has {len(node.payoffs)} payoffs for {len(self._players)} players"
-                )
-            payoffs = tuple(
-                _normalise_payoff(v, f"at {where} for {p}") for p, v in zip(self._players, node.payoffs)
-            )
+                raise GameError(f"terminal at {where} has {len(node.payoffs)} payoffs for {len(self._players)} players")
+            payoffs = tuple(_normalise_payoff(v, f"at {where} for {p}") for p, v in zip(self._players, node.payoffs))
             values.extend(payoffs)
             return Terminal(payoffs, str(node.label))
         if not isinstance(node, (Chance, Decision)):
@@ -317,10 +313,7 @@ class ExtensiveFormGame:
     def __repr__(self) -> str:
         n_terminals = len(self.terminals())
         title = f" {self._title!r}" if self._title else ""
-        return (
-            f"<ExtensiveFormGame{title} {self._kind} players={list(self._players)} "
-            f"terminals={n_terminals}>"
-        )
+        return f"<ExtensiveFormGame{title} {self._kind} players={list(self._players)} terminals={n_terminals}>"
 
 
 def _to_float(node: Node) -> Node:

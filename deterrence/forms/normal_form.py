@@ -147,12 +147,8 @@ class NormalFormGame:
         if len(players) < 1:
             raise GameError("a game needs at least one player")
         if len(strategies) != len(players):
-            raise GameError(
-                f"strategies: got labels for {len(strategies)} players, expected {len(players)}"
-            )
-        strategies = tuple(
-            _check_labels(s, len(s), f"strategies of {p}") for p, s in zip(players, strategies)
-        )
+            raise GameError(f"strategies: got labels for {len(strategies)} players, expected {len(players)}")
+        strategies = tuple(_check_labels(s, len(s), f"strategies of {p}") for p, s in zip(players, strategies))
         if any(len(s) == 0 for s in strategies):
             raise GameError("every player needs at least one strategy")
         shape = tuple(len(s) for s in strategies) + (len(players),)
@@ -269,8 +265,7 @@ class NormalFormGame:
             return self._strategies[i].index(strategy)
         except ValueError:
             raise GameError(
-                f"unknown strategy {strategy!r} for {self._players[i]}; "
-                f"choose from {list(self._strategies[i])}"
+                f"unknown strategy {strategy!r} for {self._players[i]}; choose from {list(self._strategies[i])}"
             ) from None
 
     def payoff(self, profile: Sequence[str], player: str | int) -> Any:
@@ -287,9 +282,7 @@ class NormalFormGame:
     def as_float(self) -> np.ndarray:
         """Payoffs as a float64 array (numeric games only)."""
         if self._kind == "symbolic":
-            raise GameError(
-                f"game has free parameters {list(self.parameters)}; evaluate it at values first"
-            )
+            raise GameError(f"game has free parameters {list(self.parameters)}; evaluate it at values first")
         return np.asarray(self._payoffs, dtype=np.float64)
 
     # -- transformations --------------------------------------------------
@@ -332,4 +325,3 @@ class NormalFormGame:
         shape = "x".join(str(n) for n in self.shape)
         title = f" {self._title!r}" if self._title else ""
         return f"<NormalFormGame{title} {shape} {self._kind} players={list(self._players)}>"
-

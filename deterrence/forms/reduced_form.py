@@ -184,13 +184,7 @@ def reduced_normal_form(game: ExtensiveFormGame) -> ReducedForm:
             need = requirements.get(player)
             if need is None:  # the path asks for the same set twice with different actions
                 break
-            consistent.append(
-                [
-                    k
-                    for k, plan in enumerate(plans[i])
-                    if all(plan.get(s) == a for s, a in need.items())
-                ]
-            )
+            consistent.append([k for k, plan in enumerate(plans[i]) if all(plan.get(s) == a for s, a in need.items())])
         else:
             if all(consistent):
                 value = [probability * v for v in terminal.payoffs]
@@ -256,10 +250,7 @@ def _mixed_vectors(reduced: ReducedForm, profile: Any) -> list[list[Any]]:
     for i, vector in enumerate(vectors):
         player = game.players[i]
         if len(vector) != len(game.strategies[i]):
-            raise GameError(
-                f"mixed strategy of {player} has {len(vector)} entries, "
-                f"expected {len(game.strategies[i])}"
-            )
+            raise GameError(f"mixed strategy of {player} has {len(vector)} entries, expected {len(game.strategies[i])}")
         exact = all(is_exact_value(v) for v in vector)
         total = sum(vector)
         if any(v < 0 for v in vector) or (total != 1 if exact else abs(total - 1) > 1e-9):
@@ -343,11 +334,7 @@ def behaviour_from_mixed(reduced: ReducedForm, profile: Any) -> BehaviourProfile
 
         def realization(sequence: Sequence[tuple[str, str]], plans=plans, mix=mix) -> Any:
             return sum(
-                (
-                    m
-                    for plan, m in zip(plans, mix, strict=True)
-                    if all(plan.get(s) == a for s, a in sequence)
-                ),
+                (m for plan, m in zip(plans, mix, strict=True) if all(plan.get(s) == a for s, a in sequence)),
                 Fraction(0),
             )
 

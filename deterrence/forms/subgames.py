@@ -211,9 +211,7 @@ def subgame_roots(game: ExtensiveFormGame) -> list[Path]:
         for p in paths:
             for k in range(common + 1, len(p) + 1):
                 spoiled.add(p[:k])
-    return [
-        path for node, path in game.walk() if not isinstance(node, Terminal) and path not in spoiled
-    ]
+    return [path for node, path in game.walk() if not isinstance(node, Terminal) and path not in spoiled]
 
 
 def subgame(game: ExtensiveFormGame, path: Sequence[str]) -> ExtensiveFormGame:
@@ -247,9 +245,7 @@ def _prob(behaviour: Behaviour, player: str, infoset: str, action: str) -> Any:
     return table.get(action, 0)
 
 
-def expected_payoffs(
-    game: ExtensiveFormGame, behaviour: Behaviour, root: Sequence[str] = ()
-) -> tuple:
+def expected_payoffs(game: ExtensiveFormGame, behaviour: Behaviour, root: Sequence[str] = ()) -> tuple:
     """Expected payoff of each player under a behaviour profile, from the node at ``root``.
 
     Examples
@@ -279,9 +275,7 @@ def expected_payoffs(
     return tuple(totals)
 
 
-def best_response_value(
-    game: ExtensiveFormGame, behaviour: Behaviour, player: str, root: Sequence[str] = ()
-) -> Any:
+def best_response_value(game: ExtensiveFormGame, behaviour: Behaviour, player: str, root: Sequence[str] = ()) -> Any:
     """Best payoff ``player`` can get from ``root`` against the others' behaviour.
 
     Uses the sequence decomposition in the module docstring, which is valid
@@ -312,9 +306,7 @@ def best_response_value(
     return _best_response_value(game, behaviour, player, tuple(root))
 
 
-def _best_response_value(
-    game: ExtensiveFormGame, behaviour: Behaviour, player: str, root: Path
-) -> Any:
+def _best_response_value(game: ExtensiveFormGame, behaviour: Behaviour, player: str, root: Path) -> Any:
     k = game.players.index(player)
     contrib: dict[Any, Any] = {}
     after: dict[Any, dict[str, tuple[str, ...]]] = {}
@@ -373,7 +365,6 @@ def subgame_regrets(
     for root in roots:
         values = expected_payoffs(game, behaviour, root)
         out[tuple(root)] = tuple(
-            _best_response_value(game, behaviour, p, tuple(root)) - values[k]
-            for k, p in enumerate(game.players)
+            _best_response_value(game, behaviour, p, tuple(root)) - values[k] for k, p in enumerate(game.players)
         )
     return out

@@ -61,9 +61,7 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         bad = data[error.start : error.start + 1].hex()
-        raise GameFileError(
-            f"{name}: not UTF-8 text (byte 0x{bad} at offset {error.start})"
-        ) from None
+        raise GameFileError(f"{name}: not UTF-8 text (byte 0x{bad} at offset {error.start})") from None
 
 
 def _read_path(path: str | os.PathLike[str]) -> tuple[str, str]:
@@ -128,9 +126,7 @@ def _parse(text: str, name: str, expect: str | None) -> Game:
     found = header.group(1)
     if expect is not None and found != expect:
         reader = "read_efg" if found == "EFG" else "read_nfg"
-        raise GameFileError(
-            f"{name}: this is an {found} file, not {expect} (use {reader} or read_game)"
-        )
+        raise GameFileError(f"{name}: this is an {found} file, not {expect} (use {reader} or read_game)")
     try:
         return parse_nfg(text) if found == "NFG" else parse_efg(text)
     except GameFileError as error:
@@ -254,9 +250,7 @@ def _write(text: str, destination: str | os.PathLike[str] | IO[str]) -> None:
     try:
         Path(name).write_text(text, encoding="utf-8")
     except OSError as error:
-        raise GameFileError(
-            _one_line(f"{name}: cannot write ({error.strerror or error})")
-        ) from None
+        raise GameFileError(_one_line(f"{name}: cannot write ({error.strerror or error})")) from None
 
 
 def write_nfg(game: NormalFormGame, path_or_file: str | os.PathLike[str] | IO[str]) -> None:
@@ -317,7 +311,5 @@ def write_game(game: Game, path: str | os.PathLike[str]) -> None:
     suffix = Path(os.fspath(path)).suffix.lower()
     wanted = {".nfg": NormalFormGame, ".efg": ExtensiveFormGame}.get(suffix)
     if wanted is not None and not isinstance(game, wanted):
-        raise GameFileError(
-            f"{os.fspath(path)}: a {type(game).__name__} cannot be written as {suffix}"
-        )
+        raise GameFileError(f"{os.fspath(path)}: a {type(game).__name__} cannot be written as {suffix}")
     _write(dumps(game), path)

@@ -110,9 +110,7 @@ class _Parser:
         # Gambit 16.7 requires node labels unique within the game; repeated
         # labels of decision and chance nodes (in older files) get "~2", ...
         interior = [node for node in nodes if node.kind != "t"]
-        for node, label in zip(
-            interior, unique_labels([n.label for n in interior], keep_empty=True), strict=True
-        ):
+        for node, label in zip(interior, unique_labels([n.label for n in interior], keep_empty=True), strict=True):
             node.label = label
         self._assign_identifiers()
         root = self._build(nodes)
@@ -137,8 +135,7 @@ class _Parser:
                 missing = sum(nodes[i].expected - len(nodes[i].children) for i in open_nodes)
                 plural = "s" if missing != 1 else ""
                 raise stream.error(
-                    "file ends before the tree is complete "
-                    f"(at least {missing} more node{plural} expected)"
+                    f"file ends before the tree is complete (at least {missing} more node{plural} expected)"
                 )
             node = self._node(parent.payoffs if parent else zero)
             nodes.append(node)
@@ -148,9 +145,7 @@ class _Parser:
                 if len(open_nodes) + 1 >= MAX_DEPTH:
                     raise stream.error(f"the game tree is deeper than {MAX_DEPTH} levels")
                 open_nodes.append(len(nodes) - 1)
-            while (
-                open_nodes and len(nodes[open_nodes[-1]].children) == nodes[open_nodes[-1]].expected
-            ):
+            while open_nodes and len(nodes[open_nodes[-1]].children) == nodes[open_nodes[-1]].expected:
                 open_nodes.pop()
             if not open_nodes:
                 stream.finish("last node of the tree")
@@ -187,9 +182,7 @@ class _Parser:
         known = self.infosets.get((player, number))
         if not stream.at("text"):
             if known is None:
-                raise stream.error(
-                    f"information set {number} of {who} is used before it is defined"
-                )
+                raise stream.error(f"information set {number} of {who} is used before it is defined")
             return known
         infoset_label = stream.label("information-set label")
         opening = stream.expect("{", "'{' opening the list of actions")
@@ -210,8 +203,7 @@ class _Parser:
             raise stream.error(f"information set {number} of {who} has no actions", opening.line)
         if kind == "c" and sum(probabilities) != 1:
             raise stream.error(
-                f"chance probabilities of information set {number} sum to "
-                f"{sum(probabilities)}, not 1",
+                f"chance probabilities of information set {number} sum to {sum(probabilities)}, not 1",
                 opening.line,
             )
         described = _Infoset(infoset_label, tuple(actions), tuple(probabilities), line)
@@ -224,8 +216,7 @@ class _Parser:
             described.probabilities,
         ):
             raise stream.error(
-                f"information set {number} of {who} is described differently from its "
-                f"definition on line {known.line}",
+                f"information set {number} of {who} is described differently from its definition on line {known.line}",
                 line,
             )
         return known
@@ -241,9 +232,7 @@ class _Parser:
             payoffs = stream.payoff_list(self.n_players, f"payoffs of outcome {number}")
             known = self.outcomes.setdefault(number, (name, payoffs))
             if known != (name, payoffs):
-                raise stream.error(
-                    f"outcome {number} is described differently from its first definition", line
-                )
+                raise stream.error(f"outcome {number} is described differently from its first definition", line)
         elif number == 0:
             return inherited, ""
         elif number not in self.outcomes:
@@ -286,9 +275,7 @@ class _Parser:
             actions = tuple(unique_labels(infoset.actions))
             children = tuple(built[i] for i in raw.children)
             if raw.kind == "c":
-                built[index] = Chance(
-                    actions, infoset.probabilities, children, raw.label, infoset.identifier
-                )
+                built[index] = Chance(actions, infoset.probabilities, children, raw.label, infoset.identifier)
             else:
                 # Interior outcome payoffs have been carried down to the terminals.
                 player = self.players[raw.player - 1]
@@ -353,8 +340,7 @@ def format_efg(game: ExtensiveFormGame) -> str:
     """
     if game.kind == "symbolic":
         raise GameFileError(
-            f"cannot write a game with free parameters {list(game.parameters)}; "
-            "evaluate it at parameter values first"
+            f"cannot write a game with free parameters {list(game.parameters)}; evaluate it at parameter values first"
         )
     player_number = {p: i for i, p in enumerate(game.players, start=1)}
     # Decision sets: number k of a player is the k-th set in order of first
@@ -362,9 +348,7 @@ def format_efg(game: ExtensiveFormGame) -> str:
     set_number: dict[tuple[str, str], int] = {}
     set_label: dict[tuple[str, str], str] = {}
     for player, ids in game.infosets.items():
-        for number, (identifier, written) in enumerate(
-            zip(ids, gambit_labels(ids), strict=True), 1
-        ):
+        for number, (identifier, written) in enumerate(zip(ids, gambit_labels(ids), strict=True), 1):
             set_number[(player, identifier)] = number
             set_label[(player, identifier)] = "" if written == str(number) else written
     chance_numbers: dict[Any, int] = {}
@@ -404,8 +388,7 @@ def format_efg(game: ExtensiveFormGame) -> str:
         key: tuple[str, str] = (node.player, node.infoset)
         moves = " ".join(moves_labels)
         lines.append(
-            f"p {label} {player_number[node.player]} {set_number[key]} "
-            f"{quote(set_label[key])} {{ {moves} }} 0"
+            f"p {label} {player_number[node.player]} {set_number[key]} {quote(set_label[key])} {{ {moves} }} 0"
         )
     return "\n".join(lines) + "\n"
 

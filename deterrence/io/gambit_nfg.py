@@ -119,8 +119,7 @@ def _strategies(stream: TokenStream, n_players: int) -> list[list[str]]:
                 raise stream.error(f"player {len(strategies) + 1} has {count} strategies", line)
             if count > stream.remaining():  # no payoff list that short can fill the table
                 raise stream.error(
-                    f"player {len(strategies) + 1} has {count} strategies, more than the "
-                    "file has payoffs for",
+                    f"player {len(strategies) + 1} has {count} strategies, more than the file has payoffs for",
                     line,
                 )
             strategies.append([str(k) for k in range(1, count + 1)])
@@ -169,24 +168,19 @@ def _outcome_body(stream: TokenStream, n_players: int, n_profiles: int) -> list[
         line = stream.line
         stream.next("'}'")
         if len(values) != n_players:
-            raise stream.error(
-                f"outcome {number} has {len(values)} payoffs, expected {n_players}", line
-            )
+            raise stream.error(f"outcome {number} has {len(values)} payoffs, expected {n_players}", line)
         outcomes.append(tuple(values))
     stream.expect("}", "'}' closing the list of outcomes")
     if stream.remaining() < n_profiles:
         raise stream.error(
-            f"expected {n_profiles} outcome numbers (one per profile), "
-            f"but only {stream.remaining()} tokens follow"
+            f"expected {n_profiles} outcome numbers (one per profile), but only {stream.remaining()} tokens follow"
         )
     payoffs: list[Fraction] = []
     for _ in range(n_profiles):
         line = stream.line
         index = stream.integer("an outcome number")
         if not 0 <= index < len(outcomes):
-            raise stream.error(
-                f"unknown outcome {index}; outcomes are numbered 0 to {len(outcomes) - 1}", line
-            )
+            raise stream.error(f"unknown outcome {index}; outcomes are numbered 0 to {len(outcomes) - 1}", line)
         payoffs.extend(outcomes[index])
     stream.finish(f"{n_profiles} outcome numbers")
     return payoffs
@@ -225,10 +219,7 @@ def format_value(value: Any) -> str:
         return repr(number)
     if getattr(value, "is_Rational", False):
         return str(Fraction(int(value.p), int(value.q)))
-    raise GameFileError(
-        f"cannot write {value!r} to a Gambit file; "
-        "evaluate symbolic games at parameter values first"
-    )
+    raise GameFileError(f"cannot write {value!r} to a Gambit file; evaluate symbolic games at parameter values first")
 
 
 def format_nfg(game: NormalFormGame) -> str:
@@ -255,8 +246,7 @@ def format_nfg(game: NormalFormGame) -> str:
     """
     if game.kind == "symbolic":
         raise GameFileError(
-            f"cannot write a game with free parameters {list(game.parameters)}; "
-            "evaluate it at parameter values first"
+            f"cannot write a game with free parameters {list(game.parameters)}; evaluate it at parameter values first"
         )
     players = " ".join(quote(p) for p in gambit_labels(game.players))
     lines = [f"NFG 1 R {quote(game.title)} {{ {players} }}", ""]

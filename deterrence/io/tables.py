@@ -53,10 +53,13 @@ def describe_game(game: Any) -> str:
     if game.n_players == 2:
         rows = []
         for i, r in enumerate(game.strategies[0]):
-            rows.append([r] + [
-                f"({format_value(game.payoffs[i, j, 0])}, {format_value(game.payoffs[i, j, 1])})"
-                for j in range(game.shape[1])
-            ])
+            rows.append(
+                [r]
+                + [
+                    f"({format_value(game.payoffs[i, j, 0])}, {format_value(game.payoffs[i, j, 1])})"
+                    for j in range(game.shape[1])
+                ]
+            )
         title = f"{game.players[0]} (rows) vs {game.players[1]} (columns)"
         return title + "\n" + text_table([""] + list(game.strategies[1]), rows)
     import itertools
@@ -98,8 +101,14 @@ def parameter_table(parameters: Any, values: Mapping[str, Any] | None = None) ->
     """Parameters with value, range, unit, claims and meaning."""
     values = values or parameters.defaults()
     rows = [
-        [p.name, values[p.name], f"[{format_value(p.low)}, {format_value(p.high)}]", p.unit,
-         ",".join(p.claims), p.meaning]
+        [
+            p.name,
+            values[p.name],
+            f"[{format_value(p.low)}, {format_value(p.high)}]",
+            p.unit,
+            ",".join(p.claims),
+            p.meaning,
+        ]
         for p in parameters
     ]
     return text_table(["parameter", "value", "range", "unit", "claims", "meaning"], rows)
@@ -109,8 +118,9 @@ def result_table(result: Any) -> str:
     """Every equilibrium of a :class:`~deterrence.result.SolveResult` as text."""
     game = result.game
     status = "complete" if result.complete else "NOT guaranteed complete"
-    head = [f"{game.title or 'game'}: {result.concept} by {result.method} "
-            f"-- {len(result.equilibria)} equilibria ({status})"]
+    head = [
+        f"{game.title or 'game'}: {result.concept} by {result.method} -- {len(result.equilibria)} equilibria ({status})"
+    ]
     if result.degenerate:
         head.append("degenerate game: extreme equilibria listed; 'component' groups connected sets")
     for i, eq in enumerate(result.equilibria, 1):

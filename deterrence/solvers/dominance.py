@@ -113,10 +113,7 @@ class DominanceResult:
             "mixed": self.mixed,
             "exact": self.exact,
             "solvable": self.solvable,
-            "surviving": {
-                p: list(s)
-                for p, s in zip(self.reduced.players, self.reduced.strategies, strict=True)
-            },
+            "surviving": {p: list(s) for p, s in zip(self.reduced.players, self.reduced.strategies, strict=True)},
             "eliminations": [
                 {
                     "player": e.player,
@@ -132,10 +129,7 @@ class DominanceResult:
     def __repr__(self) -> str:
         mode = "weak" if self.weak else "strict"
         shape = "x".join(str(n) for n in self.reduced.shape)
-        return (
-            f"<DominanceResult {mode}: {len(self.eliminations)} eliminated, {shape} left, "
-            f"solvable={self.solvable}>"
-        )
+        return f"<DominanceResult {mode}: {len(self.eliminations)} eliminated, {shape} left, solvable={self.solvable}>"
 
 
 def _dominates(diff: np.ndarray, weak: bool, tol: float) -> bool:
@@ -227,9 +221,7 @@ def _rationalise(sigma: np.ndarray) -> list[list[Fraction]]:
     return out
 
 
-def _float_dominator(
-    uf: np.ndarray, s: int, others: list[int], weak: bool, tol: float
-) -> dict[int, Any] | None:
+def _float_dominator(uf: np.ndarray, s: int, others: list[int], weak: bool, tol: float) -> dict[int, Any] | None:
     """Mixed dominator in a float game: claimed only with a margin above ``tol``."""
     found = _float_margin(uf, s, others)
     if found is None:
@@ -244,9 +236,7 @@ def _float_dominator(
     return None
 
 
-def _exact_dominator(
-    u: np.ndarray, s: int, others: list[int], weak: bool, scale: float
-) -> dict[int, Any] | None:
+def _exact_dominator(u: np.ndarray, s: int, others: list[int], weak: bool, scale: float) -> dict[int, Any] | None:
     """Mixed dominator in an exact game: floats only propose, rationals decide."""
     found = _float_margin(np.asarray(u, dtype=np.float64), s, others)
     if found is not None and found[0] < -_AMBIGUOUS * scale:
@@ -368,9 +358,7 @@ def eliminate_dominated(
             break
         i, s, witness = step
         labels = [game.strategies[i][k] for k in kept[i]]
-        eliminations.append(
-            Elimination(game.players[i], labels[s], _describe(witness, labels, exact))
-        )
+        eliminations.append(Elimination(game.players[i], labels[s], _describe(witness, labels, exact)))
         witnesses.append({labels[t]: w for t, w in witness.items()})
         del kept[i][s]
     reduced = game.restrict(kept)

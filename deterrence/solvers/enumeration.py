@@ -126,17 +126,14 @@ def _as_matrices(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray, bool]:
     a, b = np.asarray(A), np.asarray(B)
     if a.ndim != 2 or b.ndim != 2 or a.shape != b.shape or 0 in a.shape:
         raise SolverError(
-            f"a bimatrix game needs two payoff matrices of the same non-empty 2-D shape, "
-            f"got {a.shape} and {b.shape}"
+            f"a bimatrix game needs two payoff matrices of the same non-empty 2-D shape, got {a.shape} and {b.shape}"
         )
     if is_exact_array(a) and is_exact_array(b):
         return exact_array(a), exact_array(b), True
     try:
         af, bf = a.astype(np.float64), b.astype(np.float64)
     except (TypeError, ValueError) as err:
-        raise SolverError(
-            f"payoffs must be numbers (evaluate symbolic games first): {err}"
-        ) from None
+        raise SolverError(f"payoffs must be numbers (evaluate symbolic games first): {err}") from None
     if not (np.isfinite(af).all() and np.isfinite(bf).all()):
         raise SolverError("payoffs must be finite")
     return af, bf, False
@@ -177,9 +174,7 @@ def _finish_exact(
     unique = sorted(set(pairs), key=lambda p: _sort_key(*p))
     verified = [p for p in unique if is_nash(payoffs, p)]
     if len(verified) < len(unique):  # cannot happen for a correct solver; never hide it
-        notes.append(
-            f"{len(unique) - len(verified)} candidate(s) failed exact verification and were dropped"
-        )
+        notes.append(f"{len(unique) - len(verified)} candidate(s) failed exact verification and were dropped")
         complete = False
     return BimatrixEquilibria(
         equilibria=tuple(verified),
@@ -197,9 +192,7 @@ def _stack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.stack([a, b], axis=-1)
 
 
-def _vertex_exact(
-    a: np.ndarray, b: np.ndarray, backend: str, notes: list[str]
-) -> BimatrixEquilibria:
+def _vertex_exact(a: np.ndarray, b: np.ndarray, backend: str, notes: list[str]) -> BimatrixEquilibria:
     from deterrence.solvers.vertex_enumeration import vertex_equilibria
 
     pairs, degenerate, counts, used = vertex_equilibria(a, b, backend=backend)
@@ -246,8 +239,7 @@ def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
 
     if sum(a.shape) > 62:  # label sets are int64 bitmasks
         raise SolverError(
-            f"the float support path handles at most 62 strategies in all, got {a.shape}; "
-            "use method='vertex'"
+            f"the float support path handles at most 62 strategies in all, got {a.shape}; use method='vertex'"
         )
     payoffs = _stack(a, b)
     tol = tolerance_for(payoffs)
@@ -256,9 +248,7 @@ def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
     # Round for the order only, so ties in the 16th digit cannot make it platform dependent.
     order = sorted(
         range(len(pairs)),
-        key=lambda i: _sort_key(
-            np.round(pairs[i][0], 9).tolist(), np.round(pairs[i][1], 9).tolist()
-        ),
+        key=lambda i: _sort_key(np.round(pairs[i][0], 9).tolist(), np.round(pairs[i][1], 9).tolist()),
     )
     kept, kept_keys = [], []
     for i in order:
@@ -269,9 +259,7 @@ def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
             kept.append((x, y))
             kept_keys.append(keys[i])
     if len(kept) < len(pairs):
-        notes.append(
-            f"{len(pairs) - len(kept)} candidate(s) failed verification at tolerance {tol:g}"
-        )
+        notes.append(f"{len(pairs) - len(kept)} candidate(s) failed verification at tolerance {tol:g}")
     complete = certified and not degenerate and len(kept) == len(pairs)
     if degenerate:
         notes.append(
@@ -300,8 +288,7 @@ def _binary_exact(a: np.ndarray, b: np.ndarray, screened: BimatrixEquilibria) ->
     """
     notes = [
         *screened.notes,
-        "not certified in floating point: exact vertex enumeration of the "
-        "payoffs' binary rational values instead",
+        "not certified in floating point: exact vertex enumeration of the payoffs' binary rational values instead",
     ]
     exact = _vertex_exact(
         exact_array([[Fraction(float(v)) for v in row] for row in a]),
@@ -382,9 +369,7 @@ def enumerate_equilibria(A: Any, B: Any, *, method: str = "auto") -> BimatrixEqu
     if method in ("nashpy", "nashpy-vertex"):
         from deterrence.solvers.nashpy_backend import nashpy_equilibria
 
-        return nashpy_equilibria(
-            a, b, algorithm="vertex" if method == "nashpy-vertex" else "support"
-        )
+        return nashpy_equilibria(a, b, algorithm="vertex" if method == "nashpy-vertex" else "support")
     if method == "auto" and not exact and sum(a.shape) <= 62:
         screened = _support_float(a, b, notes)
         return screened if screened.complete else _binary_exact(a, b, screened)

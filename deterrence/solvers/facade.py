@@ -106,13 +106,27 @@ def _pure(game: NormalFormGame, concept: str, method: str | None) -> SolveResult
     for item in found:
         profile = item.profile if hasattr(item, "profile") else item
         strict = getattr(item, "strict", None)
-        equilibria.append(_matrix_equilibrium(game, _pure_profile(game, profile), exact,
-                                              notes=() if strict in (None, True) else ("weak: a player has a tied best response",)))
+        equilibria.append(
+            _matrix_equilibrium(
+                game,
+                _pure_profile(game, profile),
+                exact,
+                notes=() if strict in (None, True) else ("weak: a player has a tied best response",),
+            )
+        )
     if concept == "nash":
         notes.append(f"{game.n_players}-player game: only pure equilibria are enumerated; mixed equilibria may exist")
     tol = 0.0 if exact else tolerance_for(game.payoffs)
-    return SolveResult(game, concept, "pure", tuple(equilibria), complete=(concept == "pure"),
-                       degenerate=None, tolerance=tol, notes=tuple(notes))
+    return SolveResult(
+        game,
+        concept,
+        "pure",
+        tuple(equilibria),
+        complete=(concept == "pure"),
+        degenerate=None,
+        tolerance=tol,
+        notes=tuple(notes),
+    )
 
 
 def _pure_profile(game: NormalFormGame, indices: tuple[int, ...]) -> list[list[int]]:
@@ -128,12 +142,19 @@ def _bimatrix(game: NormalFormGame, method: str | None) -> SolveResult:
     found = enumerate_equilibria(a, b, method=method)
     component_of = {i: c for c, members in enumerate(found.components) for i in members}
     equilibria = tuple(
-        _matrix_equilibrium(game, [x, y], found.exact,
-                            component=component_of.get(i) if found.degenerate else None)
+        _matrix_equilibrium(game, [x, y], found.exact, component=component_of.get(i) if found.degenerate else None)
         for i, (x, y) in enumerate(found.equilibria)
     )
-    return SolveResult(game, "nash", found.method, equilibria, complete=found.complete,
-                       degenerate=found.degenerate, tolerance=found.tolerance, notes=found.notes)
+    return SolveResult(
+        game,
+        "nash",
+        found.method,
+        equilibria,
+        complete=found.complete,
+        degenerate=found.degenerate,
+        tolerance=found.tolerance,
+        notes=found.notes,
+    )
 
 
 def _dominance(game: NormalFormGame, method: str | None) -> SolveResult:
@@ -148,9 +169,16 @@ def _dominance(game: NormalFormGame, method: str | None) -> SolveResult:
     equilibria = tuple(_lift(game, reduced.game, e) for e in inner.equilibria)
     solvable = "dominance solvable" if reduced.solvable else "not dominance solvable"
     complete = inner.complete and method == "iesds"  # weak elimination can lose equilibria
-    return SolveResult(game, "dominance", f"{method}+{inner.method}", equilibria, complete=complete,
-                       degenerate=inner.degenerate, tolerance=inner.tolerance,
-                       notes=notes + (solvable,) + inner.notes)
+    return SolveResult(
+        game,
+        "dominance",
+        f"{method}+{inner.method}",
+        equilibria,
+        complete=complete,
+        degenerate=inner.degenerate,
+        tolerance=inner.tolerance,
+        notes=notes + (solvable,) + inner.notes,
+    )
 
 
 def _lift(game: NormalFormGame, reduced: NormalFormGame, eq: Equilibrium) -> Equilibrium:
@@ -162,8 +190,9 @@ def _lift(game: NormalFormGame, reduced: NormalFormGame, eq: Equilibrium) -> Equ
     return Equilibrium(strategies, eq.payoffs, eq.exact, eq.regret, eq.component, eq.notes)
 
 
-def _matrix_equilibrium(game: NormalFormGame, profile: list, exact: bool, component: int | None = None,
-                        notes: tuple[str, ...] = ()) -> Equilibrium:
+def _matrix_equilibrium(
+    game: NormalFormGame, profile: list, exact: bool, component: int | None = None, notes: tuple[str, ...] = ()
+) -> Equilibrium:
     """Verify a mixed profile and wrap it as an :class:`Equilibrium`."""
     from fractions import Fraction
 
@@ -186,8 +215,10 @@ def _matrix_equilibrium(game: NormalFormGame, profile: list, exact: bool, compon
         strategies = {p: dict(zip(labels, probs)) for p, labels, probs in zip(game.players, game.strategies, profile)}
         paid = dict(zip(game.players, values))
     else:
-        strategies = {p: {s: float(v) for s, v in zip(labels, probs)}
-                      for p, labels, probs in zip(game.players, game.strategies, profile)}
+        strategies = {
+            p: {s: float(v) for s, v in zip(labels, probs)}
+            for p, labels, probs in zip(game.players, game.strategies, profile)
+        }
         paid = {p: float(v) for p, v in zip(game.players, values)}
     return Equilibrium(strategies, paid, exact, float(max(worst, 0)), component, notes)
 
@@ -216,16 +247,25 @@ def _solve_tree(game: ExtensiveFormGame, concept: str, method: str | None) -> So
         inner = solve(reduced.game, "dominance", method)
     equilibria = []
     for eq in inner.equilibria:
-        profile = [[eq.strategies[p][s] for s in labels]
-                   for p, labels in zip(reduced.game.players, reduced.game.strategies)]
+        profile = [
+            [eq.strategies[p][s] for s in labels] for p, labels in zip(reduced.game.players, reduced.game.strategies)
+        ]
         behaviour = behaviour_from_mixed(reduced, profile)
         unreached = getattr(behaviour, "unreached", {})
         notes = eq.notes + tuple(
             f"{player} never reaches {', '.join(repr(s) for s in sets)} under its own strategy; "
             "the uniform behaviour shown there is arbitrary"
-            for player, sets in unreached.items() if sets
+            for player, sets in unreached.items()
+            if sets
         )
         equilibria.append(Equilibrium(dict(behaviour), eq.payoffs, eq.exact, eq.regret, eq.component, notes))
-    return SolveResult(game, concept, f"reduced-normal-form+{inner.method}", tuple(equilibria),
-                       complete=inner.complete, degenerate=inner.degenerate,
-                       tolerance=inner.tolerance, notes=inner.notes)
+    return SolveResult(
+        game,
+        concept,
+        f"reduced-normal-form+{inner.method}",
+        tuple(equilibria),
+        complete=inner.complete,
+        degenerate=inner.degenerate,
+        tolerance=inner.tolerance,
+        notes=inner.notes,
+    )

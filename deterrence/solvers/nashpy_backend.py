@@ -84,9 +84,7 @@ def nashpy_equilibria(A: Any, B: Any, *, algorithm: str = "support") -> Any:
         warnings.simplefilter("always")
         game = nashpy.Game(a, b)
         solver = game.support_enumeration if algorithm == "support" else game.vertex_enumeration
-        raw = [
-            (np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)) for x, y in solver()
-        ]
+        raw = [(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)) for x, y in solver()]
     for warning in caught:
         text = " ".join(str(warning.message).split())
         notes.append(f"nashpy warned: {text}")
@@ -104,10 +102,7 @@ def nashpy_equilibria(A: Any, B: Any, *, algorithm: str = "support") -> Any:
         y.setflags(write=False)
         kept[key] = (x, y)
     if failed:
-        notes.append(
-            f"{failed} profile(s) from nashpy failed verification at tolerance {tol:g} "
-            "and were dropped"
-        )
+        notes.append(f"{failed} profile(s) from nashpy failed verification at tolerance {tol:g} and were dropped")
     if repeated:
         notes.append(f"{repeated} repeated profile(s) from nashpy were dropped")
     degenerate = _degenerate(a_in, b_in, tol)

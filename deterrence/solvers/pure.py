@@ -194,9 +194,7 @@ def pure_equilibria(game: Any, tolerance: float | None = None) -> list[PureEquil
     True
     """
     if game.kind == "symbolic":
-        raise SolverError(
-            f"game has free parameters {list(game.parameters)}; evaluate it before solving"
-        )
+        raise SolverError(f"game has free parameters {list(game.parameters)}; evaluate it before solving")
     if game.kind == "exact":
         stack = np.asarray(game.payoffs, dtype=object)[np.newaxis]
         equilibrium, unique = _best_response_masks(stack, 0)
@@ -240,10 +238,7 @@ def solve_pure(game: Any, tolerance: float | None = None) -> Any:
         one, zero = 1.0, 0.0
     equilibria = []
     for profile in found:
-        mixed = [
-            [one if k == s else zero for k in range(size)]
-            for s, size in zip(profile, game.shape, strict=True)
-        ]
+        mixed = [[one if k == s else zero for k in range(size)] for s, size in zip(profile, game.shape, strict=True)]
         values, gains = regrets(payoffs, mixed)
         regret = max(float(g) for g in gains)
         # The mask already guarantees this; re-check with the shared verifier all the same.

@@ -128,7 +128,4 @@ class SolveResult:
     def __repr__(self) -> str:
         flag = "complete" if self.complete else "possibly incomplete"
         deg = {True: ", degenerate", False: "", None: ""}[self.degenerate]
-        return (
-            f"<SolveResult {self.concept}/{self.method}: {len(self.equilibria)} equilibria, "
-            f"{flag}{deg}>"
-        )
+        return f"<SolveResult {self.concept}/{self.method}: {len(self.equilibria)} equilibria, {flag}{deg}>"

@@ -112,9 +112,7 @@ def sequence_form(game: ExtensiveFormGame) -> SequenceForm:
     [[0.0, 0.0, 0.0], [0.0, 1.0, -1.0], [0.0, -1.0, 1.0]]
     """
     if game.n_players != 2:
-        raise GameError(
-            f"the sequence form here is for two players, this game has {game.n_players}"
-        )
+        raise GameError(f"the sequence form here is for two players, this game has {game.n_players}")
     violations = perfect_recall_violations(game)
     if violations:
         raise GameError(f"the sequence form needs perfect recall: {violations[0]}")
@@ -190,9 +188,7 @@ def _solve_lp(sf: SequenceForm, player: int) -> tuple[np.ndarray, float]:
     return np.clip(result.x[:n_own], 0.0, None), value if player == 0 else -value
 
 
-def _behaviour(
-    game: ExtensiveFormGame, sf: SequenceForm, i: int, plan: np.ndarray, zero: float
-) -> tuple:
+def _behaviour(game: ExtensiveFormGame, sf: SequenceForm, i: int, plan: np.ndarray, zero: float) -> tuple:
     index = {s: k for k, s in enumerate(sf.sequences[i])}
     player = game.players[i]
     strategy, unreached = {}, []
@@ -273,9 +269,7 @@ def solve_zero_sum(
     0 1/2 True
     """
     if game.kind == "symbolic":
-        raise SolverError(
-            f"game has free parameters {list(game.parameters)}; evaluate it before solving"
-        )
+        raise SolverError(f"game has free parameters {list(game.parameters)}; evaluate it before solving")
     sf = sequence_form(game)
     values = _float_payoffs(game)
     sums = values.sum(axis=1)
@@ -294,9 +288,7 @@ def solve_zero_sum(
     floor, ceiling = (float(g) for g in _guarantees(game, strategies, float(constant)))
     gap = max(value - floor, ceiling - value, abs(value_1 - value_2))
     if gap > tol:
-        raise SolverError(
-            f"the LP solution does not verify: guarantees {floor}, {ceiling}, value {value}"
-        )
+        raise SolverError(f"the LP solution does not verify: guarantees {floor}, {ceiling}, value {value}")
     notes = [
         f"value for {game.players[0]}: {value:.12g}; player 1's strategy guarantees {floor:.12g}, "
         f"player 2's concedes at most {ceiling:.12g}",
@@ -314,12 +306,8 @@ def solve_zero_sum(
                 notes[0] = f"value for {game.players[0]}: {value} (verified exactly)"
                 break
         else:
-            notes.append(
-                "no exact rational equilibrium recovered; floats verified within tolerance"
-            )
-    skipped = [f"{game.players[0]}:{s}" for s in skip_1] + [
-        f"{game.players[1]}:{s}" for s in skip_2
-    ]
+            notes.append("no exact rational equilibrium recovered; floats verified within tolerance")
+    skipped = [f"{game.players[0]}:{s}" for s in skip_1] + [f"{game.players[1]}:{s}" for s in skip_2]
     if skipped:
         notes.append(f"uniform behaviour at {skipped}, which the player's own plan never reaches")
     payoffs = {game.players[0]: value, game.players[1]: constant - value}

@@ -166,9 +166,7 @@ def _null_vector(rows: np.ndarray) -> np.ndarray:
         return np.stack([rows[0, 1], -rows[0, 0]])
     if k == 3:
         a, b = rows[0], rows[1]
-        return np.stack(
-            [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
-        )
+        return np.stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
     if k == 4:
         return np.stack([(-1) ** j * _det3(np.delete(rows, j, axis=1)) for j in range(4)])
     raise GameError(f"support size {k} is larger than {MAX_STRATEGIES}")
@@ -204,9 +202,7 @@ def _against(p: np.ndarray, z: np.ndarray, transpose: bool = False) -> np.ndarra
 @cache
 def _support_pairs(m: int, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     pairs = list(product(combinations(range(m), k), combinations(range(n), k)))
-    return np.array([p[0] for p in pairs], dtype=np.intp).T, np.array(
-        [p[1] for p in pairs], dtype=np.intp
-    ).T
+    return np.array([p[0] for p in pairs], dtype=np.intp).T, np.array([p[1] for p in pairs], dtype=np.intp).T
 
 
 def _candidates(
@@ -278,9 +274,7 @@ def _compact(valid: np.ndarray, *arrays: np.ndarray) -> list[np.ndarray]:
     return [a.reshape((g * k,) + a.shape[2:])[flat].reshape(a.shape) for a in (valid, *arrays)]
 
 
-def small_game_equilibria(
-    A: Any, B: Any, tolerance: float | np.ndarray | None = None
-) -> SmallGameEquilibria:
+def small_game_equilibria(A: Any, B: Any, tolerance: float | np.ndarray | None = None) -> SmallGameEquilibria:
     """All Nash equilibria of a stack of small bimatrix games, in one vectorised pass.
 
     Parameters
@@ -322,14 +316,10 @@ def small_game_equilibria(
     if a.ndim == 2 and b.ndim == 2:
         a, b = a[np.newaxis], b[np.newaxis]
     if a.ndim != 3 or a.shape != b.shape:
-        raise GameError(
-            f"A and B must both have shape (G, m, n), got {np.shape(A)} and {np.shape(B)}"
-        )
+        raise GameError(f"A and B must both have shape (G, m, n), got {np.shape(A)} and {np.shape(B)}")
     g, m, n = a.shape
     if not (1 <= m <= MAX_STRATEGIES and 1 <= n <= MAX_STRATEGIES):
-        raise GameError(
-            f"small_game_equilibria handles up to {MAX_STRATEGIES} strategies, got {m}x{n}"
-        )
+        raise GameError(f"small_game_equilibria handles up to {MAX_STRATEGIES} strategies, got {m}x{n}")
     if not (np.isfinite(a).all() and np.isfinite(b).all()):
         raise GameError("payoffs must be finite")
     if tolerance is None:
@@ -343,15 +333,9 @@ def small_game_equilibria(
     if g <= _CHUNK:
         return _solve_chunk(a, b, tol)
     # Chunks keep the working arrays cache-sized and memory bounded; games are independent.
-    parts = [
-        _solve_chunk(a[s : s + _CHUNK], b[s : s + _CHUNK], tol[s : s + _CHUNK])
-        for s in range(0, g, _CHUNK)
-    ]
+    parts = [_solve_chunk(a[s : s + _CHUNK], b[s : s + _CHUNK], tol[s : s + _CHUNK]) for s in range(0, g, _CHUNK)]
     return SmallGameEquilibria(
-        **{
-            name: np.concatenate([getattr(p, name) for p in parts])
-            for name in SmallGameEquilibria.__slots__
-        }
+        **{name: np.concatenate([getattr(p, name) for p in parts]) for name in SmallGameEquilibria.__slots__}
     )
 
 

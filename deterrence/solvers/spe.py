@@ -116,9 +116,7 @@ class _BackwardInduction:
                     )
                     return out
                 extra = [n for n in local.notes if n not in notes]
-                out.append(
-                    _Partial({**merged, **local.behaviour}, local.value, tuple(notes + extra))
-                )
+                out.append(_Partial({**merged, **local.behaviour}, local.value, tuple(notes + extra)))
         return out
 
     def _subroots(self, node: Node, path: Path) -> list[Path]:
@@ -127,9 +125,7 @@ class _BackwardInduction:
             current, where = stack.pop()
             if isinstance(current, Terminal):
                 continue
-            for action, child in reversed(
-                list(zip(current.actions, current.children, strict=True))
-            ):
+            for action, child in reversed(list(zip(current.actions, current.children, strict=True))):
                 child_path = where + (action,)
                 if child_path in self.roots:
                     found.append(child_path)
@@ -180,11 +176,7 @@ class _BackwardInduction:
             self.complete = False
         return [
             _Partial(
-                {
-                    (node.player, node.infoset): {
-                        a: one if i == j else zero for i, a in enumerate(node.actions)
-                    }
-                },
+                {(node.player, node.infoset): {a: one if i == j else zero for i, a in enumerate(node.actions)}},
                 children[j],
                 notes,
             )
@@ -196,10 +188,7 @@ class _BackwardInduction:
             return Terminal(values[path])
         if isinstance(node, Terminal):
             return node
-        kids = tuple(
-            self._truncate(c, path + (a,), values)
-            for a, c in zip(node.actions, node.children, strict=True)
-        )
+        kids = tuple(self._truncate(c, path + (a,), values) for a, c in zip(node.actions, node.children, strict=True))
         if isinstance(node, Chance):
             return Chance(node.actions, node.probabilities, kids, node.label, node.infoset)
         return Decision(node.player, node.infoset, node.actions, kids, node.label)
@@ -212,9 +201,7 @@ class _BackwardInduction:
         normal = reduced.game
         active = [i for i, size in enumerate(normal.shape) if size > 1]
         where = f"stage game at {path_label(path)}"
-        profiles, complete, degenerate, notes, tol = _stage_equilibria(
-            normal, active, self.exact, self.tol
-        )
+        profiles, complete, degenerate, notes, tol = _stage_equilibria(normal, active, self.exact, self.tol)
         self.extra_tolerance = max(self.extra_tolerance, tol)
         for note in notes:
             self.notes.append(f"{where}: {note}")
@@ -224,9 +211,7 @@ class _BackwardInduction:
             self.degenerate = True
             self.complete = False
         if not profiles:
-            self.notes.append(
-                f"{where}: no equilibrium found; no subgame-perfect equilibrium passes through it"
-            )
+            self.notes.append(f"{where}: no equilibrium found; no subgame-perfect equilibrium passes through it")
         out, seen = [], set()
         for profile in profiles:
             behaviour = behaviour_from_mixed(reduced, profile)
@@ -237,9 +222,7 @@ class _BackwardInduction:
             seen.add(key)
             skipped = [f"{p}:{s}" for p, sets in behaviour.unreached.items() for s in sets]
             remark = (
-                (f"{where}: uniform behaviour at {skipped}, which the player's own moves exclude",)
-                if skipped
-                else ()
+                (f"{where}: uniform behaviour at {skipped}, which the player's own moves exclude",) if skipped else ()
             )
             out.append(_Partial(flat, expected_payoffs(stage, behaviour), remark))
         return out
@@ -268,18 +251,13 @@ def _stage_equilibria(normal: Any, active: list[int], exact: bool, tol: float) -
 
     found = pure_equilibria(normal, None if exact else tol)
     profiles = [
-        [
-            [one if k == s else zero for k in range(size)]
-            for s, size in zip(eq, normal.shape, strict=True)
-        ]
+        [[one if k == s else zero for k in range(size)] for s, size in zip(eq, normal.shape, strict=True)]
         for eq in found
     ]
     weak = any(not eq.strict for eq in found)
     notes = []
     if len(active) > 2:
-        notes.append(
-            f"{len(active)} players move: pure equilibria only, the list may be incomplete"
-        )
+        notes.append(f"{len(active)} players move: pure equilibria only, the list may be incomplete")
     elif weak:
         notes.append("the mover has several optimal plans (tie); each is listed")
     return profiles, len(active) < 2, weak, notes, tol
@@ -322,9 +300,9 @@ def _fallback_bimatrix(a: np.ndarray, b: np.ndarray, exact: bool, tol: float) ->
         for j in range(n)
         if a[i, j] >= max(a[:, j]) - tol and b[i, j] >= max(b[i, :]) - tol
     ]
-    ties = any(
-        abs(a[i, j] - a[k, j]) <= tol for j in range(n) for i in range(m) for k in range(i)
-    ) or any(abs(b[i, j] - b[i, k]) <= tol for i in range(m) for j in range(n) for k in range(j))
+    ties = any(abs(a[i, j] - a[k, j]) <= tol for j in range(n) for i in range(m) for k in range(i)) or any(
+        abs(b[i, j] - b[i, k]) <= tol for i in range(m) for j in range(n) for k in range(j)
+    )
     if (m, n) != (2, 2):
         return pairs, False, ties, ["pure equilibria only (no enumeration module available)"], 0.0
     if ties:
@@ -391,20 +369,14 @@ def subgame_perfect_equilibria(
     1 1
     """
     if game.kind == "symbolic":
-        raise SolverError(
-            f"game has free parameters {list(game.parameters)}; evaluate it before solving"
-        )
+        raise SolverError(f"game has free parameters {list(game.parameters)}; evaluate it before solving")
     violations = perfect_recall_violations(game)
     if violations:
         raise GameError(f"backward induction needs perfect recall: {violations[0]}")
     if max_equilibria < 1:
         raise SolverError(f"max_equilibria must be at least 1, got {max_equilibria}")
     exact = game.kind == "exact"
-    tol = (
-        0.0
-        if exact
-        else (tolerance_for(_float_payoffs(game)) if tolerance is None else float(tolerance))
-    )
+    tol = 0.0 if exact else (tolerance_for(_float_payoffs(game)) if tolerance is None else float(tolerance))
     solver = _BackwardInduction(game, tol, max_equilibria)
     partials = solver.solve(())
     depth = max(len(p) for _, p in game.walk())
@@ -419,15 +391,10 @@ def subgame_perfect_equilibria(
         if worst > check_tol:
             raise RuntimeError(f"backward induction produced a profile with regret {worst} (bug)")
         is_exact = exact and all(
-            isinstance(v, Fraction | int)
-            for t in strategies.values()
-            for d in t.values()
-            for v in d.values()
+            isinstance(v, Fraction | int) for t in strategies.values() for d in t.values() for v in d.values()
         )
         payoffs = dict(zip(game.players, partial.value, strict=True))
-        equilibria.append(
-            Equilibrium(strategies, payoffs, is_exact, float(max(worst, 0)), None, partial.notes)
-        )
+        equilibria.append(Equilibrium(strategies, payoffs, is_exact, float(max(worst, 0)), None, partial.notes))
     notes = list(dict.fromkeys(solver.notes))
     if solver.tie_nodes:
         notes.append(
@@ -563,9 +530,7 @@ def compile_tree(game: ExtensiveFormGame) -> CompiledTree:
             try:
                 probs = np.array([float(p) for p in node.probabilities])
             except TypeError:
-                raise GameError(
-                    f"chance probabilities at {path_label(nodes[i][1])} are not numbers"
-                ) from None
+                raise GameError(f"chance probabilities at {path_label(nodes[i][1])} are not numbers") from None
             ops.append((_CHANCE, int(row[i]), probs, kids, -1))
     ends = tuple((int(row[i]), i) for i in range(len(nodes)) if kind[i] != _DECISION)
     arrays: list[np.ndarray] = [kind, children, terminal_index, decision_column]
@@ -705,9 +670,7 @@ def spe_batch(
         payoffs = payoffs[np.newaxis]
     shape = (len(tree.terminal_nodes), tree.game.n_players)
     if payoffs.ndim != 3 or payoffs.shape[1:] != shape:
-        raise GameError(
-            f"terminal_payoffs must have shape (B, {shape[0]}, {shape[1]}), got {payoffs.shape}"
-        )
+        raise GameError(f"terminal_payoffs must have shape (B, {shape[0]}, {shape[1]}), got {payoffs.shape}")
     if not np.isfinite(payoffs).all():
         raise GameError("terminal_payoffs contain NaN or infinite values")
     size = payoffs.shape[0]

@@ -85,9 +85,9 @@ class VertexCandidates:
 
 
 def _combos(n: int, k: int) -> np.ndarray:
-    return np.fromiter(
-        (i for c in combinations(range(n), k) for i in c), dtype=np.intp, count=comb(n, k) * k
-    ).reshape(-1, k)
+    return np.fromiter((i for c in combinations(range(n), k) for i in c), dtype=np.intp, count=comb(n, k) * k).reshape(
+        -1, k
+    )
 
 
 def _solve_stack(sub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -308,9 +308,7 @@ def _label_masks(
     return x_labels, y_labels
 
 
-def _pivot_vertices(
-    A: np.ndarray, B: np.ndarray, ptol: float
-) -> tuple[np.ndarray, np.ndarray] | None:
+def _pivot_vertices(A: np.ndarray, B: np.ndarray, ptol: float) -> tuple[np.ndarray, np.ndarray] | None:
     """Mixed strategies at the vertices of P and Q found by floating-point pivoting.
 
     None if the pivoting met a tie (the game is degenerate within round-off)
@@ -381,8 +379,7 @@ def float_equilibria(
         yv = {mask: j for j, mask in reversed(list(enumerate(y_labels.tolist())))}
         degenerate = bool((_popcount(x_labels) > m).any() or (_popcount(y_labels) > n).any())
         certified = not degenerate and (
-            certify_vertex_set(set(xv) | {origin_p}, m)
-            and certify_vertex_set(set(yv) | {origin_q}, n)
+            certify_vertex_set(set(xv) | {origin_p}, m) and certify_vertex_set(set(yv) | {origin_q}, n)
         )
         return X, Y, xv, yv, degenerate, certified
 
@@ -390,15 +387,11 @@ def float_equilibria(
     certified = False
     if found is not None:
         X, Y = found
-        X, Y, xv, yv, degenerate, certified = vertex_sets(
-            X, Y, *_label_masks(X, Y, A, B, tol, ptol)
-        )
+        X, Y, xv, yv, degenerate, certified = vertex_sets(X, Y, *_label_masks(X, Y, A, B, tol, ptol))
         how = "pivoting"
     if not certified:
         xs, ys = screen_bases(A, B, tol, tol, ptol)
-        X, Y, xv, yv, degenerate, certified = vertex_sets(
-            xs.strategy, ys.strategy, xs.labels, ys.labels
-        )
+        X, Y, xv, yv, degenerate, certified = vertex_sets(xs.strategy, ys.strategy, xs.labels, ys.labels)
         how = "all bases"
     notes = [f"vertices ({how}): {len(xv)} of P, {len(yv)} of Q, labels within tolerance {tol:g}"]
     if not degenerate and not certified:

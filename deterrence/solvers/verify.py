@@ -81,9 +81,7 @@ def is_nash(payoffs: np.ndarray, profile: Sequence[Any], tolerance: float | None
     >>> is_nash(pd, [[0, 1], [0, 1]]), is_nash(pd, [[1, 0], [1, 0]])
     (True, False)
     """
-    exact = is_exact_array(np.asarray(payoffs)) and all(
-        is_exact_array(np.asarray(p, dtype=object)) for p in profile
-    )
+    exact = is_exact_array(np.asarray(payoffs)) and all(is_exact_array(np.asarray(p, dtype=object)) for p in profile)
     if exact:
         payoffs = np.asarray(payoffs, dtype=object)
         profile = [[Fraction(v) for v in p] for p in profile]

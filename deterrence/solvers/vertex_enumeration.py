@@ -287,9 +287,7 @@ def _float_vertices_batched(C: np.ndarray, eps: float) -> np.ndarray | None:
         f, q = np.nonzero(np.isfinite(least))
         r = ratios.argmin(axis=1)[f, q]
         leaving, entering = basis[f, r], cobasis[f, q]
-        new_bits, first = np.unique(
-            bits[f] - (one << leaving) + (one << entering), return_index=True
-        )
+        new_bits, first = np.unique(bits[f] - (one << leaving) + (one << entering), return_index=True)
         fresh = ~np.isin(new_bits, seen)
         pick = first[fresh]
         seen = np.concatenate([seen, new_bits[fresh]])
@@ -378,9 +376,7 @@ def _vertex_map(C: list[list[int]], backend: str) -> dict[tuple[tuple[int, ...],
     raise ValueError(f"unknown vertex enumeration backend {backend!r}")
 
 
-def polytope_vertices(
-    C: list[list[int]], *, backend: str = "pivoting"
-) -> dict[tuple[Fraction, ...], int]:
+def polytope_vertices(C: list[list[int]], *, backend: str = "pivoting") -> dict[tuple[Fraction, ...], int]:
     """All vertices of ``{z >= 0 : C z <= 1}`` for a positive integer matrix ``C``, exactly.
 
     Parameters
@@ -406,10 +402,7 @@ def polytope_vertices(
     >>> len(verts)
     4
     """
-    return {
-        tuple(Fraction(v, den) for v in nums): mask
-        for (nums, den), mask in _vertex_map(C, backend).items()
-    }
+    return {tuple(Fraction(v, den) for v in nums): mask for (nums, den), mask in _vertex_map(C, backend).items()}
 
 
 def _labels_array(masks: list[int], bits: int) -> np.ndarray:
@@ -477,9 +470,7 @@ def _screened_maps(a: list[list[int]], b: list[list[int]]):
     q_vertices = confirm_exact(a, zip(ys.support, ys.tight, strict=True), own_rows=False)
     p_vertices[((0,) * m, 1)] = (1 << m) - 1
     q_vertices[((0,) * n, 1)] = ((1 << n) - 1) << m
-    certified = certify_vertex_set(set(p_vertices.values()), m) and certify_vertex_set(
-        set(q_vertices.values()), n
-    )
+    certified = certify_vertex_set(set(p_vertices.values()), m) and certify_vertex_set(set(q_vertices.values()), n)
     return p_vertices, q_vertices, certified
 
 

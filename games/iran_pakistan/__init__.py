@@ -29,9 +29,23 @@ from games.iran_pakistan.forms import (
 from games.iran_pakistan.parameters import PARAMETERS, TYPES
 
 __all__ = [
-    "PARAMETERS", "TYPES", "CHOICES", "CHECKS", "ClaimCheck", "audit", "retaliation_threshold",
-    "matrix_game", "sequential_game", "prestrike_game", "bayesian_game", "outcome_payoffs",
-    "values_for", "solve_continuation", "prestrike_equilibria", "scenario_path", "SCENARIOS",
+    "PARAMETERS",
+    "TYPES",
+    "CHOICES",
+    "CHECKS",
+    "ClaimCheck",
+    "audit",
+    "retaliation_threshold",
+    "matrix_game",
+    "sequential_game",
+    "prestrike_game",
+    "bayesian_game",
+    "outcome_payoffs",
+    "values_for",
+    "solve_continuation",
+    "prestrike_equilibria",
+    "scenario_path",
+    "SCENARIOS",
 ]
 
 from pathlib import Path

@@ -42,8 +42,10 @@ TYPE_KEYS = tuple(t[0] for t in TYPES)
 
 def _arrays(v: dict[str, Any]) -> tuple[dict[str, np.ndarray], float]:
     """Broadcast values to 1-D arrays; exact inputs stay exact (object dtype) with tolerance 0."""
-    exact = all(not isinstance(x, (float, np.floating, np.ndarray)) or
-                (isinstance(x, np.ndarray) and x.dtype == object) for x in v.values())
+    exact = all(
+        not isinstance(x, (float, np.floating, np.ndarray)) or (isinstance(x, np.ndarray) and x.dtype == object)
+        for x in v.values()
+    )
     out = {k: np.atleast_1d(np.asarray(x, dtype=object if exact else np.float64)) for k, x in v.items()}
     size = max(len(a) for a in out.values())
     out = {k: np.broadcast_to(a, (size,)) for k, a in out.items()}
@@ -92,8 +94,10 @@ def solve_continuation(values: dict[str, Any], belief: dict[str, Any] | None = N
     v, tol = _arrays(values)
     if belief is None:
         belief = priors(v)
-    belief = {t: np.broadcast_to(np.asarray(belief.get(t, 0), dtype=v["precedent_loss"].dtype),
-                                 v["precedent_loss"].shape) for t in TYPE_KEYS}
+    belief = {
+        t: np.broadcast_to(np.asarray(belief.get(t, 0), dtype=v["precedent_loss"].dtype), v["precedent_loss"].shape)
+        for t in TYPE_KEYS
+    }
     P, C_P = precedent_cost(v), pakistan_clash_cost(v)
     out: dict[str, np.ndarray] = {}
     counter, out["counter_tie"] = _greater(P, C_P, tol)
@@ -108,8 +112,7 @@ def solve_continuation(values: dict[str, Any], belief: dict[str, Any] | None = N
             escalate_iran = np.where(counter, pay[f"{key}/escalate/counter"][1], pay[f"{key}/escalate/hold"][1])
             escalates, tie = _greater(escalate_iran, pay[f"{key}/stand_down"][1], tol)
             out[f"escalates/{key}/{t}"], out[f"escalates_tie/{key}/{t}"] = escalates, tie
-            pakistan_if_escalate = np.where(counter, pay[f"{key}/escalate/counter"][0],
-                                            pay[f"{key}/escalate/hold"][0])
+            pakistan_if_escalate = np.where(counter, pay[f"{key}/escalate/counter"][0], pay[f"{key}/escalate/hold"][0])
             value_t = np.where(escalates, pakistan_if_escalate, pay[f"{key}/stand_down"][0])
             expected = expected + belief[t] * value_t
             p_escalate = p_escalate + belief[t] * escalates
@@ -128,8 +131,9 @@ def solve_continuation(values: dict[str, Any], belief: dict[str, Any] | None = N
     for c in CHOICES:
         out[f"value/{c}"] = np.asarray(values_by_choice[c])
     out["retaliates"] = choice != 0
-    out["retaliation_margin"] = np.asarray(np.maximum(values_by_choice["calibrated"], values_by_choice["direct"])
-                                           - absorb_value)
+    out["retaliation_margin"] = np.asarray(
+        np.maximum(values_by_choice["calibrated"], values_by_choice["direct"]) - absorb_value
+    )
     p_path = np.zeros(stacked.shape[1])
     for i, key in enumerate(("calibrated", "direct"), start=1):
         p_path = np.where(choice == i, out[f"p_escalate/{key}"], p_path)
@@ -192,8 +196,15 @@ def prestrike_equilibria(values: dict[str, Any]) -> list[dict[str, Any]]:
                 ties.append(t)
         wanted = {t for t in TYPE_KEYS if strike_values[t] > 0}
         if wanted <= set(strikers) <= wanted | set(ties):
-            found.append({"strikers": strikers, "response": choice, "values": strike_values, "ties": tuple(ties),
-                          "response_tie": bool(result["choice_tie"][0])})
+            found.append(
+                {
+                    "strikers": strikers,
+                    "response": choice,
+                    "values": strike_values,
+                    "ties": tuple(ties),
+                    "response_tie": bool(result["choice_tie"][0]),
+                }
+            )
     return found
 
 

@@ -38,8 +38,13 @@ class ClaimCheck:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: ``{"claim", "status", "summary", "evidence", "region"}``."""
-        return {"claim": self.claim, "status": self.status, "summary": self.summary,
-                "evidence": {k: _jsonable(x) for k, x in self.evidence.items()}, "region": self.region}
+        return {
+            "claim": self.claim,
+            "status": self.status,
+            "summary": self.summary,
+            "evidence": {k: _jsonable(x) for k, x in self.evidence.items()},
+            "region": self.region,
+        }
 
 
 def _jsonable(x: Any) -> Any:
@@ -59,8 +64,14 @@ def _jsonable(x: Any) -> Any:
 
 
 # -- helpers ------------------------------------------------------------------
-def sweep_measure(v: dict[str, Any], name: str, measure: Callable[[dict], np.ndarray], n: int = 201,
-                  low: float | None = None, high: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def sweep_measure(
+    v: dict[str, Any],
+    name: str,
+    measure: Callable[[dict], np.ndarray],
+    n: int = 201,
+    low: float | None = None,
+    high: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Evaluate ``measure`` along one parameter (others at ``v``), vectorised: ``(grid, values)``."""
     p = PARAMETERS[name]
     grid = np.linspace(float(p.low) if low is None else low, float(p.high) if high is None else high, n)
@@ -104,8 +115,11 @@ def _margin(point: dict) -> np.ndarray:
 def _subs(v: dict[str, Any], skip: str = "") -> dict[Any, Any]:
     import sympy
 
-    return {PARAMETERS[k].symbol: sympy.Rational(x) if isinstance(x, (int, Fraction)) else x
-            for k, x in v.items() if k != skip}
+    return {
+        PARAMETERS[k].symbol: sympy.Rational(x) if isinstance(x, (int, Fraction)) else x
+        for k, x in v.items()
+        if k != skip
+    }
 
 
 def retaliation_threshold(v: dict[str, Any]) -> dict[str, Any]:
@@ -138,18 +152,27 @@ def retaliation_threshold(v: dict[str, Any]) -> dict[str, Any]:
     prior = priors(sym)
     precedent, clash = precedent_cost(sym), pakistan_clash_cost(sym)
     expected_cost = sym["calibrated_cost"] + sum((prior[t] for t in escalating), sympy.Integer(0)) * (
-        sym["escalation_damage"] + clash)
+        sym["escalation_damage"] + clash
+    )
     pairs = [(precedent, clash), (precedent, expected_cost)]
     conditions = [sympy.expand(a - b) for a, b in pairs]
     text = " and ".join(f"{sympy.sstr(sympy.factor_terms(a))} > {sympy.sstr(sympy.factor_terms(b))}" for a, b in pairs)
     names = {p.symbol: r"\mathit{%s}" % p.name.replace("_", r"\_") for p in PARAMETERS}
     latex = r" \;\wedge\; ".join(
         f"{sympy.latex(sympy.factor_terms(a), symbol_names=names)} > "
-        f"{sympy.latex(sympy.factor_terms(b), symbol_names=names)}" for a, b in pairs)
+        f"{sympy.latex(sympy.factor_terms(b), symbol_names=names)}"
+        for a, b in pairs
+    )
     values = [c.subs(_subs(v)) for c in conditions]
-    return {"conditions": conditions, "text": text, "latex": latex, "escalating_types": escalating,
-            "counter_credible": bool(at_point["counter"][0]), "values_at_point": values,
-            "retaliates": all(x > 0 for x in values)}
+    return {
+        "conditions": conditions,
+        "text": text,
+        "latex": latex,
+        "escalating_types": escalating,
+        "counter_credible": bool(at_point["counter"][0]),
+        "values_at_point": values,
+        "retaliates": all(x > 0 for x in values),
+    }
 
 
 def _switch_point(v: dict[str, Any], name: str, conditions: list[Any]) -> tuple[float | None, float | None]:
@@ -200,14 +223,20 @@ def check_c1(v: dict[str, Any]) -> ClaimCheck:
     # Float ties are resolved within 1e-9 of the payoff scale, hence the tolerance.
     agree = numeric is not None and symbolic is not None and abs(numeric - symbolic) < 1e-6
     return ClaimCheck(
-        "C1", "confirmed" if agree else "qualified",
+        "C1",
+        "confirmed" if agree else "qualified",
         "Pakistan's best response switches from absorbing to retaliating where the precedent cost exceeds "
         "the expected cost of escalation on several fronts -- and only if Pakistan would also answer an "
         "Iranian counter-strike",
-        {"threshold": info["text"], "latex": info["latex"], "condition_values_at_point": info["values_at_point"],
-         "switch_precedent_loss_numeric": numeric, "switch_precedent_loss_symbolic": symbolic,
-         "types_escalating_after_calibrated": info["escalating_types"],
-         "counter_escalation_credible": info["counter_credible"]},
+        {
+            "threshold": info["text"],
+            "latex": info["latex"],
+            "condition_values_at_point": info["values_at_point"],
+            "switch_precedent_loss_numeric": numeric,
+            "switch_precedent_loss_symbolic": symbolic,
+            "types_escalating_after_calibrated": info["escalating_types"],
+            "counter_escalation_credible": info["counter_credible"],
+        },
         f"retaliate iff {info['text']}",
     )
 
@@ -219,11 +248,17 @@ def check_c2(v: dict[str, Any]) -> ClaimCheck:
     ok = choice_b != "absorb" and choice_c != "absorb"
     grid, margin = sweep_measure(v, "resolve_value", _margin)
     return ClaimCheck(
-        "C2", "confirmed" if ok else "refuted",
+        "C2",
+        "confirmed" if ok else "refuted",
         f"Pakistan's equilibrium response is to retaliate ({choice_b} strike under uncertainty, "
-        f"{choice_c} under complete information)" if ok else f"Pakistan absorbs ({choice_b})",
-        {"response_bayesian": choice_b, "response_complete_information": choice_c,
-         "retaliation_margin": bayes["retaliation_margin"][0]},
+        f"{choice_c} under complete information)"
+        if ok
+        else f"Pakistan absorbs ({choice_b})",
+        {
+            "response_bayesian": choice_b,
+            "response_complete_information": choice_c,
+            "retaliation_margin": bayes["retaliation_margin"][0],
+        },
         "retaliates for " + _interval_text("resolve_value", grid, margin > 0),
     )
 
@@ -235,11 +270,16 @@ def check_c3(v: dict[str, Any]) -> ClaimCheck:
     ok = esc_direct and not esc_cal and choice == "calibrated"
     slack = iran_war_cost(v) - v["escalation_value_ct"] + v["china_mediation"]
     return ClaimCheck(
-        "C3", "confirmed" if ok else ("qualified" if esc_direct and not esc_cal else "refuted"),
+        "C3",
+        "confirmed" if ok else ("qualified" if esc_direct and not esc_cal else "refuted"),
         "A direct strike would be answered by Iranian escalation, a calibrated one is not; "
         f"Pakistan's subgame-perfect choice is the {choice} strike",
-        {"iran_escalates_after_direct": esc_direct, "iran_escalates_after_calibrated": esc_cal,
-         "pakistan_spe_choice": choice, "iran_restraint_slack": slack},
+        {
+            "iran_escalates_after_direct": esc_direct,
+            "iran_escalates_after_calibrated": esc_cal,
+            "pakistan_spe_choice": choice,
+            "iran_restraint_slack": slack,
+        },
         "face_cost_calibrated <= W_I - escalation_value_ct + china_mediation < face_cost_direct "
         f"(here W_I - e + m = {format_value(slack)}; Pakistan's counter-escalation credible)",
     )
@@ -256,25 +296,33 @@ def check_c4(v: dict[str, Any]) -> ClaimCheck:
     both_ways = d_emb > 0 and d_front < 0
     net = d_emb * v["india_emboldening"] + d_front * v["india_second_front"]
     return ClaimCheck(
-        "C4", "confirmed" if both_ways else "qualified",
+        "C4",
+        "confirmed" if both_ways else "qualified",
         "India's hostility raises the cost of absorbing (emboldening) and the cost of escalating "
-        "(second front); the channels are separate parameters" +
-        ("" if both_ways else " -- here the second-front channel is inactive (no type escalates)"),
-        {"d_margin/d_india_emboldening": str(emb), "d_margin/d_india_second_front": str(front),
-         "emboldening_effect_at_point": d_emb, "second_front_effect_at_point": d_front,
-         "net_effect_of_scaling_both_up_1pct": net / 100},
+        "(second front); the channels are separate parameters"
+        + ("" if both_ways else " -- here the second-front channel is inactive (no type escalates)"),
+        {
+            "d_margin/d_india_emboldening": str(emb),
+            "d_margin/d_india_second_front": str(front),
+            "emboldening_effect_at_point": d_emb,
+            "second_front_effect_at_point": d_front,
+            "net_effect_of_scaling_both_up_1pct": net / 100,
+        },
         "cuts both ways wherever some motive type answers a calibrated strike by escalating",
     )
 
 
 def check_c5(v: dict[str, Any]) -> ClaimCheck:
-    grid, esc = sweep_measure(v, "escalation_value_broaden",
-                              lambda p: solve_continuation(p)["escalates/calibrated/broaden"])
+    grid, esc = sweep_measure(
+        v, "escalation_value_broaden", lambda p: solve_continuation(p)["escalates/calibrated/broaden"]
+    )
     at_point = bool(solve_continuation(v)["escalates/calibrated/broaden"][0])
     return ClaimCheck(
-        "C5", "confirmed" if at_point and esc.any() else ("qualified" if esc.any() else "refuted"),
-        "A conflict-broadening Iran answers even a calibrated strike by escalating" if at_point else
-        "The broadening type escalates only for some values of its escalation value",
+        "C5",
+        "confirmed" if at_point and esc.any() else ("qualified" if esc.any() else "refuted"),
+        "A conflict-broadening Iran answers even a calibrated strike by escalating"
+        if at_point
+        else "The broadening type escalates only for some values of its escalation value",
         {"broaden_escalates_after_calibrated": at_point},
         "broaden type escalates for " + _interval_text("escalation_value_broaden", grid, esc > 0),
     )
@@ -292,18 +340,31 @@ def _restrains(v: dict[str, Any], claim: str, names: tuple[str, ...], summary: s
     counter = bool(solve_continuation(v)["counter"][0])
     status = "confirmed" if weak_all and strict_any and counter else ("qualified" if weak_all else "refuted")
     note = "" if counter else " (Pakistan's counter-escalation is not credible here, so Iran's war cost never bites)"
-    return ClaimCheck(claim, status, summary + note, evidence,
-                      "escalation falls below its level at the lower bound for " + "; ".join(regions))
+    return ClaimCheck(
+        claim,
+        status,
+        summary + note,
+        evidence,
+        "escalation falls below its level at the lower bound for " + "; ".join(regions),
+    )
 
 
 def check_c6(v):
-    return _restrains(v, "C6", ("deterrence_erosion",),
-                      "The more a tit-for-tat cycle erodes Iran's deterrence of the US and Israel, the less Iran escalates")
+    return _restrains(
+        v,
+        "C6",
+        ("deterrence_erosion",),
+        "The more a tit-for-tat cycle erodes Iran's deterrence of the US and Israel, the less Iran escalates",
+    )
 
 
 def check_c7(v):
-    return _restrains(v, "C7", ("iran_overstretch", "pakistan_superiority"),
-                      "Overstretch and a stronger, nuclear-armed Pakistan lower Iranian escalation")
+    return _restrains(
+        v,
+        "C7",
+        ("iran_overstretch", "pakistan_superiority"),
+        "Overstretch and a stronger, nuclear-armed Pakistan lower Iranian escalation",
+    )
 
 
 def check_c8(v: dict[str, Any]) -> ClaimCheck:
@@ -314,10 +375,12 @@ def check_c8(v: dict[str, Any]) -> ClaimCheck:
     evidence = dict(base.evidence)
     evidence["retaliation_margin at china_mediation=low/high"] = (margin[0], margin[-1])
     return ClaimCheck(
-        "C8", "confirmed" if ok else ("qualified" if weak else "refuted"),
+        "C8",
+        "confirmed" if ok else ("qualified" if weak else "refuted"),
         "Chinese mediation and leverage lower Iranian escalation and thereby make retaliation more "
         "attractive to Pakistan (the model has no channel for China restraining Pakistan itself)",
-        evidence, base.region + "; retaliation margin rises with china_mediation" if strict else base.region,
+        evidence,
+        base.region + "; retaliation margin rises with china_mediation" if strict else base.region,
     )
 
 
@@ -329,13 +392,19 @@ def check_c9(v: dict[str, Any]) -> ClaimCheck:
     contained = not bool(full["escalates/calibrated/ct"][0]) and CHOICES[int(full["choice"][0])] != "direct"
     ok = iran.status == "confirmed" and weak and contained
     evidence = dict(iran.evidence)
-    evidence.update({"retaliation_margin at us_ct_stake=low/high": (margin[0], margin[-1]),
-                     "contained_under_complete_information": contained})
+    evidence.update(
+        {
+            "retaliation_margin at us_ct_stake=low/high": (margin[0], margin[-1]),
+            "contained_under_complete_information": contained,
+        }
+    )
     return ClaimCheck(
-        "C9", "confirmed" if ok else "qualified",
+        "C9",
+        "confirmed" if ok else "qualified",
         "US pressure raises Iran's cost of escalating; the US counter-terrorism stake raises Pakistan's "
         "cost of a flare-up and trims its retaliation margin; the crisis stays contained",
-        evidence, iran.region + "; " + _interval_text("us_ct_stake", grid, margin > 0) + " keeps retaliation",
+        evidence,
+        iran.region + "; " + _interval_text("us_ct_stake", grid, margin > 0) + " keeps retaliation",
     )
 
 
@@ -349,17 +418,24 @@ def check_c10(v: dict[str, Any], n: int = 41) -> ClaimCheck:
     choice = solve_continuation(point)["choice"]
     shares = {CHOICES[i]: float(np.mean(choice == i)) for i in range(3)}
     margin = retaliation_threshold(v)["conditions"][1]
-    rest = {PARAMETERS[k].symbol: sympy.Rational(x) if isinstance(x, (int, Fraction)) else x
-            for k, x in v.items() if k != "prior_broaden"}
+    rest = {
+        PARAMETERS[k].symbol: sympy.Rational(x) if isinstance(x, (int, Fraction)) else x
+        for k, x in v.items()
+        if k != "prior_broaden"
+    }
     roots = sympy.solve(sympy.Eq(margin.subs(rest), 0), PARAMETERS["prior_broaden"].symbol)
     varies = sum(s > 0 for s in shares.values()) > 1
     return ClaimCheck(
-        "C10", "confirmed" if varies else "qualified",
-        "Pakistan's optimal response depends on its belief over Iran's motive "
-        "(counter-terror, broaden, coerce)",
+        "C10",
+        "confirmed" if varies else "qualified",
+        "Pakistan's optimal response depends on its belief over Iran's motive (counter-terror, broaden, coerce)",
         {"share_of_belief_simplex": shares},
-        (f"Pakistan retaliates iff prior_broaden < {format_value(sympy.nsimplify(roots[0]))} "
-         "(other parameters at this calibration)") if roots else "response constant in prior_broaden",
+        (
+            f"Pakistan retaliates iff prior_broaden < {format_value(sympy.nsimplify(roots[0]))} "
+            "(other parameters at this calibration)"
+        )
+        if roots
+        else "response constant in prior_broaden",
     )
 
 
@@ -370,12 +446,18 @@ def check_c11(v: dict[str, Any]) -> ClaimCheck:
     p_esc = float(bayes["p_escalate"][0])
     status = "confirmed" if path_ok and p_esc == 0 else ("qualified" if path_ok else "refuted")
     return ClaimCheck(
-        "C11", status,
+        "C11",
+        status,
         "Equilibrium path: a limited (calibrated) Pakistani strike followed by Iranian restraint"
-        + (f"; under uncertainty over Iran's motive the broadening type still escalates "
-           f"(probability {p_esc:.2f})" if p_esc > 0 else ""),
-        {"complete_information_path": "calibrated -> stand down" if path_ok else "other",
-         "p_escalation_on_path_bayesian": p_esc},
+        + (
+            f"; under uncertainty over Iran's motive the broadening type still escalates (probability {p_esc:.2f})"
+            if p_esc > 0
+            else ""
+        ),
+        {
+            "complete_information_path": "calibrated -> stand down" if path_ok else "other",
+            "p_escalation_on_path_bayesian": p_esc,
+        },
         "restraint holds for every motive type whose escalation value is below W_I + face_cost_calibrated - china_mediation",
     )
 
@@ -389,25 +471,48 @@ def check_c12(v: dict[str, Any]) -> ClaimCheck:
     # With no pure PBE at certain retaliation (the counter-terror type would have to mix) say so,
     # rather than report "none" as if no type struck.
     hard_types = certain_retaliation[0]["strikers"] if certain_retaliation else None
-    hard_text = ("no pure equilibrium" if hard_types is None else (list(hard_types) or "none"))
+    hard_text = "no pure equilibrium" if hard_types is None else (list(hard_types) or "none")
     grid = np.linspace(0, 1, 26)
-    strikes_ct = [("ct" in (prestrike_equilibria({**v, "iran_belief_absorb": Fraction(x).limit_denominator(1000)})
-                            or [{"strikers": ()}])[0]["strikers"]) for x in grid]
+    strikes_ct = [
+        (
+            "ct"
+            in (
+                prestrike_equilibria({**v, "iran_belief_absorb": Fraction(x).limit_denominator(1000)})
+                or [{"strikers": ()}]
+            )[0]["strikers"]
+        )
+        for x in grid
+    ]
     return ClaimCheck(
-        "C12", "confirmed" if strikers else "qualified",
+        "C12",
+        "confirmed" if strikers else "qualified",
         "Striking a stronger neighbour is rational for Iran only for a motive that values confrontation "
         f"(types striking even against certain retaliation: {hard_text}) or with an "
         f"expectation that Pakistan would absorb the strike",
-        {"striking_types_at_calibration": list(strikers), "pakistan_response": eqs[0]["response"],
-         "value_of_striking": eqs[0]["values"], "types_striking_if_retaliation_certain": hard_text,
-         "number_of_equilibria": len(eqs)},
+        {
+            "striking_types_at_calibration": list(strikers),
+            "pakistan_response": eqs[0]["response"],
+            "value_of_striking": eqs[0]["values"],
+            "types_striking_if_retaliation_certain": hard_text,
+            "number_of_equilibria": len(eqs),
+        },
         "counter-terror Iran strikes for " + _interval_text("iran_belief_absorb", grid, np.array(strikes_ct)),
     )
 
 
 CHECKS: dict[str, Callable[[dict[str, Any]], ClaimCheck]] = {
-    "C1": check_c1, "C2": check_c2, "C3": check_c3, "C4": check_c4, "C5": check_c5, "C6": check_c6,
-    "C7": check_c7, "C8": check_c8, "C9": check_c9, "C10": check_c10, "C11": check_c11, "C12": check_c12,
+    "C1": check_c1,
+    "C2": check_c2,
+    "C3": check_c3,
+    "C4": check_c4,
+    "C5": check_c5,
+    "C6": check_c6,
+    "C7": check_c7,
+    "C8": check_c8,
+    "C9": check_c9,
+    "C10": check_c10,
+    "C11": check_c11,
+    "C12": check_c12,
 }
 
 

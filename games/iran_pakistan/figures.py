@@ -97,16 +97,13 @@ def _labels(out: dict[str, np.ndarray], detail: bool = True) -> np.ndarray:
     where the escalation probability varies continuously (over the priors).
     """
     choice = np.asarray(out["choice"])
-    text = np.array([CHOICES[c] if c == 0 else f"{CHOICES[c]} strike" for c in range(3)], dtype=object)[
-        choice
-    ]
+    text = np.array([CHOICES[c] if c == 0 else f"{CHOICES[c]} strike" for c in range(3)], dtype=object)[choice]
     if not detail:
         return text
     for c in (1, 2):
         rows = choice == c
         bits = sum(
-            (np.asarray(out[f"escalates/{CHOICES[c]}/{t}"])[rows].astype(int) << k)
-            for k, t in enumerate(TYPE_KEYS)
+            (np.asarray(out[f"escalates/{CHOICES[c]}/{t}"])[rows].astype(int) << k) for k, t in enumerate(TYPE_KEYS)
         )
         replies = np.array([_reply(code) for code in range(2 ** len(TYPE_KEYS))], dtype=object)
         text[rows] = text[rows] + ", " + replies[bits]
@@ -178,11 +175,7 @@ def _grid_map(
     analytic[inside] = _c1_field(v, point, out)
     tie = _ties(out)
     checked = ~np.isnan(analytic[inside]) & ~tie
-    agreement = (
-        float(np.mean((analytic[inside][checked] > 0) == out["retaliates"][checked]))
-        if checked.any()
-        else 1.0
-    )
+    agreement = float(np.mean((analytic[inside][checked] > 0) == out["retaliates"][checked])) if checked.any() else 1.0
     regimes = {str(k): float(np.mean(labels[inside] == k)) for k in np.unique(labels[inside])}
     return GridMap(
         x,
@@ -315,9 +308,7 @@ def plot_map(m: GridMap, ax: Any = None, *, baseline: dict[str, Any] | None = No
         handles.append(Patch(facecolor=colour, hatch=hatch, edgecolor="0.25", label=label))
     field = np.ma.masked_invalid(m.analytic)
     if field.count() and field.min() < 0 < field.max():
-        ax.contour(
-            m.x_values, m.y_values, field, levels=[0.0], colors="black", linestyles="--", linewidths=1.6
-        )
+        ax.contour(m.x_values, m.y_values, field, levels=[0.0], colors="black", linestyles="--", linewidths=1.6)
         handles.append(Line2D([], [], color="black", linestyle="--", label="C1 threshold (analytic)"))
     if baseline is not None:
         ax.plot(

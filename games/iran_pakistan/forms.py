@@ -131,21 +131,29 @@ def matrix_game(values: dict[str, Any] | None = None, motive: str = "ct") -> Nor
     )
 
 
-def _continuation(pay: dict[str, tuple[Any, Any]], tag: str = "", iran_infoset: str = "",
-                  counter_infoset: str = "") -> Decision:
+def _continuation(
+    pay: dict[str, tuple[Any, Any]], tag: str = "", iran_infoset: str = "", counter_infoset: str = ""
+) -> Decision:
     """Pakistan's response subtree; infoset ids may be shared across types (Bayesian form)."""
     branches = [Terminal(pay["absorb"], "absorb")]
     for key, *_ in RESPONSES:
         counter = Decision(
-            "Pakistan", counter_infoset + f"after {key} + escalation",
+            "Pakistan",
+            counter_infoset + f"after {key} + escalation",
             ("counter-escalate", "hold"),
-            (Terminal(pay[f"{key}/escalate/counter"], f"{key}/escalate/counter"),
-             Terminal(pay[f"{key}/escalate/hold"], f"{key}/escalate/hold")),
+            (
+                Terminal(pay[f"{key}/escalate/counter"], f"{key}/escalate/counter"),
+                Terminal(pay[f"{key}/escalate/hold"], f"{key}/escalate/hold"),
+            ),
         )
-        branches.append(Decision(
-            "Iran", iran_infoset + f"after {key}", ("stand down", "escalate"),
-            (Terminal(pay[f"{key}/stand_down"], f"{key}/stand_down"), counter),
-        ))
+        branches.append(
+            Decision(
+                "Iran",
+                iran_infoset + f"after {key}",
+                ("stand down", "escalate"),
+                (Terminal(pay[f"{key}/stand_down"], f"{key}/stand_down"), counter),
+            )
+        )
     return Decision("Pakistan", tag + "response", ("absorb", "calibrated", "direct"), tuple(branches))
 
 
@@ -163,8 +171,11 @@ def sequential_game(values: dict[str, Any] | None = None, motive: str = "ct") ->
     (7, ('after calibrated', 'after direct'))
     """
     v = _resolve(values)
-    return ExtensiveFormGame(["Pakistan", "Iran"], _continuation(outcome_payoffs(v, motive)),
-                             title=f"Iran-Pakistan continuation after Iran's strike (motive: {_TYPE[motive][0]})")
+    return ExtensiveFormGame(
+        ["Pakistan", "Iran"],
+        _continuation(outcome_payoffs(v, motive)),
+        title=f"Iran-Pakistan continuation after Iran's strike (motive: {_TYPE[motive][0]})",
+    )
 
 
 def prestrike_game(values: dict[str, Any] | None = None, motive: str = "ct") -> ExtensiveFormGame:
@@ -191,11 +202,11 @@ def prestrike_game(values: dict[str, Any] | None = None, motive: str = "ct") -> 
             w.update(precedent_loss=0, resolve_value=0)
         pay = outcome_payoffs(w, motive)
         strike = _continuation(pay, tag=f"{tag} ", counter_infoset=f"{tag} ")
-        subtrees.append(Decision("Iran", "strike?", ("no strike", "strike"),
-                                 (Terminal((0, 0), "status quo"), strike)))
+        subtrees.append(Decision("Iran", "strike?", ("no strike", "strike"), (Terminal((0, 0), "status quo"), strike)))
     root = Chance(("resolved", "soft"), (1 - belief, belief), tuple(subtrees), label="Pakistan's resolve")
-    return ExtensiveFormGame(["Pakistan", "Iran"], root,
-                             title=f"Iran's decision to strike (C12; motive: {_TYPE[motive][0]})")
+    return ExtensiveFormGame(
+        ["Pakistan", "Iran"], root, title=f"Iran's decision to strike (C12; motive: {_TYPE[motive][0]})"
+    )
 
 
 def bayesian_game(values: dict[str, Any] | None = None) -> ExtensiveFormGame:
@@ -218,7 +229,12 @@ def bayesian_game(values: dict[str, Any] | None = None) -> ExtensiveFormGame:
     children = []
     for key, label, *_ in TYPES:
         children.append(_continuation(outcome_payoffs(v, key), iran_infoset=f"{label}: "))
-    root = Chance(tuple(label for _, label, *_ in TYPES), tuple(prior[k] for k, *_ in TYPES),
-                  tuple(children), label="Iran's motive")
-    return ExtensiveFormGame(["Pakistan", "Iran"], root,
-                             title="Iran-Pakistan continuation with uncertainty over Iran's motive")
+    root = Chance(
+        tuple(label for _, label, *_ in TYPES),
+        tuple(prior[k] for k, *_ in TYPES),
+        tuple(children),
+        label="Iran's motive",
+    )
+    return ExtensiveFormGame(
+        ["Pakistan", "Iran"], root, title="Iran-Pakistan continuation with uncertainty over Iran's motive"
+    )

@@ -18,8 +18,14 @@ _SCENARIOS = str(Path(__file__).with_name("scenarios"))
 _CITATION = "USIP analysis, January 2024 (claims C1-C12); encoding after LITERATURE.md §10 and Zagare & Kilgour (2000)"
 
 #: Numeric columns of a sweep.
-MEASURES = ("pakistan_retaliates", "p_iran_escalates", "p_escalate_after_calibrated",
-            "retaliation_margin", "counter_credible", "tie")
+MEASURES = (
+    "pakistan_retaliates",
+    "p_iran_escalates",
+    "p_escalate_after_calibrated",
+    "retaliation_margin",
+    "counter_credible",
+    "tie",
+)
 
 
 _TYPE_LABEL = {key: label for key, label, *_ in TYPES}
@@ -91,29 +97,58 @@ def _build(form):
 
 
 MODELS = (
-    Model("iran-pakistan-matrix", "Iran-Pakistan continuation, strategic form", _CITATION,
-          _build(matrix_game), PARAMETERS,
-          description="Pakistan absorbs, strikes calibrated targets or strikes directly; Iran stands down "
-                      "or escalates (met by Pakistani counter-escalation). Iran's motive: counter-terror.",
-          outcomes=_outcomes({"ct": 1}), measures=MEASURES, concepts=("nash", "pure", "dominance"),
-
-          tags=("iran-pakistan",), scenario_dir=_SCENARIOS),
-    Model("iran-pakistan-sequential", "Iran-Pakistan continuation after Iran's strike (tree)", _CITATION,
-          _build(sequential_game), PARAMETERS,
-          description="Pakistan responds; Iran stands down or escalates; Pakistan counter-escalates or holds. "
-                      "Complete information, counter-terror motive. Baseline SPE: calibrated strike, Iranian restraint.",
-          outcomes=_outcomes({"ct": 1}), measures=MEASURES, concepts=("spe", "nash"),
-          tags=("iran-pakistan",), scenario_dir=_SCENARIOS),
-    Model("iran-pakistan-bayesian", "Iran-Pakistan continuation with uncertain Iranian motive", _CITATION,
-          _build(bayesian_game), PARAMETERS,
-          description="Nature draws Iran's motive (counter-terror, broaden, coerce) from Pakistan's prior; "
-                      "Pakistan responds without knowing it. Sweeps report the perfect Bayesian equilibrium.",
-          outcomes=_outcomes(None), measures=MEASURES, concepts=("pure", "nash"),
-          tags=("iran-pakistan",), scenario_dir=_SCENARIOS),
-    Model("iran-pakistan-prestrike", "Iran's decision to strike (C12)", _CITATION,
-          _build(prestrike_game), PARAMETERS,
-          description="One move earlier: Iran strikes or keeps the status quo, unsure whether Pakistan is "
-                      "resolved or would absorb the strike.",
-          concepts=("pure", "nash"),
-          tags=("iran-pakistan",), scenario_dir=_SCENARIOS),
+    Model(
+        "iran-pakistan-matrix",
+        "Iran-Pakistan continuation, strategic form",
+        _CITATION,
+        _build(matrix_game),
+        PARAMETERS,
+        description="Pakistan absorbs, strikes calibrated targets or strikes directly; Iran stands down "
+        "or escalates (met by Pakistani counter-escalation). Iran's motive: counter-terror.",
+        outcomes=_outcomes({"ct": 1}),
+        measures=MEASURES,
+        concepts=("nash", "pure", "dominance"),
+        tags=("iran-pakistan",),
+        scenario_dir=_SCENARIOS,
+    ),
+    Model(
+        "iran-pakistan-sequential",
+        "Iran-Pakistan continuation after Iran's strike (tree)",
+        _CITATION,
+        _build(sequential_game),
+        PARAMETERS,
+        description="Pakistan responds; Iran stands down or escalates; Pakistan counter-escalates or holds. "
+        "Complete information, counter-terror motive. Baseline SPE: calibrated strike, Iranian restraint.",
+        outcomes=_outcomes({"ct": 1}),
+        measures=MEASURES,
+        concepts=("spe", "nash"),
+        tags=("iran-pakistan",),
+        scenario_dir=_SCENARIOS,
+    ),
+    Model(
+        "iran-pakistan-bayesian",
+        "Iran-Pakistan continuation with uncertain Iranian motive",
+        _CITATION,
+        _build(bayesian_game),
+        PARAMETERS,
+        description="Nature draws Iran's motive (counter-terror, broaden, coerce) from Pakistan's prior; "
+        "Pakistan responds without knowing it. Sweeps report the perfect Bayesian equilibrium.",
+        outcomes=_outcomes(None),
+        measures=MEASURES,
+        concepts=("pure", "nash"),
+        tags=("iran-pakistan",),
+        scenario_dir=_SCENARIOS,
+    ),
+    Model(
+        "iran-pakistan-prestrike",
+        "Iran's decision to strike (C12)",
+        _CITATION,
+        _build(prestrike_game),
+        PARAMETERS,
+        description="One move earlier: Iran strikes or keeps the status quo, unsure whether Pakistan is "
+        "resolved or would absorb the strike.",
+        concepts=("pure", "nash"),
+        tags=("iran-pakistan",),
+        scenario_dir=_SCENARIOS,
+    ),
 )

@@ -85,9 +85,7 @@ def _path(game: Any, eq: Any) -> list[str]:
 
 
 # -- sections -----------------------------------------------------------------------------
-def _calibration(
-    v: dict[str, Any], scenario: str, description: str, overrides: Mapping[str, Any]
-) -> list[str]:
+def _calibration(v: dict[str, Any], scenario: str, description: str, overrides: Mapping[str, Any]) -> list[str]:
     defaults = PARAMETERS.defaults()
     changed = {k: x for k, x in v.items() if x != defaults[k]}
     lines = [
@@ -99,19 +97,14 @@ def _calibration(
     if changed:
         lines.append(
             "Values that differ from the baseline: "
-            + ", ".join(
-                f"`{k} = {format_value(x)}` (baseline {format_value(defaults[k])})"
-                for k, x in changed.items()
-            )
+            + ", ".join(f"`{k} = {format_value(x)}` (baseline {format_value(defaults[k])})" for k, x in changed.items())
             + "."
         )
     else:
         lines.append("Every parameter is at its baseline value.")
     if overrides:
         lines.append(
-            "Set on the command line: "
-            + ", ".join(f"`{k} = {format_value(x)}`" for k, x in overrides.items())
-            + "."
+            "Set on the command line: " + ", ".join(f"`{k} = {format_value(x)}`" for k, x in overrides.items()) + "."
         )
     costs = war_costs(v)
     lines += [
@@ -238,17 +231,13 @@ def _bayesian(v: dict[str, Any]) -> list[str]:
     rows = [
         [
             _TYPE_LABEL[t],
-            format_value(v[f"prior_{t}"])
-            if t != "ct"
-            else format_value(1 - v["prior_broaden"] - v["prior_coerce"]),
+            format_value(v[f"prior_{t}"]) if t != "ct" else format_value(1 - v["prior_broaden"] - v["prior_coerce"]),
             "escalate" if bool(out[f"escalates/calibrated/{t}"][0]) else "stand down",
             "escalate" if bool(out[f"escalates/direct/{t}"][0]) else "stand down",
         ]
         for t in TYPE_KEYS
     ]
-    lines += _table(
-        ["Iran's motive", "prior", "reply to a calibrated strike", "reply to a direct strike"], rows
-    )
+    lines += _table(["Iran's motive", "prior", "reply to a calibrated strike", "reply to a direct strike"], rows)
     values = ", ".join(f"{c} {format_value(out[f'value/{c}'][0])}" for c in CHOICES)
     tie = " (a tie: Pakistan is indifferent)" if bool(out["choice_tie"][0]) else ""
     lines += [
@@ -336,8 +325,7 @@ def _audit(rows: list[Any]) -> list[str]:
     if unconfirmed:
         lines += ["Claims the model does not confirm at this calibration:", ""]
         lines += [
-            f"- **{r.claim}** is {r.status} here: {r.summary}. It would hold where {r.region}."
-            for r in unconfirmed
+            f"- **{r.claim}** is {r.status} here: {r.summary}. It would hold where {r.region}." for r in unconfirmed
         ]
     else:
         lines.append("The model confirms every claim at this calibration.")
@@ -353,18 +341,13 @@ def _statics(targets: list[Any]) -> list[str]:
     ]
     lines += _table(
         ["row", "statement", "parameters", "predicted sign", "measure", "status"],
-        [
-            [t.row, t.statement, ", ".join(t.parameters), t.predicted_sign, t.measure, t.status]
-            for t in targets
-        ],
+        [[t.row, t.statement, ", ".join(t.parameters), t.predicted_sign, t.measure, t.status] for t in targets],
     )
     lines += ["Evidence:", ""] + [f"{t.row}. {t.evidence}" for t in targets]
     return lines + [""]
 
 
-def _figures(
-    v: dict[str, Any], out: Path, n: int, sidecar: Callable[..., Path]
-) -> tuple[list[str], list[Path]]:
+def _figures(v: dict[str, Any], out: Path, n: int, sidecar: Callable[..., Path]) -> tuple[list[str], list[Path]]:
     """Compute, draw and save the figures; return the Markdown section and the written paths."""
     folder = out / "figures"
     folder.mkdir(exist_ok=True)
@@ -380,18 +363,14 @@ def _figures(
             "regime_india",
             "C4",
             "Bayesian outcome over India's two channels (emboldening and second front)",
-            lambda ax: fig.plot_map(
-                fig.outcome_map(v, "india_emboldening", "india_second_front", n), ax, baseline=v
-            ),
+            lambda ax: fig.plot_map(fig.outcome_map(v, "india_emboldening", "india_second_front", n), ax, baseline=v),
             None,
         ),
         (
             "regime_china_us",
             "C8, C9",
             "Bayesian outcome over Chinese mediation and US pressure on Iran",
-            lambda ax: fig.plot_map(
-                fig.outcome_map(v, "china_mediation", "us_pressure_on_iran", n), ax, baseline=v
-            ),
+            lambda ax: fig.plot_map(fig.outcome_map(v, "china_mediation", "us_pressure_on_iran", n), ax, baseline=v),
             None,
         ),
         (
@@ -423,9 +402,7 @@ def _figures(
             written.append(path)
             paths.append(path)
             paths.append(
-                sidecar(
-                    path, {"figure": stem, "claims": claims, "caption": caption, "grid": n, "swings": data}
-                )
+                sidecar(path, {"figure": stem, "claims": claims, "caption": caption, "grid": n, "swings": data})
             )
         lines += [
             f"**Figure: {caption}** ({claims})",
@@ -548,9 +525,7 @@ def build_report(
     step(1)
     lines += figure_lines
     tables = _write_tables(out, rows, targets)
-    lines += ["## 7. Files", ""] + [
-        f"- [{p.name}]({p.name}) (provenance: {p.name}.json)" for p in tables.values()
-    ]
+    lines += ["## 7. Files", ""] + [f"- [{p.name}]({p.name}) (provenance: {p.name}.json)" for p in tables.values()]
     report = out / "report.md"
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     sidecars = [sidecar(p, {"table": name}) for name, p in tables.items()] + [sidecar(report)]
@@ -682,9 +657,7 @@ def markdown_to_html(markdown: str, *, base: Path | None = None, title: str = "d
             body.append(f"<{tag}>" + "\n".join(items) + f"</{tag}>")
         elif line.strip():
             para = []
-            while (
-                i < len(lines) and lines[i].strip() and not re.match(r"(#|\||```|\$\$|- |\d+\. )", lines[i])
-            ):
+            while i < len(lines) and lines[i].strip() and not re.match(r"(#|\||```|\$\$|- |\d+\. )", lines[i]):
                 para.append(lines[i])
                 i += 1
             body.append("<p>" + _inline(" ".join(para), base) + "</p>")

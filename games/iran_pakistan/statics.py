@@ -93,11 +93,18 @@ def _describe(name: str, grid: np.ndarray, values: np.ndarray, label: str, statu
     if not len(ok):
         return f"{label} undefined on the whole sweep of {name}"
     direction = "rise" if sign > 0 else "fall"
-    text = (f"{label} goes {ok[0]:.3g} -> {ok[-1]:.3g} over {name} in [{grid[0]:.3g}, {grid[-1]:.3g}] "
-            f"(range {ok.min():.3g}..{ok.max():.3g})")
-    return text + {"holds": f"; monotone, as predicted ({direction})",
-                   "holds weakly": "; constant on the sweep (channel inactive here, sign not contradicted)",
-                   "violated": f"; NOT monotone in the predicted direction ({direction})"}[status]
+    text = (
+        f"{label} goes {ok[0]:.3g} -> {ok[-1]:.3g} over {name} in [{grid[0]:.3g}, {grid[-1]:.3g}] "
+        f"(range {ok.min():.3g}..{ok.max():.3g})"
+    )
+    return (
+        text
+        + {
+            "holds": f"; monotone, as predicted ({direction})",
+            "holds weakly": "; constant on the sweep (channel inactive here, sign not contradicted)",
+            "violated": f"; NOT monotone in the predicted direction ({direction})",
+        }[status]
+    )
 
 
 # -- measures read off solve_continuation --------------------------------------------------
@@ -179,20 +186,39 @@ def _row11(v: dict[str, Any], n: int) -> SignTarget:
     for j, label in enumerate(("least", "greatest")):
         status = _sign_status(masses[:, j], -1)
         parts.append(("iran_belief_absorb", f"challenge mass ({label} over equilibria)", "-", status))
-        texts.append(_describe("credibility = 1 - iran_belief_absorb", credibility, masses[:, j],
-                               f"prior mass of striking Iranian types ({label} over equilibria)", status, -1))
+        texts.append(
+            _describe(
+                "credibility = 1 - iran_belief_absorb",
+                credibility,
+                masses[:, j],
+                f"prior mass of striking Iranian types ({label} over equilibria)",
+                status,
+                -1,
+            )
+        )
     missing = np.isnan(masses[:, 0])
     if missing.any():
-        texts.append(f"no pure perfect Bayesian equilibrium at credibility in "
-                     f"[{credibility[missing].min():.3g}, {credibility[missing].max():.3g}] "
-                     f"({int(missing.sum())} of {n} grid points; the counter-terror type would mix), "
-                     "so the sign is read on the rest")
-    texts.append("the second half of the row (the posterior on Pakistan's credibility rising after a "
-                 "retaliation) needs a repeated game with later challengers, which the family does not "
-                 "contain; only the first half is tested")
-    return SignTarget(11, "Higher prior credibility of Pakistan lowers future challenges", ("iran_belief_absorb",),
-                      "-", "prior mass of Iranian types that strike (pre-strike PBE)", _combine(parts),
-                      ". ".join(texts), tuple(parts))
+        texts.append(
+            f"no pure perfect Bayesian equilibrium at credibility in "
+            f"[{credibility[missing].min():.3g}, {credibility[missing].max():.3g}] "
+            f"({int(missing.sum())} of {n} grid points; the counter-terror type would mix), "
+            "so the sign is read on the rest"
+        )
+    texts.append(
+        "the second half of the row (the posterior on Pakistan's credibility rising after a "
+        "retaliation) needs a repeated game with later challengers, which the family does not "
+        "contain; only the first half is tested"
+    )
+    return SignTarget(
+        11,
+        "Higher prior credibility of Pakistan lowers future challenges",
+        ("iran_belief_absorb",),
+        "-",
+        "prior mass of Iranian types that strike (pre-strike PBE)",
+        _combine(parts),
+        ". ".join(texts),
+        tuple(parts),
+    )
 
 
 # -- row 12: the matrix form's absorb component -----------------------------------------------
@@ -234,14 +260,25 @@ def _row12(v: dict[str, Any], n: int) -> SignTarget:
     status = _sign_status(inside, -1)
     text = _describe("war_cost_pakistan", grid, inside, "q* (where in (0, 1])", status, -1)
     text += f"; dq*/dW_P = {sympy.sstr(derivative)} (negative whenever P > k_K)"
-    parts = [("war_cost_pakistan", "q* = least Pr(Iran escalates) sustaining absorb", "-", status),
-             ("iran_war_base", "q*", "-", "not implied")]
-    text += (". W_I: not implied -- in the matrix form Iran's two columns pay the same against absorb, so "
-             "Iran's war cost never enters the absorb component; the only mixed equilibria are Iran's "
-             "mixtures there, and no equilibrium has Pakistan mixing (no Chicken-type mixed equilibrium)")
-    return SignTarget(12, "Larger war costs lower the mixed probability of standing firm",
-                      ("war_cost_pakistan", "iran_war_base"), "-",
-                      "q* = (P - k_K)/(d + C_P) in the matrix form", _combine(parts), text, tuple(parts))
+    parts = [
+        ("war_cost_pakistan", "q* = least Pr(Iran escalates) sustaining absorb", "-", status),
+        ("iran_war_base", "q*", "-", "not implied"),
+    ]
+    text += (
+        ". W_I: not implied -- in the matrix form Iran's two columns pay the same against absorb, so "
+        "Iran's war cost never enters the absorb component; the only mixed equilibria are Iran's "
+        "mixtures there, and no equilibrium has Pakistan mixing (no Chicken-type mixed equilibrium)"
+    )
+    return SignTarget(
+        12,
+        "Larger war costs lower the mixed probability of standing firm",
+        ("war_cost_pakistan", "iran_war_base"),
+        "-",
+        "q* = (P - k_K)/(d + C_P) in the matrix form",
+        _combine(parts),
+        text,
+        tuple(parts),
+    )
 
 
 def sign_targets(values: dict[str, Any] | None = None, n: int = 201) -> list[SignTarget]:
@@ -270,35 +307,106 @@ def sign_targets(values: dict[str, Any] | None = None, n: int = 201) -> list[Sig
     v = values_for(values)
     ret, esc_k, esc_x = "Pr(Pakistan retaliates)", "Pr(Iran escalates | calibrated)", "Pr(Iran escalates | direct)"
     rows = [
-        _row(1, "Higher reputational stakes vis-a-vis India/Afghanistan raise Pr(Pakistan retaliates)", "+",
-             [("precedent_loss", ret, +1), ("india_emboldening", ret, +1)], v, n),
-        _row(2, "A worse three-front situation lowers Pr(direct) and raises Pr(calibrated | retaliate)",
-             "Pr(X) -, Pr(K | retaliate) +",
-             [("india_second_front", "Pr(direct strike)", -1),
-              ("india_second_front", "Pr(calibrated | retaliate)", +1)], v, n),
-        _row(3, "Calibrated, non-state targeting lowers Pr(Iran escalates): Pr(E | K) falls as f_K falls",
-             "+ in f_K", [("face_cost_calibrated", esc_k, +1)], v, n),
-        _row(4, "Stronger Chinese mediation or pressure lowers Pr(Iran escalates)", "-",
-             [("china_mediation", esc_k, -1), ("china_leverage", esc_k, -1),
-              ("china_mediation", esc_x, -1), ("china_leverage", esc_x, -1)], v, n),
-        _row(5, "More US pressure on Iran lowers Iranian escalation; US restraint of Pakistan lowers Pr(X)", "- ; -",
-             [("us_pressure_on_iran", esc_k, -1), ("us_pressure_on_iran", esc_x, -1),
-              ("us_ct_stake", "Pr(direct strike)", -1)], v, n),
-        _row(6, "Iranian overstretch lowers Iranian escalation", "-",
-             [("iran_overstretch", esc_k, -1), ("iran_overstretch", esc_x, -1)], v, n),
-        _row(7, "Pakistan's superiority and nuclear status lower Iranian escalation", "-",
-             [("pakistan_superiority", esc_k, -1), ("pakistan_superiority", esc_x, -1)], v, n),
-        _row(8, "Erosion of Iran's deterrence of the US and Israel lowers Iranian escalation", "-",
-             [("deterrence_erosion", esc_k, -1), ("deterrence_erosion", esc_x, -1)], v, n),
-        _row(9, "A higher prior on a broadening Iran raises Iranian escalation and Pakistan's absorbing", "+ / +",
-             [("prior_broaden", esc_k, +1), ("prior_broaden", "Pr(Pakistan absorbs)", +1)], v, n),
-        _row(10, "Higher audience costs raise Pr(retaliation) and, through signalling, lower Iranian escalation",
-             "+ / -", [("resolve_value", ret, +1)], v, n,
-             missing=(("resolve_value", esc_k, "-",
-                       "Pakistan's resolve is common knowledge in the continuation forms (and Iran's "
-                       "uncertainty in the pre-strike form is over absorbing, not audience costs), so no "
-                       "signalling channel runs from audience costs to Iran's escalation; resolve_value "
-                       "moves Iran only through the credibility of counter-escalation (P > C_P)"),)),
+        _row(
+            1,
+            "Higher reputational stakes vis-a-vis India/Afghanistan raise Pr(Pakistan retaliates)",
+            "+",
+            [("precedent_loss", ret, +1), ("india_emboldening", ret, +1)],
+            v,
+            n,
+        ),
+        _row(
+            2,
+            "A worse three-front situation lowers Pr(direct) and raises Pr(calibrated | retaliate)",
+            "Pr(X) -, Pr(K | retaliate) +",
+            [("india_second_front", "Pr(direct strike)", -1), ("india_second_front", "Pr(calibrated | retaliate)", +1)],
+            v,
+            n,
+        ),
+        _row(
+            3,
+            "Calibrated, non-state targeting lowers Pr(Iran escalates): Pr(E | K) falls as f_K falls",
+            "+ in f_K",
+            [("face_cost_calibrated", esc_k, +1)],
+            v,
+            n,
+        ),
+        _row(
+            4,
+            "Stronger Chinese mediation or pressure lowers Pr(Iran escalates)",
+            "-",
+            [
+                ("china_mediation", esc_k, -1),
+                ("china_leverage", esc_k, -1),
+                ("china_mediation", esc_x, -1),
+                ("china_leverage", esc_x, -1),
+            ],
+            v,
+            n,
+        ),
+        _row(
+            5,
+            "More US pressure on Iran lowers Iranian escalation; US restraint of Pakistan lowers Pr(X)",
+            "- ; -",
+            [
+                ("us_pressure_on_iran", esc_k, -1),
+                ("us_pressure_on_iran", esc_x, -1),
+                ("us_ct_stake", "Pr(direct strike)", -1),
+            ],
+            v,
+            n,
+        ),
+        _row(
+            6,
+            "Iranian overstretch lowers Iranian escalation",
+            "-",
+            [("iran_overstretch", esc_k, -1), ("iran_overstretch", esc_x, -1)],
+            v,
+            n,
+        ),
+        _row(
+            7,
+            "Pakistan's superiority and nuclear status lower Iranian escalation",
+            "-",
+            [("pakistan_superiority", esc_k, -1), ("pakistan_superiority", esc_x, -1)],
+            v,
+            n,
+        ),
+        _row(
+            8,
+            "Erosion of Iran's deterrence of the US and Israel lowers Iranian escalation",
+            "-",
+            [("deterrence_erosion", esc_k, -1), ("deterrence_erosion", esc_x, -1)],
+            v,
+            n,
+        ),
+        _row(
+            9,
+            "A higher prior on a broadening Iran raises Iranian escalation and Pakistan's absorbing",
+            "+ / +",
+            [("prior_broaden", esc_k, +1), ("prior_broaden", "Pr(Pakistan absorbs)", +1)],
+            v,
+            n,
+        ),
+        _row(
+            10,
+            "Higher audience costs raise Pr(retaliation) and, through signalling, lower Iranian escalation",
+            "+ / -",
+            [("resolve_value", ret, +1)],
+            v,
+            n,
+            missing=(
+                (
+                    "resolve_value",
+                    esc_k,
+                    "-",
+                    "Pakistan's resolve is common knowledge in the continuation forms (and Iran's "
+                    "uncertainty in the pre-strike form is over absorbing, not audience costs), so no "
+                    "signalling channel runs from audience costs to Iran's escalation; resolve_value "
+                    "moves Iran only through the credibility of counter-escalation (P > C_P)",
+                ),
+            ),
+        ),
         _row11(v, max(11, n // 4)),
         _row12(v, n),
     ]
