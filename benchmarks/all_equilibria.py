@@ -42,7 +42,8 @@ from typing import Any
 import numpy as np
 
 from deterrence.solvers.enumeration import enumerate_equilibria
-from deterrence.solvers.vertex_enumeration import float_polytope_vertices, vertex_equilibria
+from deterrence.solvers.polytope_float import float_polytope_vertices
+from deterrence.solvers.vertex_enumeration import vertex_equilibria
 
 RESULTS = Path(__file__).parent / "results" / "all_equilibria.json"
 METHODS = ("exact", "float", "nashpy", "gambit_float", "gambit_rational")
@@ -105,7 +106,7 @@ def _nondegenerate_game(rng: np.random.Generator, m: int) -> tuple[np.ndarray, n
     """Random integer payoffs in [-1000, 1000], redrawn until exactly nondegenerate."""
     while True:
         A, B = rng.integers(-1000, 1001, (m, m)), rng.integers(-1000, 1001, (m, m))
-        if not vertex_equilibria(A.astype(object), B.astype(object))[1]:
+        if not vertex_equilibria(A.astype(object), B.astype(object)).degenerate:
             return A, B
 
 
@@ -185,12 +186,12 @@ def _measure(A, B, runs: dict[str, bool], repeats: int, cap: float, libs: dict) 
     for name, func in backends.items():
         if runs.get(name, True):
             t, out = _timed(func, repeats)
-            row[name], row[f"{name}_agrees"] = t, _key(out[0]) == reference
+            row[name], row[f"{name}_agrees"] = t, _key(out.pairs) == reference
     if runs.get("screened-fractions", True):
         with _without_flint():
             t, out = _timed(lambda: vertex_equilibria(Ao, Bo, backend="screened"), repeats)
         row["screened-fractions"] = t
-        row["screened-fractions_agrees"] = _key(out[0]) == reference
+        row["screened-fractions_agrees"] = _key(out.pairs) == reference
     # Float vertex enumeration of both polytopes: ours against cdd's (double precision).
     polytopes = (_scaled(Bf).T, _scaled(Af))
     t, _ = _timed(lambda: [float_polytope_vertices(C) for C in polytopes], repeats)

@@ -148,7 +148,7 @@ def bench_spe(size: int, peer_size: int, exact_size: int) -> dict[str, Any]:
     from deterrence.analysis.outcomes import tree_outcomes
     from deterrence.forms.evaluate import compile_values
     from deterrence.solvers.facade import solve
-    from deterrence.sweeps.run import _factorize
+    from deterrence.sweeps.store import factorize as _factorize
     from games import get_model
 
     outcomes = tree_outcomes(ip_sequential, label="path")

@@ -8,7 +8,7 @@ inside the functions that need them.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from deterrence._version import __version__
 
 from deterrence.errors import (
     DeterrenceError,

@@ -24,6 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from deterrence.errors import FormulaError
+from deterrence.numbers import MAX_DIGITS, too_many_digits
 
 __all__ = ["parse_formula", "parse_number", "FUNCTIONS"]
 
@@ -161,28 +162,8 @@ class _Translator:
                 return -self.visit(operand)
             case ast.UnaryOp(op=ast.UAdd(), operand=operand):
                 return self.visit(operand)
-            case ast.BinOp(left=left, op=op, right=right):
-                a, b = self.visit(left), self.visit(right)
-                match op:
-                    case ast.Add():
-                        return a + b
-                    case ast.Sub():
-                        return a - b
-                    case ast.Mult():
-                        return a * b
-                    case ast.Div():
-                        if b == 0:
-                            raise _fail(self.text, node, "division by zero")
-                        return a / b
-                    case ast.Pow():
-                        if getattr(b, "is_Number", False) and abs(b) > 100:
-                            raise _fail(self.text, node, "exponent larger than 100")
-                        if getattr(a, "is_Rational", False) and getattr(b, "is_Number", False):
-                            bits = max(int(a.p).bit_length(), int(a.q).bit_length())
-                            if bits * abs(float(b)) > _MAX_POWER_BITS:
-                                raise _fail(self.text, node, "the power is too large to compute")
-                        return a**b
-                raise _fail(self.text, node, f"operator {type(op).__name__} is not allowed")
+            case ast.BinOp():
+                return self._checked(node, self._binary(node))
             case ast.Call(func=ast.Name(id=name)) if name not in FUNCTIONS:
                 allowed = ", ".join(sorted(FUNCTIONS))
                 message = f"function {name!r} is not allowed; use one of {allowed}"
@@ -201,6 +182,35 @@ class _Translator:
                 raise _fail(self.text, node, "attribute access is not allowed")
             case _:
                 raise _fail(self.text, node, f"{type(node).__name__} is not allowed in a formula")
+
+    def _binary(self, node: ast.BinOp) -> Any:
+        a, b, op = self.visit(node.left), self.visit(node.right), node.op
+        match op:
+            case ast.Add():
+                return a + b
+            case ast.Sub():
+                return a - b
+            case ast.Mult():
+                return a * b
+            case ast.Div():
+                if b == 0:
+                    raise _fail(self.text, node, "division by zero")
+                return a / b
+            case ast.Pow():
+                if getattr(b, "is_Number", False) and abs(b) > 100:
+                    raise _fail(self.text, node, "exponent larger than 100")
+                if getattr(a, "is_Rational", False) and getattr(b, "is_Number", False):
+                    bits = max(int(a.p).bit_length(), int(a.q).bit_length())
+                    if bits * abs(float(b)) > _MAX_POWER_BITS:
+                        raise _fail(self.text, node, "the power is too large to compute")
+                return a**b
+        raise _fail(self.text, node, f"operator {type(op).__name__} is not allowed")
+
+    def _checked(self, node: ast.AST, value: Any) -> Any:
+        """Refuse an exact result with more than MAX_DIGITS digits (it could not be printed)."""
+        if getattr(value, "is_Rational", False) and too_many_digits(Fraction(int(value.p), int(value.q))):
+            raise _fail(self.text, node, f"the result has more than {MAX_DIGITS} digits")
+        return value
 
 
 def parse_number(text: str) -> Fraction | float:

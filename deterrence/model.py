@@ -1,19 +1,39 @@
 """A parametric model: a game factory, its parameters and its batched outcomes.
 
 The engine (sweeps, sensitivity, thresholds, the report) works with any
-:class:`Model`; the model library in ``games/`` registers concrete ones by
-slug.  A model bundles
+:class:`Model`; packages of models register concrete ones by slug in
+:mod:`deterrence.library`.  A model bundles
 
 * ``parameters`` -- a :class:`~deterrence.parameters.ParameterSet`;
-* ``build(**values)`` -- returns the game.  Called with no arguments it
+* ``build(**params)`` -- the game factory, one keyword per parameter name
+  (the one convention every factory follows).  Called with no arguments it
   returns the *parametric* game (sympy payoffs in the parameters) when the
-  model has parameters; called with values it returns a numeric game;
+  model has parameters; :meth:`Model.game` calls it with every parameter
+  and gets a numeric game;
 * ``outcomes(points, concept)`` -- the batched evaluator sweeps call: given
   one float array of length ``B`` per parameter name, it returns a mapping of
   column name to array of length ``B``: an ``"outcome"`` column of string
   labels (the equilibrium regime at each point) and numeric measures such as
   ``"p_escalate"``.  It must not loop over points in Python where the model
-  can be vectorised.
+  can be vectorised.  An evaluator names its numeric columns in a
+  ``columns`` attribute (as :func:`~deterrence.analysis.outcomes.normal_form_outcomes`
+  and :func:`~deterrence.analysis.outcomes.tree_outcomes` do); the model's
+  ``measures`` are read from it, never listed twice.
+
+Examples
+--------
+>>> from deterrence.analysis.outcomes import normal_form_outcomes
+>>> from deterrence.forms.normal_form import NormalFormGame
+>>> from deterrence.parameters import Parameter, ParameterSet
+>>> def dare(cost=None):
+...     c = cost if cost is not None else PARAMETERS["cost"].symbol
+...     return NormalFormGame(["A", "B"], [["yield", "dare"], ["yield", "dare"]],
+...                           [[[0, 0], [-1, 1]], [[1, -1], [-c, -c]]])
+>>> PARAMETERS = ParameterSet([Parameter("cost", 4, 0, 10)])
+>>> model = Model("dare", "Dare", "nobody", dare, PARAMETERS,
+...               outcomes=normal_form_outcomes(dare, {"p_dare": ("A", "dare")}))
+>>> model.measures
+('n_equilibria', 'degenerate', 'p_dare')
 """
 
 from __future__ import annotations
@@ -54,7 +74,8 @@ class Model:
     outcomes : callable or None
         Batched evaluator for sweeps (see the module docstring).
     measures : tuple of str
-        Names of the numeric columns ``outcomes`` returns.
+        Names of the numeric columns ``outcomes`` returns; read from ``outcomes.columns``
+        when not given.
     concepts : tuple of str
         Solution concepts the model supports; the first is the default.
     tags : tuple of str
@@ -75,6 +96,10 @@ class Model:
     tags: tuple[str, ...] = ()
     scenario_dir: str = ""
 
+    def __post_init__(self) -> None:
+        if not self.measures and self.outcomes is not None:
+            object.__setattr__(self, "measures", tuple(getattr(self.outcomes, "columns", ())))
+
     def scenario_path(self, name: str) -> str:
         """A scenario file by path, or by stem among the model's built-in scenarios."""
         from pathlib import Path
@@ -94,13 +119,18 @@ class Model:
         point = self.parameters.point(values, **kwargs)
         return self.build(**point)
 
+    def resolve_concept(self, concept: str | None = None) -> str:
+        """``concept``, or the model's first when None; a concept the model lacks is a DeterrenceError."""
+        concept = concept or self.concepts[0]
+        if concept not in self.concepts:
+            raise DeterrenceError(f"model {self.slug!r} supports concepts {list(self.concepts)}, not {concept!r}")
+        return concept
+
     def evaluate(self, points: Mapping[str, Any], concept: str | None = None) -> dict[str, np.ndarray]:
         """Run the batched evaluator on ``points`` (missing parameters take their defaults)."""
         if self.outcomes is None:
             raise DeterrenceError(f"model {self.slug!r} has no batched outcomes to sweep")
-        concept = concept or self.concepts[0]
-        if concept not in self.concepts:
-            raise DeterrenceError(f"model {self.slug!r} supports concepts {list(self.concepts)}, not {concept!r}")
+        concept = self.resolve_concept(concept)
         arrays = {k: np.atleast_1d(np.asarray(v, dtype=np.float64)) for k, v in points.items()}
         unknown = [k for k in arrays if k not in self.parameters]
         if unknown:

@@ -9,12 +9,35 @@ floats.  Symbolic payoffs are sympy expressions and are handled by
 from __future__ import annotations
 
 import numbers
+import sys
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-__all__ = ["as_exact", "is_exact_value", "to_json_value", "exact_array", "is_exact_array"]
+__all__ = [
+    "MAX_DIGITS",
+    "as_exact",
+    "exact_array",
+    "exact_text",
+    "int_text",
+    "is_exact_array",
+    "is_exact_value",
+    "to_json_value",
+    "too_many_digits",
+]
+
+#: Most decimal digits accepted in the numerator or the denominator of a
+#: number read from user input (game files, scenarios, ``--set``).  Python
+#: refuses to convert integers of more than 4300 digits between text and
+#: ``int`` (``sys.int_info.str_digits_check_threshold``); the readers refuse
+#: longer numbers first, with a message naming this limit.  Results computed
+#: from such numbers can be longer still; :func:`exact_text` writes them in full.
+MAX_DIGITS = 4000
+_DIGIT_BOUND = 10**MAX_DIGITS
+# Integers of at most this many bits have fewer than 4000 digits, so str()
+# converts them whatever sys.get_int_max_str_digits() is set to.
+_SAFE_BITS = 13_000
 
 
 def is_exact_value(value: Any) -> bool:
@@ -73,6 +96,58 @@ def exact_array(values: Any) -> np.ndarray:
     return out
 
 
+def too_many_digits(value: Any) -> bool:
+    """True when an int's or Fraction's numerator or denominator has more than :data:`MAX_DIGITS` digits.
+
+    Examples
+    --------
+    >>> too_many_digits(10**4000 - 1), too_many_digits(Fraction(1, 10**4000))
+    (False, True)
+    """
+    if isinstance(value, Fraction):
+        return abs(value.numerator) >= _DIGIT_BOUND or value.denominator >= _DIGIT_BOUND
+    return abs(int(value)) >= _DIGIT_BOUND
+
+
+def int_text(value: int) -> str:
+    """The decimal text of an integer of any size.
+
+    ``str()`` refuses integers of more than 4300 digits (Python's guard
+    against slow conversions, set process-wide by
+    ``sys.set_int_max_str_digits``); this splits a long integer into halves
+    by ``divmod`` with a power of ten until the pieces are short enough for
+    ``str()``, so exact results of any length can be printed.
+
+    Examples
+    --------
+    >>> text = int_text(-(10**5000) - 7)
+    >>> len(text), text[:3], text[-3:]
+    (5002, '-10', '007')
+    """
+    value = int(value)
+    if value < 0:
+        return "-" + int_text(-value)
+    if value.bit_length() <= _SAFE_BITS or sys.get_int_max_str_digits() == 0:
+        return str(value)
+    half = int(value.bit_length() * 0.30102999566398) // 2  # about half the digits
+    high, low = divmod(value, 10**half)
+    return int_text(high) + int_text(low).rjust(half, "0")
+
+
+def exact_text(value: Any) -> str:
+    """``"p/q"`` (or ``"p"`` for an integer) for an int or Fraction of any size.
+
+    Examples
+    --------
+    >>> exact_text(Fraction(-2, 6)), exact_text(Fraction(4, 2)), exact_text(7)
+    ('-1/3', '2', '7')
+    """
+    value = as_exact(value)
+    if value.denominator == 1:
+        return int_text(value.numerator)
+    return f"{int_text(value.numerator)}/{int_text(value.denominator)}"
+
+
 def to_json_value(value: Any) -> str | float | int:
     """Encode a payoff or probability for the stable JSON schema.
 
@@ -85,7 +160,7 @@ def to_json_value(value: Any) -> str | float | int:
     ('2/3', 0.25)
     """
     if is_exact_value(value) or getattr(value, "is_Rational", False):
-        return str(as_exact(value))
+        return exact_text(value)
     if isinstance(value, numbers.Real):
         return float(value)
     raise TypeError(f"cannot encode {value!r} as a JSON number")

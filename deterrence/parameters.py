@@ -31,6 +31,7 @@ from typing import Any
 
 from deterrence.errors import FormulaError, ParameterError
 from deterrence.formula import parse_number
+from deterrence.numbers import MAX_DIGITS, too_many_digits
 
 __all__ = ["Parameter", "ParameterSet", "Scenario"]
 
@@ -41,7 +42,10 @@ def _as_number(value: Any, name: str) -> Number:
     if isinstance(value, bool):
         raise ParameterError(f"parameter {name!r}: expected a number, got a boolean")
     if isinstance(value, numbers.Rational):  # int, Fraction and numpy integers stay exact
-        return Fraction(int(value.numerator), int(value.denominator))
+        number = Fraction(int(value.numerator), int(value.denominator))
+        if too_many_digits(number):
+            raise ParameterError(f"parameter {name!r}: a number with more than {MAX_DIGITS} digits is not accepted")
+        return number
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ParameterError(f"parameter {name!r}: expected a finite number, got {value}")
@@ -257,8 +261,10 @@ class ParameterSet:
         Raises
         ------
         ParameterError
-            If the file is missing or malformed, names an unknown parameter,
-            holds a non-number, or a value is out of bounds.
+            If the file is missing or malformed (numbers of more than
+            :data:`~deterrence.numbers.MAX_DIGITS` digits and values nested
+            thousands deep included), names an unknown parameter, holds a
+            non-number, or a value is out of bounds.
         """
         import tomllib
 
@@ -272,7 +278,13 @@ class ParameterSet:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise ParameterError(f"malformed TOML in {path}: {error}") from None
+            raise ParameterError(" ".join(f"malformed TOML in {path}: {error}".split())) from None
+        except ValueError:  # an integer beyond Python's 4300-digit conversion limit
+            raise ParameterError(
+                f"{path}: a number has more than {MAX_DIGITS} digits, which scenario files do not accept"
+            ) from None
+        except RecursionError:  # arrays or inline tables nested thousands deep
+            raise ParameterError(f"{path}: values are nested too deeply; parameters are plain numbers") from None
         unknown_tables = set(data) - {"scenario", "parameters"}
         if unknown_tables:
             raise ParameterError(

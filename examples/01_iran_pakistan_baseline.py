@@ -8,7 +8,6 @@
 
 # %%
 from deterrence import solve
-from deterrence.cli.audit import _table
 from deterrence.io.tables import result_table
 from games.iran_pakistan import (
     CHOICES,
@@ -22,6 +21,7 @@ from games.iran_pakistan import (
     solve_continuation,
     values_for,
 )
+from games.iran_pakistan.commands import audit_table
 
 values = values_for()  # the baseline: exact fractions, so every answer below is exact
 
@@ -94,4 +94,4 @@ print("LaTeX:", info["latex"])
 # region of parameters where it holds (the same table as `deterrence audit`).
 
 # %%
-print(_table(audit(values)))
+print(audit_table(audit(values)))

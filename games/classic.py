@@ -20,7 +20,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from deterrence.analysis.outcomes import normal_form_outcomes
 from deterrence.forms.normal_form import NormalFormGame
+from deterrence.model import Model
 from deterrence.parameters import Parameter, ParameterSet
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "chicken",
     "CHICKEN_PARAMETERS",
     "chicken_firmness",
+    "MODELS",
 ]
 
 
@@ -168,3 +171,32 @@ def chicken_firmness(win: Any, face_loss: Any, crash_cost: Any) -> Any:
     1/10
     """
     return Fraction(win) / (Fraction(win) + Fraction(crash_cost) - Fraction(face_loss))
+
+
+#: The registry entries of this module (collected by :mod:`games.catalogue`).
+MODELS = [
+    Model(
+        "prisoners-dilemma",
+        "Prisoner's Dilemma",
+        "Rapoport & Chammah (1965); payoffs of Axelrod (1984)",
+        prisoners_dilemma,
+        tags=("classic",),
+    ),
+    Model("stag-hunt", "Stag Hunt", "Skyrms (2004)", stag_hunt, tags=("classic",)),
+    Model(
+        "matching-pennies", "Matching Pennies", "von Neumann & Morgenstern (1944)", matching_pennies, tags=("classic",)
+    ),
+    Model("battle-of-the-sexes", "Battle of the Sexes", "Luce & Raiffa (1957)", battle_of_the_sexes, tags=("classic",)),
+    Model(
+        "chicken",
+        "Chicken with a crash cost",
+        "Snyder & Diesing (1977); Schelling (1966)",
+        chicken,
+        CHICKEN_PARAMETERS,
+        outcomes=normal_form_outcomes(chicken, {"p_firm": ("Row", "Stand firm", "last")}),
+        concepts=("nash", "pure"),
+        description="A crisis as a game of Chicken: standing firm wins if the rival swerves, "
+        "and a collision costs both sides crash_cost.",
+        tags=("classic", "crisis"),
+    ),
+]

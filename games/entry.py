@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from deterrence.forms.extensive_form import ExtensiveFormGame, Terminal, choice
 from deterrence.forms.normal_form import NormalFormGame
+from deterrence.model import Model
 
-__all__ = ["entry_game_matrix", "entry_game_tree"]
+__all__ = ["entry_game_matrix", "entry_game_tree", "MODELS"]
 
 _OUT, _FIGHT, _ACCOMMODATE = (0, 2), (-1, -1), (1, 1)
 
@@ -67,3 +68,23 @@ def entry_game_tree() -> ExtensiveFormGame:
         ),
         title="Entry game (Selten 1975)",
     )
+
+
+#: The registry entries of this module (collected by :mod:`games.catalogue`).
+MODELS = [
+    Model(
+        "entry-matrix",
+        "Entry game (strategic form)",
+        "Selten (1975)",
+        entry_game_matrix,
+        tags=("classic", "degenerate"),
+    ),
+    Model(
+        "entry-tree",
+        "Entry game (tree)",
+        "Selten (1975)",
+        entry_game_tree,
+        concepts=("spe", "nash"),
+        tags=("classic",),
+    ),
+]

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from deterrence.analysis.outcomes import tree_outcomes
 from deterrence.forms.extensive_form import ExtensiveFormGame, Terminal, choice
+from deterrence.model import Model
 from deterrence.parameters import Parameter, ParameterSet
 
-__all__ = ["GENERIC_DETERRENCE_PARAMETERS", "generic_deterrence_game"]
+__all__ = ["GENERIC_DETERRENCE_PARAMETERS", "generic_deterrence_game", "MODELS"]
 
 _SOURCE = "ordinal utilities, Zagare & Kilgour (2000, ch. 2); defaults: PDT's credible and capable case"
 
@@ -77,3 +79,20 @@ def generic_deterrence_game(**values: Any) -> ExtensiveFormGame:
         ),
         title="Generic Deterrence Game (Zagare & Kilgour 2000)",
     )
+
+
+#: The registry entries of this module (collected by :mod:`games.catalogue`).
+MODELS = [
+    Model(
+        "generic-deterrence",
+        "Generic Deterrence Game",
+        "Zagare & Kilgour (2000), Perfect Deterrence, ch. 2",
+        generic_deterrence_game,
+        GENERIC_DETERRENCE_PARAMETERS,
+        outcomes=tree_outcomes(generic_deterrence_game, {"deny": ("Defender", "response", "Deny")}),
+        description="Challenger cooperates or defects; the Defender concedes or denies. "
+        "SQ is subgame perfect iff the threat is credible (d_dd > d_dc) and capable (c_sq > c_dd).",
+        concepts=("spe", "nash"),
+        tags=("deterrence",),
+    ),
+]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -241,14 +242,47 @@ def test_malformed_scenario(capsys, tmp_path):
     assert_one_line_error(*run(capsys, "show", "chicken", "--scenario", str(bad)), "malformed TOML")
 
 
-def test_output_into_missing_directory(capsys, tmp_path):
-    pytest.importorskip("deterrence.solvers.pure")
+def test_output_into_missing_directory_creates_it(capsys, tmp_path):
     target = tmp_path / "no" / "such" / "dir" / "out.json"
+    status, out, err = run(
+        capsys, "solve", "prisoners-dilemma", "--concept", "pure", "--format", "json", "-o", str(target)
+    )
+    assert status == 0 and out == "" and err == ""
+    assert len(json.loads(target.read_text(encoding="utf-8"))["equilibria"]) == 1
+
+
+def test_output_under_a_file_is_one_line_error(capsys, tmp_path):
+    blocker = tmp_path / "plain.txt"
+    blocker.write_text("not a directory", encoding="utf-8")
     assert_one_line_error(
-        *run(capsys, "solve", "prisoners-dilemma", "--concept", "pure", "-o", str(target)),
+        *run(capsys, "solve", "prisoners-dilemma", "-o", str(blocker / "out.json")),
         "cannot write",
         "out.json",
     )
+    assert blocker.read_text(encoding="utf-8") == "not a directory"
+
+
+def test_failed_write_keeps_the_previous_output(capsys, tmp_path, monkeypatch):
+    target = tmp_path / "result.json"
+    target.write_text("previous\n", encoding="utf-8")
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("deterrence.io.atomic.os.replace", full_disk)
+    assert_one_line_error(
+        *run(capsys, "solve", "stag-hunt", "--format", "json", "-o", str(target)),
+        "cannot write",
+        "No space left on device",
+    )
+    assert target.read_text(encoding="utf-8") == "previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["result.json"]  # no temporary file left behind
+
+
+def test_help_says_missing_directories_are_created(capsys):
+    with pytest.raises(SystemExit):
+        main(["solve", "--help"])
+    assert "missing parent directories are created" in " ".join(capsys.readouterr().out.split())
 
 
 # -- solve --------------------------------------------------------------------
@@ -370,3 +404,77 @@ def test_entry_points_smoke(tmp_path):
         )
         assert bad.returncode == 2
         assert bad.stderr.startswith("deterrence: error: unknown game") and "Traceback" not in bad.stderr
+
+
+# -- the command registry -------------------------------------------------------------------
+def test_every_registered_command_is_in_the_parser(capsys):
+    from deterrence.cli.registry import commands, load_commands
+
+    load_commands()
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    names = list(commands())
+    assert {"list", "show", "solve", "audit", "report"} <= set(names)
+    positions = [re.search(rf"\n    {name}\s", listed).start() for name in names]
+    assert positions == sorted(positions)  # --help follows the registry's order
+
+
+def test_the_case_commands_come_from_the_case_through_an_entry_point():
+    from importlib.metadata import entry_points
+
+    from deterrence.cli.registry import ENTRY_POINT_GROUP, commands, load_commands
+
+    load_commands()
+    declared = {e.value for e in entry_points(group=ENTRY_POINT_GROUP)}
+    assert "games.iran_pakistan.commands" in declared
+    registered = commands()
+    assert registered["audit"].add_parser.__module__ == "games.iran_pakistan.commands"
+    assert registered["report"].add_parser.__module__ == "games.iran_pakistan.commands"
+    assert all(
+        registered[name].add_parser.__module__.startswith("deterrence.cli.") for name in ("list", "show", "solve")
+    )
+
+
+def test_a_decorated_command_runs(capsys):
+    from deterrence.cli.registry import command, unregister
+
+    def greet(args):
+        print(f"hello {args.who}")
+        return 0
+
+    @command("greet", order=999)
+    def add_greet(sub):
+        p = sub.add_parser("greet", help="say hello")
+        p.add_argument("who")
+        p.set_defaults(handler=greet)
+
+    try:
+        assert run(capsys, "greet", "world") == (0, "hello world\n", "")
+    finally:
+        unregister("greet")
+    with pytest.raises(SystemExit):
+        main(["greet", "world"])  # gone again: argparse refuses an unknown command
+
+
+def test_a_module_with_only_add_commands_is_loaded_as_one_group(capsys, monkeypatch):
+    import types
+
+    from deterrence.cli import registry
+
+    legacy = types.ModuleType("legacy_group")
+
+    def add_commands(sub):
+        for name in ("first", "second"):
+            sub.add_parser(name).set_defaults(handler=lambda args, name=name: print(name) or 0)
+
+    add_commands.__module__ = "legacy_group"
+    legacy.add_commands = add_commands
+    monkeypatch.setitem(sys.modules, "legacy_group", legacy)
+    monkeypatch.setattr(registry, "BUILTIN_MODULES", (*registry.BUILTIN_MODULES, "legacy_group"))
+    try:
+        assert run(capsys, "second") == (0, "second\n", "")
+        registry.load_commands()  # loading twice registers the group once
+        assert [c.name for c in registry.commands().values()].count("legacy_group") == 1
+    finally:
+        registry.unregister("legacy_group")

@@ -79,3 +79,28 @@ def test_audit_bad_scenario_file(capsys, tmp_path, text):
     code, out, err = _run(capsys, "--scenario", str(path))
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_audit_output_and_sidecar(capsys, tmp_path):
+    target = tmp_path / "made" / "audit.json"  # the missing directory is created
+    code, out, err = _run(capsys, "--format", "json", "-o", str(target))
+    assert code == 0 and out == "" and err == ""
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 12
+    sidecar = json.loads((tmp_path / "made" / "audit.json.json").read_text(encoding="utf-8"))
+    assert sidecar["output"]["bytes"] == target.stat().st_size
+    assert sidecar["design"] == {"kind": "audit", "scenario": None}
+
+
+def test_failed_audit_write_keeps_the_previous_file(capsys, tmp_path, monkeypatch):
+    target = tmp_path / "audit.txt"
+    target.write_text("previous audit\n", encoding="utf-8")
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("deterrence.io.atomic.os.replace", full_disk)
+    code, out, err = _run(capsys, "-o", str(target))
+    assert code == 2 and out == ""
+    assert err.splitlines() == [f"deterrence: error: cannot write {target}: No space left on device"]
+    assert target.read_text(encoding="utf-8") == "previous audit\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.txt"]  # no sidecar, no temporary file

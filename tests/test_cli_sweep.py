@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import games
+from deterrence import library
 from deterrence.analysis.outcomes import normal_form_outcomes
 from deterrence.cli.main import main
 from deterrence.io.provenance import file_digest, read_sidecar
@@ -52,8 +53,10 @@ MODELS = {
 
 @pytest.fixture(autouse=True)
 def registry(monkeypatch, tmp_path):
-    real = games.get_model
-    monkeypatch.setattr(games, "get_model", lambda slug: MODELS[slug] if slug in MODELS else real(slug))
+    real = library.get_model
+    lookup = lambda slug: MODELS[slug] if slug in MODELS else real(slug)  # noqa: E731
+    monkeypatch.setattr(library, "get_model", lookup)
+    monkeypatch.setattr(games, "get_model", lookup)
     monkeypatch.chdir(tmp_path)
 
 

@@ -335,8 +335,9 @@ def test_pivoting_and_screened_vertex_sets_agree(game):
     A, B = game
     piv = vertex_equilibria(A, B, backend="pivoting")
     scr = vertex_equilibria(A, B, backend="screened")
-    assert set(piv[0]) == set(scr[0]) and piv[1] == scr[1] and piv[2] == scr[2]
-    assert (scr[3] == "screened") == (not piv[1])  # the certificate holds iff nondegenerate
+    assert set(piv.pairs) == set(scr.pairs) and piv.degenerate == scr.degenerate
+    assert piv.vertex_counts == scr.vertex_counts
+    assert (scr.backend == "screened") == (not piv.degenerate)  # the certificate holds iff nondegenerate
 
 
 @SMALL
@@ -374,11 +375,8 @@ CERT_LARGE = np.random.default_rng(12).integers(1, 50, (7, 7)).tolist()  # 110 v
     ],
 )
 def test_certificate_accepts_complete_and_rejects_incomplete_vertex_sets(C, vectorised, monkeypatch):
-    from deterrence.solvers.vertex_enumeration import (
-        _vertices_pivoting,
-        certify_vertex_set,
-        positive_integer_matrix,
-    )
+    from deterrence.solvers.polytope_exact import _vertices_pivoting, positive_integer_matrix
+    from deterrence.solvers.polytope_float import certify_vertex_set
 
     if not vectorised:
         monkeypatch.delattr(np, "bitwise_count", raising=False)
@@ -395,7 +393,7 @@ def test_certificate_accepts_complete_and_rejects_incomplete_vertex_sets(C, vect
 
 def test_cdd_backend_matches_pivoting_or_refuses_float_only_builds():
     pytest.importorskip("cdd")
-    from deterrence.solvers.vertex_enumeration import polytope_vertices
+    from deterrence.solvers.polytope_exact import polytope_vertices
 
     C = [[3, 1, 2], [1, 4, 1]]
     try:

@@ -1,16 +1,16 @@
 """Fuzz tests of the Gambit readers: any input either parses or raises GameFileError.
 
 Hypothesis feeds random text, random token soups behind a valid header, random
-bytes, and random mutations and truncations of the real corpus files.  A
+bytes, and random mutations and truncations of real game files: the fixtures in
+``tests/data/gambit/`` and, when it is present, the Gambit corpus.  A
 successful parse must also survive a write and re-read unchanged, and every
 error message must be a single line.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from gambit_files import GAME_FILES
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -19,10 +19,9 @@ from deterrence.forms.extensive_form import ExtensiveFormGame
 from deterrence.forms.normal_form import NormalFormGame
 from deterrence.io import dumps, loads, read_game
 
-CORPUS = Path("/work/shared/gambit-corpus")
-# The small files keep each example fast; they still cover both .nfg
-# versions, chance nodes, interior outcomes and repeated labels.
-SOURCES = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.[ne]fg")) if p.stat().st_size < 2500]
+# The small files keep each example fast; the fixtures alone cover both .nfg
+# versions, chance nodes, information sets, interior outcomes and repeated labels.
+SOURCES = [p.read_text(encoding="utf-8") for p in GAME_FILES if p.stat().st_size < 2500]
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -138,14 +137,12 @@ def mutations(draw):
     return text
 
 
-@pytest.mark.skipif(not SOURCES, reason="Gambit corpus not present")
 @FUZZ
 @given(mutations())
 def test_mutated_corpus_files(text):
     check(text)
 
 
-@pytest.mark.skipif(not SOURCES, reason="Gambit corpus not present")
 @settings(max_examples=100, deadline=None)
 @given(st.sampled_from(SOURCES), st.data())
 def test_every_truncation_point(text, data):

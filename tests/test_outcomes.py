@@ -191,7 +191,7 @@ def test_label_arrays_keep_codes_only_while_they_are_valid():
     copy = pickle.loads(pickle.dumps(labels))
     assert copy.codes.tolist() == [1, 0, 1, 1] and copy.tolist() == labels.tolist()
     assert labels[1:].codes is None and np.asarray(labels).dtype.kind == "U"
-    from deterrence.sweeps.run import _factorize
+    from deterrence.sweeps.store import factorize as _factorize
 
     distinct, inverse, counts = _factorize(labels)
     assert distinct.tolist() == ["absorb", "strike"] and counts.tolist() == [1, 3]

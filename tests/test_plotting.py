@@ -101,3 +101,41 @@ def test_branch_diagram_and_morris_plot():
     res = morris(lambda p: p["a"] * p["b"], {"a": (0, 1), "b": (0, 1)}, trajectories=4, seed=0)
     ax = plotting.morris_plot(res)
     assert [t.get_text() for t in ax.texts] == ["a", "b"]
+
+
+def test_regime_map_names_say_compute_or_draw():
+    from deterrence.analysis import regimes
+    from deterrence.plotting import figures
+
+    assert regimes.regime_map is regimes.compute_regime_map
+    assert figures.regime_map is figures.draw_regime_map is plotting.draw_regime_map
+    assert regimes.compute_regime_map is not figures.draw_regime_map
+
+
+def test_regime_map_options_blank_cells_zero_contours_and_points():
+    from deterrence.analysis.regimes import RegimeMap
+
+    xs = ys = np.linspace(0, 1, 5)
+    xx, yy = np.meshgrid(xs, ys)
+    labels = np.where(xx + yy > 1.2, "", np.where(xx > 0.5, "p", "q"))
+    field = xx - 0.5
+    ax = plotting.draw_regime_map(
+        RegimeMap("a", "b", xs, ys, labels),
+        blank="",
+        zero_contours={"a = 1/2": field},
+        points={"calibration": (0.25, 0.25)},
+        title="t",
+    )
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:2] == ["q", "p"] and legend[2:] == ["a = 1/2", "calibration"]  # no entry for the blank cells
+    assert ax.get_title() == "t"
+    plt.close("all")
+
+
+def test_tornado_options_name_the_ends_and_draw_references():
+    table = oat_swing(lambda p: p["a"] - 3 * p["b"], {"a": (0, 1), "b": (0, 1)}, {"a": 0.5, "b": 0.5})
+    ax = plotting.tornado(table, ends=("low", "high"), references={"switch": 0.25}, xlabel="margin")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"low", "high", "switch"} <= set(legend) and ax.get_xlabel() == "margin"
+    assert 0.25 in [line.get_xdata()[0] for line in ax.get_lines()]
+    plt.close("all")

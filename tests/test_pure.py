@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from deterrence import NormalFormGame, SolveResult
+from deterrence import NormalFormGame, SolveResult, solve
 from deterrence.errors import GameError, SolverError
 from deterrence.solvers.pure import (
     PureEquilibrium,
@@ -19,6 +19,7 @@ from deterrence.solvers.pure import (
     pure_equilibria_mask,
     solve_pure,
 )
+from deterrence.solvers.result import Solution
 
 
 def brute_force_mask(payoffs: np.ndarray) -> np.ndarray:
@@ -109,13 +110,17 @@ def test_solve_pure_returns_verified_result() -> None:
         [["hold", "escalate"], ["absorb", "strike"]],
         [[[1, 0], [0, 0]], [[0, 0], [-1, -1]]],
     )
-    result = solve_pure(game)
+    found = solve_pure(game)
+    assert isinstance(found, Solution) and found.method == "pure"
+    # solve() is the public wrapper: same list, plus the game and the concept.
+    result = solve(game, "pure")
     assert isinstance(result, SolveResult) and result.complete and result.concept == "pure"
     assert [e.strategies["Iran"]["hold"] for e in result] == [1, 1]
     assert [e.strategies["Pakistan"]["strike"] for e in result] == [0, 1]
     assert [e.notes for e in result] == [("weak: tie in best responses",)] * 2
-    assert result.degenerate is True and result.method == "pure-enumeration-exact"
+    assert result.degenerate is True and result.method == "pure"
     assert result.equilibria[0].payoffs == {"Iran": 1, "Pakistan": 0}
+    assert [e.strategies for e in found] == [e.strategies for e in result]
 
 
 def test_pure_equilibrium_behaves_like_a_tuple() -> None:

@@ -1,4 +1,4 @@
-"""Tests of ``deterrence report`` (games/iran_pakistan/report.py, figures.py, deterrence/cli_report.py).
+"""Tests of ``deterrence report`` (games/iran_pakistan/report.py, sections.py, figures.py, commands.py).
 
 The report is built once per calibration (module-scoped fixtures, small grids) and
 the tests read the files it wrote.
@@ -177,6 +177,24 @@ def test_unwritable_directory_exits_2(tmp_path, capsys):
     assert "cannot write to" in capsys.readouterr().err
 
 
+def test_a_failed_write_keeps_the_previous_report(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "out"
+    (out / "figures").mkdir(parents=True)
+    kept = {out / "report.md": "old report\n", out / "figures" / "belief_simplex.png": "old figure"}
+    for path, text in kept.items():
+        path.write_text(text, encoding="utf-8")
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("deterrence.io.atomic.os.replace", full_disk)
+    assert main(["report", "-o", str(out), "--grid", "3", "-q"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("deterrence: error: cannot write ") and "No space left" in err[0]
+    assert {path: path.read_text(encoding="utf-8") for path in kept} == kept
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]  # no temporary file left behind
+
+
 # -- the figure data ------------------------------------------------------------------------
 def test_belief_map_switches_at_the_c1_threshold():
     from games.iran_pakistan.figures import belief_map
@@ -217,7 +235,7 @@ def test_swings_are_one_at_a_time():
 
 
 def test_markdown_to_html_table_and_code():
-    from games.iran_pakistan.report import markdown_to_html
+    from deterrence.io.markdown import markdown_to_html
 
     page = markdown_to_html("## H\n\n| a | b \\| c |\n|---|---|\n| `x<y` | **z** |\n\n- one\n- two\n")
     assert "<h2>H</h2>" in page and "<th>b | c</th>" in page

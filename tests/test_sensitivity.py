@@ -130,3 +130,62 @@ def test_bad_sensitivity_requests(kwargs, message):
     with pytest.raises(DeterrenceError, match=message) as info:
         sensitivity(CHICKEN, args.pop("measure"), args.pop("method"), names=["crash_cost"], **args)
     assert "\n" not in str(info.value)
+
+
+def test_a_registered_method_reaches_the_dispatcher_the_plot_and_the_cli(capsys):
+    import argparse
+
+    from deterrence.cli.sensitivity import add_sensitivity
+    from deterrence.sensitivity.base import Method
+    from deterrence.sensitivity.registry import (
+        get_method,
+        method_names,
+        plot_result,
+        register_method,
+        unregister_method,
+    )
+
+    class Range:
+        method = "range"
+
+        def __init__(self, low, high):
+            self.low, self.high = low, high
+
+    def run(function, bounds, *, baseline, n, seed, measure):
+        names = tuple(bounds)
+        points = {k: np.linspace(*bounds[k], n) for k in names}
+        y = function(points)
+        return Range(float(y.min()), float(y.max()))
+
+    drawn = []
+    register_method(Method("range", run, lambda result, ax=None: drawn.append(result) or "axes", default_n=3))
+    try:
+        assert method_names()[-1] == "range" and get_method("range").default_n == 3
+        result = sensitivity(CHICKEN, "p_firm", "range", names=["crash_cost"], bounds={"crash_cost": (2, 11)})
+        # p_firm = win / (win + crash_cost - face_loss) with win = face_loss = 1: 1/2 at 2, 1/11 at 11.
+        assert (result.low, result.high) == pytest.approx((1 / 11, 1 / 2))
+        assert plot_result(result) == "axes" and drawn == [result]
+        parser = argparse.ArgumentParser()
+        add_sensitivity(parser.add_subparsers())
+        args = parser.parse_args(["sensitivity", "chicken", "--measure", "p_firm", "--method", "range"])
+        assert args.method == "range"
+    finally:
+        unregister_method("range")
+    assert "range" not in method_names()
+    with pytest.raises(DeterrenceError, match="choose from sobol, morris, oat"):
+        get_method("range")
+
+
+def test_sobol_draws_its_matrices_from_the_sobol_design():
+    from deterrence.sweeps.designs import sample
+
+    seen = []
+
+    def record(p):
+        seen.append(np.stack([p["a"], p["b"]], axis=1))
+        return p["a"] + 2 * p["b"]
+
+    res = sobol(record, {"a": (0, 1), "b": (0, 2)}, n=8, seed=3, n_resamples=10)
+    unit = sample("sobol", {"A:a": (0, 1), "A:b": (0, 1), "B:a": (0, 1), "B:b": (0, 1)}, 8, seed=3).unit_chunk(0)
+    assert np.array_equal(seen[0][:8], unit[:, :2] * [1, 2]) and np.array_equal(seen[0][8:16], unit[:, 2:] * [1, 2])
+    assert res.seed == 3 and res.evaluations == 4 * 8

@@ -13,11 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from trees import entry_game, outside_option_bos
 
-from deterrence import Chance, ExtensiveFormGame, GameError, SolverError, Terminal, choice
+from deterrence import Chance, ExtensiveFormGame, GameError, SolverError, Terminal, choice, solve
+from deterrence.forms.compiled_tree import compile_tree
 from deterrence.forms.extensive_form import Decision, Node
 from deterrence.forms.reduced_form import reduced_normal_form
 from deterrence.forms.subgames import subgame_regrets
-from deterrence.solvers.spe import compile_tree, path_labels, spe_batch, subgame_perfect_equilibria
+from deterrence.solvers.spe import subgame_perfect_equilibria
+from deterrence.solvers.spe_batch import path_labels, spe_batch
 from deterrence.solvers.verify import is_nash
 
 
@@ -34,7 +36,9 @@ def outcome(eq) -> dict[str, str]:
 # -- exact solver: named games ------------------------------------------------
 def test_entry_game_unique_spe_is_in_accommodate():
     result = subgame_perfect_equilibria(entry_game())
-    assert result.concept == "spe" and result.method == "backward-induction"
+    assert result.method == "backward-induction"
+    wrapped = solve(entry_game(), "spe")
+    assert wrapped.concept == "spe" and wrapped.method == "backward-induction" and len(wrapped) == 1
     assert len(result) == 1 and result.complete and result.degenerate is None
     (spe,) = result
     assert pure(spe, "Entrant", "e") == "in" and pure(spe, "Incumbent", "i") == "accommodate"
@@ -160,12 +164,12 @@ def test_fallback_bimatrix_solver_matches_the_known_equilibria():
 
     a = np.array([[3, 0], [0, 1]], dtype=object)
     b = np.array([[1, 0], [0, 3]], dtype=object)
-    pairs, complete, degenerate, _, _ = _fallback_bimatrix(a, b, True, 0.0)
-    assert complete and not degenerate
-    assert pairs[-1] == ([Fraction(3, 4), Fraction(1, 4)], [Fraction(1, 4), Fraction(3, 4)])
-    assert len(pairs) == 3
-    pairs, complete, _, notes, _ = _fallback_bimatrix(np.eye(3, dtype=object), np.eye(3, dtype=object), True, 0.0)
-    assert len(pairs) == 3 and not complete and "pure equilibria only" in notes[0]
+    found = _fallback_bimatrix(a, b, True, 0.0)
+    assert found.complete and not found.degenerate
+    assert found.equilibria[-1] == ([Fraction(3, 4), Fraction(1, 4)], [Fraction(1, 4), Fraction(3, 4)])
+    assert len(found.equilibria) == 3
+    found = _fallback_bimatrix(np.eye(3, dtype=object), np.eye(3, dtype=object), True, 0.0)
+    assert len(found.equilibria) == 3 and not found.complete and "pure equilibria only" in found.notes[0]
 
 
 def test_mixed_subgame_value_can_create_an_exact_tie_upstream():

@@ -164,6 +164,7 @@ _KILL_SCRIPT = """
 import sys, time
 import numpy as np
 import games
+import deterrence.library
 from deterrence.cli.main import main
 from deterrence.model import Model
 from deterrence.analysis.outcomes import normal_form_outcomes
@@ -174,7 +175,7 @@ def slow(points, concept):
     time.sleep(float(sys.argv[1]))
     return inner(points, concept)
 model = Model("chicken-slow", "", "", chicken, CHICKEN_PARAMETERS, outcomes=slow)
-games.get_model = lambda slug: model
+games.get_model = deterrence.library.get_model = lambda slug: model
 sys.exit(main(["sweep", "chicken-slow", "--grid", "crash_cost=0:4:40", "--grid", "face_loss=0:2:5",
                "--chunk-size", "10", "-q", "--seed", "1", "-o", sys.argv[2]] + sys.argv[3:]))
 """
@@ -308,10 +309,19 @@ def test_manifest_records_the_run(tmp_path):
         "",
         chicken,
         CHICKEN_PARAMETERS,
-        outcomes=FailAfter(OUTCOMES, 0.1),
+        outcomes=FailAfter(OUTCOMES, 1.0),  # chunk 0 reaches crash_cost 0.4, chunk 1 dies at 1.2
         concepts=CHICKEN.concepts,
     )
     with pytest.raises(RuntimeError):
         run_sweep(dying, DESIGN, out)
     manifest = json.loads((chunk_directory(out) / "manifest.json").read_text())
     assert manifest["model"] == "chicken-test" and manifest["design"]["size"] == 99
+    assert [p.name for p in chunk_directory(out).glob("part-*.csv")] == ["part-000000.csv"]
+
+
+def test_a_run_that_dies_in_its_first_chunk_leaves_nothing_behind(tmp_path):
+    out = tmp_path / "m.csv"
+    dying = Model(CHICKEN.slug, "", "", chicken, CHICKEN_PARAMETERS, outcomes=FailAfter(OUTCOMES, 0.1))
+    with pytest.raises(RuntimeError):
+        run_sweep(dying, DESIGN, out)
+    assert sorted(tmp_path.iterdir()) == []

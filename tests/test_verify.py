@@ -19,7 +19,15 @@ from deterrence.errors import SolverError
 from deterrence.forms.extensive_form import ExtensiveFormGame, Terminal, choice
 from deterrence.forms.normal_form import NormalFormGame
 from deterrence.solvers.facade import CONCEPTS, solve
-from deterrence.solvers.verify import FLOAT_TOLERANCE, deviation_payoffs, is_nash, regrets, tolerance_for
+from deterrence.solvers.verify import (
+    FLOAT_TOLERANCE,
+    checked_regrets,
+    deviation_payoffs,
+    exact_payoffs,
+    is_nash,
+    regrets,
+    tolerance_for,
+)
 
 F = Fraction
 HALF = [F(1, 2), F(1, 2)]
@@ -351,3 +359,23 @@ def test_solve_refuses_sympy_constant_free_symbolic_payoffs():
     game = NormalFormGame(["A"], [["x", "y"]], [[sympy.sqrt(2)], [1]])
     result = solve(game, "pure")
     assert [eq.strategies["A"] for eq in result] == [{"x": 1.0, "y": 0.0}]
+
+
+def test_exact_payoffs_are_the_binary_values_of_floats():
+    table = exact_payoffs(np.array([[0.1, 3], [Fraction(1, 3), -2.5]], dtype=object))
+    assert table[0, 0] == Fraction(3602879701896397, 36028797018963968)  # 0.1 as stored, not 1/10
+    assert table[0, 1] == 3 and table[1, 0] == Fraction(1, 3) and table[1, 1] == Fraction(-5, 2)
+    with pytest.raises(SolverError, match="not a finite number"):
+        exact_payoffs([1.0, float("nan")])
+
+
+def test_checked_regrets_returns_the_profile_values_and_worst_regret():
+    profile, values, worst = checked_regrets(PD, [[0, 1], [0, 1]], exact=True)
+    assert profile == [[0, 1], [0, 1]] and all(isinstance(v, Fraction) for p in profile for v in p)
+    assert values == [1, 1] and worst == 0
+    with pytest.raises(SolverError, match="probability vector"):
+        checked_regrets(PD, [[1, 1], [0, 1]], exact=True)
+    # Float: cooperating against defection loses 1, above any tolerance below 1.
+    with pytest.raises(SolverError, match="regret 1"):
+        checked_regrets(PD.astype(float), [[1.0, 0.0], [0.0, 1.0]], exact=False, tolerance=0.5)
+    assert checked_regrets(PD.astype(float), [[1.0, 0.0], [0.0, 1.0]], exact=False, tolerance=1.0)[2] == 1.0

@@ -19,7 +19,7 @@ import numpy as np
 
 from deterrence.errors import DeterrenceError
 
-__all__ = ["RegimeMap", "regime_map", "regime_map_from_frame"]
+__all__ = ["RegimeMap", "compute_regime_map", "regime_map", "regime_map_from_frame"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,8 +89,8 @@ class RegimeMap:
         return pd.DataFrame(data)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Draw with :func:`deterrence.plotting.regime_map`; returns the Axes."""
-        from deterrence.plotting.figures import regime_map as draw
+        """Draw with :func:`deterrence.plotting.draw_regime_map`; returns the Axes."""
+        from deterrence.plotting.figures import draw_regime_map as draw
 
         return draw(self, ax=ax, **kwargs)
 
@@ -116,7 +116,7 @@ def _axis(model: Any, name: str, spec: Any, n: int) -> np.ndarray:
     return np.linspace(low, high, count)
 
 
-def regime_map(
+def compute_regime_map(
     model: Any,
     x: str,
     y: str,
@@ -160,7 +160,7 @@ def regime_map(
     >>> from games.classic import chicken, CHICKEN_PARAMETERS
     >>> f = normal_form_outcomes(chicken)
     >>> m = Model("chicken", "Chicken", "", chicken, CHICKEN_PARAMETERS, outcomes=f)
-    >>> r = regime_map(m, "face_loss", "crash_cost", x_range=(0, 4, 5), y_range=(0.5, 4.5, 5))
+    >>> r = compute_regime_map(m, "face_loss", "crash_cost", x_range=(0, 4, 5), y_range=(0.5, 4.5, 5))
     >>> r.label_at(1, 4.5), r.label_at(4, 0.5)
     ('Swerve/Stand firm | Stand firm/Swerve | mixed', 'Stand firm/Stand firm')
     """
@@ -187,6 +187,10 @@ def regime_map(
         concept or model.concepts[0],
         {k: v for k, v in base.items() if k not in (x, y)},
     )
+
+
+#: The older name of :func:`compute_regime_map` (``deterrence.plotting.draw_regime_map`` draws maps).
+regime_map = compute_regime_map
 
 
 def regime_map_from_frame(frame: Any, x: str, y: str, outcome: str = "outcome") -> RegimeMap:

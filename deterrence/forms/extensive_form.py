@@ -130,22 +130,28 @@ class ExtensiveFormGame:
         self._title = str(title)
         self._actions: dict[tuple[str, str], tuple[str, ...]] = {}
         infosets: dict[str, list[str]] = {p: [] for p in players}
-        values: list[Any] = []
+        # id of a payoff tuple -> (the tuple, normalised): terminals sharing one tuple
+        # are normalised once, so a tree read from a file costs time linear in the file.
+        values: dict[int, tuple[Any, tuple[Any, ...]]] = {}
         self._root = self._normalise(root, (), infosets, values)
         self._infosets = {p: tuple(v) for p, v in infosets.items()}
-        self._kind = payoff_kind(values) if values else "exact"
+        flat = [v for _, normal in values.values() for v in normal]
+        self._kind = payoff_kind(flat) if flat else "exact"
         if self._kind == "float":
             # As in NormalFormGame: a float game holds floats only, so no exact-looking
             # value (Fraction) from an integer payoff leaks into float results.
             self._root = _to_float(self._root)
 
-    def _normalise(self, node: Node, path: tuple[str, ...], infosets: dict, values: list) -> Node:
+    def _normalise(self, node: Node, path: tuple[str, ...], infosets: dict, values: dict) -> Node:
         where = "root" if not path else "/".join(path)
         if isinstance(node, Terminal):
             if len(node.payoffs) != len(self._players):
                 raise GameError(f"terminal at {where} has {len(node.payoffs)} payoffs for {len(self._players)} players")
+            seen = values.get(id(node.payoffs))
+            if seen is not None and seen[0] is node.payoffs:
+                return Terminal(seen[1], str(node.label))
             payoffs = tuple(_normalise_payoff(v, f"at {where} for {p}") for p, v in zip(self._players, node.payoffs))
-            values.extend(payoffs)
+            values[id(node.payoffs)] = (node.payoffs, payoffs)
             return Terminal(payoffs, str(node.label))
         if not isinstance(node, (Chance, Decision)):
             raise GameError(f"node at {where} is not a Terminal, Chance or Decision: {node!r}")
@@ -163,7 +169,7 @@ class ExtensiveFormGame:
         if isinstance(node, Chance):
             probs = tuple(_normalise_payoff(p, f"(probability) at {where}") for p in node.probabilities)
             self._check_probabilities(probs, len(actions), where)
-            values.extend(probs)
+            values[id(probs)] = (probs, probs)
             return Chance(actions, probs, new_children, str(node.label), str(node.infoset))
         return Decision(str(node.player), str(node.infoset), actions, new_children, str(node.label))
 

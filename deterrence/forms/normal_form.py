@@ -18,7 +18,9 @@ payoff.  Payoffs come in three kinds:
 
 Games are immutable values and are validated when built: labels must match
 the shape, be non-empty and unique, and every payoff must be a number or an
-expression.
+expression.  A game has at most :data:`MAX_PLAYERS` players, because its
+payoff array has one axis per player plus one and NumPy's iterators handle
+at most 32 axes.
 """
 
 from __future__ import annotations
@@ -32,7 +34,33 @@ import numpy as np
 from deterrence.errors import GameError
 from deterrence.numbers import as_exact, is_exact_value
 
-__all__ = ["NormalFormGame", "payoff_kind"]
+__all__ = ["MAX_PLAYERS", "NormalFormGame", "check_player_count", "payoff_kind"]
+
+#: Most players a normal-form game can have: the payoff array has
+#: ``n_players + 1`` axes, and NumPy 2's iterators (``np.ndenumerate``,
+#: ``.flat``, ``np.nditer``) stop at 32 axes although arrays may have 64.
+MAX_PLAYERS = 31
+
+
+def check_player_count(n_players: int, what: str = "a normal-form game") -> None:
+    """Raise :class:`GameError` when ``n_players`` is more than :data:`MAX_PLAYERS`.
+
+    Called before any payoff array is built, by :class:`NormalFormGame` and by
+    code that builds one (the reduced normal form of a tree).
+
+    Examples
+    --------
+    >>> check_player_count(31)
+    >>> check_player_count(40, "the reduced normal form")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: the reduced normal form would have 40 players; at most 31 are supported (one payoff-array axis per player, and NumPy handles 32)
+    """
+    if n_players > MAX_PLAYERS:
+        raise GameError(
+            f"{what} would have {n_players} players; at most {MAX_PLAYERS} are supported "
+            f"(one payoff-array axis per player, and NumPy handles 32)"
+        )
 
 
 def _is_symbolic(value: Any) -> bool:
@@ -146,6 +174,7 @@ class NormalFormGame:
         players = _check_labels(players, len(players), "players")
         if len(players) < 1:
             raise GameError("a game needs at least one player")
+        check_player_count(len(players))
         if len(strategies) != len(players):
             raise GameError(f"strategies: got labels for {len(strategies)} players, expected {len(players)}")
         strategies = tuple(_check_labels(s, len(s), f"strategies of {p}") for p, s in zip(players, strategies))

@@ -48,7 +48,7 @@ import numpy as np
 
 from deterrence.errors import GameError
 from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
-from deterrence.forms.normal_form import NormalFormGame
+from deterrence.forms.normal_form import NormalFormGame, check_player_count
 from deterrence.forms.subgames import own_histories, perfect_recall_violations
 from deterrence.numbers import is_exact_value
 
@@ -167,6 +167,7 @@ def reduced_normal_form(game: ExtensiveFormGame) -> ReducedForm:
     >>> print(rf.game.payoff(("in", "fight"), "Entrant"))
     -1
     """
+    check_player_count(game.n_players, "the reduced normal form")
     plans = [_plans(game, p) for p in game.players]
     counts = [len(p) for p in plans]
     if int(np.prod(counts, dtype=object)) > MAX_PROFILES:
@@ -176,6 +177,14 @@ def reduced_normal_form(game: ExtensiveFormGame) -> ReducedForm:
     n = game.n_players
     exact_or_symbolic = game.kind != "float"
     payoffs = np.zeros((*counts, n), dtype=object if exact_or_symbolic else np.float64)
+    # Plans by (infoset, action), so a terminal's consistent plans are an intersection, not a scan.
+    index: list[dict[tuple[str, str], set[int]]] = []
+    for player_plans in plans:
+        table: dict[tuple[str, str], set[int]] = {}
+        for k, plan in enumerate(player_plans):
+            for item in plan.items():
+                table.setdefault(item, set()).add(k)
+        index.append(table)
     for probability, requirements, terminal in _terminal_requirements(game):
         if probability == 0:
             continue
@@ -184,7 +193,11 @@ def reduced_normal_form(game: ExtensiveFormGame) -> ReducedForm:
             need = requirements.get(player)
             if need is None:  # the path asks for the same set twice with different actions
                 break
-            consistent.append([k for k, plan in enumerate(plans[i]) if all(plan.get(s) == a for s, a in need.items())])
+            if need:
+                agree = set.intersection(*sorted((index[i].get(item, set()) for item in need.items()), key=len))
+                consistent.append(sorted(agree))
+            else:
+                consistent.append(list(range(counts[i])))
         else:
             if all(consistent):
                 value = [probability * v for v in terminal.payoffs]
@@ -252,11 +265,38 @@ def _mixed_vectors(reduced: ReducedForm, profile: Any) -> list[list[Any]]:
         if len(vector) != len(game.strategies[i]):
             raise GameError(f"mixed strategy of {player} has {len(vector)} entries, expected {len(game.strategies[i])}")
         exact = all(is_exact_value(v) for v in vector)
-        total = sum(vector)
+        total = sum(v for v in vector if v)  # skipping zeros keeps long pure vectors cheap
         if any(v < 0 for v in vector) or (total != 1 if exact else abs(total - 1) > 1e-9):
             raise GameError(f"mixed strategy of {player} is not a probability vector: {vector}")
-        vectors[i] = [Fraction(v) for v in vector] if exact else [float(v) for v in vector]
+        vectors[i] = (
+            [v if type(v) is Fraction else Fraction(v) for v in vector] if exact else [float(v) for v in vector]
+        )
     return vectors
+
+
+#: Per-tree facts used by :func:`behaviour_from_mixed`, keyed by ``id`` (trees are immutable; the
+#: stored reference keeps the id from being reused).  Solvers call it once per equilibrium.
+_TREE_FACTS: dict[int, tuple[ExtensiveFormGame, Any]] = {}
+
+
+def _tree_facts(tree: ExtensiveFormGame) -> tuple[dict[str, list[str]], dict[tuple[str, str], tuple]]:
+    """Information sets in preorder, and each set's own sequence; checks perfect recall."""
+    hit = _TREE_FACTS.get(id(tree))
+    if hit is not None and hit[0] is tree:
+        return hit[1]
+    violations = perfect_recall_violations(tree)
+    if violations:
+        raise GameError(f"Kuhn's theorem needs perfect recall: {violations[0]}")
+    histories = own_histories(tree)
+    sequences: dict[tuple[str, str], tuple] = {}
+    for node, path in tree.walk():
+        if isinstance(node, Decision):
+            sequences.setdefault((node.player, node.infoset), histories[path])
+    facts = (_preorder_infosets(tree), sequences)
+    if len(_TREE_FACTS) >= 32:
+        _TREE_FACTS.pop(next(iter(_TREE_FACTS)))
+    _TREE_FACTS[id(tree)] = (tree, facts)
+    return facts
 
 
 def behaviour_from_mixed(reduced: ReducedForm, profile: Any) -> BehaviourProfile:
@@ -316,45 +356,39 @@ def behaviour_from_mixed(reduced: ReducedForm, profile: Any) -> BehaviourProfile
     1/2
     """
     tree = reduced.tree
-    violations = perfect_recall_violations(tree)
-    if violations:
-        raise GameError(f"Kuhn's theorem needs perfect recall: {violations[0]}")
+    order, sequences = _tree_facts(tree)
     vectors = _mixed_vectors(reduced, profile)
-    histories = own_histories(tree)
-    order = _preorder_infosets(tree)
-    first_node: dict[tuple[str, str], tuple[str, ...]] = {}
-    for node, path in tree.walk():
-        if isinstance(node, Decision):
-            first_node.setdefault((node.player, node.infoset), path)
     out: dict[str, dict] = {}
     unreached: dict[str, tuple[str, ...]] = {}
     for i, player in enumerate(tree.players):
-        plans, mix = reduced.plans[i], vectors[i]
+        mix = vectors[i]
         exact = all(isinstance(v, Fraction) for v in mix)
-
-        def realization(sequence: Sequence[tuple[str, str]], plans=plans, mix=mix) -> Any:
-            return sum(
-                (m for plan, m in zip(plans, mix, strict=True) if all(plan.get(s) == a for s, a in sequence)),
-                Fraction(0),
-            )
-
+        # Only plans in the support contribute to Kuhn's sums: index them once, so a profile with
+        # a small support costs little however many plans the player has.
+        support = [(plan, m) for plan, m in zip(reduced.plans[i], mix, strict=True) if m != 0]
         strategy: dict[str, dict[str, Any]] = {}
         skipped = []
         for infoset in order[player]:
             actions = tree.actions(player, infoset)
-            sequence = histories[first_node[(player, infoset)]]
-            reach = realization(sequence)
+            sequence = sequences[(player, infoset)]
+            # reach = mu(plans agreeing with the own sequence to the set); weight[a] adds action a.
+            reach: Any = Fraction(0)
+            weight: dict[str, Any] = dict.fromkeys(actions, Fraction(0))
+            for plan, m in support:
+                if all(plan.get(s) == a for s, a in sequence):
+                    reach += m
+                    chosen = plan.get(infoset)
+                    if chosen in weight:
+                        weight[chosen] += m
             if (exact and reach == 0) or (not exact and reach <= FLOAT_ZERO):
                 share = Fraction(1, len(actions)) if exact else 1.0 / len(actions)
                 strategy[infoset] = {a: share for a in actions}
                 skipped.append(infoset)
                 continue
-            strategy[infoset] = {
-                a: realization(sequence + ((infoset, a),)) / reach
-                if exact
-                else float(realization(sequence + ((infoset, a),)) / reach)
-                for a in actions
-            }
+            if exact:
+                strategy[infoset] = weight if reach == 1 else {a: w / reach for a, w in weight.items()}
+            else:
+                strategy[infoset] = {a: float(w / reach) for a, w in weight.items()}
         out[player] = strategy
         unreached[player] = tuple(skipped)
     return BehaviourProfile(out, unreached)

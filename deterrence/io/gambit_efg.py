@@ -88,6 +88,12 @@ class _Parser:
         self.outcomes: dict[int, tuple[str, tuple[Fraction, ...]]] = {}
         self.n_players = 0
         self.players: list[str] = []
+        self.zero: tuple[Fraction, ...] = ()
+        # Sums of an inherited payoff tuple and an outcome, keyed by the
+        # tuple's id (the stored tuple keeps the id from being reused) and the
+        # outcome number: terminals that share payoffs share one tuple, so the
+        # game is built in time linear in the file, not players x terminals.
+        self.sums: dict[tuple[int, int], tuple[tuple[Fraction, ...], tuple[Fraction, ...]]] = {}
 
     def parse(self) -> ExtensiveFormGame:
         stream = self.stream
@@ -103,6 +109,7 @@ class _Parser:
         if not names:
             raise stream.error("the game has no players")
         self.n_players = len(names)
+        self.zero = (Fraction(0),) * self.n_players
         players = self.players = unique_labels(names)
         if stream.at("text"):
             stream.next("comment")  # the optional comment has no place in the model
@@ -124,7 +131,7 @@ class _Parser:
     # -- the tree, read iteratively ----------------------------------------
     def _tree(self) -> list[_Raw]:
         stream = self.stream
-        zero = (Fraction(0),) * self.n_players
+        zero = self.zero
         nodes: list[_Raw] = []
         open_nodes: list[int] = []  # indices of nodes still waiting for children
         while True:
@@ -238,7 +245,13 @@ class _Parser:
         elif number not in self.outcomes:
             raise stream.error(f"outcome {number} is used before it is defined", number_line)
         name, payoffs = self.outcomes[number]
-        return tuple(a + b for a, b in zip(inherited, payoffs, strict=True)), name
+        if inherited is self.zero:
+            return payoffs, name
+        key = (id(inherited), number)
+        known_sum = self.sums.get(key)
+        if known_sum is None:
+            known_sum = self.sums[key] = (inherited, tuple(a + b for a, b in zip(inherited, payoffs, strict=True)))
+        return known_sum[1], name
 
     # -- identifiers and the final tree -------------------------------------
     def _assign_identifiers(self) -> None:

@@ -29,6 +29,8 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from deterrence.errors import GameFileError
+from deterrence.numbers import MAX_DIGITS as NUMBER_DIGITS
+from deterrence.numbers import too_many_digits
 
 __all__ = [
     "Token",
@@ -43,8 +45,14 @@ __all__ = [
 #: Largest decimal exponent accepted in a number: ``1e999999999`` would make a
 #: Fraction with a billion digits, so such a file is rejected instead.
 MAX_EXPONENT = 400
-#: Longest number token accepted (the digits of one exact payoff).
-MAX_NUMBER_LENGTH = 1000
+#: Most digits in the numerator or the denominator of a number, as written
+#: and as an exact value (:data:`deterrence.numbers.MAX_DIGITS`).  Every number
+#: accepted is written back by the writer as ``p/q`` within this limit, so a
+#: file that reads also reads again after writing.
+MAX_DIGITS = NUMBER_DIGITS
+#: Longest number token accepted: a sign, two parts of MAX_DIGITS digits and
+#: the ``/`` (or a decimal point and a short exponent).
+MAX_NUMBER_LENGTH = 2 * MAX_DIGITS + 8
 
 _NUMBER = re.compile(r"[+-]?(?:\d+/\d+|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\Z", re.ASCII)
 # One token at a time: whitespace, punctuation, a quoted label (in which a
@@ -90,26 +98,40 @@ def parse_number(text: str, line: int | None = None) -> Fraction:
     Raises
     ------
     GameFileError
-        If the text is not a number, the denominator is zero or the number is
-        absurdly long.
+        If the text is not a number, the denominator is zero, the exponent is
+        beyond :data:`MAX_EXPONENT` or the numerator or denominator has more
+        than :data:`MAX_DIGITS` digits.
 
     Examples
     --------
     >>> print(parse_number("0.5"), parse_number("-1/3"), parse_number("2.5e-1"))
     1/2 -1/3 1/4
     """
+    too_long = _fail(
+        f"number {_shorten(text)!r} has more than {MAX_DIGITS} digits in its numerator or denominator "
+        f"(the limit for one number)",
+        line,
+    )
     if len(text) > MAX_NUMBER_LENGTH:
-        raise _fail(f"number of {len(text)} characters is too long", line)
+        raise too_long
     if not _NUMBER.match(text):
-        raise _fail(f"expected a number, found {text!r}", line)
+        raise _fail(f"expected a number, found {_shorten(text, 40)!r}", line)
     mantissa, _, exponent = text.lower().partition("e")
-    if exponent and abs(int(exponent)) > MAX_EXPONENT:
-        raise _fail(f"exponent of {text!r} is out of range (at most {MAX_EXPONENT})", line)
-    if "/" in mantissa:
-        numerator, denominator = mantissa.split("/")
-        if int(denominator) == 0:
-            raise _fail(f"zero denominator in {text!r}", line)
-    return Fraction(text)
+    if len(exponent) > 12 or exponent and abs(int(exponent)) > MAX_EXPONENT:
+        raise _fail(f"exponent of {_shorten(text)!r} is out of range (at most {MAX_EXPONENT})", line)
+    numerator, _, denominator = mantissa.partition("/")
+    if sum(c.isdigit() for c in numerator) > MAX_DIGITS or len(denominator) > MAX_DIGITS:
+        raise too_long
+    if denominator and int(denominator) == 0:
+        raise _fail(f"zero denominator in {_shorten(text)!r}", line)
+    value = Fraction(text)
+    if too_many_digits(value):  # e.g. 4000 digits times 1e400
+        raise too_long
+    return value
+
+
+def _shorten(text: str, keep: int = 20) -> str:
+    return text if len(text) <= keep else text[: keep - 3] + "..."
 
 
 def tokenize(text: str) -> list[Token]:

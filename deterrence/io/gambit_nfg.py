@@ -16,7 +16,9 @@ A ``.nfg`` file describes an N-player game :math:`(S_1, \\dots, S_N; u)` by
     order, where 0 is the null outcome with all payoffs zero.
 
 The reader maps this onto :class:`~deterrence.normal_form.NormalFormGame`
-with exact :class:`~fractions.Fraction` payoffs.  Players and strategies that
+with exact :class:`~fractions.Fraction` payoffs; a file with more than
+:data:`~deterrence.forms.normal_form.MAX_PLAYERS` players is refused before
+its payoffs are read.  Players and strategies that
 are unlabelled or share a label get unique labels from
 :func:`~deterrence.io.gambit_lexer.unique_labels` (an empty label becomes the
 1-based number, a repeat becomes ``"label~2"``), after their whitespace is
@@ -35,8 +37,9 @@ from typing import Any
 import numpy as np
 
 from deterrence.errors import GameError, GameFileError
-from deterrence.forms.normal_form import NormalFormGame
+from deterrence.forms.normal_form import MAX_PLAYERS, NormalFormGame
 from deterrence.io.gambit_lexer import TokenStream, clean_label, quote, tokenize, unique_labels
+from deterrence.numbers import exact_text
 
 __all__ = ["format_nfg", "format_value", "gambit_labels", "parse_nfg"]
 
@@ -62,7 +65,14 @@ def parse_nfg(text: str) -> NormalFormGame:
     stream.symbol("1")
     stream.symbol("R", "D")
     title = stream.text("game title")
+    line = stream.line
     players = _players(stream)
+    if len(players) > MAX_PLAYERS:  # before the payoffs: no array could hold them
+        raise stream.error(
+            f"the game has {len(players)} players; at most {MAX_PLAYERS} are supported in a normal-form game "
+            f"(one payoff-array axis per player, and NumPy handles 32)",
+            line,
+        )
     strategies = _strategies(stream, len(players))
     if stream.at("text"):
         stream.next("comment")  # the optional comment has no place in the model
@@ -208,17 +218,15 @@ def format_value(value: Any) -> str:
     >>> format_value(Fraction(-1, 3)), format_value(0.1), format_value(2)
     ('-1/3', '0.1', '2')
     """
-    if isinstance(value, Fraction):
-        return str(value)
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return str(int(value))
+    if isinstance(value, Fraction) or isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return exact_text(value)
     if isinstance(value, (float, np.floating)):
         number = float(value)
         if not np.isfinite(number):
             raise GameFileError(f"cannot write the non-finite value {number} to a Gambit file")
         return repr(number)
     if getattr(value, "is_Rational", False):
-        return str(Fraction(int(value.p), int(value.q)))
+        return exact_text(Fraction(int(value.p), int(value.q)))
     raise GameFileError(f"cannot write {value!r} to a Gambit file; evaluate symbolic games at parameter values first")
 
 

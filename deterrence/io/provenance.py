@@ -159,7 +159,9 @@ def write_sidecar(
         record[str(key)] = _jsonable(value)
     side = sidecar_path(path)
     side.parent.mkdir(parents=True, exist_ok=True)
-    side.write_text(json.dumps(_jsonable(record), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    from deterrence.io.atomic import atomic_write
+
+    atomic_write(side, json.dumps(_jsonable(record), indent=2, sort_keys=True) + "\n")
     return side
 
 

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+from deterrence.numbers import exact_text
+
 __all__ = ["format_value", "text_table", "describe_game", "parameter_table", "result_table", "strategy_text"]
 
 
@@ -22,7 +24,7 @@ def format_value(value: Any) -> str:
     ('2/3', '0.123457', '3')
     """
     if isinstance(value, Fraction):
-        return str(value.numerator) if value.denominator == 1 else str(value)
+        return exact_text(value)  # in full, however many digits
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)

@@ -8,10 +8,20 @@ from deterrence.plotting.figures import (
     HATCHES,
     PALETTE,
     branch_diagram,
+    draw_regime_map,
     morris_plot,
     regime_map,
     sobol_bars,
     tornado,
 )
 
-__all__ = ["HATCHES", "PALETTE", "branch_diagram", "morris_plot", "regime_map", "sobol_bars", "tornado"]
+__all__ = [
+    "HATCHES",
+    "PALETTE",
+    "branch_diagram",
+    "draw_regime_map",
+    "morris_plot",
+    "regime_map",
+    "sobol_bars",
+    "tornado",
+]

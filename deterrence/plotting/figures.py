@@ -18,6 +18,7 @@ import numpy as np
 __all__ = [
     "PALETTE",
     "HATCHES",
+    "draw_regime_map",
     "regime_map",
     "tornado",
     "branch_diagram",
@@ -59,7 +60,7 @@ def _curve(boundary: Any, rmap: Any) -> tuple[np.ndarray, np.ndarray] | None:
     return np.asarray(function(ys_axis), dtype=float) * np.ones_like(ys_axis), ys_axis
 
 
-def regime_map(
+def draw_regime_map(
     rmap: Any,
     ax: Any = None,
     *,
@@ -67,6 +68,11 @@ def regime_map(
     annotate: bool = True,
     legend: bool = True,
     wrap: int = 28,
+    blank: str | None = None,
+    zero_contours: Mapping[str, np.ndarray] | None = None,
+    points: Mapping[str, tuple[float, float]] | None = None,
+    title: str = "",
+    legend_loc: str = "best",
 ) -> Any:
     """Draw a :class:`~deterrence.regimes.RegimeMap`: one colour and hatch per outcome.
 
@@ -85,6 +91,15 @@ def regime_map(
     legend : bool
     wrap : int
         Wrap long labels at this width.
+    blank : str, optional
+        A label that marks cells outside the map's domain: they are left unfilled.
+    zero_contours : mapping, optional
+        ``{legend label: field}``: the zero level of each field (shape of ``rmap.outcome``, NaN
+        where undefined) drawn as a dashed black line, when the field changes sign.
+    points : mapping, optional
+        ``{legend label: (x, y)}`` marked with a white star (a calibration, a baseline).
+    title : str
+    legend_loc : str
 
     Returns
     -------
@@ -97,15 +112,16 @@ def regime_map(
     >>> from deterrence.analysis.regimes import RegimeMap
     >>> m = RegimeMap("a", "b", np.linspace(0, 1, 3), np.linspace(0, 1, 3),
     ...               np.array([["p", "p", "q"], ["p", "q", "q"], ["q", "q", "q"]]))
-    >>> ax = regime_map(m, boundaries={"b = 1 - a": lambda a: 1 - a})
+    >>> ax = draw_regime_map(m, boundaries={"b = 1 - a": lambda a: 1 - a})
     >>> ax.get_xlabel(), len(ax.get_lines())
     ('a', 1)
     """
     ax = _axes(ax)
-    labels = rmap.labels
-    codes = np.zeros(rmap.outcome.shape, dtype=float)
+    labels = [label for label in rmap.labels if blank is None or label != blank]
+    codes = np.full(rmap.outcome.shape, np.nan)
     for k, label in enumerate(labels):
         codes[rmap.outcome == label] = k
+    codes = np.ma.masked_invalid(codes)
     colours = [PALETTE[k % len(PALETTE)] for k in range(len(labels))]
     hatches = [HATCHES[k % len(HATCHES)] for k in range(len(labels))]
     levels = np.arange(len(labels) + 1) - 0.5
@@ -131,6 +147,19 @@ def regime_map(
         if curve is not None:
             (line,) = ax.plot(*curve, color="black", linestyle=_LINESTYLES[k % 4], linewidth=1.6, label=name)
             handles.append(line)
+    from matplotlib.lines import Line2D
+
+    for name, values in (zero_contours or {}).items():
+        masked = np.ma.masked_invalid(values)
+        if masked.count() and masked.min() < 0 < masked.max():
+            ax.contour(
+                rmap.x_values, rmap.y_values, masked, levels=[0.0], colors="black", linestyles="--", linewidths=1.6
+            )
+            handles.append(Line2D([], [], color="black", linestyle="--", label=name))
+    for name, (px, py) in (points or {}).items():
+        star = {"marker": "*", "color": "black", "markerfacecolor": "white", "linestyle": "none"}
+        ax.plot([float(px)], [float(py)], markersize=12, **star)
+        handles.append(Line2D([], [], markersize=10, label=name, **star))
     if annotate:
         xx, yy = np.meshgrid(rmap.x_values, rmap.y_values)
         for k, label in enumerate(labels):
@@ -148,17 +177,34 @@ def regime_map(
     ax.set_ylim(rmap.y_values[0], rmap.y_values[-1])
     ax.set_xlabel(rmap.x)
     ax.set_ylabel(rmap.y)
+    if title:
+        ax.set_title(title, fontsize=10)
     if legend:
-        ax.legend(handles=handles, fontsize=7, loc="best", framealpha=0.9)
+        ax.legend(handles=handles, fontsize=7, loc=legend_loc, framealpha=0.9)
     return ax
 
 
-def tornado(table: Any, ax: Any = None, *, top: int | None = None) -> Any:
+#: The older name of :func:`draw_regime_map` (``deterrence.analysis.regimes`` computes maps).
+regime_map = draw_regime_map
+
+
+def tornado(
+    table: Any,
+    ax: Any = None,
+    *,
+    top: int | None = None,
+    ends: tuple[str, str] = ("at the low end", "at the high end"),
+    references: Mapping[str, float] | None = None,
+    xlabel: str | None = None,
+    legend_loc: str = "lower right",
+) -> Any:
     """Tornado chart of a :class:`~deterrence.sensitivity.SwingTable`, largest swing on top.
 
     Each bar runs from the baseline output to the output at the parameter's
     low end (one colour) and high end (another, hatched); a thin line marks
-    the full range when the response is not monotone.
+    the full range when the response is not monotone.  ``ends`` names the two bars in the
+    legend, ``references`` adds labelled dotted vertical lines (a switch point), ``xlabel``
+    replaces the default axis label.
 
     Examples
     --------
@@ -180,7 +226,7 @@ def tornado(table: Any, ax: Any = None, *, top: int | None = None) -> Any:
         left=base,
         color=PALETTE[4],
         edgecolor="0.2",
-        label="at the low end",
+        label=ends[0],
     )
     ax.barh(
         y,
@@ -189,7 +235,7 @@ def tornado(table: Any, ax: Any = None, *, top: int | None = None) -> Any:
         color=PALETTE[0],
         hatch="//",
         edgecolor="0.2",
-        label="at the high end",
+        label=ends[1],
     )
     ax.hlines(
         y,
@@ -200,9 +246,11 @@ def tornado(table: Any, ax: Any = None, *, top: int | None = None) -> Any:
         label="range over the sweep",
     )
     ax.axvline(base, color="black", linewidth=1, linestyle="--")
+    for name, value in (references or {}).items():
+        ax.axvline(float(value), color=PALETTE[5], linewidth=1.2, linestyle=":", label=name)
     ax.set_yticks(y, [f"{table.names[i]} [{table.low[i]:g}, {table.high[i]:g}]" for i in order])
-    ax.set_xlabel(f"{table.measure or 'output'} (baseline {base:.3g})")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.set_xlabel(xlabel or f"{table.measure or 'output'} (baseline {base:.3g})")
+    ax.legend(fontsize=7, loc=legend_loc)
     return ax
 
 

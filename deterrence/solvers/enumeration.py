@@ -48,8 +48,6 @@ von Stengel, B. (2002).  Computing equilibria for two-person games.  In
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -57,68 +55,22 @@ import numpy as np
 
 from deterrence.errors import SolverError
 from deterrence.numbers import exact_array, is_exact_array
-from deterrence.solvers.verify import FLOAT_TOLERANCE, is_nash, tolerance_for
+from deterrence.solvers.bimatrix import BimatrixEquilibria, components, sort_key
+from deterrence.solvers.result import Solution
+from deterrence.solvers.verify import FLOAT_TOLERANCE, is_nash
 
 __all__ = [
     "BimatrixEquilibria",
     "enumerate_equilibria",
     "maximal_nash_subsets",
+    "nash_nashpy",
+    "nash_nashpy_vertex",
+    "nash_support",
+    "nash_vertex",
     "METHODS",
 ]
 
 METHODS = ("auto", "vertex", "support", "nashpy", "nashpy-vertex")
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class BimatrixEquilibria:
-    """Every equilibrium (or every extreme equilibrium) of a bimatrix game.
-
-    Attributes
-    ----------
-    equilibria : tuple of (x, y)
-        Exact results hold tuples of Fractions; float results hold read-only
-        1-D float64 arrays.  Sorted deterministically (lexicographically
-        decreasing in ``x`` then ``y``, so pure strategies listed first come
-        first).
-    exact : bool
-        True when every equilibrium was computed and verified in exact
-        rational arithmetic.
-    complete : bool
-        True when every equilibrium (every extreme equilibrium in a
-        degenerate game) is listed.
-    degenerate : bool or None
-        Whether some mixed strategy with support size ``k`` has more than
-        ``k`` pure best replies (None when not decided).
-    components : tuple of tuple of int
-        Indices into ``equilibria``, one tuple per connected component of the
-        set of equilibria.  In a nondegenerate game every component is a
-        single equilibrium.
-    method : str
-        How the list was computed, e.g. ``"vertex-exact"``, ``"support-float"``.
-    tolerance : float
-        Regret tolerance used in verification (0.0 for exact verification).
-    notes : tuple of str
-        Remarks: degeneracy, dropped candidates, backends used.
-    """
-
-    equilibria: tuple[tuple[Any, Any], ...]
-    exact: bool
-    complete: bool
-    degenerate: bool | None
-    components: tuple[tuple[int, ...], ...]
-    method: str
-    tolerance: float
-    notes: tuple[str, ...] = ()
-
-    def __len__(self) -> int:
-        return len(self.equilibria)
-
-    def __repr__(self) -> str:
-        return (
-            f"BimatrixEquilibria({len(self.equilibria)} equilibria, method={self.method!r}, "
-            f"exact={self.exact}, complete={self.complete}, degenerate={self.degenerate}, "
-            f"components={len(self.components)})"
-        )
 
 
 def _as_matrices(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -139,28 +91,6 @@ def _as_matrices(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray, bool]:
     return af, bf, False
 
 
-def _components(keys: Sequence[tuple[Hashable, Hashable]]) -> tuple[tuple[int, ...], ...]:
-    """Connected components of the bipartite graph whose edges are the pairs ``(x-key, y-key)``."""
-    parent: dict[Any, Any] = {}
-
-    def find(node: Any) -> Any:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for xk, yk in keys:
-        parent[find(("x", xk))] = find(("y", yk))
-    groups: dict[Any, list[int]] = {}
-    for index, (xk, _) in enumerate(keys):
-        groups.setdefault(find(("x", xk)), []).append(index)
-    return tuple(sorted(tuple(g) for g in groups.values()))
-
-
-def _sort_key(x: Sequence[Any], y: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(-v for v in (*x, *y))
-
-
 def _finish_exact(
     pairs: list[tuple[tuple[Fraction, ...], tuple[Fraction, ...]]],
     payoffs: np.ndarray,
@@ -171,7 +101,7 @@ def _finish_exact(
     notes: list[str],
 ) -> BimatrixEquilibria:
     """Verify exactly, sort, group into components."""
-    unique = sorted(set(pairs), key=lambda p: _sort_key(*p))
+    unique = sorted(set(pairs), key=lambda p: sort_key(*p))
     verified = [p for p in unique if is_nash(payoffs, p)]
     if len(verified) < len(unique):  # cannot happen for a correct solver; never hide it
         notes.append(f"{len(unique) - len(verified)} candidate(s) failed exact verification and were dropped")
@@ -181,7 +111,7 @@ def _finish_exact(
         exact=True,
         complete=complete,
         degenerate=degenerate,
-        components=_components(verified),
+        components=components(verified),
         method=method,
         tolerance=0.0,
         notes=tuple(notes),
@@ -195,15 +125,16 @@ def _stack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _vertex_exact(a: np.ndarray, b: np.ndarray, backend: str, notes: list[str]) -> BimatrixEquilibria:
     from deterrence.solvers.vertex_enumeration import vertex_equilibria
 
-    pairs, degenerate, counts, used = vertex_equilibria(a, b, backend=backend)
-    notes.append(f"vertex enumeration ({used}): {counts[0]} vertices of P, {counts[1]} of Q")
-    if degenerate:
+    found = vertex_equilibria(a, b, backend=backend)
+    counts = found.vertex_counts
+    notes.append(f"vertex enumeration ({found.backend}): {counts[0]} vertices of P, {counts[1]} of Q")
+    if found.degenerate:
         notes.append("degenerate game: all extreme equilibria listed, grouped into components")
     return _finish_exact(
-        pairs,
+        list(found.pairs),
         _stack(a, b),
         complete=True,
-        degenerate=degenerate,
+        degenerate=found.degenerate,
         method="vertex-exact",
         notes=notes,
     )
@@ -212,8 +143,9 @@ def _vertex_exact(a: np.ndarray, b: np.ndarray, backend: str, notes: list[str]) 
 def _support_exact(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEquilibria:
     from deterrence.solvers.vertex_enumeration import vertex_equilibria
 
-    pairs, degenerate, counts, used = vertex_equilibria(a, b, backend="screened")
-    certified = used == "screened"
+    found = vertex_equilibria(a, b, backend="screened")
+    pairs, degenerate, counts = list(found.pairs), found.degenerate, found.vertex_counts
+    certified = found.backend == "screened"
     notes.append(f"support enumeration with exact confirmation: {counts[0]} + {counts[1]} vertices")
     if certified:
         notes.append("nondegenerate: the exactly confirmed vertex sets are certified complete")
@@ -235,25 +167,26 @@ def _support_exact(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
 
 
 def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEquilibria:
-    from deterrence.solvers.support_enumeration import float_equilibria
+    from deterrence.solvers.support_enumeration import float_equilibria, pair_tolerance
 
     if sum(a.shape) > 62:  # label sets are int64 bitmasks
         raise SolverError(
             f"the float support path handles at most 62 strategies in all, got {a.shape}; use method='vertex'"
         )
     payoffs = _stack(a, b)
-    tol = tolerance_for(payoffs)
-    pairs, keys, degenerate, certified, extra = float_equilibria(a, b, tol, FLOAT_TOLERANCE)
+    # Tolerances scale with the payoffs each candidate compares (issue 13); the largest used is stated.
+    pairs, keys, degenerate, certified, extra = float_equilibria(a, b, None, FLOAT_TOLERANCE)
+    tol = max((pair_tolerance(a, b, x, y) for x, y in pairs), default=FLOAT_TOLERANCE)
     notes.extend(extra)
     # Round for the order only, so ties in the 16th digit cannot make it platform dependent.
     order = sorted(
         range(len(pairs)),
-        key=lambda i: _sort_key(np.round(pairs[i][0], 9).tolist(), np.round(pairs[i][1], 9).tolist()),
+        key=lambda i: sort_key(np.round(pairs[i][0], 9).tolist(), np.round(pairs[i][1], 9).tolist()),
     )
     kept, kept_keys = [], []
     for i in order:
         x, y = pairs[i]
-        if is_nash(payoffs, [x, y], tol):
+        if is_nash(payoffs, [x, y], pair_tolerance(a, b, x, y)):
             x.setflags(write=False)
             y.setflags(write=False)
             kept.append((x, y))
@@ -272,7 +205,7 @@ def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
         exact=False,
         complete=complete,
         degenerate=degenerate,
-        components=_components(kept_keys),
+        components=components(kept_keys),
         method="support-float",
         tolerance=tol,
         notes=tuple(notes),
@@ -308,6 +241,10 @@ def _binary_exact(a: np.ndarray, b: np.ndarray, screened: BimatrixEquilibria) ->
         xf.setflags(write=False)
         yf.setflags(write=False)
         kept.append((xf, yf))
+    from deterrence.solvers.support_enumeration import pair_tolerance
+
+    # State a tolerance that covers every listed profile's own comparisons (issue 13).
+    tol = max([tol, *(pair_tolerance(a, b, x, y) for x, y in kept)])
     failed = sum(not is_nash(payoffs, pair, tol) for pair in kept)
     if failed:  # a float tie broken at the 16th digit can leave a regret above the tolerance
         notes.append(f"{failed} exact equilibria have float regret above {tol:g}")
@@ -434,3 +371,44 @@ def maximal_nash_subsets(
         xset = [xk for xk, nb in neighbours.items() if yset <= nb]
         cliques.append((tuple(sorted(xs[k] for k in xset)), tuple(sorted(ys[k] for k in yset))))
     return tuple(sorted(cliques))
+
+
+# -- registered solvers (see deterrence.solvers.catalog) ----------------------
+def _solve_game(game: Any, method: str) -> Solution:
+    """All equilibria of a two-player NormalFormGame by ``method``, each verified and labelled."""
+    from deterrence.solvers.profiles import matrix_equilibrium
+
+    a, b = game.bimatrix()
+    found = enumerate_equilibria(a, b, method=method)
+    component_of = {i: c for c, members in enumerate(found.components) for i in members}
+    equilibria = tuple(
+        matrix_equilibrium(
+            game,
+            [x, y],
+            found.exact,
+            component=component_of.get(i) if found.degenerate else None,
+            tolerance=found.tolerance or None,
+        )
+        for i, (x, y) in enumerate(found.equilibria)
+    )
+    return Solution(equilibria, found.complete, found.degenerate, found.tolerance, found.notes, found.method)
+
+
+def nash_vertex(game: Any) -> Solution:
+    """Registered ``nash``/``normal-2p``/``vertex``: exact vertex enumeration (reports ``vertex-exact``)."""
+    return _solve_game(game, "vertex")
+
+
+def nash_support(game: Any) -> Solution:
+    """Registered ``nash``/``normal-2p``/``support``: support enumeration (``support-exact``/``-float``)."""
+    return _solve_game(game, "support")
+
+
+def nash_nashpy(game: Any) -> Solution:
+    """Registered ``nash``/``normal-2p``/``nashpy``: nashpy's support enumeration, verified."""
+    return _solve_game(game, "nashpy")
+
+
+def nash_nashpy_vertex(game: Any) -> Solution:
+    """Registered ``nash``/``normal-2p``/``nashpy-vertex``: nashpy's vertex enumeration, verified."""
+    return _solve_game(game, "nashpy-vertex")

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from deterrence.numbers import is_exact_array
+from deterrence.solvers.bimatrix import BimatrixEquilibria, components
 from deterrence.solvers.verify import FLOAT_TOLERANCE, is_nash, tolerance_for
 
 __all__ = ["nashpy_equilibria"]
@@ -41,7 +42,7 @@ def _degenerate(A: np.ndarray, B: np.ndarray, tol: float) -> bool:
     if is_exact_array(A) and is_exact_array(B):
         from deterrence.solvers.vertex_enumeration import vertex_equilibria
 
-        return vertex_equilibria(A, B, backend="pivoting")[1]
+        return vertex_equilibria(A, B, backend="pivoting").degenerate
     from deterrence.solvers.support_enumeration import float_equilibria
 
     return float_equilibria(A, B, tol, FLOAT_TOLERANCE)[2]
@@ -70,8 +71,6 @@ def nashpy_equilibria(A: Any, B: Any, *, algorithm: str = "support") -> Any:
     ([0.5, 0.5], True)
     """
     import nashpy
-
-    from deterrence.solvers.enumeration import BimatrixEquilibria, _components
 
     if algorithm not in ("support", "vertex"):
         raise ValueError(f"unknown nashpy algorithm {algorithm!r}")
@@ -121,7 +120,7 @@ def nashpy_equilibria(A: Any, B: Any, *, algorithm: str = "support") -> Any:
         exact=False,
         complete=complete,
         degenerate=degenerate,
-        components=_components([(k[: a.shape[0]], k[a.shape[0] :]) for k, _ in ordered]),
+        components=components([(k[: a.shape[0]], k[a.shape[0] :]) for k, _ in ordered]),
         method=f"nashpy-{algorithm}",
         tolerance=tol,
         notes=tuple(notes),

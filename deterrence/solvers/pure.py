@@ -29,7 +29,7 @@ import numpy as np
 from deterrence.errors import GameError, SolverError
 from deterrence.solvers.verify import FLOAT_TOLERANCE
 
-__all__ = ["PureEquilibrium", "pure_equilibria", "pure_equilibria_mask", "solve_pure"]
+__all__ = ["PureEquilibrium", "nash_pure_only", "pure_equilibria", "pure_equilibria_mask", "solve_pure"]
 
 
 class PureEquilibrium(tuple):
@@ -205,24 +205,40 @@ def pure_equilibria(game: Any, tolerance: float | None = None) -> list[PureEquil
 
 
 def solve_pure(game: Any, tolerance: float | None = None) -> Any:
-    """Pure Nash equilibria of a game as a verified :class:`~deterrence.SolveResult`.
+    """Every pure Nash equilibrium of a normal-form game, verified: the registered ``pure`` solver.
 
     Each equilibrium lists every strategy with probability 1 or 0 and the
     payoffs; weak (non-strict) equilibria carry the note ``"weak: tie in best
-    responses"``.  The list is complete (``complete=True``).
+    responses"``, and the result then counts them and says ``degenerate=True``.
+    The list is complete.  :func:`deterrence.solve` with ``concept="pure"``
+    (or ``"nash"`` for games of three or more players) calls this.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        An exact or float game.
+    tolerance : float, optional
+        Absolute tolerance for float games (default
+        :func:`deterrence.solvers.verify.tolerance_for` of the payoffs).
+
+    Returns
+    -------
+    Solution
+        ``method="pure"``.
 
     Examples
     --------
     >>> from deterrence import NormalFormGame
     >>> pd = NormalFormGame(["Row", "Col"], [["C", "D"], ["C", "D"]],
     ...                     [[[3, 3], [0, 5]], [[5, 0], [1, 1]]])
-    >>> result = solve_pure(pd)
-    >>> [e.strategies["Row"]["D"] for e in result], result.complete
-    ([Fraction(1, 1)], True)
+    >>> found = solve_pure(pd)
+    >>> [e.strategies["Row"]["D"] for e in found], found.complete, found.method
+    ([Fraction(1, 1)], True, 'pure')
     """
     from fractions import Fraction
 
-    from deterrence.solvers.result import Equilibrium, SolveResult
+    from deterrence.solvers.profiles import pure_profile
+    from deterrence.solvers.result import Equilibrium, Solution
     from deterrence.solvers.verify import regrets, tolerance_for
 
     exact = game.kind == "exact"
@@ -238,35 +254,47 @@ def solve_pure(game: Any, tolerance: float | None = None) -> Any:
         one, zero = 1.0, 0.0
     equilibria = []
     for profile in found:
-        mixed = [[one if k == s else zero for k in range(size)] for s, size in zip(profile, game.shape, strict=True)]
+        mixed = pure_profile(game, profile, one, zero)
         values, gains = regrets(payoffs, mixed)
         regret = max(float(g) for g in gains)
         # The mask already guarantees this; re-check with the shared verifier all the same.
         if (exact and regret != 0) or (not exact and regret > tol):
-            raise AssertionError(f"pure profile {tuple(profile)} failed verification")
+            raise SolverError(f"internal error: pure profile {tuple(profile)} failed verification; please report it")
         strategies = {
             player: dict(zip(labels, probs, strict=True))
             for player, labels, probs in zip(game.players, game.strategies, mixed, strict=True)
         }
-        notes = () if profile.strict else ("weak: tie in best responses",)
+        paid = values if exact else [float(v) for v in values]
         equilibria.append(
             Equilibrium(
                 strategies=strategies,
-                payoffs=dict(zip(game.players, values, strict=True)),
+                payoffs=dict(zip(game.players, paid, strict=True)),
                 exact=exact,
                 regret=max(regret, 0.0),
-                notes=notes,
+                notes=() if profile.strict else ("weak: tie in best responses",),
             )
         )
     weak = sum(not p.strict for p in found)
     notes = (f"{weak} weak pure equilibria (ties in best responses)",) if weak else ()
-    return SolveResult(
-        game=game,
-        concept="pure",
-        method="pure-enumeration-exact" if exact else "pure-enumeration-float",
-        equilibria=tuple(equilibria),
-        complete=True,
-        degenerate=True if weak else None,
-        tolerance=tol,
-        notes=notes,
-    )
+    return Solution(tuple(equilibria), True, True if weak else None, tol, notes, "pure")
+
+
+def nash_pure_only(game: Any) -> Any:
+    """Nash equilibria of a game with one or three or more players: the pure ones only, said so.
+
+    The registered ``nash``/``normal-np`` solver: :func:`solve_pure`, with
+    ``complete=False`` and a note, since mixed equilibria may exist.
+
+    Examples
+    --------
+    >>> from deterrence import NormalFormGame
+    >>> solo = NormalFormGame(["A"], [["x", "y"]], [[1], [2]])
+    >>> found = nash_pure_only(solo)
+    >>> len(found), found.complete
+    (1, False)
+    """
+    from dataclasses import replace
+
+    found = solve_pure(game)
+    note = f"{game.n_players}-player game: only pure equilibria are enumerated; mixed equilibria may exist"
+    return replace(found, complete=False, notes=(*found.notes, note))

@@ -1,10 +1,13 @@
-"""Result objects returned by the solvers.
+"""Result objects of the solvers: one vocabulary for every algorithm.
 
-Every solver returns a :class:`SolveResult`: the game, the solution concept,
-the method, every equilibrium found (each verified), whether the list is
-complete, and whether the game was found degenerate.  ``to_dict()`` gives the
-stable JSON schema documented in ``docs/json-schema.md``; the command line
-prints exactly that.
+* :class:`Equilibrium`: one verified equilibrium.
+* :class:`Solution`: what a registered solver function returns (the
+  equilibria, whether the list is complete, degeneracy, tolerance, notes and
+  the name of the variant that ran).
+* :class:`SolveResult`: what :func:`deterrence.solve` returns; ``solve`` is
+  the only place that builds one, from a :class:`Solution` plus the game and
+  the concept.  ``to_dict()`` gives the stable JSON schema documented in
+  ``docs/json-schema.md``; the command line prints exactly that.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from deterrence._version import __version__
 from deterrence.numbers import to_json_value
 
-__all__ = ["Equilibrium", "SolveResult"]
+__all__ = ["Equilibrium", "Solution", "SolveResult"]
 
 
 def _encode(value: Any) -> Any:
@@ -69,6 +73,55 @@ class Equilibrium:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class Solution:
+    """What a solver function returns: the verified equilibria and what is known about the list.
+
+    :func:`deterrence.solve` turns it into a :class:`SolveResult`.  It
+    behaves like a sequence of its equilibria.
+
+    Attributes
+    ----------
+    equilibria : tuple of Equilibrium
+        Every equilibrium found, each already verified.
+    complete : bool
+        True when every equilibrium of the concept (every extreme
+        equilibrium, in a degenerate game) is listed.
+    degenerate : bool or None
+        Whether the game is degenerate (None when the method cannot tell).
+    tolerance : float
+        Regret tolerance used in verification (0.0 for exact checks).
+    notes : tuple of str
+        Warnings and remarks.
+    method : str or None
+        The name of the variant that ran (e.g. ``"vertex-exact"``); it must be
+        a method name that the solver registry accepts for the same concept
+        and form.  None means the registered method name itself.
+
+    Examples
+    --------
+    >>> found = Solution((), complete=True, notes=("no equilibria",))
+    >>> len(found), found.complete, found.method
+    (0, True, None)
+    """
+
+    equilibria: tuple[Equilibrium, ...]
+    complete: bool
+    degenerate: bool | None = None
+    tolerance: float = 0.0
+    notes: tuple[str, ...] = ()
+    method: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.equilibria)
+
+    def __iter__(self):  # noqa: D105
+        return iter(self.equilibria)
+
+    def __getitem__(self, index: int) -> Equilibrium:
+        return self.equilibria[index]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class SolveResult:
     """All equilibria a solver found for one game, with how they were found.
 
@@ -78,7 +131,8 @@ class SolveResult:
     concept : str
         ``"nash"``, ``"pure"``, ``"spe"`` or ``"dominance"``.
     method : str
-        The algorithm used, for example ``"vertex-enumeration-exact"``.
+        The algorithm used, for example ``"vertex-exact"``; passing it back as
+        ``solve(game, concept, method=result.method)`` runs the same algorithm.
     equilibria : tuple of Equilibrium
     complete : bool
         True when the method guarantees that every equilibrium of the concept
@@ -111,8 +165,6 @@ class SolveResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON schema (see ``docs/json-schema.md``)."""
-        from deterrence import __version__
-
         return {
             "game": {"title": self.game.title, "players": list(self.game.players)},
             "concept": self.concept,

@@ -56,7 +56,7 @@ import numpy as np
 from deterrence.errors import GameError, SolverError
 from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal, _float_payoffs
 from deterrence.forms.subgames import best_response_value, own_histories, perfect_recall_violations
-from deterrence.solvers.result import Equilibrium, SolveResult
+from deterrence.solvers.result import Equilibrium, Solution
 
 __all__ = ["SequenceForm", "sequence_form", "solve_zero_sum"]
 
@@ -225,9 +225,7 @@ def _guarantees(game: ExtensiveFormGame, strategies: dict, constant: Any) -> tup
     return floor, ceiling
 
 
-def solve_zero_sum(
-    game: ExtensiveFormGame, *, tolerance: float | None = None, exact: bool | None = None
-) -> SolveResult:
+def solve_zero_sum(game: ExtensiveFormGame, *, tolerance: float | None = None, exact: bool | None = None) -> Solution:
     """Value and optimal behaviour strategies of a two-player zero-sum tree (sequence-form LP).
 
     Parameters
@@ -244,8 +242,9 @@ def solve_zero_sum(
 
     Returns
     -------
-    SolveResult
-        ``concept="nash"``, ``method="sequence-form-lp"``; one equilibrium
+    Solution
+        ``method="sequence-form-lp"`` (``solve(game, "nash", "sequence-form")``
+        wraps it with the game and the concept); one equilibrium
         whose ``payoffs`` hold the value (player 1) and its complement.
         ``complete`` is False: optimal strategies need not be unique and
         only one pair is returned.  Information sets that a player's own
@@ -312,13 +311,11 @@ def solve_zero_sum(
         notes.append(f"uniform behaviour at {skipped}, which the player's own plan never reaches")
     payoffs = {game.players[0]: value, game.players[1]: constant - value}
     equilibrium = Equilibrium(strategies, payoffs, is_exact, float(regret), None, tuple(notes[:1]))
-    return SolveResult(
-        game,
-        "nash",
-        "sequence-form-lp",
+    return Solution(
         (equilibrium,),
         complete=False,
         degenerate=None,
         tolerance=used_tol,
         notes=tuple(notes),
+        method="sequence-form-lp",
     )

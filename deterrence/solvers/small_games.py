@@ -32,11 +32,20 @@ equal-support solutions that verify (all pure equilibria among them) and the
 ``degenerate`` flag tells the caller to use an exact solver that enumerates
 equilibrium components.
 
+**Scaling.**  Each player's payoffs are mapped onto ``[0, 1]`` at every
+point before the closed forms run (a positive affine transform of one
+player's payoffs leaves the equilibria unchanged), so a constant of ``1e9``
+in a model's payoffs costs no precision in the cofactors; payoffs and
+regrets are mapped back.
+
 **Verification.**  Every returned equilibrium is checked again after
 clipping round-off negatives and renormalising: both players' regrets must be
 at most the game's tolerance (``1e-9 * max(1, payoff range)`` by default, as
 :func:`deterrence.verify.tolerance_for`).  A candidate that passes the support
-test but fails this check is dropped and its game is flagged.
+test but fails this check is dropped and its game is flagged.  A game left
+with no equilibrium, or with an even number although nondegenerate, is
+impossible (Shapley 1974), so it is solved again exactly and counted in
+``fallbacks``.
 
 References
 ----------
@@ -96,6 +105,10 @@ class SmallGameEquilibria:
         Largest regret of either player at each equilibrium (NaN if invalid).
     tolerance : ndarray, shape (G,)
         Absolute payoff tolerance used for each game.
+    fallback : ndarray of bool, shape (G,)
+        True where the closed forms failed numerically (no equilibrium, or an
+        even number in a nondegenerate game) and the game was solved again by
+        exact vertex enumeration; ``fallbacks`` is their number.
     """
 
     x: np.ndarray
@@ -107,6 +120,7 @@ class SmallGameEquilibria:
     column_payoff: np.ndarray
     regret: np.ndarray
     tolerance: np.ndarray
+    fallback: np.ndarray
 
     def __post_init__(self) -> None:
         for name in self.__slots__:
@@ -115,6 +129,11 @@ class SmallGameEquilibria:
     def __len__(self) -> int:
         return int(self.count.shape[0])
 
+    @property
+    def fallbacks(self) -> int:
+        """Number of games solved again exactly because the closed forms failed (see ``fallback``)."""
+        return int(self.fallback.sum())
+
     def equilibria(self, b: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """The ``(x, y)`` pairs listed for game ``b`` (see :func:`equilibria_at`)."""
         return equilibria_at(self, b)
@@ -122,7 +141,8 @@ class SmallGameEquilibria:
     def __repr__(self) -> str:
         return (
             f"<SmallGameEquilibria {len(self)} games {self.x.shape[2]}x{self.y.shape[2]}: "
-            f"{int(self.count.sum())} equilibria, {int(self.degenerate.sum())} degenerate>"
+            f"{int(self.count.sum())} equilibria, {int(self.degenerate.sum())} degenerate, "
+            f"{self.fallbacks} exact fallbacks>"
         )
 
 
@@ -206,7 +226,7 @@ def _support_pairs(m: int, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _candidates(
-    a: np.ndarray, b: np.ndarray, tol: np.ndarray, k: int
+    a: np.ndarray, b: np.ndarray, tol_a: np.ndarray, tol_b: np.ndarray, k: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Support-enumeration candidates for all support pairs of size ``k``.
 
@@ -230,8 +250,8 @@ def _candidates(
     ok = x_ok & y_ok & (x_i >= -FLOAT_TOLERANCE).all(0) & (y_j >= -FLOAT_TOLERANCE).all(0)
     ay = _against(a, y)  # (m, P, G): row payoffs against y
     xb = _against(b, x, transpose=True)  # (n, P, G): column payoffs against x
-    ok &= ay.max(0) <= ay[rows_idx, slot].min(0) + tol
-    ok &= xb.max(0) <= xb[cols_idx, slot].min(0) + tol
+    ok &= ay.max(0) <= ay[rows_idx, slot].min(0) + tol_a
+    ok &= xb.max(0) <= xb[cols_idx, slot].min(0) + tol_b
     # A solution that leaves part of its support unused has k best responses to a mixture
     # with fewer than k strategies: the game is degenerate there.
     shrunk = (x_i.min(0) <= FLOAT_TOLERANCE) | (y_j.min(0) <= FLOAT_TOLERANCE)
@@ -292,12 +312,24 @@ def small_game_equilibria(A: Any, B: Any, tolerance: float | np.ndarray | None =
         ``x (G, K, m)``, ``y (G, K, n)``, ``valid (G, K)``, ``count (G,)``
         and ``degenerate (G,)``, where ``K`` is the number of equal-size
         support pairs (5 for 2×2, 9 for 3×2, 19 for 3×3).  For games with
-        ``degenerate == False`` the list is complete.
+        ``degenerate == False`` the list is complete.  ``fallback (G,)``
+        marks the games solved again exactly (``fallbacks`` counts them).
 
     Raises
     ------
     GameError
         If the shapes differ, are too large, or payoffs are not finite.
+
+    Notes
+    -----
+    Each player's payoffs are first mapped onto ``[0, 1]`` at every point
+    (minus the minimum, divided by the range): positive affine transforms of
+    one player's payoffs leave the equilibria unchanged, and the closed forms
+    then work with numbers of size one, whatever constant the model adds.
+    The tolerance is scaled along.  A game for which no equilibrium survives
+    (impossible: every finite game has one) or, when nondegenerate, an even
+    number (impossible too: Shapley 1974) is solved again by exact vertex
+    enumeration of the payoffs' binary values and marked in ``fallback``.
 
     Examples
     --------
@@ -306,10 +338,16 @@ def small_game_equilibria(A: Any, B: Any, tolerance: float | np.ndarray | None =
 
     >>> A = [[0, -1], [1, -10]]
     >>> res = small_game_equilibria(A, np.transpose(A))
-    >>> print(res.count[0], res.degenerate[0])
-    3 False
+    >>> print(res.count[0], res.degenerate[0], res.fallbacks)
+    3 False 0
     >>> print(round(float(res.x[0, 2, 1]), 6))
     0.1
+
+    A constant of 1e9 on every payoff changes nothing:
+
+    >>> res = small_game_equilibria(np.add(A, 1e9), np.transpose(A) + 1e9)
+    >>> print(res.count[0], round(float(res.x[0, 2, 1]), 6), round(float(res.row_payoff[0, 2]) - 1e9, 6))
+    3 0.1 -0.1
     """
     a = np.asarray(A, dtype=np.float64)
     b = np.asarray(B, dtype=np.float64)
@@ -330,28 +368,83 @@ def small_game_equilibria(A: Any, B: Any, tolerance: float | np.ndarray | None =
         tol = np.broadcast_to(np.asarray(tolerance, dtype=np.float64), (g,)).copy()
         if (tol < 0).any() or not np.isfinite(tol).all():
             raise GameError(f"tolerance must be finite and non-negative, got {tolerance!r}")
-    if g <= _CHUNK:
-        return _solve_chunk(a, b, tol)
-    # Chunks keep the working arrays cache-sized and memory bounded; games are independent.
-    parts = [_solve_chunk(a[s : s + _CHUNK], b[s : s + _CHUNK], tol[s : s + _CHUNK]) for s in range(0, g, _CHUNK)]
-    return SmallGameEquilibria(
-        **{name: np.concatenate([getattr(p, name) for p in parts]) for name in SmallGameEquilibria.__slots__}
+    (an, low_a, scale_a), (bn, low_b, scale_b) = _normalise(a), _normalise(b)
+    tol_a, tol_b = tol / scale_a, tol / scale_b
+    parts = [
+        _solve_chunk(an[s : s + _CHUNK], bn[s : s + _CHUNK], tol_a[s : s + _CHUNK], tol_b[s : s + _CHUNK])
+        for s in range(0, g, _CHUNK)
+    ]
+    out = parts[0] if len(parts) == 1 else {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    # Every finite game has an equilibrium, and a nondegenerate one an odd number: anything
+    # else is a numerical failure, so solve those games again exactly.
+    suspect = np.flatnonzero((out["count"] == 0) | (~out["degenerate"] & (out["count"] % 2 == 0)))
+    out["fallback"] = np.zeros(g, dtype=bool)
+    for index in suspect.tolist():
+        _exact_fallback(out, index, a[index], b[index], an[index], bn[index], tol_a[index], tol_b[index])
+    regret_a, regret_b = out.pop("regret_a"), out.pop("regret_b")
+    out["regret"] = np.maximum(regret_a * scale_a[:, None], regret_b * scale_b[:, None])
+    out["row_payoff"] = out["row_payoff"] * scale_a[:, None] + low_a[:, None]
+    out["column_payoff"] = out["column_payoff"] * scale_b[:, None] + low_b[:, None]
+    out["count"] = out["valid"].sum(1)
+    out["tolerance"] = tol
+    return SmallGameEquilibria(**out)
+
+
+def _normalise(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Map each game's payoffs ``p (G, m, n)`` onto ``[0, 1]``: ``(scaled, minimum, range)``.
+
+    A constant player (range zero) keeps scale one.
+    """
+    low = p.min(axis=(1, 2))
+    spread = p.max(axis=(1, 2)) - low
+    scale = np.where(spread > 0, spread, 1.0)
+    scaled = (p - low[:, None, None]) / scale[:, None, None]
+    return scaled, low, scale
+
+
+def _exact_fallback(
+    out: dict[str, np.ndarray], index: int, a: Any, b: Any, an: Any, bn: Any, tol_a: Any, tol_b: Any
+) -> None:
+    """Replace game ``index`` of ``out`` by exact vertex enumeration of ``a, b`` (normalised: ``an, bn``)."""
+    from deterrence.solvers.enumeration import enumerate_equilibria
+    from deterrence.solvers.verify import exact_payoffs
+
+    found = enumerate_equilibria(exact_payoffs(a), exact_payoffs(b), method="vertex")
+    pairs = [(np.array([float(v) for v in x]), np.array([float(v) for v in y])) for x, y in found.equilibria]
+    pairs.sort(key=lambda pair: int((pair[0] > 0).sum() + (pair[1] > 0).sum()))  # pure ones first
+    slots = out["valid"].shape[1]
+    for name in ("x", "y", "row_payoff", "column_payoff", "regret_a", "regret_b"):
+        out[name][index] = np.nan
+    out["valid"][index] = False
+    for k, (x, y) in enumerate(pairs[:slots]):
+        ay, xb = an @ y, x @ bn
+        row, column = float(x @ ay), float(xb @ y)
+        out["x"][index, k], out["y"][index, k] = x, y
+        out["row_payoff"][index, k], out["column_payoff"][index, k] = row, column
+        out["regret_a"][index, k] = max(float(ay.max()) - row, 0.0)
+        out["regret_b"][index, k] = max(float(xb.max()) - column, 0.0)
+        out["valid"][index, k] = out["regret_a"][index, k] <= tol_a and out["regret_b"][index, k] <= tol_b
+    # More extreme equilibria than slots, or one that fails the float check: not a complete list.
+    out["degenerate"][index] = (
+        bool(found.degenerate) or len(pairs) > slots or not out["valid"][index, : len(pairs)].all()
     )
+    out["count"][index] = out["valid"][index].sum()
+    out["fallback"][index] = True
 
 
-def _solve_chunk(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> SmallGameEquilibria:
-    """Solve one chunk of games; ``a, b`` have shape ``(G, m, n)``."""
+def _solve_chunk(a: np.ndarray, b: np.ndarray, tol_a: np.ndarray, tol_b: np.ndarray) -> dict[str, np.ndarray]:
+    """Solve one chunk of normalised games; ``a, b`` have shape ``(G, m, n)``, tolerances ``(G,)``."""
     m, n = a.shape[1:]
     at = np.ascontiguousarray(a.transpose(1, 2, 0))  # (m, n, G)
     bt = np.ascontiguousarray(b.transpose(1, 2, 0))
 
-    parts = [_candidates(at, bt, tol, k) for k in range(1, min(m, n) + 1)]
+    parts = [_candidates(at, bt, tol_a, tol_b, k) for k in range(1, min(m, n) + 1)]
     x = np.concatenate([p[0] for p in parts], axis=1)  # (m, K, G)
     y = np.concatenate([p[1] for p in parts], axis=1)  # (n, K, G)
     candidate = np.concatenate([p[2] for p in parts], axis=0)  # (K, G)
     shrunk = np.concatenate([p[3] for p in parts], axis=0)
 
-    degenerate = _degenerate_side(bt, tol) | _degenerate_side(np.swapaxes(at, 0, 1), tol)
+    degenerate = _degenerate_side(bt, tol_b) | _degenerate_side(np.swapaxes(at, 0, 1), tol_a)
 
     # Independent verification of every candidate on cleaned-up probabilities.
     x = np.clip(x, 0.0, None)
@@ -363,8 +456,9 @@ def _solve_chunk(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> SmallGameEqui
     xb = _against(bt, x, transpose=True)
     row_value = (x * ay).sum(0)
     column_value = (xb * y).sum(0)
-    regret = np.maximum(ay.max(0) - row_value, xb.max(0) - column_value)
-    valid = candidate & (regret <= tol)
+    regret_a = np.maximum(ay.max(0) - row_value, 0.0)
+    regret_b = np.maximum(xb.max(0) - column_value, 0.0)
+    valid = candidate & (regret_a <= tol_a) & (regret_b <= tol_b)
     degenerate |= (candidate & ~valid).any(0) | (valid & shrunk).any(0)
 
     # Two support pairs give one equilibrium only if one of them shrank: degenerate games.
@@ -378,21 +472,20 @@ def _solve_chunk(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> SmallGameEqui
             vs[k] &= ~(same & vs[:k]).any(0)
         valid[:, dup] = vs
 
-    valid, x, y, row_value, column_value, regret = _compact(
-        valid.T, x.transpose(2, 1, 0), y.transpose(2, 1, 0), row_value.T, column_value.T, regret.T
-    )
+    moved = (x.transpose(2, 1, 0), y.transpose(2, 1, 0), row_value.T, column_value.T, regret_a.T, regret_b.T)
+    valid, x, y, row_value, column_value, regret_a, regret_b = _compact(valid.T, *moved)
     x[~valid] = np.nan
     y[~valid] = np.nan
-    for v in (row_value, column_value, regret):
+    for v in (row_value, column_value, regret_a, regret_b):
         v[~valid] = np.nan
-    return SmallGameEquilibria(
-        x=x,
-        y=y,
-        valid=valid,
-        count=valid.sum(1),
-        degenerate=degenerate,
-        row_payoff=row_value,
-        column_payoff=column_value,
-        regret=regret,
-        tolerance=tol,
-    )
+    return {
+        "x": x,
+        "y": y,
+        "valid": valid,
+        "count": valid.sum(1),
+        "degenerate": degenerate,
+        "row_payoff": row_value,
+        "column_payoff": column_value,
+        "regret_a": regret_a,
+        "regret_b": regret_b,
+    }

@@ -26,8 +26,8 @@ returned is verified: each player's regret in every subgame
 (:func:`deterrence.subgames.subgame_regrets`) is exactly zero for exact
 games, or within a tolerance for float games.
 
-:func:`spe_batch` solves a perfect-information tree (chance allowed) at many
-payoff points at once; see its docstring.
+:func:`deterrence.solvers.spe_batch.spe_batch` solves a perfect-information
+tree (chance allowed) at many payoff points at once.
 
 References
 ----------
@@ -58,17 +58,10 @@ from deterrence.forms.subgames import (
     subgame_regrets,
     subgame_roots,
 )
-from deterrence.solvers.result import Equilibrium, SolveResult
-from deterrence.solvers.verify import FLOAT_TOLERANCE, tolerance_for
+from deterrence.solvers.result import Equilibrium, Solution
+from deterrence.solvers.verify import tolerance_for
 
-__all__ = [
-    "subgame_perfect_equilibria",
-    "CompiledTree",
-    "compile_tree",
-    "SPEBatch",
-    "spe_batch",
-    "path_labels",
-]
+__all__ = ["backward_induction", "subgame_perfect_equilibria"]
 
 Path = tuple[str, ...]
 
@@ -201,7 +194,9 @@ class _BackwardInduction:
         normal = reduced.game
         active = [i for i, size in enumerate(normal.shape) if size > 1]
         where = f"stage game at {path_label(path)}"
-        profiles, complete, degenerate, notes, tol = _stage_equilibria(normal, active, self.exact, self.tol)
+        stage_found = _stage_equilibria(normal, active, self.exact, self.tol)
+        profiles, complete, degenerate = stage_found.equilibria, stage_found.complete, stage_found.degenerate
+        notes, tol = stage_found.notes, stage_found.tolerance
         self.extra_tolerance = max(self.extra_tolerance, tol)
         for note in notes:
             self.notes.append(f"{where}: {note}")
@@ -228,11 +223,19 @@ class _BackwardInduction:
         return out
 
 
-def _stage_equilibria(normal: Any, active: list[int], exact: bool, tol: float) -> tuple:
-    """Equilibria of a stage game's reduced normal form as full mixed profiles.
+@dataclass(frozen=True, slots=True)
+class _StageEquilibria:
+    """Equilibria of a stage game: full mixed profiles (or ``(x, y)`` pairs of its two movers)."""
 
-    Returns ``(profiles, complete, degenerate, notes, tolerance used)``.
-    """
+    equilibria: list
+    complete: bool
+    degenerate: bool
+    notes: tuple[str, ...]
+    tolerance: float
+
+
+def _stage_equilibria(normal: Any, active: list[int], exact: bool, tol: float) -> _StageEquilibria:
+    """Equilibria of a stage game's reduced normal form as full mixed profiles."""
     n = normal.n_players
     payoffs = np.asarray(normal.payoffs, dtype=object if exact else np.float64)
     one, zero = (Fraction(1), Fraction(0)) if exact else (1.0, 0.0)
@@ -244,9 +247,9 @@ def _stage_equilibria(normal: Any, active: list[int], exact: bool, tol: float) -
         index = tuple(slice(None) if i in active else 0 for i in range(n))
         sub = payoffs[index]
         a, b = sub[..., active[0]], sub[..., active[1]]
-        pairs, complete, degenerate, notes, used = _bimatrix_equilibria(a, b, exact, tol)
-        profiles = [full({active[0]: list(x), active[1]: list(y)}) for x, y in pairs]
-        return profiles, complete, degenerate, notes, used
+        pairs = _bimatrix_equilibria(a, b, exact, tol)
+        profiles = [full({active[0]: list(x), active[1]: list(y)}) for x, y in pairs.equilibria]
+        return _StageEquilibria(profiles, pairs.complete, pairs.degenerate, pairs.notes, pairs.tolerance)
     from deterrence.solvers.pure import pure_equilibria
 
     found = pure_equilibria(normal, None if exact else tol)
@@ -260,10 +263,10 @@ def _stage_equilibria(normal: Any, active: list[int], exact: bool, tol: float) -
         notes.append(f"{len(active)} players move: pure equilibria only, the list may be incomplete")
     elif weak:
         notes.append("the mover has several optimal plans (tie); each is listed")
-    return profiles, len(active) < 2, weak, notes, tol
+    return _StageEquilibria(profiles, len(active) < 2, weak, tuple(notes), tol)
 
 
-def _bimatrix_equilibria(a: np.ndarray, b: np.ndarray, exact: bool, tol: float) -> tuple:
+def _bimatrix_equilibria(a: np.ndarray, b: np.ndarray, exact: bool, tol: float) -> _StageEquilibria:
     try:
         from deterrence.solvers.enumeration import enumerate_equilibria
     except ModuleNotFoundError as error:
@@ -276,17 +279,13 @@ def _bimatrix_equilibria(a: np.ndarray, b: np.ndarray, exact: bool, tol: float) 
         pairs = [([Fraction(v) for v in x], [Fraction(v) for v in y]) for x, y in pairs]
     else:
         pairs = [([float(v) for v in x], [float(v) for v in y]) for x, y in pairs]
-    notes = [f"{result.method}: {n}" for n in result.notes]
-    return (
-        pairs,
-        bool(result.complete),
-        bool(result.degenerate),
-        notes,
-        float(result.tolerance or 0.0),
+    notes = tuple(f"{result.method}: {n}" for n in result.notes)
+    return _StageEquilibria(
+        pairs, bool(result.complete), bool(result.degenerate), notes, float(result.tolerance or 0.0)
     )
 
 
-def _fallback_bimatrix(a: np.ndarray, b: np.ndarray, exact: bool, tol: float) -> tuple:
+def _fallback_bimatrix(a: np.ndarray, b: np.ndarray, exact: bool, tol: float) -> _StageEquilibria:
     """Pure equilibria, plus the fully mixed one of a 2x2 game (without the enumeration module)."""
     m, n = a.shape
     one, zero = (Fraction(1), Fraction(0)) if exact else (1.0, 0.0)
@@ -304,9 +303,9 @@ def _fallback_bimatrix(a: np.ndarray, b: np.ndarray, exact: bool, tol: float) ->
         abs(b[i, j] - b[i, k]) <= tol for i in range(m) for j in range(n) for k in range(j)
     )
     if (m, n) != (2, 2):
-        return pairs, False, ties, ["pure equilibria only (no enumeration module available)"], 0.0
+        return _StageEquilibria(pairs, False, ties, ("pure equilibria only (no enumeration module available)",), 0.0)
     if ties:
-        return pairs, False, True, ["2x2 game with payoff ties: pure equilibria only"], 0.0
+        return _StageEquilibria(pairs, False, True, ("2x2 game with payoff ties: pure equilibria only",), 0.0)
     den_p = b[0, 0] - b[1, 0] - b[0, 1] + b[1, 1]
     den_q = a[0, 0] - a[0, 1] - a[1, 0] + a[1, 1]
     if den_p != 0 and den_q != 0:
@@ -314,12 +313,12 @@ def _fallback_bimatrix(a: np.ndarray, b: np.ndarray, exact: bool, tol: float) ->
         q = (a[1, 1] - a[0, 1]) / den_q
         if 0 < p < 1 and 0 < q < 1:
             pairs.append(([p, 1 - p], [q, 1 - q]))
-    return pairs, True, False, [], 0.0
+    return _StageEquilibria(pairs, True, False, (), 0.0)
 
 
 def subgame_perfect_equilibria(
     game: ExtensiveFormGame, *, max_equilibria: int = 1000, tolerance: float | None = None
-) -> SolveResult:
+) -> Solution:
     """All subgame-perfect equilibria that backward induction generates, verified.
 
     Parameters
@@ -335,8 +334,9 @@ def subgame_perfect_equilibria(
 
     Returns
     -------
-    SolveResult
-        ``concept="spe"``, ``method="backward-induction"``.  Each
+    Solution
+        ``method="backward-induction"`` (``solve(game, "spe")`` wraps it
+        with the game and the concept).  Each
         :class:`~deterrence.result.Equilibrium` has behaviour strategies
         ``{player: {infoset: {action: probability}}}``, payoffs, and notes
         naming the tie nodes it went through.  ``complete`` is True only
@@ -401,399 +401,16 @@ def subgame_perfect_equilibria(
             f"ties at {len(dict.fromkeys(solver.tie_nodes))} node(s); every tie-broken equilibrium "
             "is listed, but mixtures over tied actions are also subgame perfect and are not"
         )
-    return SolveResult(
-        game,
-        "spe",
-        "backward-induction",
+    return Solution(
         tuple(equilibria),
         complete=solver.complete and bool(equilibria),
         degenerate=True if solver.degenerate else None,
         tolerance=check_tol,
         notes=tuple(notes),
+        method="backward-induction",
     )
 
 
-# -- batched backward induction for perfect-information trees -----------------
-_TERMINAL, _DECISION, _CHANCE = 0, 1, 2
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class CompiledTree:
-    """A perfect-information tree flattened into arrays once, for :func:`spe_batch`.
-
-    Nodes are numbered in preorder (the order of ``game.walk()``); the root is 0.
-
-    Attributes
-    ----------
-    game : ExtensiveFormGame
-    kind : ndarray of int8, shape (n_nodes,)
-        0 terminal, 1 decision, 2 chance.
-    children : ndarray of intp, shape (n_nodes, max_actions)
-        Child node numbers, ``-1`` as padding.
-    terminal_nodes : ndarray of intp, shape (n_terminals,)
-        Node number of each terminal, in the order of ``game.terminals()``.
-    terminal_index : ndarray of intp, shape (n_nodes,)
-        Terminal number of each node, ``-1`` for interior nodes.
-    decision_nodes : ndarray of intp, shape (n_decisions,)
-        Node number of each decision node, in preorder (the columns of
-        :attr:`SPEBatch.choices`).
-    decision_column : ndarray of intp, shape (n_nodes,)
-        Column of each decision node, ``-1`` for other nodes.
-    node_paths : tuple of tuple of str
-        Action path of every node.
-    depth : int
-        Largest number of moves from the root to a terminal.
-    """
-
-    game: ExtensiveFormGame
-    kind: np.ndarray
-    children: np.ndarray
-    terminal_nodes: np.ndarray
-    terminal_index: np.ndarray
-    decision_nodes: np.ndarray
-    decision_column: np.ndarray
-    node_paths: tuple[Path, ...]
-    depth: int
-    _ops: tuple
-    _ends: tuple
-
-    @property
-    def decision_paths(self) -> tuple[Path, ...]:
-        """Action paths of the decision nodes, in column order."""
-        return tuple(self.node_paths[i] for i in self.decision_nodes)
-
-
-def compile_tree(game: ExtensiveFormGame) -> CompiledTree:
-    """Flatten a perfect-information tree (chance allowed) for :func:`spe_batch`.
-
-    Raises
-    ------
-    GameError
-        If an information set has more than one node, or a chance
-        probability is not a number.
-
-    Examples
-    --------
-    >>> from deterrence.forms.extensive_form import Terminal, choice
-    >>> g = ExtensiveFormGame(["A", "B"], choice("A", "a", {"out": Terminal((0, 2)),
-    ...     "in": choice("B", "b", {"fight": Terminal((-1, -1)), "yield": Terminal((1, 1))})}))
-    >>> tree = compile_tree(g)
-    >>> tree.decision_paths, tree.terminal_nodes.tolist()
-    (((), ('in',)), [1, 3, 4])
-    """
-    shared = [key for key, paths in infoset_nodes(game).items() if len(paths) > 1]
-    if shared:
-        player, infoset = shared[0]
-        raise GameError(
-            f"spe_batch needs perfect information, but {player}'s information set {infoset!r} has "
-            "several nodes; use subgame_perfect_equilibria"
-        )
-    nodes = list(game.walk())
-    number = {path: i for i, (_, path) in enumerate(nodes)}
-    width = max((len(n.actions) for n, _ in nodes if not isinstance(n, Terminal)), default=1)
-    kind = np.zeros(len(nodes), dtype=np.int8)
-    children = np.full((len(nodes), width), -1, dtype=np.intp)
-    terminal_index = np.full(len(nodes), -1, dtype=np.intp)
-    decision_column = np.full(len(nodes), -1, dtype=np.intp)
-    terminals: list[int] = []
-    decisions: list[int] = []
-    for i, (node, path) in enumerate(nodes):
-        if isinstance(node, Terminal):
-            terminal_index[i] = len(terminals)
-            terminals.append(i)
-            continue
-        kind[i] = _DECISION if isinstance(node, Decision) else _CHANCE
-        children[i, : len(node.actions)] = [number[path + (a,)] for a in node.actions]
-        if isinstance(node, Decision):
-            decision_column[i] = len(decisions)
-            decisions.append(i)
-    # Storage rows: terminals first (so the payoffs land in one slice), then interior nodes.
-    internal = [i for i in range(len(nodes)) if kind[i] != _TERMINAL]
-    row = terminal_index.copy()
-    row[internal] = len(terminals) + np.arange(len(internal))
-    ops: list[tuple[Any, ...]] = []
-    for i in reversed(range(len(nodes))):  # reverse preorder visits children before parents
-        node, _ = nodes[i]
-        kids = row[children[i, : len(getattr(node, "actions", ()))]]
-        if isinstance(node, Decision):
-            mover = game.players.index(node.player)
-            ops.append(
-                (
-                    _DECISION,
-                    int(row[i]),
-                    mover,
-                    tuple(int(k) for k in kids),
-                    int(decision_column[i]),
-                )
-            )
-        elif isinstance(node, Chance):
-            try:
-                probs = np.array([float(p) for p in node.probabilities])
-            except TypeError:
-                raise GameError(f"chance probabilities at {path_label(nodes[i][1])} are not numbers") from None
-            ops.append((_CHANCE, int(row[i]), probs, kids, -1))
-    ends = tuple((int(row[i]), i) for i in range(len(nodes)) if kind[i] != _DECISION)
-    arrays: list[np.ndarray] = [kind, children, terminal_index, decision_column]
-    for a in arrays:
-        a.flags.writeable = False
-    return CompiledTree(
-        game,
-        kind,
-        children,
-        np.array(terminals, dtype=np.intp),
-        terminal_index,
-        np.array(decisions, dtype=np.intp),
-        decision_column,
-        tuple(p for _, p in nodes),
-        max(len(p) for _, p in nodes),
-        tuple(ops),
-        ends,
-    )
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class SPEBatch:
-    """Backward-induction outcome at ``B`` payoff points of one perfect-information tree.
-
-    Attributes
-    ----------
-    tree : CompiledTree
-    choices : ndarray of int, shape (B, n_decisions)
-        Index of the chosen action at each decision node (columns in the
-        order of ``tree.decision_paths``); on ties, the first best action.
-    ties : ndarray of bool, shape (B, n_decisions)
-        True where the two best actions of the mover are within tolerance.
-    has_tie : ndarray of bool, shape (B,)
-        True where any decision node (on or off the path) has a tie: there
-        the equilibrium is not unique, so call
-        :func:`subgame_perfect_equilibria` on that point to list them all.
-    values : ndarray of float, shape (B, n_players)
-        Equilibrium payoffs (expected over chance).
-    terminal : ndarray of intp, shape (B,)
-        Terminal reached on the equilibrium path (index into
-        ``game.terminals()``), or ``-1`` when a chance node lies on the path.
-    path_end : ndarray of intp, shape (B,)
-        Node where the deterministic part of the path ends (a terminal, or
-        the first chance node on the path).
-    tolerance : ndarray of float, shape (B,)
-        Absolute tie tolerance used at each point.
-    """
-
-    tree: CompiledTree
-    choices: np.ndarray
-    ties: np.ndarray
-    has_tie: np.ndarray
-    values: np.ndarray
-    terminal: np.ndarray
-    path_end: np.ndarray
-    tolerance: np.ndarray
-
-    @property
-    def decision_paths(self) -> tuple[Path, ...]:
-        """Action paths of the decision nodes (the columns of ``choices``)."""
-        return self.tree.decision_paths
-
-    def __len__(self) -> int:
-        return len(self.terminal)
-
-    def __repr__(self) -> str:
-        return f"<SPEBatch {len(self)} points, {int(self.has_tie.sum())} with ties>"
-
-
-_COMPILED: dict[int, tuple[ExtensiveFormGame, CompiledTree]] = {}
-
-
-def _compiled(game: ExtensiveFormGame | CompiledTree) -> CompiledTree:
-    if isinstance(game, CompiledTree):
-        return game
-    hit = _COMPILED.get(id(game))
-    if hit is not None and hit[0] is game:  # the stored reference keeps the id from being reused
-        return hit[1]
-    tree = compile_tree(game)
-    if len(_COMPILED) >= 32:
-        _COMPILED.pop(next(iter(_COMPILED)))
-    _COMPILED[id(game)] = (game, tree)
-    return tree
-
-
-def spe_batch(
-    game: ExtensiveFormGame | CompiledTree,
-    terminal_payoffs: Any,
-    *,
-    tolerance: float | None = None,
-    chunk_size: int = 8192,
-) -> SPEBatch:
-    """Backward induction on one perfect-information tree at many payoff points at once.
-
-    At each decision node (children first) the mover's continuation values
-    of the children are compared for all points together: the choice is the
-    argmax, the node's value vector is the chosen child's, and a tie is
-    flagged wherever the two best values are within the tolerance.  Chance
-    nodes take expectations.  Ties are reported, never hidden; for them the
-    exact solver lists every tie-broken equilibrium.
-
-    Parameters
-    ----------
-    game : ExtensiveFormGame or CompiledTree
-        The tree; compiled once with :func:`compile_tree` and cached.
-    terminal_payoffs : array_like of float, shape (B, n_terminals, n_players)
-        Payoffs in the order of ``game.terminals()`` (a ``(n_terminals,
-        n_players)`` array is one point).  For a symbolic tree,
-        :func:`deterrence.evaluate.payoff_batch` of the terminal payoffs gives
-        this array.
-    tolerance : float, optional
-        Absolute tie tolerance; default per point
-        ``FLOAT_TOLERANCE * max(1, payoff range at that point)``, as
-        :func:`deterrence.verify.tolerance_for`.
-    chunk_size : int, optional
-        Points per vectorised pass (bounds memory; the default keeps the
-        working set in cache).
-
-    Returns
-    -------
-    SPEBatch
-
-    Examples
-    --------
-    >>> from deterrence.forms.extensive_form import Terminal, choice
-    >>> g = ExtensiveFormGame(["A", "B"], choice("A", "a", {"out": Terminal((0, 2)),
-    ...     "in": choice("B", "b", {"fight": Terminal((-1, -1)), "yield": Terminal((1, 1))})}))
-    >>> points = np.array([[[0, 2], [-1, -1], [1, 1]], [[0, 2], [-1, 3], [1, 1]],
-    ...                    [[0, 2], [-1, 1], [1, 1]]], dtype=float)
-    >>> batch = spe_batch(g, points)
-    >>> path_labels(batch).tolist(), batch.has_tie.tolist()
-    (['in/yield', 'out', 'out'], [False, False, True])
-    """
-    tree = _compiled(game)
-    payoffs = np.asarray(terminal_payoffs, dtype=np.float64)
-    if payoffs.ndim == 2:
-        payoffs = payoffs[np.newaxis]
-    shape = (len(tree.terminal_nodes), tree.game.n_players)
-    if payoffs.ndim != 3 or payoffs.shape[1:] != shape:
-        raise GameError(f"terminal_payoffs must have shape (B, {shape[0]}, {shape[1]}), got {payoffs.shape}")
-    if not np.isfinite(payoffs).all():
-        raise GameError("terminal_payoffs contain NaN or infinite values")
-    size = payoffs.shape[0]
-    n_dec = len(tree.decision_nodes)
-    dtype = np.int8 if tree.children.shape[1] <= 127 else np.intp
-    out = {
-        "choices": np.zeros((size, n_dec), dtype=dtype),
-        "ties": np.zeros((size, n_dec), dtype=bool),
-        "has_tie": np.zeros(size, dtype=bool),
-        "values": np.empty((size, shape[1])),
-        "path_end": np.empty(size, dtype=np.intp),
-        "tolerance": np.empty(size),
-    }
-    step = max(1, int(chunk_size))
-    buffer = np.empty((len(tree.kind), shape[1], min(step, size)))
-    for start in range(0, size, step):
-        stop = min(size, start + step)
-        _solve_chunk(tree, payoffs[start:stop], tolerance, slice(start, stop), buffer, out)
-    arrays = [
-        out["choices"],
-        out["ties"],
-        out["has_tie"],
-        out["values"],
-        tree.terminal_index[out["path_end"]],
-        out["path_end"],
-        out["tolerance"],
-    ]
-    for a in arrays:
-        a.flags.writeable = False
-    return SPEBatch(tree, *arrays)
-
-
-def _solve_chunk(
-    tree: CompiledTree,
-    x: np.ndarray,
-    tolerance: float | None,
-    rows: slice,
-    buffer: np.ndarray,
-    out: dict,
-) -> None:
-    b, n_terminals = x.shape[0], x.shape[1]
-    # Node-major layout: each value row is contiguous over the points of the chunk, so every
-    # operation below is one elementwise pass over contiguous memory.
-    v = buffer[:, :, :b]
-    np.copyto(v[:n_terminals], x.transpose(1, 2, 0))
-    if tolerance is None:
-        leaves = v[:n_terminals].reshape(-1, b)
-        tol = leaves.max(axis=0)
-        tol -= leaves.min(axis=0)
-        np.maximum(tol, 1.0, out=tol)
-        tol *= FLOAT_TOLERANCE
-    else:
-        tol = np.full(b, float(tolerance))
-    # Selections use bit masks on the int64 view (value ^= (value ^ other) & mask): exact and
-    # branch-free, where masked copies would stall on unpredictable random masks.
-    bits = v.view(np.int64)
-    pick = np.zeros((len(tree.decision_nodes), b), dtype=out["choices"].dtype)
-    tie = np.zeros((len(tree.decision_nodes), b), dtype=bool)
-    end: dict[int, Any] = dict(tree._ends)  # row -> node where the deterministic path stops
-    scratch = np.empty(bits.shape[1:], dtype=np.int64)
-    for op, row, data, kids, column in tree._ops:
-        if op == _CHANCE:
-            v[row] = np.tensordot(data, v[kids], axes=1)
-            continue
-        first = kids[0]
-        np.copyto(bits[row], bits[first])
-        end[row] = end[first]
-        if len(kids) == 1:
-            continue
-        best, second = v[first, data], None
-        choice = pick[column]
-        for j, child in enumerate(kids[1:], start=1):
-            candidate = v[child, data]
-            better = candidate > best  # strict: the first best action wins an exact tie
-            low = np.minimum(best, candidate)
-            second = low if second is None else np.maximum(second, low, out=second)
-            best = np.maximum(best, candidate)
-            mask = better.astype(np.int64)
-            np.negative(mask, out=mask)
-            np.bitwise_xor(bits[row], bits[child], out=scratch)
-            scratch &= mask
-            bits[row] ^= scratch
-            end[row] = end[row] ^ ((end[row] ^ end[child]) & mask)
-            if j == 1:
-                choice[:] = better
-            else:
-                choice ^= (choice ^ j) & -better.view(np.int8)
-        np.less_equal(best - second, tol, out=tie[column])
-    out["choices"][rows] = pick.T
-    out["ties"][rows] = tie.T
-    out["has_tie"][rows] = np.logical_or.reduce(tie, axis=0) if len(tie) else False
-    out["values"][rows] = v[_root_row(tree)].T
-    out["path_end"][rows] = end[_root_row(tree)]
-    out["tolerance"][rows] = tol
-
-
-def _root_row(tree: CompiledTree) -> int:
-    # The root is node 0: row 0 if it is a terminal, else the first interior row.
-    return 0 if tree.kind[0] == _TERMINAL else len(tree.terminal_nodes)
-
-
-def path_labels(batch: SPEBatch, separator: str = "/") -> np.ndarray:
-    """Readable equilibrium-path label of each point, such as ``"calibrated/stand_down"``.
-
-    The label is the action path to the terminal reached; when a chance node
-    lies on the path it is the path to that node followed by ``(chance)``.
-
-    Returns
-    -------
-    ndarray of object (str), shape (B,)
-
-    Examples
-    --------
-    >>> from deterrence.forms.extensive_form import Terminal, choice
-    >>> g = ExtensiveFormGame(["A"], choice("A", "a", {"x": Terminal((1,)), "y": Terminal((2,))}))
-    >>> path_labels(spe_batch(g, [[[1.0], [2.0]]])).tolist()
-    ['y']
-    """
-    tree = batch.tree
-    table = []
-    for i, path in enumerate(tree.node_paths):
-        text = separator.join(path)
-        if tree.kind[i] == _CHANCE:
-            text = f"{text}{separator}(chance)" if text else "(chance)"
-        table.append(text)
-    return np.array(table, dtype=object)[batch.path_end]
+def backward_induction(game: ExtensiveFormGame) -> Solution:
+    """Registered ``spe``/``tree``/``backward-induction``: :func:`subgame_perfect_equilibria` with defaults."""
+    return subgame_perfect_equilibria(game)

@@ -23,12 +23,15 @@ extreme equilibria are the completely labelled pairs of vertices instead.
 
 :func:`screen_bases` solves all bases of one size at once with
 :func:`numpy.linalg.solve` on a stack of ``(k+1) x (k+1)`` systems.
-Feasibility uses the regret tolerance of :func:`deterrence.verify.tolerance_for`,
-never an exact floating-point sign test, so round-off cannot reject a correct
-solution.  With exact payoffs, :func:`confirm_exact` solves the surviving
-candidates (screened with a looser tolerance) again in rational arithmetic
-(python-flint when installed, :mod:`fractions` otherwise) and decides their
-labels exactly.
+Feasibility uses a regret tolerance, never an exact floating-point sign test,
+so round-off cannot reject a correct solution.  The tolerance of a candidate
+scales with the payoffs its best-response test compares
+(:func:`response_tolerance`: the responder's payoffs in the columns the
+mixture uses), not with the whole game's range, so one payoff of ``-1e15`` in
+a cell no equilibrium plays cannot turn near-misses into ties.  With exact
+payoffs, :func:`confirm_exact` solves the surviving candidates (screened with
+a looser tolerance) again in rational arithmetic (python-flint when
+installed, :mod:`fractions` otherwise) and decides their labels exactly.
 
 Solving all bases costs :math:`\binom{m+n}{m}` systems, while a polytope has
 far fewer vertices.  So :func:`float_equilibria`, the float path, first finds
@@ -57,7 +60,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["VertexCandidates", "confirm_exact", "float_equilibria", "screen_bases"]
+from deterrence.solvers.verify import FLOAT_TOLERANCE
+
+__all__ = ["VertexCandidates", "confirm_exact", "float_equilibria", "pair_tolerance", "response_tolerance"]
+__all__ += ["screen_bases"]
 
 #: Largest number of bases solved in one numpy call (bounds memory for big games).
 _CHUNK = 1 << 15
@@ -112,11 +118,52 @@ def _solve_stack(sub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return sol, valid
 
 
-def _side(G: np.ndarray, rows: np.ndarray, cols: np.ndarray, tol: float, ptol: float):
+def response_tolerance(G: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """Regret tolerance for the best responses to each of a stack of mixtures.
+
+    ``G (r, c)`` holds the responder's payoffs (rows: its strategies, columns:
+    the mixer's) and ``used (K, c)`` says which columns each mixture uses.
+    The responder compares only the payoffs in those columns, so the
+    tolerance is ``FLOAT_TOLERANCE * max(1, their range)``: a huge payoff in
+    a column the mixture never plays cannot widen it.
+
+    Examples
+    --------
+    >>> G = np.array([[3.0, -1e15], [5.0, 0.0]])
+    >>> [float(t) for t in response_tolerance(G, np.array([[True, False], [True, True]]))]
+    [1e-09, 1000000.000000005]
+    """
+    high = np.where(used, G.max(axis=0), -np.inf).max(axis=1, initial=-np.inf)
+    low = np.where(used, G.min(axis=0), np.inf).min(axis=1, initial=np.inf)
+    spread = np.where(used.any(axis=1), high - low, 0.0)
+    return FLOAT_TOLERANCE * np.maximum(1.0, spread)
+
+
+def pair_tolerance(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, ptol: float = FLOAT_TOLERANCE) -> float:
+    """Regret tolerance of the profile ``(x, y)``: :func:`response_tolerance` of both players' comparisons.
+
+    The row player compares the columns of ``A`` that ``y`` plays, the column
+    player the rows of ``B`` that ``x`` plays.
+
+    Examples
+    --------
+    >>> A = np.array([[3.0, 0.0], [5.0, 1.0]])   # the Prisoner's Dilemma ...
+    >>> B = np.array([[-1e15, 5.0], [0.0, 1.0]])  # ... with a huge loss at (C, C)
+    >>> pair_tolerance(A, B, np.array([0.0, 1.0]), np.array([0.0, 1.0]))
+    1e-09
+    """
+    tol_y = response_tolerance(np.asarray(A, dtype=np.float64), (np.asarray(y) > ptol)[None])[0]
+    tol_x = response_tolerance(np.asarray(B, dtype=np.float64).T, (np.asarray(x) > ptol)[None])[0]
+    return float(max(tol_x, tol_y))
+
+
+def _side(G: np.ndarray, rows: np.ndarray, cols: np.ndarray, tol: float | None, ptol: float):
     """Screen one side: ``G``'s row player is indifferent on ``rows``, the other mixes on ``cols``.
 
-    Returns (positions, strategies, tight-row bool array, zero-column bool
-    array) for the feasible candidates only.
+    ``tol`` None scales each candidate's tolerance to the columns it plays
+    (:func:`response_tolerance`).  Returns (positions, strategies,
+    tight-row bool array, zero-column bool array) for the feasible candidates
+    only.
     """
     sol, valid = _solve_stack(G[rows[:, :, None], cols[:, None, :]])
     k = rows.shape[1]
@@ -124,6 +171,23 @@ def _side(G: np.ndarray, rows: np.ndarray, cols: np.ndarray, tol: float, ptol: f
     pos = np.flatnonzero(valid & (s >= -ptol).all(axis=1))
     strategy = np.zeros((pos.size, G.shape[1]))
     strategy[np.arange(pos.size)[:, None], cols[pos]] = s[pos]
+    if tol is None:
+        # A weight within ptol of zero is round-off, yet -1e-15 against a payoff of -1e15 is worth
+        # 1: drop such weights and judge the labels on the strategy actually played.
+        strategy = np.where(strategy > ptol, strategy, 0.0)
+        strategy /= strategy.sum(axis=1, keepdims=True)
+        payoff = strategy @ G.T
+        t = response_tolerance(G, strategy > 0)
+        best = payoff.max(axis=1, initial=-np.inf)
+        feasible = best <= payoff[np.arange(pos.size)[:, None], rows[pos]].min(axis=1, initial=np.inf) + t
+        pos, strategy, payoff, best, t = (
+            pos[feasible],
+            strategy[feasible],
+            payoff[feasible],
+            best[feasible],
+            t[feasible],
+        )
+        return pos, strategy, payoff >= (best - t)[:, None], strategy <= ptol
     payoff = strategy @ G.T
     u = u[pos]
     feasible = payoff.max(axis=1, initial=-np.inf) <= u + tol
@@ -132,7 +196,7 @@ def _side(G: np.ndarray, rows: np.ndarray, cols: np.ndarray, tol: float, ptol: f
 
 
 def screen_bases(
-    A: np.ndarray, B: np.ndarray, tol_a: float, tol_b: float, ptol: float
+    A: np.ndarray, B: np.ndarray, tol_a: float | None, tol_b: float | None, ptol: float
 ) -> tuple[VertexCandidates, VertexCandidates]:
     """Solve every equal-size basis of a bimatrix game and keep the feasible vertex candidates.
 
@@ -140,8 +204,10 @@ def screen_bases(
     ----------
     A, B : ndarray of float64, shape (m, n)
         Payoff matrices of the row and the column player.
-    tol_a, tol_b : float
-        Regret tolerances for the row and column player's payoffs.
+    tol_a, tol_b : float or None
+        Regret tolerances for the row and column player's payoffs; None
+        scales each candidate's to the payoffs it compares
+        (:func:`response_tolerance`).
     ptol : float
         Tolerance on probabilities (a probability above ``-ptol`` counts as
         non-negative, one at most ``ptol`` carries the "unused" label).
@@ -293,17 +359,23 @@ def _popcount(values: np.ndarray) -> np.ndarray:
 
 
 def _label_masks(
-    X: np.ndarray, Y: np.ndarray, A: np.ndarray, B: np.ndarray, tol: float, ptol: float
+    X: np.ndarray, Y: np.ndarray, A: np.ndarray, B: np.ndarray, tol: float | None, ptol: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Label masks of row strategies ``X`` (vertices of P) and column strategies ``Y`` (of Q)."""
+    """Label masks of row strategies ``X`` (vertices of P) and column strategies ``Y`` (of Q).
+
+    ``tol`` None gives each vertex the tolerance of the payoffs its
+    responder compares (:func:`response_tolerance`).
+    """
     m, n = A.shape
     bits_m = np.int64(1) << np.arange(m, dtype=np.int64)
     bits_n = np.int64(1) << np.arange(n, dtype=np.int64)
+    tol_x = response_tolerance(B.T, ptol < X)[:, None] if tol is None else tol
+    tol_y = response_tolerance(A, ptol < Y)[:, None] if tol is None else tol
     col_pay = X @ B
-    x_tight = col_pay >= col_pay.max(axis=1, keepdims=True) - tol
+    x_tight = col_pay >= col_pay.max(axis=1, keepdims=True) - tol_x
     x_labels = (ptol >= X).astype(np.int64) @ bits_m | (x_tight.astype(np.int64) @ bits_n) << m
     row_pay = Y @ A.T
-    y_tight = row_pay >= row_pay.max(axis=1, keepdims=True) - tol
+    y_tight = row_pay >= row_pay.max(axis=1, keepdims=True) - tol_y
     y_labels = y_tight.astype(np.int64) @ bits_m | ((ptol >= Y).astype(np.int64) @ bits_n) << m
     return x_labels, y_labels
 
@@ -320,7 +392,7 @@ def _pivot_vertices(A: np.ndarray, B: np.ndarray, ptol: float) -> tuple[np.ndarr
         spread = G.max() - G.min()
         return 1.0 + (G - G.min()) / spread if spread > 0 else np.ones_like(G)
 
-    from deterrence.solvers.vertex_enumeration import float_polytope_vertices
+    from deterrence.solvers.polytope_float import float_polytope_vertices
 
     out = []
     for C in (scaled(B).T, scaled(A)):
@@ -336,7 +408,7 @@ def _pivot_vertices(A: np.ndarray, B: np.ndarray, ptol: float) -> tuple[np.ndarr
 
 
 def float_equilibria(
-    A: np.ndarray, B: np.ndarray, tol: float, ptol: float
+    A: np.ndarray, B: np.ndarray, tol: float | None, ptol: float
 ) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[tuple[int, int]], bool, bool, list[str]]:
     """Extreme equilibria of a float bimatrix game, with labels decided within tolerance.
 
@@ -349,6 +421,18 @@ def float_equilibria(
     different vertices never share one), so candidates are merged by label
     mask, and the equilibria are the completely labelled pairs of vertices.
     In a nondegenerate game these are exactly the equal-support solutions.
+
+    Parameters
+    ----------
+    A, B : ndarray of float64, shape (m, n)
+    tol : float or None
+        Absolute regret tolerance for every label; None (what
+        :func:`~.enumeration.enumerate_equilibria` uses) gives each vertex
+        :func:`response_tolerance` of the payoffs its responder compares, so
+        one huge payoff elsewhere cannot make near-misses count as ties.
+        Verify each pair at :func:`pair_tolerance`.
+    ptol : float
+        Tolerance on probabilities.
 
     Returns
     -------
@@ -369,7 +453,7 @@ def float_equilibria(
     >>> [float(v) for v in pairs[0][0]], degenerate, certified
     ([0.5, 0.5], False, True)
     """
-    from deterrence.solvers.vertex_enumeration import certify_vertex_set
+    from deterrence.solvers.polytope_float import certify_vertex_set
 
     m, n = A.shape
     origin_p, origin_q = (1 << m) - 1, ((1 << n) - 1) << m
@@ -393,7 +477,8 @@ def float_equilibria(
         xs, ys = screen_bases(A, B, tol, tol, ptol)
         X, Y, xv, yv, degenerate, certified = vertex_sets(xs.strategy, ys.strategy, xs.labels, ys.labels)
         how = "all bases"
-    notes = [f"vertices ({how}): {len(xv)} of P, {len(yv)} of Q, labels within tolerance {tol:g}"]
+    within = "each vertex's tolerance (1e-9 x the range of the payoffs compared)" if tol is None else f"{tol:g}"
+    notes = [f"vertices ({how}): {len(xv)} of P, {len(yv)} of Q, labels within tolerance {within}"]
     if not degenerate and not certified:
         notes.append("the vertex sets failed the completeness certificate (ill-conditioned game?)")
     pairs, keys = [], []

@@ -49,8 +49,7 @@ Black & Rogaway (2002), Ciphers with arbitrary finite domains, CT-RSA.
 
 from __future__ import annotations
 
-import functools
-import warnings
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +57,7 @@ from typing import Any
 import numpy as np
 
 from deterrence.errors import DeterrenceError, ParameterError
+from deterrence.sweeps.samplers import lhs_keys, permute, sobol_engine, sobol_points
 
 __all__ = [
     "Design",
@@ -68,12 +68,15 @@ __all__ = [
     "sample",
     "morris_design",
     "parse_range",
+    "MAX_POINTS",
 ]
 
 DESIGN_KINDS = ("grid", "oat", "lhs", "sobol", "halton", "morris")
 #: Points per chunk: large enough to amortise the batched solvers, small enough to stream.
 DEFAULT_CHUNK_SIZE = 1 << 16
-_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+#: The largest design (points): indices stay exact in int64 and float64, and far beyond any run.
+MAX_POINTS = 1 << 40
+_SAMPLE_HINT = "sample the box instead (--sample sobol --n N)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,30 +133,30 @@ class Design:
         """Chunk ``index`` in unit coordinates, shape ``(count, d)`` in ``[0, 1]``."""
         start, stop = self.chunk_range(index)
         d = len(self.names)
-        if self.kind == "grid":
+        if self.kind == "grid":  # levels from each point's indices: O(chunk) memory, whatever the axes
             idx = np.unravel_index(np.arange(start, stop), self.levels)
-            values = [_levels(n)[i] for n, i in zip(self.levels, idx, strict=True)]
+            values = [_levels(n, i) for n, i in zip(self.levels, idx, strict=True)]
             return np.stack(values, axis=1).reshape(-1, d)
         if self.kind == "oat":
             per = self.levels[0]
             k = np.arange(start, stop)
             unit = np.tile(np.asarray(self._unit_baseline()), (stop - start, 1))
-            unit[np.arange(stop - start), k // per] = _levels(per)[k % per]
+            unit[np.arange(stop - start), k // per] = _levels(per, k % per)
             return unit
         if self.kind in ("sobol", "halton"):
             from scipy.stats import qmc
 
             if self.kind == "sobol":
-                return _sobol_points(_sobol_engine(self.seed, d, 30 if self.size <= 1 << 30 else 64), start, stop)
+                return sobol_points(sobol_engine(self.seed, d, 30 if self.size <= 1 << 30 else 64), start, stop)
             rng = np.random.default_rng(np.random.SeedSequence(self.seed))
             engine = qmc.Halton(d, scramble=True, rng=rng)
             engine.num_generated = start  # Halton points are computed from their index directly
             return engine.random(stop - start)
         if self.kind == "lhs":
             rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(index,)))
-            keys = _lhs_keys(self.seed, d)
+            keys = lhs_keys(self.seed, d)
             k = np.arange(start, stop, dtype=np.uint64)
-            strata = np.stack([_permute(k, self.size, keys[j]) for j in range(d)], axis=1)
+            strata = np.stack([permute(k, self.size, keys[j]) for j in range(d)], axis=1)
             return (strata + rng.random((stop - start, d))) / self.size
         if self.kind == "morris":
             return self._morris[start:stop]
@@ -196,8 +199,20 @@ class Design:
         return out
 
 
-def _levels(n: int) -> np.ndarray:
-    return np.linspace(0.0, 1.0, n) if n > 1 else np.zeros(1)
+def _levels(n: int, index: np.ndarray) -> np.ndarray:
+    """Values ``index`` of ``numpy.linspace(0, 1, n)``, bit for bit, without building the axis."""
+    index = np.asarray(index)
+    if n <= 1:
+        return np.zeros(index.shape)
+    values = index * (1.0 / (n - 1))  # what linspace computes (step = 1 / (n - 1)), then the end exactly
+    return np.where(index == n - 1, 1.0, values)
+
+
+def _check_size(size: int, what: str, hint: str) -> int:
+    """``size`` (a Python int: no wrap-around) if at most :data:`MAX_POINTS`, else a one-line error."""
+    if size > MAX_POINTS:
+        raise DeterrenceError(f"{what} has {size:,} points, more than the {MAX_POINTS:,} a sweep allows; {hint}")
+    return size
 
 
 def _check_box(names: Sequence[str], bounds: Sequence[Sequence[float]]) -> tuple[tuple[float, float], ...]:
@@ -247,11 +262,14 @@ def grid(
         if n > 1 and low == high:
             raise DeterrenceError(f"grid for {name!r} has {n} points but low == high == {low:g}")
     # A grid draws nothing at random; a seed given is only recorded, with the run.
+    size = _check_size(
+        math.prod(levels), "the grid" + (" " + " x ".join(f"{n:,}" for n in levels)) * (len(levels) > 1), _SAMPLE_HINT
+    )
     return Design(
         "grid",
         names,
         bounds,
-        int(np.prod(levels, dtype=np.int64)),
+        size,
         None if seed is None else _check_seed(seed),
         levels,
         chunk_size=_check_count(chunk_size, "chunk size"),
@@ -285,11 +303,12 @@ def one_at_a_time(
         if not low <= value <= high:
             raise DeterrenceError(f"baseline {name}={value:g} is outside [{low:g}, {high:g}]")
         base.append(value)
+    size = _check_size(len(names) * n, f"a one-at-a-time design of {n:,} values per parameter", _SAMPLE_HINT)
     return Design(
         "oat",
         names,
         box,
-        len(names) * n,
+        size,
         None if seed is None else _check_seed(seed),
         (n,),
         tuple(base),
@@ -316,7 +335,7 @@ def sample(
         raise DeterrenceError(f"unknown sample kind {kind!r}; choose lhs, sobol or halton")
     names = tuple(bounds)
     box = _check_box(names, list(bounds.values()))
-    n = _check_count(n, "sample size --n")
+    n = _check_size(_check_count(n, "sample size --n"), f"a {kind} sample", "choose a smaller --n")
     return Design(kind, names, box, n, _check_seed(seed), chunk_size=_check_count(chunk_size, "chunk size"))
 
 
@@ -365,8 +384,8 @@ def _check_seed(seed: Any) -> int:
         import secrets
 
         return secrets.randbits(63)
-    if isinstance(seed, bool) or int(seed) != seed or int(seed) < 0:
-        raise DeterrenceError(f"seed must be a non-negative integer, got {seed!r}")
+    if isinstance(seed, bool) or int(seed) != seed or not 0 <= int(seed) < 1 << 63:
+        raise DeterrenceError(f"seed must be a whole number from 0 to 2**63 - 1, got {seed!r}")
     return int(seed)
 
 
@@ -407,83 +426,3 @@ def parse_range(text: str, parameters: Any, with_count: bool = True) -> tuple[st
         if count < 1:
             raise ParameterError(f"{text!r}: N must be at least 1, got {count}")
     return name, low, high, count
-
-
-@functools.lru_cache(maxsize=8)
-def _sobol_engine(seed: int | None, d: int, bits: int) -> Any:
-    """The scrambled engine of a design (scrambling costs more than a chunk; reuse it)."""
-    from scipy.stats import qmc
-
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
-    return qmc.Sobol(d, scramble=True, bits=bits, rng=rng)
-
-
-def _sobol_points(engine: Any, start: int, stop: int) -> np.ndarray:
-    """Points ``start..stop-1`` of a (scrambled) scipy Sobol' engine, computed from their index.
-
-    scipy's ``fast_forward`` steps through every skipped point, which makes
-    late chunks of a long design slow; in Gray-code order point ``k`` is the
-    digital shift XOR the direction numbers of the set bits of ``k ^ (k >> 1)``
-    (Antonov & Saleev 1979), which is what this evaluates.  The engine's
-    scrambled direction numbers are private attributes; without them we fall
-    back to ``fast_forward``.  The tests compare both.
-    """
-    sv, shift = getattr(engine, "_sv", None), getattr(engine, "_shift", None)
-    if sv is None or shift is None:  # pragma: no cover - other scipy versions
-        import copy
-
-        engine = copy.deepcopy(engine)  # the engine is cached: do not advance the shared one
-        if start:
-            engine.fast_forward(start)
-        with warnings.catch_warnings():  # balance is a property of the whole design
-            warnings.simplefilter("ignore", UserWarning)
-            return engine.random(stop - start)
-    v = sv.T.astype(np.uint64)  # (bits, d)
-    first = shift.astype(np.uint64).copy()
-    gray = start ^ (start >> 1)
-    for b in range(int(engine.bits)):
-        if (gray >> b) & 1:
-            first ^= v[b]
-    # Consecutive points differ by the direction number of the lowest set bit of k (k = start+1..).
-    k = np.arange(start + 1, stop, dtype=np.uint64)
-    lowest = np.log2((k & (~k + np.uint64(1))).astype(np.float64)).astype(np.intp)
-    steps = np.concatenate([first[None, :], v[lowest]])
-    q = np.bitwise_xor.accumulate(steps, axis=0)
-    return q * (1.0 / 2 ** int(engine.bits))
-
-
-# -- streaming Latin hypercube: keyed pseudo-random permutations ---------------------------
-def _lhs_keys(seed: int | None, d: int) -> np.ndarray:
-    # A child of the root seed that no chunk uses (chunks spawn keys (i,); this is (2**32, j)).
-    return np.array(
-        [np.random.SeedSequence(seed, spawn_key=(1 << 32, j)).generate_state(4, np.uint64) for j in range(d)],
-        dtype=np.uint64,
-    )
-
-
-def _mix(z: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser (Steele, Lea & Flood 2014), wrapping uint64 arithmetic."""
-    with np.errstate(over="ignore"):
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
-def _permute(k: np.ndarray, n: int, keys: np.ndarray) -> np.ndarray:
-    """A keyed bijection of ``{0..n-1}``: a 4-round Feistel network with cycle walking."""
-    half = max(1, (max(n - 1, 1).bit_length() + 1) // 2)
-    mask = np.uint64((1 << half) - 1)
-    shift = np.uint64(half)
-
-    def feistel(x: np.ndarray) -> np.ndarray:
-        left, right = x >> shift, x & mask
-        for key in keys:
-            left, right = right, left ^ (_mix(right ^ key) & mask)
-        return (left << shift) | right
-
-    out = feistel(k)
-    todo = np.flatnonzero(out >= np.uint64(n))
-    while todo.size:  # walk the cycle until the value falls back in range (expected < 4 steps)
-        out[todo] = feistel(out[todo])
-        todo = todo[out[todo] >= np.uint64(n)]
-    return out.astype(np.float64)

@@ -21,7 +21,8 @@ import numpy as np
 from deterrence.io.tables import format_value
 from games.iran_pakistan.analysis import CHOICES, prestrike_equilibria, solve_continuation
 from games.iran_pakistan.forms import values_for
-from games.iran_pakistan.parameters import PARAMETERS, iran_war_cost, pakistan_clash_cost, precedent_cost, priors
+from games.iran_pakistan.parameters import PARAMETERS, iran_war_cost
+from games.iran_pakistan.threshold import retaliation_margin, retaliation_threshold, sweep_measure, switch_point
 
 __all__ = ["ClaimCheck", "audit", "CHECKS", "retaliation_threshold", "sweep_measure"]
 
@@ -64,22 +65,6 @@ def _jsonable(x: Any) -> Any:
 
 
 # -- helpers ------------------------------------------------------------------
-def sweep_measure(
-    v: dict[str, Any],
-    name: str,
-    measure: Callable[[dict], np.ndarray],
-    n: int = 201,
-    low: float | None = None,
-    high: float | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Evaluate ``measure`` along one parameter (others at ``v``), vectorised: ``(grid, values)``."""
-    p = PARAMETERS[name]
-    grid = np.linspace(float(p.low) if low is None else low, float(p.high) if high is None else high, n)
-    point = {k: np.full(n, float(x)) for k, x in v.items()}
-    point[name] = grid
-    return grid, np.asarray(measure(point), dtype=np.float64)
-
-
 def _monotone(values: np.ndarray, sign: int) -> tuple[bool, bool]:
     """(weakly monotone in direction ``sign``, strictly changes somewhere)."""
     steps = np.diff(values) * sign
@@ -108,118 +93,10 @@ def _p_escalate_calibrated(point: dict) -> np.ndarray:
     return solve_continuation(point)["p_escalate/calibrated"]
 
 
-def _margin(point: dict) -> np.ndarray:
-    return solve_continuation(point)["retaliation_margin"].astype(np.float64)
-
-
-def _subs(v: dict[str, Any], skip: str = "") -> dict[Any, Any]:
-    import sympy
-
-    return {
-        PARAMETERS[k].symbol: sympy.Rational(x) if isinstance(x, (int, Fraction)) else x
-        for k, x in v.items()
-        if k != skip
-    }
-
-
-def retaliation_threshold(v: dict[str, Any]) -> dict[str, Any]:
-    """C1: the symbolic conditions under which Pakistan retaliates rather than absorbs.
-
-    Retaliation pays only if two conditions hold together:
-
-    1. *credibility*: Pakistan would answer an Iranian counter-strike,
-       ``P > C_P``.  Otherwise every motive type escalates (it gains ``e_t``
-       at no war cost) and retaliating costs ``k + d`` on top of the precedent;
-    2. *expected cost*: the precedent cost exceeds the expected cost of
-       retaliating, ``P > k_K + pi_esc * (d + C_P)``, where ``pi_esc`` is the
-       prior mass of the motive types that answer a calibrated strike by
-       escalating (read off the equilibrium at ``v``).
-
-    The returned ``conditions`` are sympy expressions that must all be
-    positive; ``text``/``latex`` print them.
-
-    Examples
-    --------
-    >>> info = retaliation_threshold(values_for())
-    >>> print(info["text"].split(" and ")[1])
-    precedent_loss*(india_emboldening + taliban_pressure) + resolve_value > calibrated_cost + prior_broaden*(escalation_damage + us_ct_stake + war_cost_pakistan*(india_second_front + taliban_pressure + 1))
-    """
-    import sympy
-
-    at_point = solve_continuation(v)
-    sym = values_for(symbolic=True)
-    escalating = [t for t in ("ct", "broaden", "coerce") if bool(at_point[f"escalates/calibrated/{t}"][0])]
-    prior = priors(sym)
-    precedent, clash = precedent_cost(sym), pakistan_clash_cost(sym)
-    expected_cost = sym["calibrated_cost"] + sum((prior[t] for t in escalating), sympy.Integer(0)) * (
-        sym["escalation_damage"] + clash
-    )
-    pairs = [(precedent, clash), (precedent, expected_cost)]
-    conditions = [sympy.expand(a - b) for a, b in pairs]
-    text = " and ".join(f"{sympy.sstr(sympy.factor_terms(a))} > {sympy.sstr(sympy.factor_terms(b))}" for a, b in pairs)
-    names = {p.symbol: r"\mathit{%s}" % p.name.replace("_", r"\_") for p in PARAMETERS}
-    latex = r" \;\wedge\; ".join(
-        f"{sympy.latex(sympy.factor_terms(a), symbol_names=names)} > "
-        f"{sympy.latex(sympy.factor_terms(b), symbol_names=names)}"
-        for a, b in pairs
-    )
-    values = [c.subs(_subs(v)) for c in conditions]
-    return {
-        "conditions": conditions,
-        "text": text,
-        "latex": latex,
-        "escalating_types": escalating,
-        "counter_credible": bool(at_point["counter"][0]),
-        "values_at_point": values,
-        "retaliates": all(x > 0 for x in values),
-    }
-
-
-def _switch_point(v: dict[str, Any], name: str, conditions: list[Any]) -> tuple[float | None, float | None]:
-    """Switch points along ``name``: numeric (batched solver + bisection) and symbolic (sympy).
-
-    The symbolic switch is the root of one of the C1 conditions at which
-    their conjunction changes truth value, checked on the formulas alone.
-    """
-    import sympy
-
-    symbol = PARAMETERS[name].symbol
-    conditions = [c.subs(_subs(v, skip=name)) for c in conditions]
-    lo, hi = float(PARAMETERS[name].low), float(PARAMETERS[name].high)
-
-    def holds(x: float) -> bool:
-        return all(float(c.subs(symbol, x)) > 0 for c in conditions)
-
-    symbolic = None
-    for c in conditions:
-        for root in sympy.solve(sympy.Eq(c, 0), symbol):
-            r = float(root)
-            if lo < r < hi and holds(r - 1e-7) != holds(r + 1e-7):
-                symbolic = r
-    grid, margin = sweep_measure(v, name, _margin)
-    change = np.flatnonzero(np.diff(np.sign(margin)) != 0)
-    numeric = None
-    if len(change):
-        i = change[0]
-
-        def f(x: float) -> float:
-            return float(_margin({**{k: float(y) for k, y in v.items()}, name: x})[0])
-
-        # The margin may jump where Pakistan's counter-escalation stops being credible, so a
-        # bisection on the sign (not brentq, which assumes continuity) locates the switch.
-        a, b = grid[i], grid[i + 1]
-        sign_a = np.sign(f(a))
-        for _ in range(100):
-            mid = 0.5 * (a + b)
-            a, b = (mid, b) if np.sign(f(mid)) == sign_a else (a, mid)
-        numeric = 0.5 * (a + b)
-    return numeric, symbolic
-
-
 # -- the checks ----------------------------------------------------------------
 def check_c1(v: dict[str, Any]) -> ClaimCheck:
     info = retaliation_threshold(v)
-    numeric, symbolic = _switch_point(v, "precedent_loss", info["conditions"])
+    numeric, symbolic = switch_point(v, "precedent_loss", info["conditions"])
     # Float ties are resolved within 1e-9 of the payoff scale, hence the tolerance.
     agree = numeric is not None and symbolic is not None and abs(numeric - symbolic) < 1e-6
     return ClaimCheck(
@@ -246,7 +123,7 @@ def check_c2(v: dict[str, Any]) -> ClaimCheck:
     full = solve_continuation(v, belief={"ct": 1})
     choice_b, choice_c = CHOICES[int(bayes["choice"][0])], CHOICES[int(full["choice"][0])]
     ok = choice_b != "absorb" and choice_c != "absorb"
-    grid, margin = sweep_measure(v, "resolve_value", _margin)
+    grid, margin = sweep_measure(v, "resolve_value", retaliation_margin)
     return ClaimCheck(
         "C2",
         "confirmed" if ok else "refuted",
@@ -369,7 +246,7 @@ def check_c7(v):
 
 def check_c8(v: dict[str, Any]) -> ClaimCheck:
     base = _restrains(v, "C8", ("china_mediation", "china_leverage"), "")
-    grid, margin = sweep_measure(v, "china_mediation", _margin)
+    grid, margin = sweep_measure(v, "china_mediation", retaliation_margin)
     weak, strict = _monotone(margin, +1)
     ok = base.status == "confirmed" and weak and strict
     evidence = dict(base.evidence)
@@ -386,7 +263,7 @@ def check_c8(v: dict[str, Any]) -> ClaimCheck:
 
 def check_c9(v: dict[str, Any]) -> ClaimCheck:
     iran = _restrains(v, "C9", ("us_pressure_on_iran",), "")
-    grid, margin = sweep_measure(v, "us_ct_stake", _margin)
+    grid, margin = sweep_measure(v, "us_ct_stake", retaliation_margin)
     weak, _ = _monotone(margin, -1)
     full = solve_continuation(v, belief={"ct": 1})
     contained = not bool(full["escalates/calibrated/ct"][0]) and CHOICES[int(full["choice"][0])] != "direct"
@@ -458,7 +335,8 @@ def check_c11(v: dict[str, Any]) -> ClaimCheck:
             "complete_information_path": "calibrated -> stand down" if path_ok else "other",
             "p_escalation_on_path_bayesian": p_esc,
         },
-        "restraint holds for every motive type whose escalation value is below W_I + face_cost_calibrated - china_mediation",
+        "restraint holds for every motive type whose escalation value is below "
+        "W_I + face_cost_calibrated - china_mediation",
     )
 
 

@@ -30,9 +30,7 @@ from typing import Any
 import numpy as np
 
 from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, solve_continuation
-from games.iran_pakistan.parameters import PARAMETERS, TYPES
-
-_TYPE_LABEL = {key: label for key, label, *_ in TYPES}
+from games.iran_pakistan.parameters import PARAMETERS, TYPE_LABELS
 
 __all__ = [
     "THIRD_PARTY",
@@ -112,7 +110,7 @@ def _labels(out: dict[str, np.ndarray], detail: bool = True) -> np.ndarray:
 
 def _reply(code: int) -> str:
     """Iran's reply for a bit set of escalating types (bit k: type ``TYPE_KEYS[k]``)."""
-    who = [_TYPE_LABEL[t] for k, t in enumerate(TYPE_KEYS) if code >> k & 1]
+    who = [TYPE_LABELS[t] for k, t in enumerate(TYPE_KEYS) if code >> k & 1]
     if not who:
         return "Iran stands down"
     if len(who) == len(TYPE_KEYS):
@@ -276,7 +274,8 @@ def new_axes(figsize: tuple[float, float] = (6.4, 4.8), ncols: int = 1) -> tuple
 
 
 def plot_map(m: GridMap, ax: Any = None, *, baseline: dict[str, Any] | None = None, title: str = "") -> Any:
-    """Draw a :class:`GridMap`: a colour and a hatch per outcome, the C1 boundary dashed.
+    """Draw a :class:`GridMap` with :func:`deterrence.plotting.draw_regime_map`: a colour and a
+    hatch per outcome, the analytic C1 boundary dashed, the calibration starred.
 
     Examples
     --------
@@ -285,65 +284,27 @@ def plot_map(m: GridMap, ax: Any = None, *, baseline: dict[str, Any] | None = No
     >>> ax.get_xlabel()
     'prior_broaden'
     """
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    from deterrence.plotting.figures import HATCHES, PALETTE
+    from deterrence.analysis.regimes import RegimeMap
+    from deterrence.plotting.figures import draw_regime_map
 
     if ax is None:
         _, ax = new_axes()
-    regimes = m.regimes
-    handles = []
-    for k, label in enumerate(regimes):
-        colour, hatch = PALETTE[k % len(PALETTE)], HATCHES[k % len(HATCHES)]
-        ax.contourf(
-            m.x_values,
-            m.y_values,
-            (m.labels == label).astype(float),
-            levels=[0.5, 1.5],
-            colors=[colour],
-            hatches=[hatch],
-            alpha=0.9,
-        )
-        handles.append(Patch(facecolor=colour, hatch=hatch, edgecolor="0.25", label=label))
-    field = np.ma.masked_invalid(m.analytic)
-    if field.count() and field.min() < 0 < field.max():
-        ax.contour(m.x_values, m.y_values, field, levels=[0.0], colors="black", linestyles="--", linewidths=1.6)
-        handles.append(Line2D([], [], color="black", linestyle="--", label="C1 threshold (analytic)"))
-    if baseline is not None:
-        ax.plot(
-            [float(baseline[m.x])],
-            [float(baseline[m.y])],
-            marker="*",
-            markersize=12,
-            color="black",
-            markerfacecolor="white",
-            linestyle="none",
-        )
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="*",
-                color="black",
-                markerfacecolor="white",
-                linestyle="none",
-                markersize=10,
-                label="calibration",
-            )
-        )
-    ax.set_xlabel(m.x)
-    ax.set_ylabel(m.y)
-    ax.set_xlim(m.x_values[0], m.x_values[-1])
-    ax.set_ylim(m.y_values[0], m.y_values[-1])
-    if title:
-        ax.set_title(title, fontsize=10)
-    ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
-    return ax
+    rmap = RegimeMap(m.x, m.y, m.x_values, m.y_values, m.labels.astype(str))
+    return draw_regime_map(
+        rmap,
+        ax,
+        annotate=False,
+        wrap=10_000,
+        blank="",
+        zero_contours={"C1 threshold (analytic)": m.analytic},
+        points={} if baseline is None else {"calibration": (baseline[m.x], baseline[m.y])},
+        title=title,
+        legend_loc="upper right",
+    )
 
 
 def plot_swings(s: dict[str, Any], ax: Any = None, *, label: str = "") -> Any:
-    """Tornado chart of :func:`swings`: bars from the calibration to each end, largest swing on top.
+    """Tornado chart of :func:`swings` (:func:`deterrence.plotting.tornado`), largest swing on top.
 
     Examples
     --------
@@ -352,36 +313,20 @@ def plot_swings(s: dict[str, Any], ax: Any = None, *, label: str = "") -> Any:
     >>> [t.get_text().split()[0] for t in ax.get_yticklabels()]
     ['china_mediation', 'us_ct_stake']
     """
-    from deterrence.plotting.figures import PALETTE
+    from deterrence.plotting.figures import tornado
+    from deterrence.sensitivity.oat import SwingTable
 
     if ax is None:
         _, ax = new_axes()
-    swing = s["max"] - s["min"]
-    order = list(np.argsort(-swing, kind="stable"))[::-1]
-    base = s["baseline"]
-    y = np.arange(len(order))
-    ax.barh(
-        y,
-        s["at_low"][order] - base,
-        left=base,
-        color=PALETTE[4],
-        edgecolor="0.2",
-        label="parameter at its lower bound",
+    table = SwingTable(
+        s["names"], s["low"], s["high"], s["at_low"], s["at_high"], s["min"], s["max"], s["baseline"], {}, s["measure"]
     )
-    ax.barh(
-        y,
-        s["at_high"][order] - base,
-        left=base,
-        color=PALETTE[0],
-        hatch="//",
-        edgecolor="0.2",
-        label="parameter at its upper bound",
+    references = {"absorb / retaliate switch": 0.0} if s["measure"] == "retaliation_margin" else {}
+    return tornado(
+        table,
+        ax,
+        ends=("parameter at its lower bound", "parameter at its upper bound"),
+        references=references,
+        xlabel=f"{label or s['measure']} (calibration {s['baseline']:.3g})",
+        legend_loc="best",
     )
-    ax.hlines(y, s["min"][order], s["max"][order], color="black", linewidth=1, label="range over the sweep")
-    ax.axvline(base, color="black", linewidth=1, linestyle="--")
-    if s["measure"] == "retaliation_margin":
-        ax.axvline(0.0, color=PALETTE[5], linewidth=1.2, linestyle=":", label="absorb / retaliate switch")
-    ax.set_yticks(y, [f"{s['names'][i]} [{s['low'][i]:g}, {s['high'][i]:g}]" for i in order])
-    ax.set_xlabel(f"{label or s['measure']} (calibration {base:.3g})")
-    ax.legend(fontsize=7, loc="best")
-    return ax

@@ -27,10 +27,24 @@ two changes made on purpose: Pakistan's counter-escalation is a move of its
 own (the Asymmetric Escalation Game's last move, Zagare & Kilgour 2000), so
 its credibility is derived rather than assumed; and the face cost of the
 coercing type carries a premium, its "not seen to back down" term.
+
+Every form is a factory in the library's one convention, ``form(**params)``:
+one keyword per parameter, the rest at their defaults; ``form()`` gives the
+parametric game (sympy payoffs).  A mapping of values may be passed first
+instead, as the analysis modules do (``form(values)``).
+
+Examples
+--------
+>>> cell = ("calibrated", "stand down")
+>>> print(matrix_game().payoff(cell, "Iran"))
+china_mediation - face_cost_calibrated + iran_strike_gain
+>>> print(matrix_game(china_mediation=0).payoff(cell, "Iran"), matrix_game({}).payoff(cell, "Iran"))
+-1 -1/2
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Terminal
@@ -97,11 +111,14 @@ def outcome_payoffs(v: dict[str, Any], motive: str = "ct") -> dict[str, tuple[An
     return out
 
 
-def _resolve(values: dict[str, Any] | None) -> dict[str, Any]:
-    return values_for(None, symbolic=True) if values is None else values_for(values)
+def _resolve(values: Mapping[str, Any] | None, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Validated values from a mapping and/or keywords; the symbols when neither is given."""
+    if values is None and not params:
+        return values_for(None, symbolic=True)
+    return values_for({**(values or {}), **params})
 
 
-def matrix_game(values: dict[str, Any] | None = None, motive: str = "ct") -> NormalFormGame:
+def matrix_game(values: Mapping[str, Any] | None = None, /, *, motive: str = "ct", **params: Any) -> NormalFormGame:
     """Strategic form of the continuation (LITERATURE.md §10(i)).
 
     Pakistan (rows): absorb, calibrated strike, direct strike.  Iran (columns):
@@ -109,8 +126,8 @@ def matrix_game(values: dict[str, Any] | None = None, motive: str = "ct") -> Nor
     Pakistani counter-escalation (the open-clash outcome).  Against *absorb*
     Iran's two columns pay the same, so the game is degenerate by
     construction: a Nash component where Pakistan absorbs under an Iranian
-    threat may appear, as in Selten's entry game.  ``values=None`` gives the
-    parametric game.
+    threat may appear, as in Selten's entry game.  With neither ``values``
+    nor keywords it is the parametric game.
 
     Examples
     --------
@@ -118,7 +135,7 @@ def matrix_game(values: dict[str, Any] | None = None, motive: str = "ct") -> Nor
     >>> g.shape, g.kind
     ((3, 2), 'exact')
     """
-    v = _resolve(values)
+    v = _resolve(values, params)
     pay = outcome_payoffs(v, motive)
     rows = [[pay["absorb"], pay["absorb"]]]
     for key, *_ in RESPONSES:
@@ -157,7 +174,9 @@ def _continuation(
     return Decision("Pakistan", tag + "response", ("absorb", "calibrated", "direct"), tuple(branches))
 
 
-def sequential_game(values: dict[str, Any] | None = None, motive: str = "ct") -> ExtensiveFormGame:
+def sequential_game(
+    values: Mapping[str, Any] | None = None, /, *, motive: str = "ct", **params: Any
+) -> ExtensiveFormGame:
     """The continuation after Iran's strike as a game tree (complete information).
 
     Pakistan absorbs, strikes calibrated targets or strikes directly; Iran
@@ -170,7 +189,7 @@ def sequential_game(values: dict[str, Any] | None = None, motive: str = "ct") ->
     >>> len(g.terminals()), g.infosets["Iran"]
     (7, ('after calibrated', 'after direct'))
     """
-    v = _resolve(values)
+    v = _resolve(values, params)
     return ExtensiveFormGame(
         ["Pakistan", "Iran"],
         _continuation(outcome_payoffs(v, motive)),
@@ -178,7 +197,9 @@ def sequential_game(values: dict[str, Any] | None = None, motive: str = "ct") ->
     )
 
 
-def prestrike_game(values: dict[str, Any] | None = None, motive: str = "ct") -> ExtensiveFormGame:
+def prestrike_game(
+    values: Mapping[str, Any] | None = None, /, *, motive: str = "ct", **params: Any
+) -> ExtensiveFormGame:
     """One move earlier (C12): Iran decides whether to strike, then the continuation.
 
     Iran does not know whether Pakistan is *resolved* (payoffs as above) or
@@ -193,7 +214,7 @@ def prestrike_game(values: dict[str, Any] | None = None, motive: str = "ct") -> 
     >>> g.infosets["Iran"][0]
     'strike?'
     """
-    v = _resolve(values)
+    v = _resolve(values, params)
     belief = v["iran_belief_absorb"]
     subtrees = []
     for tag, soft in (("resolved", False), ("soft", True)):
@@ -209,7 +230,7 @@ def prestrike_game(values: dict[str, Any] | None = None, motive: str = "ct") -> 
     )
 
 
-def bayesian_game(values: dict[str, Any] | None = None) -> ExtensiveFormGame:
+def bayesian_game(values: Mapping[str, Any] | None = None, /, **params: Any) -> ExtensiveFormGame:
     """Incomplete information over Iran's motive (Harsanyi 1967-68 transformation).
 
     Nature draws Iran's type (counter-terror, broaden, coerce) from the prior;
@@ -222,8 +243,8 @@ def bayesian_game(values: dict[str, Any] | None = None) -> ExtensiveFormGame:
     >>> g.infosets["Pakistan"][0], len(g.infosets["Iran"])
     ('response', 6)
     """
-    v = _resolve(values)
-    if values is not None:
+    v = _resolve(values, params)
+    if values is not None or params:
         check_priors(v)
     prior = priors(v)
     children = []

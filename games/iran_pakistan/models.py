@@ -10,7 +10,7 @@ import numpy as np
 from deterrence.model import Model
 from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, solve_continuation
 from games.iran_pakistan.forms import bayesian_game, matrix_game, prestrike_game, sequential_game
-from games.iran_pakistan.parameters import PARAMETERS, TYPES
+from games.iran_pakistan.parameters import PARAMETERS, TYPE_LABELS
 
 __all__ = ["MODELS", "MEASURES"]
 
@@ -26,9 +26,6 @@ MEASURES = (
     "counter_credible",
     "tie",
 )
-
-
-_TYPE_LABEL = {key: label for key, label, *_ in TYPES}
 
 
 def _labels(out: dict, choice: np.ndarray, weights: Mapping) -> np.ndarray:
@@ -52,14 +49,23 @@ def _labels(out: dict, choice: np.ndarray, weights: Mapping) -> np.ndarray:
             else:
                 mass = np.asarray(weights[prior_of[t]])[at]
             escalates = np.asarray(out[f"escalates/{response}/{t}"])[at] & (mass > 0)
-            label = _TYPE_LABEL[t]
+            label = TYPE_LABELS[t]
             names = [n + ("+" if n and e else "") + (label if e else "") for n, e in zip(names, escalates)]
         labels[at] = [f"{response} -> " + (f"{n} escalates" if n else "stand down") for n in names]
     return labels.astype(str)
 
 
-def _outcomes(belief: dict | None):
-    def outcomes(points: Mapping[str, np.ndarray], concept: str) -> dict[str, np.ndarray]:
+class _Outcomes:
+    """The batched evaluator sweeps call, for one belief about Iran's motive (None: the prior)."""
+
+    #: The numeric columns returned after ``outcome`` (read by :class:`~deterrence.model.Model`).
+    columns = MEASURES
+
+    def __init__(self, belief: dict | None) -> None:
+        self.belief = belief
+
+    def __call__(self, points: Mapping[str, np.ndarray], concept: str) -> dict[str, np.ndarray]:
+        belief = self.belief
         out = solve_continuation(dict(points), belief=belief)
         choice = np.asarray(out["choice"])
         p_esc = out["p_escalate"]
@@ -85,28 +91,18 @@ def _outcomes(belief: dict | None):
                 columns[key] = np.where(invalid, np.nan, columns[key])
         return columns
 
-    return outcomes
 
-
-def _build(form):
-    def build(**values):
-        # No values: the parametric game (sympy payoffs), as the Model contract asks.
-        return form(values or None)
-
-    return build
-
-
-MODELS = (
+#: The registry entries of the case (collected by :mod:`games.catalogue`).
+MODELS = [
     Model(
         "iran-pakistan-matrix",
         "Iran-Pakistan continuation, strategic form",
         _CITATION,
-        _build(matrix_game),
+        matrix_game,
         PARAMETERS,
         description="Pakistan absorbs, strikes calibrated targets or strikes directly; Iran stands down "
         "or escalates (met by Pakistani counter-escalation). Iran's motive: counter-terror.",
-        outcomes=_outcomes({"ct": 1}),
-        measures=MEASURES,
+        outcomes=_Outcomes({"ct": 1}),
         concepts=("nash", "pure", "dominance"),
         tags=("iran-pakistan",),
         scenario_dir=_SCENARIOS,
@@ -115,12 +111,11 @@ MODELS = (
         "iran-pakistan-sequential",
         "Iran-Pakistan continuation after Iran's strike (tree)",
         _CITATION,
-        _build(sequential_game),
+        sequential_game,
         PARAMETERS,
         description="Pakistan responds; Iran stands down or escalates; Pakistan counter-escalates or holds. "
         "Complete information, counter-terror motive. Baseline SPE: calibrated strike, Iranian restraint.",
-        outcomes=_outcomes({"ct": 1}),
-        measures=MEASURES,
+        outcomes=_Outcomes({"ct": 1}),
         concepts=("spe", "nash"),
         tags=("iran-pakistan",),
         scenario_dir=_SCENARIOS,
@@ -129,12 +124,11 @@ MODELS = (
         "iran-pakistan-bayesian",
         "Iran-Pakistan continuation with uncertain Iranian motive",
         _CITATION,
-        _build(bayesian_game),
+        bayesian_game,
         PARAMETERS,
         description="Nature draws Iran's motive (counter-terror, broaden, coerce) from Pakistan's prior; "
         "Pakistan responds without knowing it. Sweeps report the perfect Bayesian equilibrium.",
-        outcomes=_outcomes(None),
-        measures=MEASURES,
+        outcomes=_Outcomes(None),
         concepts=("pure", "nash"),
         tags=("iran-pakistan",),
         scenario_dir=_SCENARIOS,
@@ -143,7 +137,7 @@ MODELS = (
         "iran-pakistan-prestrike",
         "Iran's decision to strike (C12)",
         _CITATION,
-        _build(prestrike_game),
+        prestrike_game,
         PARAMETERS,
         description="One move earlier: Iran strikes or keeps the status quo, unsure whether Pakistan is "
         "resolved or would absorb the strike.",
@@ -151,4 +145,4 @@ MODELS = (
         tags=("iran-pakistan",),
         scenario_dir=_SCENARIOS,
     ),
-)
+]

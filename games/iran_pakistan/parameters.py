@@ -50,6 +50,7 @@ from deterrence.parameters import Parameter, ParameterSet
 __all__ = [
     "PARAMETERS",
     "TYPES",
+    "TYPE_LABELS",
     "precedent_cost",
     "front_multiplier",
     "pakistan_clash_cost",
@@ -350,6 +351,8 @@ TYPES = (
     ("broaden", "broaden", "escalation_value_broaden", False),
     ("coerce", "coerce", "escalation_value_coerce", True),
 )
+#: The label of each motive type, by key.
+TYPE_LABELS = {key: label for key, label, *_ in TYPES}
 
 
 def precedent_cost(v: dict[str, Any]) -> Any:

@@ -1,0 +1,54 @@
+"""``deterrence solve GAME``: every equilibrium of a registered model or a Gambit file, verified."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from deterrence.cli.options import OUTPUT_HELP, add_model_options, emit, load_game
+from deterrence.cli.registry import command
+
+__all__ = ["add_parser"]
+
+
+def _run(args: argparse.Namespace) -> int:
+    from deterrence.solvers.facade import solve
+
+    game, model = load_game(args.game, args)
+    concept = args.concept or (model.concepts[0] if model else ("spe" if hasattr(game, "root") else "nash"))
+    result = solve(game, concept=concept, method=args.method)
+    if args.format == "json":
+        text = json.dumps(result.to_dict(), indent=2)
+    else:
+        from deterrence.io.tables import result_table
+
+        text = result_table(result)
+    emit(text, args.output)
+    return 0
+
+
+@command("solve", order=30)
+def add_parser(sub: Any) -> None:
+    """Register ``solve``."""
+    from deterrence.solvers import registry as solver_registry
+
+    p = sub.add_parser(
+        "solve",
+        help="find every equilibrium of a game, verified",
+        description="Solve a built-in game (by slug) or a Gambit .nfg/.efg file. "
+        "Exact payoffs are solved in exact arithmetic.",
+        epilog="solvers by concept, form of the game and method:\n" + solver_registry.describe(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("game", metavar="GAME", help="a slug from 'deterrence list' or a path to a .nfg/.efg file")
+    p.add_argument(
+        "--concept",
+        choices=solver_registry.concepts(),
+        help="solution concept (default: the model's own, else spe for trees and nash for matrices)",
+    )
+    p.add_argument("--method", help="algorithm for the concept and the form of the game (table below; * = default)")
+    p.add_argument("--format", choices=("json", "table"), default="table")
+    p.add_argument("-o", "--output", metavar="FILE", help=f"write to FILE instead of the terminal ({OUTPUT_HELP})")
+    add_model_options(p)
+    p.set_defaults(handler=_run)

@@ -1,0 +1,90 @@
+"""What every sensitivity method shares: its registration record and the checks on inputs.
+
+A method is one module that defines a :class:`Method` named ``METHOD``; the registry
+(:mod:`deterrence.sensitivity.registry`) lists it, the :func:`~deterrence.sensitivity.analyse.sensitivity`
+dispatcher runs it, ``result.plot()`` draws it and the command line offers it as ``--method``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from deterrence.errors import DeterrenceError
+
+__all__ = ["Function", "Method", "box", "frame_rows", "outputs"]
+
+#: ``points -> values``: a measure vectorised over points given as ``{name: array}``.
+Function = Callable[[Mapping[str, np.ndarray]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Method:
+    """A registered sensitivity method.
+
+    Attributes
+    ----------
+    name : str
+        The ``--method`` value.
+    run : callable
+        ``run(function, bounds, *, baseline, n, seed, measure) -> result``; ``bounds`` is
+        ``{name: (low, high)}``, ``baseline`` the values of every parameter, ``n`` the method's
+        size (never None: :attr:`default_n` fills it in).
+    plot : callable
+        ``plot(result, ax=None, **kwargs) -> Axes``.
+    default_n : int
+        The size when ``--n`` is not given.
+    n_help : str
+        What ``--n`` means for this method (for ``--help``).
+    summary : str
+        One line for the command's epilog.
+    random : bool
+        Whether the method draws points at random (then a seed is drawn and recorded when none
+        is given; a deterministic method records none).
+    """
+
+    name: str
+    run: Callable[..., Any]
+    plot: Callable[..., Any]
+    default_n: int
+    n_help: str = ""
+    summary: str = ""
+    random: bool = True
+
+
+def frame_rows(rows: list[dict[str, Any]]) -> Any:
+    """A pandas DataFrame of ``rows``."""
+    import pandas as pd
+
+    return pd.DataFrame(rows)
+
+
+def box(bounds: Mapping[str, Sequence[float]]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """Names, lows and highs of the varied inputs; each needs a finite range with low < high."""
+    names = tuple(bounds)
+    if not names:
+        raise DeterrenceError("sensitivity analysis needs at least one parameter to vary")
+    low = np.array([float(bounds[n][0]) for n in names])
+    high = np.array([float(bounds[n][1]) for n in names])
+    bad = [
+        n for n, lo, hi in zip(names, low, high, strict=True) if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi)
+    ]
+    if bad:
+        raise DeterrenceError(f"parameter {bad[0]!r} needs a range with low < high to be varied")
+    return names, low, high
+
+
+def outputs(function: Function, names: tuple[str, ...], x: np.ndarray, what: str) -> np.ndarray:
+    """``function`` at the rows of ``x``; a NaN output is a one-line error."""
+    y = np.asarray(function({n: x[:, j] for j, n in enumerate(names)}), dtype=np.float64).reshape(-1)
+    if y.shape != (x.shape[0],):
+        raise DeterrenceError(f"the function returned {y.shape[0]} values for {x.shape[0]} points")
+    if not np.isfinite(y).all():
+        raise DeterrenceError(
+            f"{what} is undefined (NaN) at {int((~np.isfinite(y)).sum())} of {len(y)} "
+            "points; choose a measure defined everywhere (e.g. another selection)"
+        )
+    return y

@@ -1,0 +1,93 @@
+"""The built-in solvers, registered in one place (loaded by :mod:`deterrence.solvers.registry` on first use).
+
+Each line names the function as ``"module:function"``, so nothing here
+imports an algorithm: a solver module is imported when it first runs.
+Adding a built-in solver is one new module plus one :func:`register` call
+here; see CONTRIBUTING.md.  The order of registration is the order of the
+concepts and methods in errors and in ``deterrence solve --help``.
+"""
+
+from __future__ import annotations
+
+from deterrence.solvers.registry import register
+
+__all__: list[str] = []
+
+_S = "deterrence.solvers."
+NORMAL = ("normal-2p", "normal-np")
+
+# -- nash --------------------------------------------------------------------
+register(
+    "nash", "normal-2p", "vertex", _S + "enumeration:nash_vertex", exact=True, complete=True, default=True,
+    aliases=("vertex-exact",),
+    description="vertex enumeration, every extreme equilibrium",
+)  # fmt: skip
+register(
+    "nash", "normal-2p", "support", _S + "enumeration:nash_support", exact=True, complete=False,
+    aliases=("support-exact", "support-float"),
+    description="support enumeration; complete if nondegenerate",
+)  # fmt: skip
+register(
+    "nash", "normal-2p", "nashpy", _S + "enumeration:nash_nashpy", exact=False, complete=False,
+    aliases=("nashpy-support",),
+    description="nashpy's support enumeration, verified",
+)  # fmt: skip
+register(
+    "nash", "normal-2p", "nashpy-vertex", _S + "enumeration:nash_nashpy_vertex", exact=False, complete=False,
+    description="nashpy's vertex enumeration, verified",
+)  # fmt: skip
+register(
+    "nash", "normal-np", "pure", _S + "pure:nash_pure_only", exact=True, complete=False, default=True,
+    description="pure equilibria only (says so)",
+)  # fmt: skip
+register(
+    "nash", "tree", "reduced", _S + "reduced:nash_reduced", exact=True, complete=False, default=True,
+    aliases=("reduced-normal-form",), inner="nash",
+    description="via the reduced normal form (M: its method)",
+)  # fmt: skip
+register(
+    "nash", "tree", "sequence-form", _S + "sequence_form:solve_zero_sum", exact=False, complete=False,
+    aliases=("sequence-form-lp",),
+    description="zero-sum LP: the value, one optimal pair",
+)  # fmt: skip
+
+# -- pure --------------------------------------------------------------------
+register(
+    "pure", NORMAL, "pure", _S + "pure:solve_pure", exact=True, complete=True, default=True,
+    description="every pure equilibrium, ties flagged weak",
+)  # fmt: skip
+register(
+    "pure", "tree", "pure", _S + "reduced:pure_reduced", exact=True, complete=True, default=True,
+    aliases=("reduced-normal-form",), inner="pure",
+    description="pure equilibria of the reduced normal form",
+)  # fmt: skip
+
+# -- spe ---------------------------------------------------------------------
+register(
+    "spe", "tree", "backward-induction", _S + "spe:backward_induction", exact=True, complete=False, default=True,
+    description="backward induction; ties flagged, all listed",
+)  # fmt: skip
+
+# -- dominance ---------------------------------------------------------------
+register(
+    "dominance", "normal-2p", "iesds", _S + "dominance:solve_iesds", exact=True, complete=True, default=True,
+    inner="nash", description="strict elimination, then Nash (M)",
+)  # fmt: skip
+register(
+    "dominance", "normal-np", "iesds", _S + "dominance:solve_iesds", exact=True, complete=False, default=True,
+    inner="nash", description="strict elimination, then pure Nash",
+)  # fmt: skip
+register(
+    "dominance", NORMAL, "iesds-weak", _S + "dominance:solve_iesds_weak", exact=True, complete=False,
+    inner="nash", description="weak elimination (order matters), then Nash",
+)  # fmt: skip
+register(
+    "dominance", "tree", "iesds", _S + "reduced:dominance_reduced", exact=True, complete=False, default=True,
+    aliases=("reduced-normal-form+iesds",), inner="nash",
+    description="strict elimination on the reduced form",
+)  # fmt: skip
+register(
+    "dominance", "tree", "iesds-weak", _S + "reduced:dominance_reduced_weak", exact=True, complete=False,
+    aliases=("reduced-normal-form+iesds-weak",), inner="nash",
+    description="weak elimination on the reduced form",
+)  # fmt: skip
