@@ -269,3 +269,17 @@ def test_survivors_are_best_responses_to_some_belief(game_arrays) -> None:  # no
     for u in (fa, fb):
         for r in range(u.shape[0]):
             assert _best_response_margin(u, r) >= -1e-9
+
+
+def test_weak_elimination_solves_the_surviving_game_not_the_original():
+    # Row's Down is weakly dominated by Up; (Down, Left) is a Nash equilibrium of the full game
+    # that weak elimination removes, so "iesds-weak" must not list it (it did when the inner
+    # solve ran on the original game).
+    from deterrence import solve
+
+    game = NormalFormGame.from_bimatrix([[1, 1], [1, 0]], [[1, 1], [1, 1]])
+    weak = solve(game, "dominance", "iesds-weak")
+    assert weak.equilibria and all(e.strategies["Row"][game.strategies[0][1]] == 0 for e in weak.equilibria)
+    assert not weak.complete
+    full = solve(game, "nash")
+    assert any(e.strategies["Row"][game.strategies[0][1]] == 1 for e in full.equilibria)

@@ -388,10 +388,9 @@ def _iesds(game: Any, weak: bool, inner: str | None) -> Any:
     notes = tuple(
         f"eliminated {player}'s {strategy} (dominated by {by})" for player, strategy, by in reduced.eliminations
     )
-    # NOTE: this solves reduced.game, the *original* game (DominanceResult.reduced is the survivor);
-    # kept as it was so that the recorded CLI outputs stay identical; see the solver layer report.
-    found = solve(reduced.game, "nash", inner)
-    equilibria = tuple(lift(game, reduced.game, e) for e in found.equilibria)
+    # Solve the surviving game, then write its equilibria over the full strategy sets.
+    found = solve(reduced.reduced, "nash", inner)
+    equilibria = tuple(lift(game, reduced.reduced, e) for e in found.equilibria)
     solvable = "dominance solvable" if reduced.solvable else "not dominance solvable"
     return Solution(
         equilibria,

@@ -416,18 +416,19 @@ def _exact_fallback(
     for name in ("x", "y", "row_payoff", "column_payoff", "regret_a", "regret_b"):
         out[name][index] = np.nan
     out["valid"][index] = False
-    for k, (x, y) in enumerate(pairs[:slots]):
+    k = 0
+    for x, y in pairs:
         ay, xb = an @ y, x @ bn
         row, column = float(x @ ay), float(xb @ y)
-        out["x"][index, k], out["y"][index, k] = x, y
+        gain_a, gain_b = max(float(ay.max()) - row, 0.0), max(float(xb.max()) - column, 0.0)
+        if k == slots or gain_a > tol_a or gain_b > tol_b:
+            continue
+        out["x"][index, k], out["y"][index, k], out["valid"][index, k] = x, y, True
         out["row_payoff"][index, k], out["column_payoff"][index, k] = row, column
-        out["regret_a"][index, k] = max(float(ay.max()) - row, 0.0)
-        out["regret_b"][index, k] = max(float(xb.max()) - column, 0.0)
-        out["valid"][index, k] = out["regret_a"][index, k] <= tol_a and out["regret_b"][index, k] <= tol_b
+        out["regret_a"][index, k], out["regret_b"][index, k] = gain_a, gain_b
+        k += 1
     # More extreme equilibria than slots, or one that fails the float check: not a complete list.
-    out["degenerate"][index] = (
-        bool(found.degenerate) or len(pairs) > slots or not out["valid"][index, : len(pairs)].all()
-    )
+    out["degenerate"][index] = bool(found.degenerate) or k < len(pairs)
     out["count"][index] = out["valid"][index].sum()
     out["fallback"][index] = True
 
