@@ -1,15 +1,34 @@
 """deterrence: game-theoretic deterrence models, solved exactly and swept fast.
 
-The engine knows game theory and nothing about any particular crisis; the
-model library lives in the separate ``games`` package.  Importing this
-package loads only numpy; sympy, scipy, pandas and matplotlib are imported
-inside the functions that need them.
+The engine knows game theory and nothing about any particular crisis; the model library lives in
+the separate ``games`` package and is found through the ``deterrence.models`` entry points.
+Everything a user needs is importable from here::
+
+    games        NormalFormGame, ExtensiveFormGame, Decision, Chance, Terminal, choice
+    models       Model, Parameter, ParameterSet, get_model, list_models, register_model
+    solving      solve, read_game, write_game
+    sweeps       grid, sample, one_at_a_time, run_sweep, sweep_frame, evaluate_points
+    analysis     sensitivity, find_thresholds, symbolic_threshold, compute_regime_map, track_branches
+
+Importing this package loads only numpy; sympy, scipy, pandas and matplotlib are imported inside
+the functions that need them, and the names below that live in heavier modules are loaded on
+first use.
+
+Examples
+--------
+>>> import deterrence
+>>> game = deterrence.NormalFormGame.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+>>> result = deterrence.solve(game)
+>>> len(result), result.complete
+(1, True)
 """
 
 from __future__ import annotations
 
-from deterrence._version import __version__
+import importlib
+from typing import Any
 
+from deterrence._version import __version__
 from deterrence.errors import (
     DeterrenceError,
     FormulaError,
@@ -21,15 +40,53 @@ from deterrence.errors import (
 from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Terminal, choice
 from deterrence.forms.normal_form import NormalFormGame
 from deterrence.formula import parse_formula
+
+# Bound eagerly: the package deterrence.sensitivity would otherwise shadow the function of the same
+# name once any of its modules is imported.
+from deterrence.sensitivity.analyse import sensitivity
 from deterrence.solvers.facade import solve
 from deterrence.solvers.result import Equilibrium, SolveResult
 
+#: Public names loaded on first use: name -> module that defines it.
+_LAZY = {
+    "Model": "deterrence.model",
+    "Parameter": "deterrence.parameters",
+    "ParameterSet": "deterrence.parameters",
+    "Scenario": "deterrence.parameters",
+    "get_model": "deterrence.library",
+    "list_models": "deterrence.library",
+    "register_model": "deterrence.library",
+    "read_game": "deterrence.io.gambit",
+    "write_game": "deterrence.io.gambit",
+    "Design": "deterrence.sweeps.designs",
+    "grid": "deterrence.sweeps.designs",
+    "sample": "deterrence.sweeps.designs",
+    "one_at_a_time": "deterrence.sweeps.designs",
+    "run_sweep": "deterrence.sweeps.run",
+    "sweep_frame": "deterrence.sweeps.run",
+    "evaluate_points": "deterrence.sweeps.run",
+    "SweepResult": "deterrence.sweeps.run",
+    "find_thresholds": "deterrence.analysis.thresholds",
+    "symbolic_threshold": "deterrence.analysis.thresholds",
+    "Threshold": "deterrence.analysis.thresholds",
+    "compute_regime_map": "deterrence.analysis.regimes",
+    "regime_map_from_frame": "deterrence.analysis.regimes",
+    "RegimeMap": "deterrence.analysis.regimes",
+    "track_branches": "deterrence.analysis.branches",
+}
 
-def read_game(path):  # noqa: ANN001, ANN201 - thin lazy wrapper
-    """Read a Gambit ``.nfg`` or ``.efg`` file into a game (see :mod:`deterrence.io`)."""
-    from deterrence.io import read_game as _read_game
 
-    return _read_game(path)
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'deterrence' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this hook
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [
@@ -49,6 +106,7 @@ __all__ = [
     "Terminal",
     "choice",
     "parse_formula",
-    "read_game",
+    "sensitivity",
     "solve",
+    *_LAZY,
 ]
