@@ -1,11 +1,16 @@
-"""Benchmark: all Nash equilibria of random nondegenerate m x m bimatrix games.
+"""Benchmark: all Nash equilibria of random m x m bimatrix games, nondegenerate and degenerate.
 
-Times, on the same games (fixed seed, a few per size, m = 2..10):
+Times, on the same games (fixed seed, a few per size, m = 4..12; two families: integer payoffs in
+[-1000, 1000] redrawn until nondegenerate, and payoffs in {0, ..., 3} redrawn until degenerate):
 
-* the toolkit's exact path (``enumerate_equilibria`` on int payoffs: exact vertex enumeration),
-* the toolkit's float path (``enumerate_equilibria`` on float payoffs: pivoting + certificate),
-* nashpy's ``support_enumeration``,
-* pygambit's ``enummixed_solve`` with ``rational=False`` and ``rational=True`` (when installed),
+* the toolkit's exact path (``enumerate_equilibria`` on int payoffs: qhull vertices proved by error
+  bounds and each equilibrium solved exactly, or exact pivoting for degenerate games),
+* the toolkit's float path (``enumerate_equilibria`` on float payoffs: qhull/pivoting + certificate),
+* QuantEcon's ``vertex_enumeration`` (numba + qhull; assumes a nondegenerate game) when installed
+  (``pip install deterrence[bench]``),
+* nashpy's ``support_enumeration`` (small sizes only: it is slow),
+* pygambit's ``enummixed_solve`` with ``rational=False`` and ``rational=True`` (when installed;
+  16.x ``Game.from_arrays`` and the 17.x names are both handled),
 
 and, for the exact path, its candidate backends: pure-Python integer pivoting, the batched
 float screen with exact confirmation by python-flint or by plain :mod:`fractions`, and
@@ -46,8 +51,9 @@ from deterrence.solvers.polytope_float import float_polytope_vertices
 from deterrence.solvers.vertex_enumeration import vertex_equilibria
 
 RESULTS = Path(__file__).parent / "results" / "all_equilibria.json"
-METHODS = ("exact", "float", "nashpy", "gambit_float", "gambit_rational")
+METHODS = ("exact", "float", "quantecon", "nashpy", "gambit_float", "gambit_rational")
 BACKENDS = ("pivoting", "screened-flint", "screened-fractions", "cdd-exact")
+FAMILIES = ("nondegenerate", "degenerate")
 
 
 class _Timeout(Exception):
@@ -110,6 +116,19 @@ def _nondegenerate_game(rng: np.random.Generator, m: int) -> tuple[np.ndarray, n
             return A, B
 
 
+def _degenerate_game(rng: np.random.Generator, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Random integer payoffs in {0, ..., 3}, redrawn until exactly degenerate."""
+    while True:
+        A, B = rng.integers(0, 4, (m, m)), rng.integers(0, 4, (m, m))
+        if vertex_equilibria(A.astype(object), B.astype(object)).degenerate:
+            return A, B
+
+
+def _quantecon(qe, A, B) -> list:
+    game = qe.NormalFormGame((qe.Player(A), qe.Player(B.T)))
+    return list(qe.vertex_enumeration(game))
+
+
 def _optional(name: str):
     try:
         return __import__(name)
@@ -126,13 +145,17 @@ def _cdd_has_gmp() -> bool:
 
 
 def _gambit(gbt, A, B, rational: bool) -> list:
-    game = gbt.Game.from_arrays(A, B)
-    result = gbt.nash.enummixed_solve(game, rational=rational)
+    # pygambit 16.x: Game.from_arrays and nash.enummixed_solve; 17.x renamed some entry points.
+    make = getattr(gbt.Game, "from_arrays", None) or getattr(gbt, "from_arrays", None)
+    if make is None:
+        raise RuntimeError("this pygambit has neither Game.from_arrays nor from_arrays")
+    game = make(A, B)
+    solver = getattr(gbt.nash, "enummixed_solve", None) or gbt.nash.enummixed
+    result = solver(game, rational=rational)
     row, col = list(game.players)
     convert = (lambda v: Fraction(str(v))) if rational else float
-    return [
-        ([convert(p[s]) for s in row.strategies], [convert(p[s]) for s in col.strategies]) for p in result.equilibria
-    ]
+    profiles = getattr(result, "equilibria", result)
+    return [([convert(p[s]) for s in row.strategies], [convert(p[s]) for s in col.strategies]) for p in profiles]
 
 
 def _nashpy(nashpy, A, B, cap: float) -> list:
@@ -164,6 +187,12 @@ def _measure(A, B, runs: dict[str, bool], repeats: int, cap: float, libs: dict) 
     t, flt = _timed(lambda: enumerate_equilibria(Af, Bf), repeats)
     row["float"], row["float_agrees"] = t, _key(flt.equilibria) == reference
     row["float_complete"] = flt.complete
+    row["exact_notes"] = list(exact.notes[:1])
+    if runs.get("quantecon") and libs.get("quantecon") is not None:
+        t, found = _timed(lambda: _quantecon(libs["quantecon"], Af, Bf), repeats)
+        row["quantecon"], row["quantecon_agrees"] = t, _key(found) == reference
+        row["quantecon_subset"] = _key(found) <= reference
+        row["quantecon_found"] = len(found)
     if runs["nashpy"]:
         with contextlib.suppress(_Timeout):
             t, found = _timed(lambda: _nashpy(libs["nashpy"], Af, Bf, cap), 1)
@@ -187,7 +216,7 @@ def _measure(A, B, runs: dict[str, bool], repeats: int, cap: float, libs: dict) 
         if runs.get(name, True):
             t, out = _timed(func, repeats)
             row[name], row[f"{name}_agrees"] = t, _key(out.pairs) == reference
-    if runs.get("screened-fractions", True):
+    if runs.get("screened-fractions", True) and runs.get("screened-flint", True):
         with _without_flint():
             t, out = _timed(lambda: vertex_equilibria(Ao, Bo, backend="screened"), repeats)
         row["screened-fractions"] = t
@@ -202,14 +231,27 @@ def _measure(A, B, runs: dict[str, bool], repeats: int, cap: float, libs: dict) 
     return row
 
 
-def run(sizes: list[int], games: int, seed: int, cap: float, repeats: int) -> dict:
+def run(
+    sizes: list[int],
+    games: int,
+    seed: int,
+    cap: float,
+    repeats: int,
+    nashpy_max: int,
+    families: tuple[str, ...] = FAMILIES,
+    backends: bool = True,
+) -> dict:
     libs = {
+        "quantecon": _optional("quantecon.game_theory"),
         "nashpy": _optional("nashpy"),
         "pygambit": _optional("pygambit"),
         "cdd": _optional("cdd"),
         "cdd_gmp": _cdd_has_gmp(),
     }
+    if libs["quantecon"] is not None:
+        libs["quantecon"] = sys.modules["quantecon.game_theory"]
     available = {
+        "quantecon": libs["quantecon"] is not None,
         "nashpy": libs["nashpy"] is not None,
         "gambit_float": libs["pygambit"] is not None,
         "gambit_rational": libs["pygambit"] is not None,
@@ -218,40 +260,46 @@ def run(sizes: list[int], games: int, seed: int, cap: float, repeats: int) -> di
     # Warm up imports and caches so the first timed game does not pay for them.
     everything = {**dict.fromkeys((*METHODS, *BACKENDS), True), **available}
     _measure(np.array([[2, 0], [0, 1]]), np.array([[1, 0], [0, 2]]), everything, 1, cap, libs)
-    rng = np.random.default_rng(seed)
     rows: list[dict] = []
     skipped: dict[str, list[int]] = {}
-    history: dict[str, list[float]] = {}
-    for m in sizes:
-        runs: dict[str, bool] = {}
-        for name in (*METHODS, *BACKENDS):
-            past = history.get(name, [])
-            growth = past[-1] / past[-2] if len(past) > 1 and past[-2] > 0 else 10.0
-            projected = past[-1] * max(growth, 2.0) if past else 0.0
-            runs[name] = available.get(name, True) and projected <= cap
-            if available.get(name, True) and not runs[name]:
-                skipped.setdefault(name, []).append(m)
-        for g in range(games):
-            A, B = _nondegenerate_game(rng, m)
-            row = _measure(A, B, runs, repeats, cap, libs)
-            rows.append({"size": m, "game": g, **row})
-            print(f"  m={m} game {g}: {row['n_equilibria']} equilibria", file=sys.stderr)
-        for name in runs:
-            times = [r[name] for r in rows if r["size"] == m and name in r]
-            if times:
-                history.setdefault(name, []).append(statistics.median(times))
-            elif runs[name]:  # ran but never finished (nashpy interrupted at the cap)
-                available[name] = False
-                skipped.setdefault(name, []).append(m)
+    for family in families:
+        rng = np.random.default_rng(seed)
+        draw = _nondegenerate_game if family == "nondegenerate" else _degenerate_game
+        history: dict[str, list[float]] = {}
+        live = dict(available)
+        for m in sizes:
+            runs: dict[str, bool] = {}
+            for name in (*METHODS, *BACKENDS):
+                past = history.get(name, [])
+                growth = past[-1] / past[-2] if len(past) > 1 and past[-2] > 0 else 10.0
+                projected = past[-1] * max(growth, 2.0) if past else 0.0
+                wanted = (name != "nashpy" or m <= nashpy_max) and (backends or name not in BACKENDS)
+                runs[name] = live.get(name, True) and projected <= cap and wanted
+                if live.get(name, True) and not runs[name]:
+                    skipped.setdefault(f"{family}:{name}", []).append(m)
+            for g in range(games):
+                A, B = draw(rng, m)
+                row = _measure(A, B, runs, repeats, cap, libs)
+                rows.append({"family": family, "size": m, "game": g, **row})
+                print(f"  {family} m={m} game {g}: {row['n_equilibria']} equilibria", file=sys.stderr)
+            for name in runs:
+                times = [r[name] for r in rows if r["family"] == family and r["size"] == m and name in r]
+                if times:
+                    history.setdefault(name, []).append(statistics.median(times))
+                elif runs[name]:  # ran but never finished (nashpy interrupted at the cap)
+                    live[name] = False
+                    skipped.setdefault(f"{family}:{name}", []).append(m)
     return {"rows": rows, "skipped": skipped, "libs": {k: bool(v) for k, v in libs.items()}}
 
 
 def summarise(rows: list[dict], sizes: list[int]) -> list[dict]:
     names = (*METHODS, *BACKENDS, "screened-fractions", "float_vertices_ours", "float_vertices_cdd")
     table = []
-    for m in sizes:
-        sub = [r for r in rows if r["size"] == m]
-        entry: dict[str, Any] = {"size": m, "games": len(sub)}
+    for family, m in ((f, m) for f in FAMILIES for m in sizes):
+        sub = [r for r in rows if r["size"] == m and r["family"] == family]
+        if not sub:
+            continue
+        entry: dict[str, Any] = {"family": family, "size": m, "games": len(sub)}
         for name in dict.fromkeys(names):
             times = [r[name] for r in sub if name in r]
             if times:
@@ -265,6 +313,8 @@ def summarise(rows: list[dict], sizes: list[int]) -> list[dict]:
                     entry[f"{name}_found"] = [r[f"{name}_found"] for r in sub if name in r]
                     entry[f"{name}_reference"] = [r["n_equilibria"] for r in sub if name in r]
         for num, den in (
+            ("float", "quantecon"),
+            ("exact", "quantecon"),
             ("nashpy", "float"),
             ("nashpy", "exact"),
             ("float", "gambit_float"),
@@ -286,9 +336,13 @@ def _cell(entry: dict, key: str, fmt: str) -> str:
 
 def _print_table(table: list[dict]) -> None:
     cols = [
+        ("family", "family", "{}"),
         ("m", "size", "{}"),
         ("exact ms", "exact_median_s", "{:.1f}"),
         ("float ms", "float_median_s", "{:.1f}"),
+        ("qe ms", "quantecon_median_s", "{:.1f}"),
+        ("float/qe", "ratio_float/quantecon", "{:.2f}"),
+        ("exact/qe", "ratio_exact/quantecon", "{:.2f}"),
         ("nashpy ms", "nashpy_median_s", "{:.0f}"),
         ("gbt-f ms", "gambit_float_median_s", "{:.1f}"),
         ("gbt-q ms", "gambit_rational_median_s", "{:.0f}"),
@@ -297,9 +351,11 @@ def _print_table(table: list[dict]) -> None:
         ("float/gbt-f", "ratio_float/gambit_float", "{:.3f}"),
         ("exact/gbt-q", "ratio_exact/gambit_rational", "{:.4f}"),
     ]
-    print(" | ".join(f"{c[0]:>12}" for c in cols) + " | agree: float nashpy gbt-f gbt-q")
+    print(" | ".join(f"{c[0]:>12}" for c in cols) + " | agree: float qe nashpy gbt-f gbt-q")
     for e in table:
-        agree = " ".join(str(e.get(f"{k}_agree", "-")) for k in ("float", "nashpy", "gambit_float", "gambit_rational"))
+        agree = " ".join(
+            str(e.get(f"{k}_agree", "-")) for k in ("float", "quantecon", "nashpy", "gambit_float", "gambit_rational")
+        )
         print(" | ".join(f"{_cell(e, key, fmt):>12}" for _, key, fmt in cols) + f" | {agree}")
     print("\nexact-path backends, median ms: pivoting / screened+flint / screened+fractions / cdd-exact")
     print("float vertex enumeration of P and Q, median ms: ours / cdd (double precision)")
@@ -309,12 +365,22 @@ def _print_table(table: list[dict]) -> None:
             for k in ("pivoting", "screened-flint", "screened-fractions", "cdd-exact")
         )
         flt = " / ".join(_cell(e, f"{k}_median_s", "{:.1f}") for k in ("float_vertices_ours", "float_vertices_cdd"))
-        print(f"  m={e['size']:>2}: {exact}   |   {flt}")
+        print(f"  {e['family']:>13} m={e['size']:>2}: {exact}   |   {flt}")
 
 
 def _versions() -> dict[str, str | None]:
     out: dict[str, str | None] = {}
-    for name in ("numpy", "nashpy", "pygambit", "pycddlib-standalone", "pycddlib", "python-flint"):
+    for name in (
+        "numpy",
+        "scipy",
+        "quantecon",
+        "numba",
+        "nashpy",
+        "pygambit",
+        "pycddlib-standalone",
+        "pycddlib",
+        "python-flint",
+    ):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -338,25 +404,31 @@ def _machine() -> dict[str, Any]:
         "cpu": cpu,
         "cpus": os.cpu_count(),
         "load_average_start": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="sizes 2..6, 2 games each")
+    parser.add_argument("--quick", action="store_true", help="sizes 4..7, 2 games each")
+    parser.add_argument("--nashpy-max", type=int, default=8, help="largest size given to nashpy (8)")
     parser.add_argument("--seed", type=int, default=20240116)
     parser.add_argument("--games", type=int, default=None, help="games per size (3; quick 2)")
+    parser.add_argument("--min-size", type=int, default=4)
     parser.add_argument("--max-size", type=int, default=None)
+    parser.add_argument("--families", default=",".join(FAMILIES), help="comma-separated: " + ", ".join(FAMILIES))
+    parser.add_argument("--no-backends", action="store_true", help="skip the exact-path backend comparison")
     parser.add_argument("--cap", type=float, default=None, help="seconds per game (60; quick 5)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("-o", "--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    sizes = list(range(2, (args.max_size or (6 if args.quick else 10)) + 1))
+    sizes = list(range(args.min_size, (args.max_size or (7 if args.quick else 12)) + 1))
+    families = tuple(f for f in args.families.split(",") if f in FAMILIES)
     games = args.games or (2 if args.quick else 3)
     cap = args.cap or (5.0 if args.quick else 60.0)
     machine = _machine()
     start = time.perf_counter()
-    out = run(sizes, games, args.seed, cap, args.repeats)
+    out = run(sizes, games, args.seed, cap, args.repeats, args.nashpy_max, families, not args.no_backends)
     table = summarise(out["rows"], sizes)
     machine["load_average_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     report = {
@@ -369,13 +441,15 @@ def main(argv: list[str] | None = None) -> int:
         "cap_seconds": cap,
         "skipped_sizes": out["skipped"],
         "libraries_present": out["libs"],
-        "payoffs": "integers uniform in [-1000, 1000], redrawn until exactly nondegenerate; "
-        "exact methods get the integers, float methods (toolkit float path, nashpy, gambit "
+        "payoffs": "nondegenerate family: integers uniform in [-1000, 1000], redrawn until exactly "
+        "nondegenerate; degenerate family: integers in {0, ..., 3}, redrawn until exactly degenerate; "
+        "exact methods get the integers, float methods (toolkit float path, QuantEcon, nashpy, gambit "
         "float) the same game divided by 1000",
         "timing": f"wall clock in seconds, best of up to {args.repeats} runs (one run when a run "
         "takes over 0.2 s); medians over the games of a size",
         "agreement": "equilibrium set equal to the toolkit's exact answer, rounded to 6 decimals; "
-        "nashpy_subset: nashpy's set is contained in it",
+        "*_subset: the peer's set is contained in it (QuantEcon's vertex enumeration assumes a "
+        "nondegenerate game, so on the degenerate family only containment is expected)",
         "machine": machine,
         "versions": _versions(),
         "summary": table,
@@ -398,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
         print("pygambit not installed: its columns are empty")
     if not out["libs"]["cdd_gmp"]:
         print("pycddlib has no GMP (cdd.gmp): no exact cdd backend; only its float timing is shown")
+    if not out["libs"]["quantecon"]:
+        print("quantecon not installed (pip install deterrence[bench]): its columns are empty")
     print(f"wrote {args.output}")
     return 0
 

@@ -98,7 +98,7 @@ def parse_formula(text: str, names: Collection[str] | None = None) -> Any:
     >>> parse_formula("__import__('os')")
     Traceback (most recent call last):
     ...
-    deterrence.errors.FormulaError: formula "__import__('os')": function '__import__' is not allowed; use one of abs, exp, log, max, min, sqrt at column 1
+    deterrence.errors.FormulaError: formula "__import__('os')": function '__import__' is not allowed; ...
     """
     if not isinstance(text, str):
         raise FormulaError(f"formula must be text, got {type(text).__name__}")

@@ -60,10 +60,10 @@ def _as_number(value: Any, name: str) -> Number:
     if getattr(value, "is_Rational", False):  # a sympy Rational
         return Fraction(int(value.p), int(value.q))
     if hasattr(value, "__float__") and not hasattr(value, "free_symbols"):
-        number = float(value)  # e.g. numpy.float32
-        if not math.isfinite(number):
+        as_float = float(value)  # e.g. numpy.float32
+        if not math.isfinite(as_float):
             raise ParameterError(f"parameter {name!r}: expected a finite number, got {value}")
-        return number
+        return as_float
     raise ParameterError(f"parameter {name!r}: expected a number, got {type(value).__name__}")
 
 

@@ -76,7 +76,14 @@ def test_sweep_writes_table_sidecar_and_summary(capsys):
     meta = read_sidecar("s.csv")
     assert meta["seed"] == 7 and meta["design"]["kind"] == "grid" and "--set win=2" in meta["command"]
     header = Path("s.csv").read_text().splitlines()[0].split(",")
-    assert header[:3] == ["win", "face_loss", "crash_cost"] and header[3] == "outcome"
+    # The varied parameters (in the model's order), then the outcome; win is fixed, so it is a constant.
+    assert header[:3] == ["face_loss", "crash_cost", "outcome"] and "win" not in header and "seed" not in header
+    assert meta["constants"]["win"] == 2.0 and meta["constants"]["method"] == "grid"
+    status, _, _ = run(capsys, "sweep", "chicken-t", *GRID, "-o", "wide.csv", "--set", "win=2", "--all-columns", "-q")
+    wide = Path("wide.csv").read_text().splitlines()
+    assert status == 0 and wide[0].split(",")[:4] == ["win", "face_loss", "crash_cost", "outcome"]
+    assert wide[0].endswith(",concept,method,seed,version") and read_sidecar("wide.csv")["constants"] == {}
+    assert len(wide) == len(Path("s.csv").read_text().splitlines()) == 46
 
 
 @pytest.mark.parametrize("suffix", [".csv", pytest.param(".parquet", id="parquet")])

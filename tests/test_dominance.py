@@ -283,3 +283,59 @@ def test_weak_elimination_solves_the_surviving_game_not_the_original():
     assert not weak.complete
     full = solve(game, "nash")
     assert any(e.strategies["Row"][game.strategies[0][1]] == 1 for e in full.equilibria)
+
+
+# -- issue 9: small degenerate games that hung sympy's exact simplex ------------
+def _hung_games(count: int):  # noqa: ANN202
+    rng = np.random.default_rng(20261201)
+    for _ in range(count):
+        m, n = int(rng.integers(2, 8)), int(rng.integers(3, 6))
+        yield NormalFormGame.from_bimatrix(rng.integers(0, 3, (m, n)).tolist(), rng.integers(0, 3, (m, n)).tolist())
+
+
+def _replay_certificates(result: DominanceResult) -> int:
+    """Check every elimination's witness exactly in the game as it stood; return how many were mixed."""
+    game, weak = result.game, result.weak
+    payoffs = np.asarray(game.payoffs, dtype=object)
+    kept = [list(s) for s in game.strategies]
+    mixed = 0
+    for elimination, witness in zip(result.eliminations, result.witnesses, strict=True):
+        i = game.players.index(elimination.player)
+        assert all(isinstance(w, Fraction) and w > 0 for w in witness.values()) and sum(witness.values()) == 1
+        assert elimination.strategy not in witness
+        index = [[game.strategies[p].index(s) for s in kept[p]] for p in range(game.n_players)]
+        block = np.moveaxis(payoffs[np.ix_(*index, [i])][..., 0], i, 0).reshape(len(kept[i]), -1)
+        row = block[kept[i].index(elimination.strategy)]
+        mix = sum(w * block[kept[i].index(label)] for label, w in witness.items())
+        diff = mix - row
+        assert all(d >= 0 for d in diff) and any(d > 0 for d in diff) if weak else all(d > 0 for d in diff)
+        mixed += len(witness) > 1
+        kept[i].remove(elimination.strategy)
+    assert [list(s) for s in result.reduced.strategies] == kept
+    return mixed
+
+
+def test_small_degenerate_games_return_and_every_certificate_checks_exactly(monkeypatch) -> None:
+    import sys
+
+    # sympy's exact simplex cycled on these games; it must never be needed.
+    monkeypatch.setitem(sys.modules, "sympy.solvers.simplex", None)
+    mixed = strict_removed = 0
+    for k, game in enumerate(_hung_games(200)):
+        strict = eliminate_dominated(game)
+        mixed += _replay_certificates(strict)
+        strict_removed += len(strict.eliminations)
+        if k < 60:
+            _replay_certificates(eliminate_dominated(game, weak=True))
+    # The sample exercises mixed dominators, not only pure ones (the LP path is what used to hang).
+    assert mixed >= 5 and strict_removed >= 100
+
+
+def test_strict_elimination_of_the_degenerate_games_is_order_independent() -> None:
+    # Gilboa, Kalai and Zemel (1990): the strict survivors do not depend on the order, so transposing
+    # the game (the column player is scanned first) leaves the same strategies.
+    for game in _hung_games(40):
+        a, b = game.bimatrix()
+        swapped = NormalFormGame.from_bimatrix(np.asarray(b).T.tolist(), np.asarray(a).T.tolist())
+        left, right = eliminate_dominated(game), eliminate_dominated(swapped)
+        assert left.kept == right.kept[::-1]

@@ -523,3 +523,88 @@ def test_matches_gambit_on_generated_degenerate_games(game):
     pytest.importorskip("pygambit")
     A, B = game
     assert set(enumerate_equilibria(A, B).equilibria) == _gambit_extreme(A, B)
+
+
+# ------------------------------------------------ issue 9: hashing and qhull
+
+
+def _dense_pairs(xs, ys, full):  # noqa: ANN001, ANN202
+    return sorted((i, j) for i, x in enumerate(xs) for j, y in enumerate(ys) if x | y == full)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_complementary_pairs_by_hashing_equal_the_dense_comparison(seed):
+    from deterrence.solvers.polytope_float import complementary_pairs
+
+    rng = np.random.default_rng(seed)
+    m, n = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    full = (1 << (m + n)) - 1
+
+    def masks(count, at_least):  # random label sets with at least `at_least` labels (more = degenerate)
+        out = []
+        for _ in range(count):
+            size = at_least + int(rng.random() < 0.2) * int(rng.integers(0, m + n - at_least + 1))
+            out.append(sum(1 << int(b) for b in rng.choice(m + n, size=size, replace=False)))
+        return out
+
+    xs, ys = masks(40, m), masks(40, n)
+    assert complementary_pairs(xs, ys, full, n) == _dense_pairs(xs, ys, full)
+
+
+def test_blockwise_pairing_handles_blocks_smaller_than_the_other_side():
+    from deterrence.solvers.polytope_float import _blockwise
+
+    xs, ys = [0b0011, 0b1100, 0b0110], [0b1100, 0b0011, 0b1001, 0b1111]
+    expected = _dense_pairs(xs, ys, 0b1111)
+    assert sorted(_blockwise(range(3), range(4), xs, ys, 0b1111, block=1)) == expected
+
+
+@pytest.mark.parametrize("n", [5, 6, 7, 8])
+def test_qhull_backend_matches_exact_pivoting_on_random_games(n):
+    from deterrence.solvers.vertex_enumeration import vertex_equilibria
+
+    rng = np.random.default_rng(100 + n)
+    for _ in range(3):
+        A = rng.integers(-50, 51, (n, n + 1)).astype(object)
+        B = rng.integers(-50, 51, (n, n + 1)).astype(object)
+        fast, slow = vertex_equilibria(A, B, backend="qhull"), vertex_equilibria(A, B, backend="pivoting")
+        assert slow.degenerate or fast.backend == "qhull"
+        assert set(fast.pairs) == set(slow.pairs) and fast.degenerate == slow.degenerate
+        assert fast.vertex_counts == slow.vertex_counts
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_qhull_backend_sends_degenerate_games_to_exact_pivoting(seed):
+    from deterrence.solvers.vertex_enumeration import vertex_equilibria
+
+    rng = np.random.default_rng(seed)
+    A = rng.integers(0, 3, (6, 6)).astype(object)  # payoffs in {0, 1, 2}: ties everywhere
+    B = rng.integers(0, 3, (6, 6)).astype(object)
+    fast, slow = vertex_equilibria(A, B, backend="qhull"), vertex_equilibria(A, B, backend="pivoting")
+    assert set(fast.pairs) == set(slow.pairs) and fast.degenerate == slow.degenerate
+    if slow.degenerate:
+        assert fast.backend == "pivoting"
+
+
+def test_qhull_vertices_refuses_degenerate_polytopes_and_proves_simple_ones():
+    from deterrence.solvers.polytope_float import float_polytope_vertices, qhull_vertices
+
+    assert qhull_vertices(np.array([[1.0, 1.0, 1.0], [1.0, 1.0, 1.0], [1.0, 2.0, 3.0]])) is None
+    C = 1.0 + np.random.default_rng(0).random((6, 6))
+    found = qhull_vertices(C)
+    assert found is not None and found.proved and found.masks[0] == (1 << 6) - 1  # the origin first
+    pivoted = float_polytope_vertices(C, 1e-11)
+    assert {tuple(np.round(v, 9)) for v in found.points} == {tuple(np.round(v, 9)) for v in pivoted}
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_numpy_and_dictionary_pairing_agree(seed, monkeypatch):
+    from deterrence.solvers import polytope_float
+
+    rng = np.random.default_rng(seed)
+    full = (1 << 8) - 1
+    xs = [int(v) for v in rng.integers(0, full + 1, 60)]
+    ys = [int(v) for v in rng.integers(0, full + 1, 60)] + [0b11110000, 0b11110000]  # a repeated mask
+    fast = polytope_float.complementary_pairs(xs, ys, full, 4)
+    monkeypatch.delattr(polytope_float.np, "bitwise_count")  # forces the dictionary path
+    assert fast == polytope_float.complementary_pairs(xs, ys, full, 4) == _dense_pairs(xs, ys, full)

@@ -135,6 +135,9 @@ def test_function_whitelist_is_the_documented_one():
         pytest.param("a / 0", "division by zero", id="division-by-zero"),
         pytest.param("2 ** 1000", "exponent larger than 100", id="huge-exponent"),
         pytest.param("((2**100)**100)**100", "too large", id="nested-power"),
+        pytest.param("(10**100)**41", "more than 4000 digits", id="power-beyond-4000-digits"),
+        pytest.param("(10**100)**39 * 10**100 * 10**100", "more than 4000 digits", id="product-beyond-4000-digits"),
+        pytest.param("1 / (10**100)**41", "more than 4000 digits", id="denominator-beyond-4000-digits"),
         pytest.param("1e-999999999", "out of range", id="huge-decimal-exponent"),
     ],
 )
@@ -412,3 +415,8 @@ def test_dangerous_text_has_no_side_effect(tmp_path, monkeypatch):
         with pytest.raises(FormulaError):
             parse_formula(text)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_exact_results_up_to_4000_digits_are_kept():
+    value = parse_formula("(10**100)**39 * 10**99 + 1")
+    assert value == sympy.Integer(10**3999 + 1)

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.gambit
 # fixture with their quirks); we read them and write versions of them that
 # pygambit reads (test_pygambit_reads_what_we_write).
 GAMBIT_REFUSES = {
-    "legacy_labels.efg": "label must be unique",
+    "legacy_labels.efg": "Invalid label",
     "4cards.efg": "Node label must be unique",
     "caro2.efg": "Node label must be unique",
     "e10.efg": "Node label must be unique",
@@ -61,7 +61,8 @@ def _gambit_table(game):
     for index in np.ndindex(*shape):
         outcome = game[[strategies[i][k] for i, k in enumerate(index)]]
         for j, player in enumerate(players):
-            payoffs[index + (j,)] = Fraction(str(outcome[player]))
+            # pygambit gives None for the null outcome 0 of the outcome version
+            payoffs[index + (j,)] = Fraction(0) if outcome is None else Fraction(str(outcome[player]))
     labels = [[s.label for s in ss] for ss in strategies]
     return [p.label for p in players], labels, payoffs
 

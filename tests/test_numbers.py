@@ -11,7 +11,17 @@ import sympy
 
 from deterrence import __version__
 from deterrence.forms.normal_form import NormalFormGame
-from deterrence.numbers import as_exact, exact_array, is_exact_array, is_exact_value, to_json_value
+from deterrence.numbers import (
+    MAX_DIGITS,
+    as_exact,
+    exact_array,
+    exact_text,
+    int_text,
+    is_exact_array,
+    is_exact_value,
+    to_json_value,
+    too_many_digits,
+)
 from deterrence.solvers.result import Equilibrium, SolveResult
 
 
@@ -170,3 +180,32 @@ def test_results_are_frozen():
     eq = Equilibrium({}, {}, True)
     with pytest.raises(AttributeError):
         eq.exact = False
+
+
+# -- numbers of any length ----------------------------------------------------------
+@pytest.mark.parametrize("digits", [1, 3999, 4000, 4301, 9000, 20001])
+def test_int_text_writes_integers_beyond_the_str_limit(digits):
+    value = 10 ** (digits - 1) + 12345 * (digits > 5) + 7
+    text = int_text(-value)
+    assert len(text) == digits + 1 and text[0] == "-"
+    # Read back in pieces below the conversion limit, so the check does not rely on str().
+    back = 0
+    for start in range(1, len(text), 1000):
+        piece = text[start : start + 1000]
+        back = back * 10 ** len(piece) + int(piece)
+    assert back == value
+
+
+def test_exact_text_and_json_of_a_5000_digit_fraction():
+    value = Fraction(10**5000 + 1, 3)
+    text = exact_text(value)
+    numerator, _, denominator = text.partition("/")
+    assert denominator == "3" and len(numerator) == 5001 and numerator.endswith("00001")
+    assert to_json_value(value) == text
+    assert json.loads(json.dumps({"v": to_json_value(value)}))["v"] == text
+
+
+def test_too_many_digits_bounds():
+    assert not too_many_digits(-(10**MAX_DIGITS) + 1)
+    assert too_many_digits(-(10**MAX_DIGITS))
+    assert too_many_digits(Fraction(1, 10**MAX_DIGITS)) and not too_many_digits(Fraction(1, 10**MAX_DIGITS - 1))

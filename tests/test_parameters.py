@@ -351,3 +351,32 @@ def test_scenario_never_runs_code(params, tmp_path):
 
 def test_parameter_error_is_a_user_error():
     assert issubclass(ParameterError, DeterrenceError)
+
+
+# -- huge numbers and deep nesting (each used to end in a traceback) --------------
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        pytest.param("9" * 5000, r"a number has more than 4000 digits", id="5000-digit-integer"),
+        pytest.param("9" * 4001, r"parameter 'crash_cost': a number with more than 4000 digits", id="4001-digits"),
+        pytest.param("[" * 5000 + "]" * 5000, r"nested too deeply", id="lists-5000-deep"),
+        pytest.param("{a = " * 3000 + "1" + "}" * 3000, r"nested too deeply", id="inline-tables-3000-deep"),
+    ],
+)
+def test_scenario_with_huge_or_deep_values_gives_one_line(params, tmp_path, value, message):
+    path = write(tmp_path, f"[parameters]\ncrash_cost = {value}\n")
+    with pytest.raises(ParameterError, match=message) as info:
+        params.load_scenario(path)
+    assert "\n" not in str(info.value) and len(str(info.value)) < 300
+
+
+def test_scenario_integer_within_the_digit_limit_is_checked_against_bounds(params, tmp_path):
+    path = write(tmp_path, "[parameters]\ncrash_cost = " + "9" * 4000 + "\n")
+    with pytest.raises(ParameterError, match=r"is outside its range \[0, 100\]"):
+        params.load_scenario(path)
+
+
+def test_parameter_values_with_too_many_digits_are_refused(params):
+    with pytest.raises(ParameterError, match="more than 4000 digits"):
+        params.validate({"crash_cost": Fraction(1, 10**4000)})
+    assert params.validate({"crash_cost": Fraction(1, 10**3999)})["crash_cost"] == Fraction(1, 10**3999)

@@ -50,8 +50,10 @@ def test_every_method_round_trips_through_its_reported_name(entry):
         pytest.importorskip("nashpy")
     game = _game_for(entry)
     first = solve(game, entry.concept, entry.method)
-    # The reported name resolves to the same solver, and running it again reports it again.
-    assert resolve(entry.concept, entry.form, first.method)[0] == entry
+    # The reported name resolves to the same solver (for the dispatching nash/tree default, the
+    # solver it chose), and running it again reports it again.
+    ran = resolve(entry.concept, entry.form, first.method)[0]
+    assert ran == entry or (entry.method == "auto" and ran.method == "reduced")
     again = solve(game, entry.concept, first.method)
     assert again.method == first.method
     assert _profiles(again) == _profiles(first) and again.complete == first.complete
@@ -105,7 +107,9 @@ def test_a_registered_solver_is_used_and_listed_in_errors_and_help():
         result = solve(game, "nash", "first-pure")
         assert calls == [game] and result.method == "first-pure" and len(result) == 1
         assert result.notes == ("first only",) and result.complete is False
-        with pytest.raises(SolverError, match="choose from vertex, support, nashpy, nashpy-vertex, first-pure"):
+        with pytest.raises(
+            SolverError, match="choose from vertex, support, nashpy, nashpy-vertex, lemke-howson, first-pure"
+        ):
             solve(game, "nash", "nope")
         assert "first-pure" in registry.describe()
     finally:
@@ -166,7 +170,13 @@ def test_bad_registrations_are_refused(kwargs, message):
             description="x",
             default=args["default"],
         )
-    assert [e.method for e in entries("nash", "normal-2p")] == ["vertex", "support", "nashpy", "nashpy-vertex"]
+    assert [e.method for e in entries("nash", "normal-2p")] == [
+        "vertex",
+        "support",
+        "nashpy",
+        "nashpy-vertex",
+        "lemke-howson",
+    ]
 
 
 def test_a_solver_that_returns_no_solution_is_an_error():
@@ -252,3 +262,37 @@ def test_replace_makes_the_new_default_the_only_one():
 def test_method_must_be_a_string():
     with pytest.raises(SolverError, match="method must be a string or None, got int"):
         solve(_bos(), "nash", 3)
+
+
+# -- work estimates (issue 9) -------------------------------------------------
+def test_a_registered_estimate_is_checked_before_the_solver_runs() -> None:
+    from deterrence.solvers.work import Estimate
+
+    calls = []
+
+    def solver(game):  # noqa: ANN001, ANN202
+        calls.append(game)
+        return Solution((), complete=False)
+
+    register(
+        "nash", "normal-2p", "huge", solver, exact=True, complete=False, description="test only",
+        estimate=lambda game: Estimate(10**12, "a job of a trillion units", "--method vertex"),
+    )  # fmt: skip
+    try:
+        with pytest.raises(SolverError, match=r"a job of a trillion units; .* use --method vertex, or raise"):
+            solve(_bos(), "nash", "huge")
+        assert calls == []  # refused before any work
+        assert solve(_bos(), "nash", "huge", max_work=10**13).method == "huge" and len(calls) == 1
+    finally:
+        unregister("nash", "normal-2p", "huge")
+
+
+def test_every_builtin_estimate_loads_and_sizes_a_small_game() -> None:
+    tree = entry_game()
+    for entry in entries():
+        estimate = entry.load_estimate()
+        if estimate is None or entry.form == "normal-np":
+            continue
+        game = tree if entry.form == "tree" else _bos()
+        found = estimate(game) if entry.inner is None else estimate(game, inner=None)
+        assert 0 < found.work < 10**6 and found.what, entry

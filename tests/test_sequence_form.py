@@ -159,3 +159,71 @@ def test_value_equals_backward_induction_on_perfect_information_trees(seed):
     assert abs(float(result[0].payoffs["A"]) - float(spe_value)) < 1e-7
     if result[0].exact:
         assert result[0].payoffs["A"] == spe_value
+
+
+# -- the sparse sequence form, the default for zero-sum trees, generated trees ------------------
+
+
+def test_the_sequence_form_is_sparse_with_one_entry_per_pair_of_sequences_reached():
+    from scipy import sparse
+
+    from deterrence.forms.synthetic import random_tree
+
+    game = random_tree(8, seed=5)
+    sf = sequence_form(game)
+    assert all(sparse.issparse(m) for m in (sf.payoff, sf.payoff_2, *sf.constraints))
+    # Perfect information, depth 8: P1 moves at depths 0, 2, 4, 6 (85 nodes), P2 at 1, 3, 5, 7 (170).
+    assert [len(s) for s in sf.sequences] == [171, 341] and sf.size == 512
+    # Each leaf has its own pair of last sequences: 256 stored entries at most.
+    assert sf.payoff.nnz <= 256 and sf.constraints[1].shape == (171, 341)
+    assert np.allclose((sf.payoff + sf.payoff_2).toarray(), 0.0)  # zero-sum
+
+
+def test_zero_sum_trees_default_to_the_lp_and_say_the_list_is_incomplete():
+    from deterrence import solve
+
+    result = solve(kuhn_poker())
+    assert result.method == "sequence-form-lp" and result.complete is False
+    assert result[0].payoffs["P1"] == Fraction(-1, 18)
+    assert any("not complete" in note for note in result.notes)
+    # The method reported can be asked for again; an inner method keeps the reduced normal form.
+    assert solve(kuhn_poker(), "nash", result.method).method == "sequence-form-lp"
+    assert solve(matching_pennies_tree(), "nash", "auto+support").method == "reduced-normal-form+support-exact"
+    general = ExtensiveFormGame(["A", "B"], choice("A", "a", {"x": Terminal((1, 1)), "y": Terminal((0, 0))}))
+    assert solve(general).method == "reduced-normal-form+vertex-exact"
+
+
+def test_the_lp_refuses_trees_above_its_sequence_limit():
+    with pytest.raises(SolverError, match="more than 20 sequences"):
+        solve_zero_sum(kuhn_poker(), max_sequences=20)
+
+
+def test_generated_kuhn_and_leduc_poker():
+    from deterrence.forms.synthetic import kuhn_poker as generated_kuhn
+    from deterrence.forms.synthetic import leduc_poker
+
+    assert solve_zero_sum(generated_kuhn())[0].payoffs["P1"] == Fraction(-1, 18)
+    leduc = sequence_form(leduc_poker())
+    # Standard Leduc hold'em has 337 sequences per player (Southey et al. 2005 sizes).
+    assert [len(s) for s in leduc.sequences] == [337, 337]
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_random_perfect_information_trees_lp_value_is_the_backward_induction_value(seed):
+    from deterrence.forms.synthetic import random_tree
+
+    game = random_tree(7, seed=seed)
+    spe_value = subgame_perfect_equilibria(game, max_equilibria=1)[0].payoffs["P1"]
+    (eq,) = solve_zero_sum(game)
+    assert eq.exact and eq.payoffs["P1"] == spe_value
+
+
+def test_imperfect_information_generator_keeps_perfect_recall():
+    from deterrence.forms.subgames import perfect_recall_violations
+    from deterrence.forms.synthetic import random_tree
+
+    game = random_tree(6, seed=1, information="imperfect", zero_sum=False)
+    assert perfect_recall_violations(game) == []
+    # Each mover misses the previous move: P1 has 1 + 2 + 8 sets, P2 1 + 4 + 16.
+    assert [len(s) for s in game.infosets.values()] == [11, 21]

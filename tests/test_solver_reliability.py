@@ -270,10 +270,11 @@ def test_five_hundred_tied_actions_give_five_hundred_pure_equilibria() -> None:
 
 
 def test_tied_actions_are_all_nash_equilibria_of_the_tree() -> None:
-    # The same tie through the exact bimatrix solver: every extreme equilibrium is one pure action,
-    # in one component.  (N = 200: at N = 500 the exact enumeration itself takes seconds.)
+    # The same tie through the exact bimatrix solver on the reduced normal form (the default for a
+    # zero-sum tree is the sequence-form LP, which gives one equilibrium): every extreme equilibrium
+    # is one pure action, in one component.  (N = 200: at N = 500 the enumeration takes seconds.)
     n = 200
-    result = solve(_tie_tree(n), "nash")
+    result = solve(_tie_tree(n), "nash", "reduced")
     assert len(result) == n and result.complete and result.degenerate
     chosen = {next(a for a, p in eq.strategies["A"]["a"].items() if p == 1) for eq in result}
     assert len(chosen) == n

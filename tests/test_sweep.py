@@ -70,7 +70,18 @@ class FailAfter:
 def test_table_columns_values_and_sidecar(tmp_path):
     out = tmp_path / "t.csv"
     result = run_sweep(CHICKEN, DESIGN, out, baseline={"win": 2}, command="deterrence sweep chicken-test")
-    frame = result.to_frame()
+    # By default the table holds the varied parameters and the outcome columns only.
+    assert list(result.to_frame().columns) == [
+        "face_loss",
+        "crash_cost",
+        "outcome",
+        "n_equilibria",
+        "degenerate",
+        "p_firm",
+    ]
+    assert result.constants == {"win": 2.0, "concept": "nash", "method": "grid", "seed": None, "version": __version__}
+    wide = run_sweep(CHICKEN, DESIGN, tmp_path / "wide.csv", baseline={"win": 2}, all_columns=True)
+    frame = wide.to_frame()
     assert list(frame.columns) == [
         "win",
         "face_loss",
@@ -84,6 +95,10 @@ def test_table_columns_values_and_sidecar(tmp_path):
         "seed",
         "version",
     ]
+    assert wide.constants == {} and read_sidecar(wide.path)["constants"] == {}
+    # The narrow table plus its sidecar's constants is the wide table.
+    narrow = result.to_frame(all_columns=True)[list(frame.columns)]
+    assert narrow.equals(frame)
     assert len(frame) == 99 and (frame["win"] == 2).all()
     assert set(frame["method"]) == {"grid"} and set(frame["version"]) == {__version__}
     chicken_region = frame["crash_cost"] > frame["face_loss"]
@@ -98,6 +113,7 @@ def test_table_columns_values_and_sidecar(tmp_path):
     assert meta["output"]["sha256"] == file_digest(out)
     assert meta["design"]["levels"] == [11, 9] and meta["command"] == "deterrence sweep chicken-test"
     assert meta["baseline"]["win"] == 2.0 and {p["name"] for p in meta["parameters"]} == set(CHICKEN_PARAMETERS.names)
+    assert meta["constants"] == result.constants and meta["columns"] == list(result.columns)
     assert sum(meta["outcomes"].values()) == 99 and meta["outcomes"] == result.outcomes
     assert not chunk_directory(out).exists()
 
@@ -224,7 +240,7 @@ def test_closures_reach_worker_processes(tmp_path):
 
 def test_tree_model_sweep_follows_zagare_kilgour():
     design = sample("sobol", {"d_dd": (-5, 5), "c_sq": (-5, 5)}, 256, seed=0, chunk_size=100)
-    frame = sweep_frame(GDG, design)
+    frame = sweep_frame(GDG, design, all_columns=True)
     # Credible threat (d_dd > d_dc = 1): SQ if capable (c_sq > c_dd = 1), else DD.  Incredible: the
     # Challenger defects to DC unless the status quo beats winning (c_sq > c_dc = 3).
     credible = frame["d_dd"] > frame["d_dc"]

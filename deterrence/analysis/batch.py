@@ -15,7 +15,26 @@ import numpy as np
 
 from deterrence.errors import DeterrenceError
 
-__all__ = ["LabelArray"]
+__all__ = ["Columns", "LabelArray"]
+
+
+class Columns(dict):
+    """The columns an evaluator returns, with how many points its batched solver handed over.
+
+    A plain ``{name: array}`` dict to every reader; ``exact_fallbacks`` (None: not counted) is
+    the number of points the batched small-game solver solved again with the exact one.  Sweeps
+    sum it into their sidecar.
+
+    Examples
+    --------
+    >>> out = Columns({"outcome": np.array(["a"])}, exact_fallbacks=0)
+    >>> print(list(out), out.exact_fallbacks)
+    ['outcome'] 0
+    """
+
+    def __init__(self, *args: Any, exact_fallbacks: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.exact_fallbacks = exact_fallbacks
 
 
 class LabelArray(np.ndarray):
@@ -40,7 +59,11 @@ class LabelArray(np.ndarray):
     def __new__(cls, categories: Any, codes: np.ndarray) -> LabelArray:
         table = np.asarray(categories, dtype=str)
         codes = np.asarray(codes, dtype=np.intp)
-        obj = table[codes].view(cls)
+        # The strings are only as wide as the longest label in use (a long unused one would
+        # make every row wider, and filling them is the cost of this class).
+        used = table[np.bincount(codes, minlength=len(table)) > 0] if codes.size else table[:0]
+        width = max(1, max((len(t) for t in used.tolist()), default=1))
+        obj = table.astype(f"<U{width}")[codes].view(cls)
         obj.codes, obj.categories = codes, table
         return obj
 

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from deterrence.analysis.batch import LabelArray, _Compiled, _select
+from deterrence.analysis.batch import Columns, LabelArray, _Compiled, _select
 from deterrence.errors import DeterrenceError
 
 __all__ = [
@@ -111,18 +111,23 @@ class NormalFormOutcomes(_Compiled):
             from deterrence.solvers.small_games import small_game_equilibria
 
             eq = small_game_equilibria(payoffs[..., 0], payoffs[..., 1])
+            fallbacks: int | None = int(getattr(eq, "fallbacks", 0))
             profiles = [eq.x, eq.y]
             valid, degenerate = eq.valid, eq.degenerate
             payoff_values = [eq.row_payoff, eq.column_payoff]
         elif concept == "pure":
             profiles, valid, degenerate, payoff_values = _pure_profiles(payoffs)
+            fallbacks = None
         else:
             raise DeterrenceError(f"normal-form outcomes support concepts nash and pure, not {concept!r}")
-        out = {
-            "outcome": _labels(game, profiles, valid),
-            "n_equilibria": valid.sum(axis=1).astype(np.int64),
-            "degenerate": np.asarray(degenerate),
-        }
+        out = Columns(
+            {
+                "outcome": _labels(game, profiles, valid),
+                "n_equilibria": valid.sum(axis=1).astype(np.int64),
+                "degenerate": np.asarray(degenerate),
+            },
+            exact_fallbacks=fallbacks,
+        )
         for name, kind, player, strategy, how in specs:
             source = profiles[player][..., strategy] if kind == "prob" else payoff_values[player]
             out[name] = _select(np.nan_to_num(source), valid, how)

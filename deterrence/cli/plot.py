@@ -53,6 +53,15 @@ def plot_file(
     frame = pd.read_csv(table) if table.suffix.lower() == ".csv" else pd.read_parquet(table)
     varied = list(meta.get("design", {}).get("names", []))
     names = [n for n in (x, y) if n] or varied
+    for name in names:
+        if name not in frame.columns:
+            flag = "--x" if name == x else "--y" if name == y else "the sweep's varied parameter"
+            constant = meta.get("constants", {})
+            why = f" ({name} = {constant[name]} throughout, see the sidecar)" if name in constant else ""
+            raise DeterrenceError(
+                f"{flag} {name!r}: {table} has no such column{why}; its columns are "
+                + ", ".join(map(str, frame.columns))
+            )
     model = None
     try:
         from deterrence.library import get_model

@@ -50,6 +50,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "deterrence.cli.sensitivity",
     "deterrence.cli.thresholds",
     "deterrence.cli.plot",
+    "deterrence.cli.export",
 )
 
 #: ``order`` of a legacy module's command group (see :func:`load_commands`): after ``solve`` (30).

@@ -17,7 +17,18 @@ def _run(args: argparse.Namespace) -> int:
 
     game, model = load_game(args.game, args)
     concept = args.concept or (model.concepts[0] if model else ("spe" if hasattr(game, "root") else "nash"))
-    result = solve(game, concept=concept, method=args.method)
+    options = {k: v for k, v in (("belief_rule", args.belief_rule), ("refine", args.refine)) if v}
+    if options and concept != "pbe":
+        from deterrence.errors import SolverError
+
+        raise SolverError("--belief-rule and --refine apply to --concept pbe only")
+    if args.lam is not None:
+        if concept != "qre":
+            from deterrence.errors import SolverError
+
+            raise SolverError("--lambda applies to --concept qre only")
+        options["lam"] = args.lam
+    result = solve(game, concept=concept, method=args.method, max_work=args.max_work, options=options or None)
     if args.format == "json":
         text = json.dumps(result.to_dict(), indent=2)
     else:
@@ -48,6 +59,28 @@ def add_parser(sub: Any) -> None:
         help="solution concept (default: the model's own, else spe for trees and nash for matrices)",
     )
     p.add_argument("--method", help="algorithm for the concept and the form of the game (table below; * = default)")
+    p.add_argument(
+        "--max-work",
+        type=float,
+        metavar="UNITS",
+        help="refuse a job estimated above UNITS of work before starting (default 1e8, about a minute; inf: no limit)",
+    )
+    p.add_argument(
+        "--belief-rule",
+        choices=("prior", "passive"),
+        help="pbe: fix off-path beliefs (prior: nature's odds; passive: Bayes' rule on the paths with the fewest "
+        "unexpected moves, always consistent); "
+        "default: report every supporting belief",
+    )
+    p.add_argument("--refine", choices=("intuitive",), help="pbe: keep assessments passing the Intuitive Criterion")
+    p.add_argument(
+        "--lambda",
+        dest="lam",
+        type=float,
+        metavar="L",
+        help="qre: the logit precision; the profile where the principal branch reaches L "
+        "(default: the branch at landmark values)",
+    )
     p.add_argument("--format", choices=("json", "table"), default="table")
     p.add_argument("-o", "--output", metavar="FILE", help=f"write to FILE instead of the terminal ({OUTPUT_HELP})")
     add_model_options(p)

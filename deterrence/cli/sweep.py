@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from deterrence.cli.options import OUTPUT_HELP
 from deterrence.cli.registry import command
 from deterrence.cli.study import add_common, command_line, count, load_model, seed, vary
 from deterrence.errors import DeterrenceError
@@ -33,23 +34,33 @@ examples:
   deterrence sweep chicken --grid crash_cost=0:20:2001 --dask              (a local Dask cluster)
   deterrence sweep chicken --grid crash_cost=0:20:2001 --dask tcp://10.0.0.5:8786
   deterrence sweep chicken --grid crash_cost=0:20:2001 --resume            (continue a stopped run)
+  deterrence sweep chicken --grid crash_cost=0:20:1000 --grid face_loss=0:5:1000 \
+      -o big.parquet                                              (10^6 points, Parquet)
 
-The table has one row per point: a column per parameter, 'outcome' (the
-equilibrium regime), the model's measures, then concept, method, seed and
-version.  Finished chunks are kept in FILE.chunks/ until the run completes,
-so an interrupted sweep resumes with --resume and gives the same table.
-Serial, -j N and --dask runs give byte-identical files, and so do two runs of
-the same grid.  A JSON sidecar FILE.json records the command, parameters,
-seed (samples; a grid only when given one) and design.
+The table has one row per point: a column per varied parameter, 'outcome'
+(the equilibrium regime) and the model's measures.  The values that never
+change (the other parameters, concept, method, seed, version) are recorded
+once, under "constants" in the JSON sidecar FILE.json; --all-columns writes
+them as columns too.  CSV is written by pyarrow when it is installed; for
+large runs FILE.parquet is smaller and faster.  A sweep of more than 10^8
+points says how big its table will be before it starts, and one that would
+not fit on the disk stops at once.  Finished chunks are kept in FILE.chunks/
+until the run completes, so an interrupted sweep (Ctrl-C included) resumes
+with --resume and gives the same table.  Serial, -j N and --dask runs give
+byte-identical files, and so do two runs of the same grid.  The sidecar also
+records the command, parameters, seed (samples; a grid only when given one),
+design and outcome counts.
 """
 
 
 def _design(args: argparse.Namespace, model: Any, fixed: dict[str, Any], output: Path) -> Any:
-    from deterrence.sweeps.designs import DEFAULT_CHUNK_SIZE, grid, one_at_a_time, parse_range, sample
+    from deterrence.sweeps.designs import DEFAULT_CHUNK_SIZE, LARGE_CHUNK_SIZE, grid, one_at_a_time, parse_range, sample
 
     if bool(args.grid) == bool(args.sample):
         raise DeterrenceError("give either --grid NAME=LOW:HIGH:N (repeatable) or --sample KIND --n N")
-    chunk = count(args.chunk_size, "--chunk-size") if args.chunk_size else DEFAULT_CHUNK_SIZE
+    # A Latin hypercube's jitter is drawn per chunk, so its chunk size stays what it always was.
+    default = DEFAULT_CHUNK_SIZE if args.sample == "lhs" else LARGE_CHUNK_SIZE
+    chunk = count(args.chunk_size, "--chunk-size") if args.chunk_size else default
     if args.grid:
         if args.vary or args.n:
             raise DeterrenceError("--vary and --n go with --sample, not with --grid")
@@ -84,6 +95,10 @@ def _interrupted(output: Path, n_chunks: int) -> int:
     return 130
 
 
+def _notice(line: str) -> None:
+    print(f"deterrence: {line}", file=sys.stderr, flush=True)
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from deterrence.sweeps.run import executor, run_sweep
 
@@ -103,6 +118,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
                 resume=args.resume,
                 quiet=args.quiet,
                 command=command_line(args),
+                all_columns=args.all_columns,
+                notice=_notice,
             )
     except KeyboardInterrupt:
         return _interrupted(output, design.n_chunks)
@@ -153,7 +170,17 @@ def add_sweep(sub: Any) -> None:
         metavar="NAME[=LOW:HIGH]",
         help="parameter to sample (repeatable; default: all with a range)",
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="FILE.csv (default sweep-SLUG.csv) or FILE.parquet")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=f"FILE.csv (default sweep-SLUG.csv) or FILE.parquet ({OUTPUT_HELP})",
+    )
+    p.add_argument(
+        "--all-columns",
+        action="store_true",
+        help="also write the columns that never change (by default they are in the sidecar only)",
+    )
     p.add_argument("-j", "--jobs", metavar="N", help="worker processes (or Dask workers with --dask)")
     p.add_argument(
         "--dask",
@@ -165,7 +192,11 @@ def add_sweep(sub: Any) -> None:
     )
     p.add_argument("--resume", action="store_true", help="continue an interrupted sweep into the same FILE")
     p.add_argument("--seed", metavar="S", help="root seed of a sample (default: drawn and recorded; a grid needs none)")
-    p.add_argument("--chunk-size", metavar="K", help="points per chunk (default 65536)")
+    p.add_argument(
+        "--chunk-size",
+        metavar="K",
+        help="points per chunk (default 262144; 65536 for --sample lhs, whose jitter depends on it)",
+    )
     p.add_argument("--plot", metavar="FIG", help="also draw the sweep (regime map or line plot) to FIG")
     p.set_defaults(handler=_cmd_sweep)
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -67,7 +67,7 @@ class Decision:
     label: str = ""
 
 
-Node = Union[Terminal, Chance, Decision]
+Node = Terminal | Chance | Decision
 
 
 def choice(player: str, infoset: str, branches: Mapping[str, Node], label: str = "") -> Decision:

@@ -54,7 +54,7 @@ def check_player_count(n_players: int, what: str = "a normal-form game") -> None
     >>> check_player_count(40, "the reduced normal form")
     Traceback (most recent call last):
     ...
-    deterrence.errors.GameError: the reduced normal form would have 40 players; at most 31 are supported (one payoff-array axis per player, and NumPy handles 32)
+    deterrence.errors.GameError: the reduced normal form would have 40 players; at most 31 are supported ...
     """
     if n_players > MAX_PLAYERS:
         raise GameError(
@@ -193,7 +193,7 @@ class NormalFormGame:
             normalised = normalised.astype(np.float64)
         normalised.flags.writeable = False
         self._players = players
-        self._strategies = strategies
+        self._strategies = tuple(tuple(s) for s in strategies)
         self._payoffs = normalised
         self._kind = kind
         self._title = str(title)
@@ -270,7 +270,7 @@ class NormalFormGame:
         """Sorted names of the free parameters in symbolic payoffs (empty otherwise)."""
         if self._kind != "symbolic":
             return ()
-        names = set()
+        names: set[str] = set()
         for value in self._payoffs.flat:
             names.update(str(s) for s in getattr(value, "free_symbols", ()))
         return tuple(sorted(names))
@@ -312,7 +312,12 @@ class NormalFormGame:
         """Payoffs as a float64 array (numeric games only)."""
         if self._kind == "symbolic":
             raise GameError(f"game has free parameters {list(self.parameters)}; evaluate it at values first")
-        return np.asarray(self._payoffs, dtype=np.float64)
+        try:
+            return np.asarray(self._payoffs, dtype=np.float64)
+        except OverflowError:  # an exact payoff beyond about 1.8e308
+            raise GameError(
+                "a payoff is too large for floating point (beyond about 1.8e308); use an exact method"
+            ) from None
 
     # -- transformations --------------------------------------------------
     def evaluate(self, values: Mapping[str, Any] | None = None, **kwargs: Any) -> NormalFormGame:

@@ -20,6 +20,15 @@ precision, so ``read -> write -> read`` gives the same game.  Every problem
 with a file (missing, a directory, not UTF-8, empty, malformed) raises
 :class:`~deterrence.errors.GameFileError` with a one-line message naming the
 file, the line and the problem; the parsers never evaluate file content.
+
+Limits, each refused with such a message: a number's numerator or
+denominator has at most :data:`~deterrence.numbers.MAX_DIGITS` (4000) digits
+(payoffs summed along a tree's path included) and its exponent is at most
+400; a ``.nfg`` game has at most
+:data:`~deterrence.forms.normal_form.MAX_PLAYERS` (31) players; a tree is at
+most :data:`~deterrence.io.gambit_efg.MAX_DEPTH` (200) levels deep.  A tree
+may have any number of players (reading is linear in the file's size), but
+its reduced normal form, which the Nash solvers take, is refused beyond 31.
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ from deterrence.errors import GameError, GameFileError
 from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
 from deterrence.io.gambit_lexer import TokenStream, clean_label, quote, tokenize, unique_labels
 from deterrence.io.gambit_nfg import format_value, gambit_labels
+from deterrence.numbers import MAX_DIGITS, too_many_digits
 
 __all__ = ["MAX_DEPTH", "format_efg", "parse_efg"]
 
@@ -250,7 +251,14 @@ class _Parser:
         key = (id(inherited), number)
         known_sum = self.sums.get(key)
         if known_sum is None:
-            known_sum = self.sums[key] = (inherited, tuple(a + b for a, b in zip(inherited, payoffs, strict=True)))
+            total = tuple(a + b for a, b in zip(inherited, payoffs, strict=True))
+            if any(too_many_digits(v) for v in total):  # the writer could not write it readably
+                raise stream.error(
+                    f"the payoffs summed along the path to this node have more than {MAX_DIGITS} digits "
+                    f"in a numerator or denominator (the limit for one number)",
+                    line,
+                )
+            known_sum = self.sums[key] = (inherited, total)
         return known_sum[1], name
 
     # -- identifiers and the final tree -------------------------------------

@@ -138,7 +138,7 @@ def draw_regime_map(
     )
     from matplotlib.patches import Patch
 
-    handles = [
+    handles: list[Any] = [
         Patch(facecolor=c, hatch=h, edgecolor="0.25", label=textwrap.fill(str(lab), wrap))
         for c, h, lab in zip(colours, hatches, labels, strict=True)
     ]
@@ -157,7 +157,7 @@ def draw_regime_map(
             )
             handles.append(Line2D([], [], color="black", linestyle="--", label=name))
     for name, (px, py) in (points or {}).items():
-        star = {"marker": "*", "color": "black", "markerfacecolor": "white", "linestyle": "none"}
+        star: dict[str, Any] = {"marker": "*", "color": "black", "markerfacecolor": "white", "linestyle": "none"}
         ax.plot([float(px)], [float(py)], markersize=12, **star)
         handles.append(Line2D([], [], markersize=10, label=name, **star))
     if annotate:

@@ -20,9 +20,10 @@ players (Fudenberg & Tirole 1991, §2.1; Osborne & Rubinstein 1994, §4.2).
 **Exactness.**  For exact games (Fractions) no domination is claimed unless it
 holds exactly: a float LP (``scipy.optimize.linprog``) proposes a mixture,
 which is rounded to small-denominator fractions and checked in rational
-arithmetic; when that fails, or when the float optimum is too close to zero
-to trust, the question is settled by sympy's exact rational simplex
-(``sympy.solvers.simplex.linprog``).  For float games, payoff differences
+arithmetic, and the LP's basis is also re-solved exactly; a domination is
+claimed only for a mixture that passes the exact check in Fractions, so no
+LP is ever solved in rational arithmetic (an exact simplex can cycle on
+degenerate games; issue 9) and every elimination carries its certificate.  For float games, payoff differences
 within the tolerance (:func:`deterrence.verify.tolerance_for` by default)
 count as ties, so a domination is claimed only with a margin above it.
 
@@ -181,33 +182,72 @@ def _float_weak(u: np.ndarray, s: int, others: list[int], tol: float) -> np.ndar
     return sigma / sigma.sum()
 
 
-def _exact_lp(u: np.ndarray, s: int, others: list[int], weak: bool) -> list[Fraction] | None:
-    """Exact rational simplex (sympy): a dominating mixture of ``others``, or None."""
-    from sympy.solvers.simplex import InfeasibleLPError, linprog
-
-    rows = [[u[t, c] for c in range(u.shape[1])] for t in others]
-    r, cols = len(others), u.shape[1]
-    try:
-        if weak:  # maximise total payoff subject to never doing worse than s
-            _, x = linprog(
-                [-sum(row) for row in rows],
-                [[-rows[t][c] for t in range(r)] for c in range(cols)],
-                [-u[s, c] for c in range(cols)],
-                [[1] * r],
-                [1],
-            )
-        else:  # maximise the uniform margin eps
-            _, x = linprog(
-                [0] * r + [-1],
-                [[-rows[t][c] for t in range(r)] + [1] for c in range(cols)],
-                [-u[s, c] for c in range(cols)],
-                [[1] * r + [0]],
-                [1],
-                bounds=[(0, None)] * r + [(None, None)],
-            )
-    except InfeasibleLPError:
+def _solve_consistent(rows: list[list[Fraction]], rhs: list[Fraction], guess: list[Fraction]) -> list[Fraction] | None:
+    """A rational solution of ``rows @ x = rhs`` (free variables set to ``guess``), or None if inconsistent."""
+    width = len(guess)
+    aug = [[*row, b] for row, b in zip(rows, rhs, strict=True)]
+    pivots: list[int] = []
+    r = 0
+    for col in range(width):  # reduced row echelon form, exactly
+        pivot = next((i for i in range(r, len(aug)) if aug[i][col] != 0), None)
+        if pivot is None:
+            continue
+        aug[r], aug[pivot] = aug[pivot], aug[r]
+        head = [v / aug[r][col] for v in aug[r]]
+        aug[r] = head
+        for i in range(len(aug)):
+            if i != r and aug[i][col] != 0:
+                f = aug[i][col]
+                aug[i] = [v - f * h for v, h in zip(aug[i], head, strict=True)]
+        pivots.append(col)
+        r += 1
+        if r == len(aug):
+            break
+    if any(row[width] != 0 for row in aug[r:]):
         return None
-    return [as_exact(v) for v in x[:r]]
+    x = list(guess)
+    for i, col in enumerate(pivots):
+        x[col] = aug[i][width] - sum(
+            (aug[i][c] * x[c] for c in range(width) if c != col and c not in pivots), Fraction(0)
+        )
+    return x
+
+
+def _basis_resolve(u: np.ndarray, s: int, others: list[int], sigma: np.ndarray, weak: bool, scale: float):
+    """The exact mixture on the float solution's support that keeps its tight columns tight.
+
+    A simplex solver (HiGHS) returns a vertex of the LP: the mixture on its
+    support and the columns where the margin is smallest (strict) or zero
+    (weak) determine it.  Solving that system in rationals recovers the
+    exact vertex whenever the float basis is right; the caller checks the
+    result exactly, so a wrong basis only costs a failed proposal.
+    """
+    uf = np.asarray(u, dtype=np.float64)
+    support = [k for k, w in enumerate(sigma) if w > 1e-9]
+    if not support:
+        return None
+    diff = sigma @ uf[others] - uf[s]
+    target = 0.0 if weak else float(diff.min())
+    tight = [c for c in range(u.shape[1]) if abs(float(diff[c]) - target) <= 1e-9 * scale]
+    if not tight:
+        return None
+    # Unknowns: the weights on the support, then (strict only) the common margin.
+    rows = [[Fraction(1)] * len(support) + ([] if weak else [Fraction(0)])]
+    rhs = [Fraction(1)]
+    for c in tight:
+        row = [as_exact(u[others[k], c]) - as_exact(u[s, c]) for k in support]
+        rows.append(row + ([] if weak else [Fraction(-1)]))
+        rhs.append(Fraction(0))
+    guess = [Fraction(float(sigma[k])).limit_denominator(10**6) for k in support]
+    if not weak:
+        guess.append(Fraction(float(target)).limit_denominator(10**6))
+    x = _solve_consistent(rows, rhs, guess)
+    if x is None or min(x[: len(support)]) < 0:
+        return None
+    weights = [Fraction(0)] * len(others)
+    for k, w in zip(support, x[: len(support)], strict=True):
+        weights[k] = w
+    return weights
 
 
 def _rationalise(sigma: np.ndarray) -> list[list[Fraction]]:
@@ -237,25 +277,41 @@ def _float_dominator(uf: np.ndarray, s: int, others: list[int], weak: bool, tol:
 
 
 def _exact_dominator(u: np.ndarray, s: int, others: list[int], weak: bool, scale: float) -> dict[int, Any] | None:
-    """Mixed dominator in an exact game: floats only propose, rationals decide."""
-    found = _float_margin(np.asarray(u, dtype=np.float64), s, others)
-    if found is not None and found[0] < -_AMBIGUOUS * scale:
-        return None  # not even weakly dominated, by a margin far beyond float error
-    proposals = _rationalise(found[1]) if found is not None and found[0] > 0 else []
+    """Mixed dominator in an exact game: floats (HiGHS) propose, rationals decide.
 
-    def check(sigma: list[Fraction]) -> dict[int, Any] | None:
+    The float LP's mixture is rationalised at a ladder of denominators and
+    re-solved exactly on its basis (:func:`_basis_resolve`); a domination is
+    claimed only for a mixture that passes the exact check in Fractions.  A
+    strategy whose every proposal fails is kept (never a false elimination).
+    """
+    uf = np.asarray(u, dtype=np.float64)
+    found = _float_margin(uf, s, others)
+    if found is None or found[0] < -_AMBIGUOUS * scale:
+        return None  # not even weakly dominated, by a margin far beyond float error
+    margin, sigma = found
+    sigmas = [sigma]  # also when the optimum is ~0: the exact re-solve of its basis decides
+    if weak:
+        weak_sigma = _float_weak(uf, s, others, 0.0)
+        if weak_sigma is not None:
+            sigmas.append(weak_sigma)
+
+    def check(weights: list[Fraction]) -> dict[int, Any] | None:
         start = np.full(u.shape[1], Fraction(0), dtype=object)  # stay in exact arithmetic
-        mix = sum((w * u[t] for t, w in zip(others, sigma, strict=True)), start)
+        mix = sum((w * u[t] for t, w in zip(others, weights, strict=True)), start)
         if _dominates(mix - u[s], weak, 0):
-            return {t: w for t, w in zip(others, sigma, strict=True) if w != 0}
+            return {t: w for t, w in zip(others, weights, strict=True) if w != 0}
         return None
 
-    for sigma in proposals:
-        if (witness := check(sigma)) is not None:
-            return witness
-    # Rounding failed or the float optimum was too close to zero: settle it exactly.
-    solution = _exact_lp(u, s, others, weak)
-    return None if solution is None else check(solution)
+    for candidate in sigmas:
+        proposals = _rationalise(candidate)
+        for strict_basis in (False, True) if weak else (False,):
+            exact_vertex = _basis_resolve(u, s, others, candidate, weak and not strict_basis, scale)
+            if exact_vertex is not None:
+                proposals.append(exact_vertex)
+        for weights in proposals:
+            if (witness := check(weights)) is not None:
+                return witness
+    return None
 
 
 def _find_dominator(
@@ -267,6 +323,10 @@ def _find_dominator(
         if _dominates(u[t] - u[s], weak, tol):
             return {t: Fraction(1) if exact else 1.0}
     if not mixed or len(others) < 2:
+        return None
+    # A mixture is never above the best of its rows: no LP when some column has no row above s.
+    best = u[others].max(axis=0) - u[s]
+    if not _dominates(best, weak, tol):
         return None
     if exact:
         return _exact_dominator(u, s, others, weak, scale)
@@ -340,6 +400,9 @@ def eliminate_dominated(
     kept = [list(range(size)) for size in game.shape]
     eliminations: list[Elimination] = []
     witnesses: list[dict[str, Any]] = []
+    # Strategies found undominated stay so while only their own player loses strategies (fewer
+    # dominators, same columns); an opponent's removal makes them candidates again.
+    undominated: list[set[int]] = [set() for _ in range(n)]
     while True:
         step = None
         for i in range(n):
@@ -348,7 +411,11 @@ def eliminate_dominated(
             block = payoffs[np.ix_(*kept, [i])][..., 0]
             u = np.moveaxis(block, i, 0).reshape(len(kept[i]), -1)  # rows: own, columns: opponents
             for s in range(len(kept[i])):
+                if kept[i][s] in undominated[i]:
+                    continue
                 witness = _find_dominator(u, s, weak, mixed, exact, tol, scale)
+                if witness is None:
+                    undominated[i].add(kept[i][s])
                 if witness is not None:
                     step = (i, s, witness)
                     break
@@ -361,6 +428,9 @@ def eliminate_dominated(
         eliminations.append(Elimination(game.players[i], labels[s], _describe(witness, labels, exact)))
         witnesses.append({labels[t]: w for t, w in witness.items()})
         del kept[i][s]
+        for j in range(n):
+            if j != i:
+                undominated[j].clear()
     reduced = game.restrict(kept)
     return DominanceResult(
         game=game,

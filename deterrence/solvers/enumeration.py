@@ -166,7 +166,12 @@ def _support_exact(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
     )
 
 
-def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEquilibria:
+#: Float games with more bases than this skip the all-bases screen on the ``auto`` path when the
+#: fast vertex lists cannot be certified: the exact fallback follows anyway (issue 9).
+SCREEN_BEFORE_EXACT = 20_000
+
+
+def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str], *, screen: bool = True) -> BimatrixEquilibria:
     from deterrence.solvers.support_enumeration import float_equilibria, pair_tolerance
 
     if sum(a.shape) > 62:  # label sets are int64 bitmasks
@@ -175,7 +180,7 @@ def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
         )
     payoffs = _stack(a, b)
     # Tolerances scale with the payoffs each candidate compares (issue 13); the largest used is stated.
-    pairs, keys, degenerate, certified, extra = float_equilibria(a, b, None, FLOAT_TOLERANCE)
+    pairs, keys, degenerate, certified, extra = float_equilibria(a, b, None, FLOAT_TOLERANCE, screen=screen)
     tol = max((pair_tolerance(a, b, x, y) for x, y in pairs), default=FLOAT_TOLERANCE)
     notes.extend(extra)
     # Round for the order only, so ties in the 16th digit cannot make it platform dependent.
@@ -308,7 +313,9 @@ def enumerate_equilibria(A: Any, B: Any, *, method: str = "auto") -> BimatrixEqu
 
         return nashpy_equilibria(a, b, algorithm="vertex" if method == "nashpy-vertex" else "support")
     if method == "auto" and not exact and sum(a.shape) <= 62:
-        screened = _support_float(a, b, notes)
+        from math import comb
+
+        screened = _support_float(a, b, notes, screen=comb(sum(a.shape), a.shape[0]) <= SCREEN_BEFORE_EXACT)
         return screened if screened.complete else _binary_exact(a, b, screened)
     if method == "auto":
         method = "vertex"  # exact payoffs (or a float game too big for the float path)

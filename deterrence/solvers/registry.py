@@ -28,7 +28,7 @@ Examples
 >>> resolve("dominance", "normal-2p", "iesds+support")[1]
 'support'
 >>> [e.method for e in entries("nash", "tree")]
-['reduced', 'sequence-form']
+['auto', 'reduced', 'sequence-form', 'lcp']
 """
 
 from __future__ import annotations
@@ -93,6 +93,12 @@ class SolverEntry:
     inner : str or None
         For a method that reduces the game: the concept whose method may
         follow a ``+`` (passed to the function as ``inner``; None when absent).
+    estimate : callable or str or None
+        ``estimate(game)`` (``estimate(game, inner=...)`` when ``inner`` is
+        set) returning a :class:`deterrence.solvers.work.Estimate` of the
+        job's size, which :func:`deterrence.solve` compares with its
+        ``max_work`` before running; a ``"module:attribute"`` string is
+        imported on first use.  None: the size of the input is used.
     """
 
     concept: str
@@ -105,6 +111,7 @@ class SolverEntry:
     default: bool = False
     aliases: tuple[str, ...] = ()
     inner: str | None = None
+    estimate: Callable[..., Any] | str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -116,6 +123,13 @@ class SolverEntry:
         if callable(self.function):
             return self.function
         module, _, attribute = self.function.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+
+    def load_estimate(self) -> Callable[..., Any] | None:
+        """The work estimate function (imported now if given as a string), or None."""
+        if self.estimate is None or callable(self.estimate):
+            return self.estimate
+        module, _, attribute = self.estimate.partition(":")
         return getattr(importlib.import_module(module), attribute)
 
 
@@ -143,6 +157,7 @@ def register(
     aliases: Iterable[str] = (),
     inner: str | None = None,
     replace: bool = False,
+    estimate: Callable[..., Any] | str | None = None,
 ) -> Any:
     """Register a solver; with ``function`` omitted, return a decorator that registers it.
 
@@ -155,7 +170,7 @@ def register(
         Canonical name; must not contain ``+``.
     function : callable or str, optional
         See :class:`SolverEntry`.
-    exact, complete, description, default, aliases, inner
+    exact, complete, description, default, aliases, inner, estimate
         See :class:`SolverEntry`.
     replace : bool, optional
         Allow overwriting an existing entry (and a different default).
@@ -198,6 +213,7 @@ def register(
                 aliases=aliases,
                 inner=inner,
                 replace=replace,
+                estimate=estimate,
             )
             return fn
 
@@ -221,6 +237,7 @@ def register(
             bool(default),
             tuple(aliases),
             inner,
+            estimate,
         )
         for other in entries(concept, one):
             if replace and other.method == method:
@@ -273,8 +290,8 @@ def concepts() -> tuple[str, ...]:
 
     Examples
     --------
-    >>> concepts()
-    ('nash', 'pure', 'spe', 'dominance')
+    >>> concepts()[:4], 'qre' in concepts()
+    (('nash', 'pure', 'spe', 'dominance'), True)
     """
     return tuple(dict.fromkeys(e.concept for e in entries()))
 

@@ -24,6 +24,10 @@ __all__ = ["Equilibrium", "Solution", "SolveResult"]
 def _encode(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    if value is None or isinstance(value, (str, bool)):
+        return value
     return to_json_value(value)
 
 
@@ -49,6 +53,9 @@ class Equilibrium:
         equilibria this extreme point belongs to.
     notes : tuple of str
         Remarks such as ties broken at a node.
+    extra : dict or None
+        Concept-specific JSON-ready keys added to ``to_dict()`` (e.g. a
+        quantal response equilibrium's ``"lambda"``); None for none.
     """
 
     strategies: dict[str, Any]
@@ -57,6 +64,7 @@ class Equilibrium:
     regret: float = 0.0
     component: int | None = None
     notes: tuple[str, ...] = ()
+    extra: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: exact values as strings such as ``"2/3"``, others as numbers."""
@@ -69,6 +77,8 @@ class Equilibrium:
             out["component"] = self.component
         if self.notes:
             out["notes"] = list(self.notes)
+        if self.extra:
+            out.update(_encode(self.extra))
         return out
 
 
@@ -96,6 +106,9 @@ class Solution:
         The name of the variant that ran (e.g. ``"vertex-exact"``); it must be
         a method name that the solver registry accepts for the same concept
         and form.  None means the registered method name itself.
+    table : object or None
+        Concept-specific data with a ``to_frame()`` method (e.g. a traced
+        QRE branch); :meth:`SolveResult.to_frame` returns its frame.
 
     Examples
     --------
@@ -110,6 +123,7 @@ class Solution:
     tolerance: float = 0.0
     notes: tuple[str, ...] = ()
     method: str | None = None
+    table: Any = None
 
     def __len__(self) -> int:
         return len(self.equilibria)
@@ -143,6 +157,8 @@ class SolveResult:
         Regret tolerance used in verification (0.0 for exact checks).
     notes : tuple of str
         Warnings and remarks (ties, components, methods that may miss equilibria).
+    table : object or None
+        Concept-specific data behind :meth:`to_frame` (None for most concepts).
     """
 
     game: Any
@@ -153,6 +169,21 @@ class SolveResult:
     degenerate: bool | None = None
     tolerance: float = 0.0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    table: Any = None
+
+    def to_frame(self) -> Any:
+        """The concept-specific table as a pandas DataFrame (e.g. the QRE branch).
+
+        Raises
+        ------
+        SolverError
+            When the concept produced no table.
+        """
+        if self.table is None:
+            from deterrence.errors import SolverError
+
+            raise SolverError(f"concept {self.concept!r} gives no table; to_frame() is for results such as qre")
+        return self.table.to_frame()
 
     def __len__(self) -> int:
         return len(self.equilibria)
@@ -175,6 +206,8 @@ class SolveResult:
             "tolerance": float(self.tolerance),
             "notes": list(self.notes),
             "version": __version__,
+            # Concept-specific top-level keys (e.g. the PBE "components").
+            **(self.table.json_keys() if hasattr(self.table, "json_keys") else {}),
         }
 
     def __repr__(self) -> str:

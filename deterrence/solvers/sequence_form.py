@@ -54,14 +54,16 @@ from typing import Any
 import numpy as np
 
 from deterrence.errors import GameError, SolverError
-from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal, _float_payoffs
-from deterrence.forms.subgames import best_response_value, own_histories, perfect_recall_violations
+from deterrence.forms.extensive_form import Chance, ExtensiveFormGame, Node, Terminal, _float_payoffs
+from deterrence.forms.subgames import best_response_value, perfect_recall_violations
 from deterrence.solvers.result import Equilibrium, Solution
 
-__all__ = ["SequenceForm", "sequence_form", "solve_zero_sum"]
+__all__ = ["SequenceForm", "estimate_nash_tree", "nash_tree", "sequence_form", "solve_zero_sum"]
 
 #: Default regret tolerance of the LP solution, relative to the payoff range.
 LP_TOLERANCE = 1e-7
+#: Default bound on the number of sequences (both players) the LP accepts.
+MAX_SEQUENCES = 2_000_000
 #: Realization probabilities at most this count as zero (the set is then unreached).
 REACH_ZERO = 1e-9
 Sequence = tuple[str, str] | None
@@ -69,7 +71,7 @@ Sequence = tuple[str, str] | None
 
 @dataclass(frozen=True, slots=True, eq=False)
 class SequenceForm:
-    """The sequence form of a two-player game tree.
+    """The sequence form of a two-player game tree, in sparse matrices.
 
     Attributes
     ----------
@@ -78,26 +80,47 @@ class SequenceForm:
         ``(infoset, action)`` pairs in preorder.
     parents : tuple of two dicts
         ``{infoset: sequence leading to it}`` per player.
-    constraints : tuple of two ndarrays
+    constraints : tuple of two scipy.sparse CSR matrices
         ``E`` and ``F``: one row for the empty sequence, then one per
         information set.
-    payoff : ndarray, shape (len(sequences[0]), len(sequences[1]))
+    payoff : scipy.sparse CSR matrix, shape (len(sequences[0]), len(sequences[1]))
         Player 1's sequence-form payoff matrix ``A`` (floats).
+    payoff_2 : scipy.sparse CSR matrix
+        Player 2's matrix ``B`` (same shape).
+    leaves : tuple of tuples
+        ``(row, column, chance probability, u1, u2)`` per terminal, in the
+        game's own arithmetic (exact values stay exact), for exact solvers.
     """
 
     sequences: tuple[tuple[Sequence, ...], tuple[Sequence, ...]]
     parents: tuple[dict[str, Sequence], dict[str, Sequence]]
-    constraints: tuple[np.ndarray, np.ndarray]
-    payoff: np.ndarray
+    constraints: tuple[Any, Any]
+    payoff: Any
+    payoff_2: Any
+    leaves: tuple[tuple[int, int, Any, Any, Any], ...]
+
+    @property
+    def size(self) -> int:
+        """Number of sequences of both players."""
+        return len(self.sequences[0]) + len(self.sequences[1])
 
 
-def sequence_form(game: ExtensiveFormGame) -> SequenceForm:
-    """Build the sequence form (constraints and player 1's payoff matrix) of a 2-player tree.
+def sequence_form(game: ExtensiveFormGame, *, max_sequences: int | None = None) -> SequenceForm:
+    """Build the sequence form (sparse constraints and payoff matrices) of a 2-player tree.
+
+    Parameters
+    ----------
+    game : ExtensiveFormGame
+    max_sequences : int, optional
+        Stop with a :class:`SolverError` as soon as the two players have more
+        sequences than this (counted while the tree is read).
 
     Raises
     ------
     GameError
         If the game does not have two players or lacks perfect recall.
+    SolverError
+        If the sequence count exceeds ``max_sequences``.
 
     Examples
     --------
@@ -108,70 +131,95 @@ def sequence_form(game: ExtensiveFormGame) -> SequenceForm:
     >>> sf = sequence_form(mp)
     >>> sf.sequences[0]
     (None, ('a', 'h'), ('a', 't'))
-    >>> sf.payoff.tolist()
+    >>> sf.payoff.toarray().tolist()
     [[0.0, 0.0, 0.0], [0.0, 1.0, -1.0], [0.0, -1.0, 1.0]]
     """
+    from scipy import sparse
+
     if game.n_players != 2:
         raise GameError(f"the sequence form here is for two players, this game has {game.n_players}")
     violations = perfect_recall_violations(game)
     if violations:
         raise GameError(f"the sequence form needs perfect recall: {violations[0]}")
-    histories = own_histories(game)
+    players = game.players
     sequences: list[list[Sequence]] = [[None], [None]]
+    index: list[dict[Sequence, int]] = [{None: 0}, {None: 0}]
     parents: list[dict[str, Sequence]] = [{}, {}]
-    for node, path in game.walk():
-        if isinstance(node, Decision):
-            i = game.players.index(node.player)
-            if node.infoset not in parents[i]:
-                history = histories[path]
-                parents[i][node.infoset] = history[-1] if history else None
-                sequences[i].extend((node.infoset, a) for a in node.actions)
-    index = [{s: k for k, s in enumerate(seqs)} for seqs in sequences]
+    leaves: list[tuple[int, int, Any, Any, Any]] = []
+    # Depth-first in preorder (children pushed in reverse), carrying each player's last sequence.
+    stack: list[tuple[Node, Any, Sequence, Sequence]] = [(game.root, 1, None, None)]
+    while stack:
+        node, weight, last_1, last_2 = stack.pop()
+        if isinstance(node, Terminal):
+            leaves.append((index[0][last_1], index[1][last_2], weight, node.payoffs[0], node.payoffs[1]))
+            continue
+        if isinstance(node, Chance):
+            for k in reversed(range(len(node.actions))):
+                stack.append((node.children[k], weight * node.probabilities[k], last_1, last_2))
+            continue
+        i = players.index(node.player)
+        if node.infoset not in parents[i]:
+            parents[i][node.infoset] = last_1 if i == 0 else last_2
+            for action in node.actions:
+                index[i][(node.infoset, action)] = len(sequences[i])
+                sequences[i].append((node.infoset, action))
+            if max_sequences is not None and len(sequences[0]) + len(sequences[1]) > max_sequences:
+                raise SolverError(
+                    f"the sequence form has more than {max_sequences} sequences (limit); refusing to build it"
+                )
+        for k in reversed(range(len(node.actions))):
+            seq = (node.infoset, node.actions[k])
+            if i == 0:
+                stack.append((node.children[k], weight, seq, last_2))
+            else:
+                stack.append((node.children[k], weight, last_1, seq))
     constraints = []
     for i in range(2):
-        matrix = np.zeros((len(parents[i]) + 1, len(sequences[i])))
-        matrix[0, 0] = 1.0
+        rows, cols, vals = [0], [0], [1.0]
         for row, (infoset, parent) in enumerate(parents[i].items(), start=1):
-            matrix[row, index[i][parent]] = -1.0
-            for action in game.actions(game.players[i], infoset):
-                matrix[row, index[i][(infoset, action)]] = 1.0
-        constraints.append(matrix)
-    payoff = np.zeros((len(sequences[0]), len(sequences[1])))
-    stack: list[tuple[Node, float, list[Sequence]]] = [(game.root, 1.0, [None, None])]
-    while stack:
-        node, weight, last = stack.pop()
-        if isinstance(node, Terminal):
-            payoff[index[0][last[0]], index[1][last[1]]] += weight * float(node.payoffs[0])
-            continue
-        for k, (action, child) in enumerate(zip(node.actions, node.children, strict=True)):
-            if isinstance(node, Chance):
-                stack.append((child, weight * float(node.probabilities[k]), last))
-            else:
-                i = game.players.index(node.player)
-                nxt = list(last)
-                nxt[i] = (node.infoset, action)
-                stack.append((child, weight, nxt))
+            rows.append(row)
+            cols.append(index[i][parent])
+            vals.append(-1.0)
+            for action in game.actions(players[i], infoset):
+                rows.append(row)
+                cols.append(index[i][(infoset, action)])
+                vals.append(1.0)
+        shape = (len(parents[i]) + 1, len(sequences[i]))
+        constraints.append(sparse.coo_matrix((vals, (rows, cols)), shape=shape).tocsr())
+    shape = (len(sequences[0]), len(sequences[1]))
+    r = np.array([leaf[0] for leaf in leaves], dtype=np.intp)
+    c = np.array([leaf[1] for leaf in leaves], dtype=np.intp)
+    w = np.array([float(leaf[2]) for leaf in leaves])
+    matrices = [
+        sparse.coo_matrix((w * np.array([float(leaf[3 + k]) for leaf in leaves]), (r, c)), shape=shape).tocsr()
+        for k in range(2)
+    ]  # COO sums the entries of terminals that share a pair of sequences
     return SequenceForm(
         (tuple(sequences[0]), tuple(sequences[1])),
         (parents[0], parents[1]),
         (constraints[0], constraints[1]),
-        payoff,
+        matrices[0],
+        matrices[1],
+        tuple(leaves),
     )
 
 
 def _solve_lp(sf: SequenceForm, player: int) -> tuple[np.ndarray, float]:
     """Player ``player``'s optimal realization plan and the value for player 1."""
+    from scipy import sparse
     from scipy.optimize import linprog
 
     a, (e, f) = sf.payoff, sf.constraints
     if player == 1:  # player 2's LP: make it player 1's with the transposed, negated matrix
-        a, e, f = -a.T, f, e
+        a, e, f = -a.T.tocsr(), f, e
     n_own, n_dual = a.shape[0], f.shape[0]
     # Variables (x, q): maximise f^T q  s.t.  F^T q - A^T x <= 0,  E x = e,  x >= 0.
-    cost = np.concatenate([np.zeros(n_own), -np.eye(n_dual)[0]])
-    a_ub = np.hstack([-a.T, f.T])
-    a_eq = np.hstack([e, np.zeros((e.shape[0], n_dual))])
-    b_eq = np.eye(e.shape[0])[0]
+    cost = np.zeros(n_own + n_dual)
+    cost[n_own] = -1.0
+    a_ub = sparse.hstack([-a.T, f.T], format="csr")
+    a_eq = sparse.hstack([e, sparse.csr_matrix((e.shape[0], n_dual))], format="csr")
+    b_eq = np.zeros(e.shape[0])
+    b_eq[0] = 1.0
     bounds = [(0, None)] * n_own + [(None, None)] * n_dual
     result = linprog(
         cost,
@@ -217,6 +265,14 @@ def _rationalise(strategies: dict, denominator: int) -> dict:
     return out
 
 
+def _constant_sum(game: ExtensiveFormGame, tol: float) -> Any:
+    """The constant ``u1 + u2`` of a two-player constant-sum tree, or None if it is not one."""
+    sums = [t.payoffs[0] + t.payoffs[1] for t, _ in game.terminals()]
+    if game.kind == "exact":
+        return sums[0] if len(set(sums)) == 1 else None
+    return sums[0] if float(np.ptp(np.array(sums, dtype=float))) <= tol else None
+
+
 def _guarantees(game: ExtensiveFormGame, strategies: dict, constant: Any) -> tuple[Any, Any]:
     """(Least player 1 gets with her strategy, most she gets against player 2's strategy)."""
     p1, p2 = game.players
@@ -225,7 +281,13 @@ def _guarantees(game: ExtensiveFormGame, strategies: dict, constant: Any) -> tup
     return floor, ceiling
 
 
-def solve_zero_sum(game: ExtensiveFormGame, *, tolerance: float | None = None, exact: bool | None = None) -> Solution:
+def solve_zero_sum(
+    game: ExtensiveFormGame,
+    *,
+    tolerance: float | None = None,
+    exact: bool | None = None,
+    max_sequences: int = MAX_SEQUENCES,
+) -> Solution:
     """Value and optimal behaviour strategies of a two-player zero-sum tree (sequence-form LP).
 
     Parameters
@@ -239,6 +301,8 @@ def solve_zero_sum(game: ExtensiveFormGame, *, tolerance: float | None = None, e
     exact : bool, optional
         Try to recover an exact rational equilibrium (default: when the game
         is exact).  It is kept only if it verifies exactly.
+    max_sequences : int
+        Refuse (``SolverError``) trees with more sequences than this.
 
     Returns
     -------
@@ -269,15 +333,15 @@ def solve_zero_sum(game: ExtensiveFormGame, *, tolerance: float | None = None, e
     """
     if game.kind == "symbolic":
         raise SolverError(f"game has free parameters {list(game.parameters)}; evaluate it before solving")
-    sf = sequence_form(game)
+    if game.n_players != 2:
+        raise GameError(f"the sequence form here is for two players, this game has {game.n_players}")
     values = _float_payoffs(game)
-    sums = values.sum(axis=1)
     spread = float(values.max() - values.min()) if values.size else 0.0
     tol = LP_TOLERANCE * max(1.0, spread) if tolerance is None else float(tolerance)
-    terminal_sums = [t.payoffs[0] + t.payoffs[1] for t, _ in game.terminals()]
-    constant = terminal_sums[0]
-    if (game.kind == "exact" and len(set(terminal_sums)) > 1) or np.ptp(sums) > tol:
+    constant = _constant_sum(game, tol)
+    if constant is None:
         raise SolverError("the sequence-form LP needs a zero-sum (constant-sum) game")
+    sf = sequence_form(game, max_sequences=max_sequences)
     x, value_1 = _solve_lp(sf, 0)
     y, value_2 = _solve_lp(sf, 1)
     beta_1, skip_1 = _behaviour(game, sf, 0, x, REACH_ZERO)
@@ -291,7 +355,8 @@ def solve_zero_sum(game: ExtensiveFormGame, *, tolerance: float | None = None, e
     notes = [
         f"value for {game.players[0]}: {value:.12g}; player 1's strategy guarantees {floor:.12g}, "
         f"player 2's concedes at most {ceiling:.12g}",
-        "one optimal pair; other optimal strategies may exist",
+        "one optimal pair, so the list is not complete: other optimal strategies may exist "
+        "(all equilibria of a zero-sum game are interchangeable and pay the value)",
     ]
     is_exact, regret, used_tol = False, gap, tol
     if exact is None:
@@ -319,3 +384,51 @@ def solve_zero_sum(game: ExtensiveFormGame, *, tolerance: float | None = None, e
         notes=tuple(notes),
         method="sequence-form-lp",
     )
+
+
+def nash_tree(game: ExtensiveFormGame, inner: str | None = None) -> Solution:
+    """Registered default ``nash``/``tree``/``auto``: the LP for zero-sum trees, else the reduced form.
+
+    A two-player constant-sum tree with perfect recall is solved by the
+    sequence-form LP (:func:`solve_zero_sum`; method ``"sequence-form-lp"``:
+    one equilibrium, not a complete list).  Every other tree, and every
+    request with an inner method (``auto+support``), goes through the
+    reduced normal form (:func:`deterrence.solvers.reduced.nash_reduced`).
+    The method reported is the one that ran, so it can be asked for again.
+
+    Examples
+    --------
+    >>> from deterrence.forms.extensive_form import Terminal, choice
+    >>> mp = ExtensiveFormGame(["A", "B"], choice("A", "a", {
+    ...     "h": choice("B", "b", {"h": Terminal((1, -1)), "t": Terminal((-1, 1))}),
+    ...     "t": choice("B", "b", {"h": Terminal((-1, 1)), "t": Terminal((1, -1))})}))
+    >>> nash_tree(mp).method
+    'sequence-form-lp'
+    >>> entry = ExtensiveFormGame(["E", "I"], choice("E", "e", {"out": Terminal((0, 2)),
+    ...     "in": choice("I", "i", {"fight": Terminal((-1, -1)), "yield": Terminal((1, 1))})}))
+    >>> nash_tree(entry).method
+    'reduced-normal-form+vertex-exact'
+    """
+    from deterrence.solvers.reduced import nash_reduced
+
+    if inner is None and _lp_applies(game):
+        return solve_zero_sum(game)
+    return nash_reduced(game, inner)
+
+
+def _lp_applies(game: ExtensiveFormGame) -> bool:
+    """True for a numeric two-player constant-sum tree with perfect recall."""
+    if game.n_players != 2 or game.kind == "symbolic":
+        return False
+    values = _float_payoffs(game)
+    spread = float(values.max() - values.min()) if values.size else 0.0
+    return _constant_sum(game, LP_TOLERANCE * max(1.0, spread)) is not None and not perfect_recall_violations(game)
+
+
+def estimate_nash_tree(game: ExtensiveFormGame, inner: str | None = None) -> Any:
+    """Work estimate of :func:`nash_tree`: the tree's size for the LP, else the reduced form's estimate."""
+    from deterrence.solvers import work
+
+    if inner is None and _lp_applies(game):
+        return work.tree_size(game)
+    return work.tree_nash(game, inner)

@@ -408,7 +408,7 @@ def _pivot_vertices(A: np.ndarray, B: np.ndarray, ptol: float) -> tuple[np.ndarr
 
 
 def float_equilibria(
-    A: np.ndarray, B: np.ndarray, tol: float | None, ptol: float
+    A: np.ndarray, B: np.ndarray, tol: float | None, ptol: float, *, screen: bool = True
 ) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[tuple[int, int]], bool, bool, list[str]]:
     """Extreme equilibria of a float bimatrix game, with labels decided within tolerance.
 
@@ -433,6 +433,8 @@ def float_equilibria(
         Verify each pair at :func:`pair_tolerance`.
     ptol : float
         Tolerance on probabilities.
+    screen : bool
+        False: when pivoting cannot certify, return no pairs at once instead of solving every basis.
 
     Returns
     -------
@@ -453,7 +455,7 @@ def float_equilibria(
     >>> [float(v) for v in pairs[0][0]], degenerate, certified
     ([0.5, 0.5], False, True)
     """
-    from deterrence.solvers.polytope_float import certify_vertex_set
+    from deterrence.solvers.polytope_float import certify_vertex_set, complementary_pairs
 
     m, n = A.shape
     origin_p, origin_q = (1 << m) - 1, ((1 << n) - 1) << m
@@ -473,6 +475,9 @@ def float_equilibria(
         X, Y = found
         X, Y, xv, yv, degenerate, certified = vertex_sets(X, Y, *_label_masks(X, Y, A, B, tol, ptol))
         how = "pivoting"
+    if not certified and not screen:  # the caller has an exact fallback: skip the all-bases screen (issue 9)
+        degenerate = True if found is None else degenerate
+        return [], [], degenerate, False, ["float vertex sets not certified; every basis was not screened"]
     if not certified:
         xs, ys = screen_bases(A, B, tol, tol, ptol)
         X, Y, xv, yv, degenerate, certified = vertex_sets(xs.strategy, ys.strategy, xs.labels, ys.labels)
@@ -483,11 +488,9 @@ def float_equilibria(
         notes.append("the vertex sets failed the completeness certificate (ill-conditioned game?)")
     pairs, keys = [], []
     if xv and yv:
-        x_masks = np.fromiter(xv, dtype=np.int64, count=len(xv))
-        y_masks = np.fromiter(yv, dtype=np.int64, count=len(yv))
-        hits = np.nonzero((x_masks[:, None] | y_masks[None, :]) == (1 << (m + n)) - 1)
-        for i, j in zip(hits[0].tolist(), hits[1].tolist(), strict=True):
-            xm, ym = int(x_masks[i]), int(y_masks[j])
+        x_masks, y_masks = list(xv), list(yv)  # complete pairs found by hashing the masks (issue 9)
+        for i, j in complementary_pairs(x_masks, y_masks, (1 << (m + n)) - 1, n):
+            xm, ym = x_masks[i], y_masks[j]
             x = np.clip(X[xv[xm]], 0.0, None)
             y = np.clip(Y[yv[ym]], 0.0, None)
             pairs.append((x / x.sum(), y / y.sum()))

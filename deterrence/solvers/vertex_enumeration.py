@@ -20,8 +20,16 @@ Stengel, 2002; Avis, Rosenberg, Savani and von Stengel, 2010).  The game is
 some vertex of ``Q`` more than ``n`` (von Stengel, 2002, section 3.4): a mixed
 strategy with support size ``k`` then has more than ``k`` pure best replies.
 
-The vertices come from :mod:`.polytope_exact` (exact lexicographic integer
-pivoting, or pycddlib's exact GMP enumeration); a third route
+From :data:`QHULL_FROM` cells on, the vertices come first from qhull in
+floating point (:func:`~deterrence.solvers.polytope_float.qhull_vertices`),
+used only when error bounds prove each one an exact simple vertex with the
+labels found and :func:`~deterrence.solvers.polytope_float.certify_vertex_set`
+proves the list complete; every equilibrium is then solved again in rational
+arithmetic.  Degenerate games, and games too close to degenerate to decide in
+floats, go to :mod:`.polytope_exact` (exact lexicographic integer
+pivoting, or pycddlib's exact GMP enumeration).  Completely labelled pairs
+are matched by hashing their label masks
+(:func:`~deterrence.solvers.polytope_float.complementary_pairs`).  A third route
 (``backend="screened"``) solves every basis in floating point
 (:mod:`.support_enumeration`), confirms the feasible ones exactly, and
 :func:`~deterrence.solvers.polytope_float.certify_vertex_set` then proves such
@@ -45,7 +53,10 @@ from typing import Any
 import numpy as np
 
 from deterrence.solvers.polytope_exact import positive_integer_matrix, vertex_map
-from deterrence.solvers.polytope_float import certify_vertex_set
+from deterrence.solvers.polytope_float import certify_vertex_set, complementary_pairs
+
+#: Games with at least this many cells try qhull first (``backend="auto"``); smaller ones pivot.
+QHULL_FROM = 30
 
 __all__ = ["VertexEquilibria", "vertex_equilibria"]
 
@@ -64,7 +75,8 @@ class VertexEquilibria:
     vertex_counts : (int, int)
         Number of vertices of ``P`` and ``Q`` (including the origin).
     backend : str
-        The backend that produced the vertices; ``"screened-uncertified"``
+        The backend that produced the vertices (``"qhull"`` when its proof
+        held, else ``"pivoting"``, ``"cdd"`` or ``"screened"``); ``"screened-uncertified"``
         when the screened lists could not be proved complete (every other
         backend's lists are complete).
     """
@@ -78,11 +90,6 @@ class VertexEquilibria:
     def complete(self) -> bool:
         """True unless the screened backend could not certify its vertex lists."""
         return self.backend != "screened-uncertified"
-
-
-def _labels_array(masks: list[int], bits: int) -> np.ndarray:
-    # int64 holds up to 62 labels; bigger games (never seen in practice) fall back to Python ints.
-    return np.array(masks, dtype=np.int64 if bits <= 62 else object)
 
 
 def _screened_maps(a: list[list[int]], b: list[list[int]]):
@@ -117,9 +124,14 @@ def vertex_equilibria(A: Any, B: Any, *, backend: str = "auto") -> VertexEquilib
     ----------
     A, B : array_like of int or Fraction
         Row and column player's ``m x n`` payoff matrices.
-    backend : {"auto", "pivoting", "cdd", "screened"}
+    backend : {"auto", "qhull", "pivoting", "cdd", "screened"}
         ``"pivoting"`` and ``"cdd"`` are complete exact enumerations, see
-        :func:`~deterrence.solvers.polytope_exact.polytope_vertices`; ``"auto"`` is ``"pivoting"`` (fastest by
+        :func:`~deterrence.solvers.polytope_exact.polytope_vertices`.
+        ``"qhull"`` lists the vertices with qhull in floating point and uses
+        them only when error bounds and :func:`certify_vertex_set` prove the
+        list right and the game nondegenerate (each equilibrium is then
+        solved exactly); otherwise it pivots.  ``"auto"`` is ``"qhull"`` from
+        :data:`QHULL_FROM` cells on and ``"pivoting"`` below (fastest by
         measurement, see ``benchmarks/all_equilibria.py``).  ``"screened"``
         solves every basis in floating point, confirms the feasible ones
         exactly and tries to prove the lists complete with
@@ -143,7 +155,12 @@ def vertex_equilibria(A: Any, B: Any, *, backend: str = "auto") -> VertexEquilib
     b = positive_integer_matrix(B)
     m, n = len(a), len(a[0])
     if backend == "auto":
-        backend = "pivoting"
+        backend = "qhull" if min(m, n) >= 2 and m * n >= QHULL_FROM else "pivoting"
+    if backend == "qhull":
+        found = _qhull_equilibria(a, b)
+        if found is not None:
+            return found
+        backend = "pivoting"  # degenerate, or too close to degenerate to decide in floats
     if backend == "screened":
         p_vertices, q_vertices, certified = _screened_maps(a, b)
         backend = "screened" if certified else "screened-uncertified"
@@ -159,15 +176,92 @@ def vertex_equilibria(A: Any, B: Any, *, backend: str = "auto") -> VertexEquilib
     full = (1 << (m + n)) - 1
     xs = [(nums, mask) for (nums, _), mask in p_vertices.items() if any(nums)]
     ys = [(nums, mask) for (nums, _), mask in q_vertices.items() if any(nums)]
-    pairs = []
-    if xs and ys:
-        x_masks = _labels_array([mask for _, mask in xs], m + n)
-        y_masks = _labels_array([mask for _, mask in ys], m + n)
-        # Completely labelled pairs: every label is carried by x or by y.
-        hits = np.nonzero((x_masks[:, None] | y_masks[None, :]) == full)
-        for i, j in zip(hits[0].tolist(), hits[1].tolist(), strict=True):
-            pairs.append((_normalise(xs[i][0]), _normalise(ys[j][0])))
+    # Completely labelled pairs: every label is carried by x or by y (matched by hashing the masks).
+    hits = complementary_pairs([mask for _, mask in xs], [mask for _, mask in ys], full, n)
+    pairs = [(_normalise(xs[i][0]), _normalise(ys[j][0])) for i, j in hits]
     return VertexEquilibria(tuple(pairs), degenerate, (len(p_vertices), len(q_vertices)), backend)
+
+
+def _qhull_equilibria(a: list[list[int]], b: list[list[int]]) -> VertexEquilibria | None:
+    """The extreme equilibria from qhull's vertices, when error bounds prove the game nondegenerate.
+
+    qhull (:func:`~deterrence.solvers.polytope_float.qhull_vertices`) lists
+    the vertices of ``P`` and ``Q`` in floating point with their tight
+    constraints.  The list is used only when, for every vertex, error bounds
+    show that the exact solution of its tight constraints is a vertex with
+    exactly those labels, and :func:`certify_vertex_set` shows the label
+    sets are closed under adjacency, hence all the vertices (the game is
+    then nondegenerate).  The completely labelled pairs are matched by
+    their masks and each equilibrium is solved again in rational
+    arithmetic.  Otherwise None: the caller pivots exactly.
+    """
+    from deterrence.solvers.polytope_float import qhull_vertices
+
+    m, n = len(a), len(a[0])
+
+    def as_float(matrix: list[list[int]]) -> np.ndarray:
+        top = max(max(row) for row in matrix)
+        return np.array([[v / top for v in row] for row in matrix])  # int / int is exact-rounded
+
+    bt = [list(col) for col in zip(*b, strict=True)]
+    found_p = qhull_vertices(as_float(bt))
+    found_q = qhull_vertices(as_float(a)) if found_p is not None and found_p.proved else None
+    if found_p is None or found_q is None or not found_q.proved:
+        return None
+    low = (1 << n) - 1
+    p_masks = found_p.masks  # P's local labels are the global ones: rows 0..m-1, then columns
+    q_masks = [((mask & low) << m) | (mask >> n) for mask in found_q.masks]
+    if not (certify_vertex_set(set(p_masks), m) and certify_vertex_set(set(q_masks), n)):
+        return None
+    full = (1 << (m + n)) - 1
+    # Index 0 is the origin on both sides (qhull_vertices puts it first); it is never part of an equilibrium.
+    hits = complementary_pairs(p_masks[1:], q_masks[1:], full, n)
+    pairs = []
+    for i, j in hits:
+        xm, ym = p_masks[i + 1], q_masks[j + 1]
+        x = _solve_tight(bt, [i for i in range(m) if not xm >> i & 1], [c for c in range(n) if xm >> (m + c) & 1])
+        y = _solve_tight(a, [c for c in range(n) if not ym >> (m + c) & 1], [r for r in range(m) if ym >> r & 1])
+        if x is None or y is None:
+            return None  # cannot happen once the bounds held; never guess
+        pairs.append((x, y))
+    return VertexEquilibria(tuple(pairs), False, (len(p_masks), len(q_masks)), "qhull")
+
+
+def _solve_tight(C: list[list[int]], support: list[int], tight: list[int]) -> tuple[Fraction, ...] | None:
+    """The normalised exact ``z`` with ``C[r] z = 1`` for ``r`` in ``tight`` and ``z = 0`` off ``support``.
+
+    Fraction-free (Bareiss) elimination on the integer system: every
+    division is exact, and the solution is one ratio per coordinate.
+    """
+    k = len(support)
+    if k != len(tight) or k == 0:
+        return None
+    rows = [[C[r][c] for c in support] + [1] for r in tight]
+    prev = 1
+    for col in range(k):
+        pivot = next((r for r in range(col, k) if rows[r][col] != 0), None)
+        if pivot is None:
+            return None
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        head = rows[col]
+        p = head[col]
+        for r in range(col + 1, k):
+            row = rows[r]
+            f = row[col]
+            rows[r] = [(v * p - f * h) // prev for v, h in zip(row, head, strict=True)]
+        prev = p
+    values = [Fraction(0)] * k  # back substitution over the triangular integer system, in Fractions
+    for r in range(k - 1, -1, -1):
+        row = rows[r]
+        rest = sum((row[c] * values[c] for c in range(r + 1, k)), Fraction(0))
+        values[r] = (row[k] - rest) / row[r]
+    if min(values) <= 0:
+        return None
+    total = sum(values, Fraction(0))
+    z = [Fraction(0)] * len(C[0])
+    for c, v in zip(support, values, strict=True):
+        z[c] = v / total
+    return tuple(z)
 
 
 def _normalise(nums: tuple[int, ...]) -> tuple[Fraction, ...]:

@@ -63,6 +63,7 @@ __all__ = [
     "Design",
     "DESIGN_KINDS",
     "DEFAULT_CHUNK_SIZE",
+    "LARGE_CHUNK_SIZE",
     "grid",
     "one_at_a_time",
     "sample",
@@ -74,6 +75,9 @@ __all__ = [
 DESIGN_KINDS = ("grid", "oat", "lhs", "sobol", "halton", "morris")
 #: Points per chunk: large enough to amortise the batched solvers, small enough to stream.
 DEFAULT_CHUNK_SIZE = 1 << 16
+#: Points per chunk of the command line's grid, one-at-a-time, Sobol' and Halton designs, whose
+#: points do not depend on the chunking (fewer, larger chunks: less per-chunk file work).
+LARGE_CHUNK_SIZE = 1 << 18
 #: The largest design (points): indices stay exact in int64 and float64, and far beyond any run.
 MAX_POINTS = 1 << 40
 _SAMPLE_HINT = "sample the box instead (--sample sobol --n N)"

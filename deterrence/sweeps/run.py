@@ -13,12 +13,15 @@ depends only on the design, the chunk index (randomness comes from
 the baseline, never on which worker ran it, so every executor gives the same
 table byte for byte.
 
-Output is a tidy table, one row per point: a column per model parameter
-(named exactly like the parameter; the varied ones from the design, the rest
-at the baseline), ``outcome`` (the regime label), the model's measures, then
-``concept``, ``method`` (the design kind), ``seed`` (empty for a deterministic design run
-without one) and ``version``.  Files are CSV, or Parquet when the name ends in ``.parquet``
-(needs pyarrow).
+Output is a tidy table, one row per point: a column per varied parameter (named exactly like
+the parameter, in the model's parameter order), ``outcome`` (the regime label) and the model's
+measures.  The columns that never change are not repeated on every row: the sidecar records them
+under ``"constants"`` (the other parameters at the baseline, and ``concept``, ``method`` (the
+design kind), ``seed`` and ``version``).  ``all_columns=True`` writes them as columns too (every
+parameter, then outcome and measures, then ``concept``, ``method``, ``seed`` -- empty for a
+deterministic design run without one -- and ``version``).  Files are CSV (written by pyarrow when
+it is installed, see :mod:`deterrence.sweeps.tables`), or Parquet when the name ends in
+``.parquet`` (needs pyarrow; smaller and faster for large runs).
 
 Streaming and resuming.  Finished chunks are written, as they complete, to
 ``FILE.chunks/`` (:mod:`deterrence.sweeps.store`: atomic files next to a ``manifest.json``
@@ -33,8 +36,8 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +46,8 @@ import numpy as np
 from deterrence.errors import DeterrenceError, ParameterError
 from deterrence.sweeps.designs import Design
 from deterrence.sweeps.executors import MissingExtraError, SerialExecutor, drain, executor, load, ship, window
-from deterrence.sweeps.store import ChunkStore, _frame, chunk_directory, factorize, output_format, read_manifest
+from deterrence.sweeps.store import ChunkStore, chunk_directory, factorize, output_format, read_manifest
+from deterrence.sweeps.tables import csv_writer, frame
 
 __all__ = [
     "SerialExecutor",
@@ -60,29 +64,47 @@ __all__ = [
 ]
 
 CONSTANT_COLUMNS = ("concept", "method", "seed", "version")
+#: A sweep of more than this many points says, before it starts, how big its table will be.
+NOTICE_POINTS = 10**8
+#: Sweeps of at least this many points estimate their table's size (and check the free space).
+ESTIMATE_POINTS = 10**6
 # Older names, kept importable (tests and benchmarks use them).
 _drain, _factorize = drain, factorize
 
 
 # -- evaluating one chunk ------------------------------------------------------------------
+class Chunk(dict):
+    """The columns of one evaluated chunk, and how many points the exact solver redid.
+
+    ``exact_fallbacks`` is the model's count of points where its batched solver handed over to
+    the exact one (``None`` when the model reports none); it travels with the columns, also
+    through process pools.
+    """
+
+    exact_fallbacks: int | None = None
+
+
 def _full_points(
     model: Any, varied: Mapping[str, np.ndarray], baseline: Mapping[str, Any], size: int
 ) -> dict[str, np.ndarray]:
+    # A fixed parameter is one number seen as ``size`` of them (a read-only view, no memory).
     return {
         p.name: np.asarray(varied[p.name], dtype=np.float64)
         if p.name in varied
-        else np.full(size, float(baseline.get(p.name, p.default)))
+        else np.broadcast_to(np.float64(float(baseline.get(p.name, p.default))), (size,))
         for p in model.parameters
     }
 
 
-def _evaluate(model: Any, points: dict[str, np.ndarray], concept: str | None, size: int) -> dict[str, np.ndarray]:
+def _evaluate(
+    model: Any, points: dict[str, np.ndarray], concept: str | None, size: int, keep: Any = None
+) -> dict[str, np.ndarray]:
     values = model.evaluate(points, concept)
     if "outcome" not in values:
         raise DeterrenceError(f"model {model.slug!r}: outcomes() returned no 'outcome' column")
-    columns = dict(points)
+    columns = Chunk((k, v) for k, v in points.items() if keep is None or k in keep)
     for name, array in values.items():
-        if name in columns:
+        if name in points:
             raise DeterrenceError(f"model {model.slug!r}: outcome column {name!r} clashes with a parameter")
         array = np.asanyarray(array)  # keeps a LabelArray's codes
         if array.shape != (size,):
@@ -90,6 +112,8 @@ def _evaluate(model: Any, points: dict[str, np.ndarray], concept: str | None, si
                 f"model {model.slug!r}: outcome column {name!r} has shape {array.shape}, expected ({size},)"
             )
         columns[name] = array.astype(str) if name == "outcome" and array.dtype.kind != "U" else array
+    fallbacks = getattr(values, "exact_fallbacks", None)
+    columns.exact_fallbacks = None if fallbacks is None else int(fallbacks)
     return columns
 
 
@@ -99,16 +123,19 @@ def evaluate_chunk(
     index: int,
     concept: str | None = None,
     baseline: Mapping[str, Any] | None = None,
+    all_columns: bool = True,
 ) -> dict[str, np.ndarray]:
     """Evaluate chunk ``index`` of ``design``: parameter columns, ``outcome`` and measures.
 
-    This is the task the executors run; it is a module-level function so
-    that process pools can pickle it.
+    With ``all_columns=False`` only the varied parameters are returned (the others are the
+    baseline at every point).  This is the task the executors run; it is a module-level function
+    so that process pools can pickle it.
     """
     model = load(model)
     varied = design.chunk(index)
     start, stop = design.chunk_range(index)
-    return _evaluate(model, _full_points(model, varied, baseline or {}, stop - start), concept, stop - start)
+    keep = None if all_columns else set(design.names)
+    return _evaluate(model, _full_points(model, varied, baseline or {}, stop - start), concept, stop - start, keep)
 
 
 def _evaluate_slice(model: Any, points: dict[str, np.ndarray], concept: str | None) -> dict[str, np.ndarray]:
@@ -125,12 +152,13 @@ def iter_chunks(
     baseline: Mapping[str, Any] | None = None,
     executor: cf.Executor | None = None,
     indices: Iterable[int] | None = None,
+    all_columns: bool = True,
 ) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
     """Yield ``(chunk index, columns)`` as chunks complete (in any order), few in flight at once."""
     executor_ = executor or SerialExecutor()
     todo = range(design.n_chunks) if indices is None else indices
     shipped = ship(model, executor_)
-    tasks = ((i, (shipped, design, i, concept, dict(baseline or {}))) for i in todo)
+    tasks = ((i, (shipped, design, i, concept, dict(baseline or {}), all_columns)) for i in todo)
     yield from drain(tasks, evaluate_chunk, executor_, window(executor_))
 
 
@@ -186,28 +214,41 @@ class SweepResult:
     seconds: float
     sidecar: Path
     outcomes: dict[str, int]
+    constants: dict[str, Any] = field(default_factory=dict)
+    exact_fallbacks: int | None = None
 
-    def to_frame(self) -> Any:
-        """Read the table back with pandas (only for tables that fit in memory)."""
+    def to_frame(self, all_columns: bool = False) -> Any:
+        """Read the table back with pandas (only for tables that fit in memory).
+
+        ``all_columns=True`` adds the constant columns the file leaves to its sidecar.
+        """
         import pandas as pd
 
-        return pd.read_csv(self.path) if self.path.suffix.lower() == ".csv" else pd.read_parquet(self.path)
+        table = pd.read_csv(self.path) if self.path.suffix.lower() == ".csv" else pd.read_parquet(self.path)
+        if all_columns:
+            for name, value in self.constants.items():  # as a reader of the wide table sees them
+                table[name] = np.nan if value is None else value
+        return table
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
-        return {
+        out = {
             "path": str(self.path),
             "model": self.model,
             "concept": self.concept,
             "design": self.design.to_dict(),
             "points": self.n_points,
             "columns": list(self.columns),
+            "constants": dict(self.constants),
             "chunks_run": self.chunks_run,
             "chunks_reused": self.chunks_reused,
             "seconds": round(self.seconds, 3),
             "sidecar": str(self.sidecar),
             "outcomes": self.outcomes,
         }
+        if self.exact_fallbacks is not None:
+            out["exact_fallbacks"] = self.exact_fallbacks
+        return out
 
     def __repr__(self) -> str:
         return f"<SweepResult {self.n_points} points of {self.model!r} -> {self.path}>"
@@ -235,6 +276,8 @@ def run_sweep(
     quiet: bool = True,
     command: Any = None,
     keep_chunks: bool = False,
+    all_columns: bool = False,
+    notice: Callable[[str], None] | None = None,
 ) -> SweepResult:
     """Sweep ``model`` over ``design``, streaming chunks to disk, and merge them into ``output``.
 
@@ -245,7 +288,8 @@ def run_sweep(
     design : Design
         The points (varied parameters only).
     output : str or Path
-        ``.csv`` or ``.parquet`` file to write; its sidecar is ``output + ".json"``.
+        ``.csv`` or ``.parquet`` file to write; its sidecar is ``output + ".json"``.  Missing
+        parent directories are created (and removed again if the run leaves nothing).
     concept : str, optional
         Solution concept (the model's first by default).
     baseline : mapping, optional
@@ -260,6 +304,12 @@ def run_sweep(
         Recorded in the sidecar.
     keep_chunks : bool
         Keep the chunk directory after merging.
+    all_columns : bool
+        Also write the columns that never change (the other parameters, concept, method,
+        seed, version); by default they are recorded in the sidecar's ``"constants"`` only.
+    notice : callable, optional
+        Called with one line before a sweep of more than :data:`NOTICE_POINTS` points starts,
+        saying how many points it runs and how big the table will be.
 
     Returns
     -------
@@ -268,46 +318,50 @@ def run_sweep(
     Raises
     ------
     DeterrenceError
-        For a bad output name, a design outside the parameter bounds, a
-        leftover chunk directory without ``resume``, or a manifest that does
-        not match this run.
+        For a bad output name, an output that cannot be written, a design outside the parameter
+        bounds, a table larger than the free disk space, a leftover chunk directory without
+        ``resume``, or a manifest that does not match this run.
     """
     from deterrence import __version__
-    from deterrence.io.provenance import write_sidecar
     from deterrence.progress import progress_bar
+    from deterrence.sweeps.estimate import check_size
 
     started = time.perf_counter()
     output = Path(output)
     fmt = output_format(output)
+    writer = csv_writer() if fmt == "csv" else "pyarrow"
     concept = model.resolve_concept(concept)
     _check_design(model, design)
     base = {k: float(v) for k, v in model.parameters.point(baseline or {}).items()}
     manifest = {
-        "schema": 1,
+        "schema": 2,
         "model": model.slug,
         "concept": concept,
         "format": fmt,
+        "writer": writer,
+        "columns": "all" if all_columns else "varied",
         "design": design.to_dict(),
         "baseline": base,
         "version": __version__,
     }
-    store = ChunkStore(output, fmt, design.n_chunks)
-    constants = _constants(concept, design)
+    store = ChunkStore(output, fmt, design.n_chunks, writer)
+    in_table, constants = _constants(model, concept, design, base, all_columns)
     done = store.open(manifest, resume)
     try:
+        check_size(model, design, concept, base, store, all_columns, notice, check_space=not done)
         todo = [i for i in range(design.n_chunks) if i not in done]
         with progress_bar(design.n_chunks, f"sweep {model.slug}", quiet=quiet, initial=len(done)) as bar:
-            chunks = iter_chunks(model, design, concept=concept, baseline=base, executor=executor, indices=todo)
-            for index, columns in chunks:
-                store.add(index, columns, constants)
-                bar.update(1)
+            chunks = iter_chunks(
+                model, design, concept=concept, baseline=base, executor=executor, indices=todo, all_columns=all_columns
+            )
+            _write_behind(store, chunks, in_table, bar)
         store.merge()
     except BaseException:
         store.discard_if_empty()  # a run stopped before its first chunk leaves nothing behind
         raise
     outcomes = store.outcomes()
     header = list(store.header or ())
-    sidecar = _sidecar(write_sidecar, output, command, model, design, concept, base, header, fmt, outcomes)
+    sidecar = _sidecar(output, command, model, design, concept, base, header, fmt, outcomes, constants, store)
     if not keep_chunks:
         store.remove()
     return SweepResult(
@@ -322,11 +376,31 @@ def run_sweep(
         time.perf_counter() - started,
         sidecar,
         outcomes,
+        constants,
+        store.fallbacks,
     )
 
 
+def _write_behind(store: ChunkStore, chunks: Iterable[tuple[int, Any]], in_table: dict[str, Any], bar: Any) -> None:
+    """Write each finished chunk in a thread while the next one is evaluated (one write in flight).
+
+    Formatting and writing release the GIL, so the disk and the solver overlap.  A failed write
+    is raised before the next chunk is handed over; on any stop the write in flight completes
+    first (parts are atomic either way), so what is on disk is every chunk finished before it.
+    """
+    with cf.ThreadPoolExecutor(1, thread_name_prefix="sweep-writer") as writer:
+        pending: cf.Future | None = None
+        for index, columns in chunks:
+            if pending is not None:
+                pending.result()
+                bar.update(1)
+            pending = writer.submit(store.add, index, columns, in_table, getattr(columns, "exact_fallbacks", None))
+        if pending is not None:
+            pending.result()
+            bar.update(1)
+
+
 def _sidecar(
-    write: Any,
     output: Path,
     command: Any,
     model: Any,
@@ -336,23 +410,40 @@ def _sidecar(
     header: list[str],
     fmt: str,
     outcomes: dict[str, int],
+    constants: dict[str, Any],
+    store: ChunkStore,
 ) -> Path:
+    from deterrence.io.provenance import write_sidecar
+
     extra = {
         "model": model.slug,
         "concept": concept,
         "baseline": base,
         "columns": header,
+        "constants": constants,
         "points": design.size,
         "format": fmt,
+        "writer": store.writer,
         "outcomes": outcomes,
     }
-    return write(output, command=command, parameters=model.parameters, seed=design.seed, design=design, extra=extra)
+    if store.fallbacks is not None:
+        extra["exact_fallbacks"] = store.fallbacks
+    return write_sidecar(
+        output, command=command, parameters=model.parameters, seed=design.seed, design=design, extra=extra
+    )
 
 
-def _constants(concept: str, design: Design) -> dict[str, Any]:
+def _constants(
+    model: Any, concept: str, design: Design, base: Mapping[str, float], all_columns: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(constant columns written in the table, constants left to the sidecar)``."""
     from deterrence import __version__
 
-    return {"concept": concept, "method": design.kind, "seed": design.seed, "version": __version__}
+    run = {"concept": concept, "method": design.kind, "seed": design.seed, "version": __version__}
+    if all_columns:
+        return run, {}
+    fixed = {p.name: base[p.name] for p in model.parameters if p.name not in design.names}
+    return {}, {**fixed, **run}
 
 
 def sweep_frame(
@@ -362,13 +453,18 @@ def sweep_frame(
     concept: str | None = None,
     baseline: Mapping[str, Any] | None = None,
     executor: cf.Executor | None = None,
+    all_columns: bool = False,
 ) -> Any:
-    """The sweep table in memory as a pandas DataFrame, rows in design order (small designs)."""
+    """The sweep table in memory as a pandas DataFrame, rows in design order (small designs).
+
+    Its columns are those :func:`run_sweep` writes (``all_columns`` as there).
+    """
     import pandas as pd
 
     concept = model.resolve_concept(concept)
     _check_design(model, design)
     base = {k: float(v) for k, v in model.parameters.point(baseline or {}).items()}
-    parts = dict(iter_chunks(model, design, concept=concept, baseline=base, executor=executor))
-    constants = _constants(concept, design)
-    return pd.concat([_frame(parts[i], constants) for i in range(design.n_chunks)], ignore_index=True)
+    chunks = iter_chunks(model, design, concept=concept, baseline=base, executor=executor, all_columns=all_columns)
+    parts = dict(chunks)
+    in_table, _ = _constants(model, concept, design, base, all_columns)
+    return pd.concat([frame(parts[i], in_table) for i in range(design.n_chunks)], ignore_index=True)

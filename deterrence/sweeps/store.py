@@ -2,10 +2,10 @@
 
 A sweep writing ``FILE`` keeps its finished chunks in ``FILE.chunks/``::
 
-    manifest.json            what the run is (model, concept, design, baseline, version)
+    manifest.json            what the run is (model, concept, design, baseline, columns, writer, version)
     columns.json             the table's column names, from the first finished chunk
-    part-NNNNNN.counts.json  outcome counts of chunk NNNNNN (written before the part)
-    part-NNNNNN.csv|.arrow   the rows of chunk NNNNNN
+    part-NNNNNN.counts.json  outcome counts (and exact fallbacks) of chunk NNNNNN, written before the part
+    part-NNNNNN.csv|.arrow   the rows of chunk NNNNNN (:mod:`deterrence.sweeps.tables`)
 
 Every file is written through :func:`deterrence.io.atomic.atomic_write` (or, for the merged
 table, which is streamed, the same temporary-file-and-rename protocol), so a file that exists is
@@ -31,6 +31,10 @@ import numpy as np
 from deterrence.errors import DeterrenceError
 from deterrence.io.atomic import atomic_write
 from deterrence.sweeps.executors import MissingExtraError
+from deterrence.sweeps.tables import factor, header_line, part_bytes
+
+#: Older names, kept importable.
+factorize = factor
 
 __all__ = ["FORMATS", "ChunkStore", "chunk_directory", "output_format", "read_manifest"]
 
@@ -115,103 +119,33 @@ def _umask() -> int:
     return mask
 
 
-def _frame(columns: Mapping[str, np.ndarray], constants: Mapping[str, Any]) -> Any:
-    """The chunk as a pandas DataFrame (CSV parts and in-memory tables)."""
-    import pandas as pd
-
-    size = len(columns["outcome"])
-    data = dict(columns)
-    for name, value in constants.items():
-        if name == "seed":  # nullable integer: a design without a seed writes an empty cell
-            data[name] = pd.array(np.full(size, value if value is not None else 0, dtype=np.int64), dtype="Int64")
-            if value is None:
-                data[name][:] = pd.NA
-        else:
-            data[name] = np.full(size, value)
-    return pd.DataFrame(data)
-
-
-def factorize(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct labels, each row's index into them, and their counts.
-
-    Labels that carry their codes (:class:`~deterrence.analysis.outcomes.LabelArray`)
-    are used as they are; others are hashed (``pandas.factorize``, O(n)).
-    """
-    codes = getattr(labels, "codes", None)
-    categories = getattr(labels, "categories", None)
-    if codes is not None and categories is not None:
-        counts = np.bincount(codes, minlength=len(categories))
-        used = np.flatnonzero(counts)
-        remap = np.zeros(len(counts), dtype=np.intp)
-        remap[used] = np.arange(len(used))
-        return categories[used], remap[codes], counts[used]
-    import pandas as pd
-
-    inverse, distinct = pd.factorize(np.asarray(labels))
-    return np.asarray(distinct), inverse, np.bincount(inverse, minlength=len(distinct))
-
-
-def _arrow_table(
-    columns: Mapping[str, np.ndarray], constants: Mapping[str, Any], codes: tuple[np.ndarray, np.ndarray]
-) -> Any:
-    """The chunk as a pyarrow Table (Parquet runs skip pandas: it costs more than the solve).
-
-    Strings are built in C from a dictionary (``codes``: the distinct outcome
-    labels and each row's index) or by repeating a constant, never element
-    by element from numpy unicode arrays.
-    """
-    import pyarrow as pa
-
-    size = len(columns["outcome"])
-    data = {}
-    for name, values in columns.items():
-        if name == "outcome":
-            labels, inverse = codes
-            dictionary = pa.array([str(v) for v in labels], type=pa.string())
-            indices = pa.array(inverse.astype(np.int32))
-            data[name] = pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.string())
-        else:
-            data[name] = pa.array(np.asarray(values))
-    for name, value in constants.items():
-        if name == "seed":
-            data[name] = (
-                pa.nulls(size, pa.int64()) if value is None else pa.repeat(pa.scalar(int(value), pa.int64()), size)
-            )
-        else:
-            data[name] = pa.repeat(pa.scalar(str(value), pa.string()), size)
-    return pa.table(data)
-
-
-def _part_bytes(
-    columns: Mapping[str, np.ndarray], constants: Mapping[str, Any], fmt: str, codes: tuple[np.ndarray, np.ndarray]
-) -> tuple[bytes, list[str]]:
-    """One chunk's file content and its column names.
-
-    CSV parts are CSV text without a header (the merge concatenates them);
-    Parquet runs keep parts as LZ4-compressed Arrow IPC files, cheap to write
-    and to read back, and write the Parquet file once, at the merge.
-    """
-    if fmt == "csv":
-        frame = _frame(columns, constants)
-        return frame.to_csv(None, header=False, index=False, lineterminator="\n").encode("utf-8"), list(frame.columns)
-    import pyarrow as pa
-    import pyarrow.feather as feather
-
-    table = _arrow_table(columns, constants, codes)
-    sink = pa.BufferOutputStream()
-    feather.write_feather(table, sink, compression="lz4")
-    return sink.getvalue().to_pybytes(), list(table.column_names)
-
-
 class ChunkStore:
-    """The chunk directory of one sweep: open it, add finished chunks, merge them, remove it."""
+    """The chunk directory of one sweep: open it, add finished chunks, merge them, remove it.
 
-    def __init__(self, output: Path, fmt: str, n_chunks: int) -> None:
-        self.output, self.fmt, self.n_chunks = output, fmt, n_chunks
+    ``writer`` is how CSV text is made (``"pyarrow"`` or ``"pandas"``, see
+    :mod:`deterrence.sweeps.tables`).  Part files are named from the chunk index and found by
+    listing the directory, so a design of millions of chunks costs nothing until they run.
+    """
+
+    def __init__(self, output: Path, fmt: str, n_chunks: int, writer: str = "pandas") -> None:
+        self.output, self.fmt, self.n_chunks, self.writer = output, fmt, n_chunks, writer
         self.folder = chunk_directory(output)
-        ext = ".csv" if fmt == "csv" else ".arrow"
-        self.parts = [self.folder / f"part-{i:06d}{ext}" for i in range(n_chunks)]
+        self.ext = ".csv" if fmt == "csv" else ".arrow"
         self.header: list[str] | None = None
+        self.fallbacks: int | None = None
+        self._made: list[Path] = []  # directories this run created (removed again if it leaves nothing)
+
+    def part(self, index: int) -> Path:
+        """The part file of chunk ``index``."""
+        return self.folder / f"part-{index:06d}{self.ext}"
+
+    def _done(self) -> set[int]:
+        done = set()
+        for path in self.folder.glob(f"part-*{self.ext}"):
+            digits = path.name[len("part-") : -len(self.ext)]
+            if digits.isdigit() and int(digits) < self.n_chunks:
+                done.add(int(digits))
+        return done
 
     def open(self, manifest: dict[str, Any], resume: bool) -> set[int]:
         """Start or continue the run described by ``manifest``; return the finished chunks."""
@@ -222,15 +156,17 @@ class ChunkStore:
                 "or delete that directory to start again"
             )
         if old is not None and old != manifest:
-            differs = sorted(k for k in manifest if old.get(k) != manifest[k])
+            differs = sorted(k for k in set(manifest) | set(old) if old.get(k) != manifest.get(k))
             raise DeterrenceError(
                 f"cannot resume: {self.folder} was made by a different sweep ({', '.join(differs)} differ)"
             )
         if old is None:
+            missing = [d for d in self.folder.parents if not d.exists()]
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise DeterrenceError(f"cannot create {self.folder}: {error.strerror or error}") from None
+                raise DeterrenceError(f"cannot write {self.output}: {error.strerror or error}") from None
+            self._made = missing
             try:
                 atomic_write(self.folder / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
             except DeterrenceError:
@@ -241,35 +177,53 @@ class ChunkStore:
         header_file = self.folder / "columns.json"
         if header_file.exists():
             self.header = _read_json(header_file, list, self.folder)
-        return {i for i, p in enumerate(self.parts) if p.exists()}
+        return self._done()
 
     def finished(self) -> int:
         """How many chunks are on disk."""
-        return sum(p.exists() for p in self.parts)
+        return len(self._done())
 
-    def add(self, index: int, columns: Mapping[str, np.ndarray], constants: Mapping[str, Any]) -> None:
-        """Write chunk ``index`` (its outcome counts first: a part file that exists is complete)."""
+    def add(
+        self,
+        index: int,
+        columns: Mapping[str, np.ndarray],
+        constants: Mapping[str, Any],
+        fallbacks: int | None = None,
+    ) -> None:
+        """Write chunk ``index`` (its outcome counts first: a part file that exists is complete).
+
+        ``fallbacks`` (the points the batched solver handed to the exact one) is kept with the counts.
+        """
         names = [*columns, *constants]
         if self.header is None:
             self.header = names
             atomic_write(self.folder / "columns.json", json.dumps(names))
         elif names != self.header:
             raise DeterrenceError(f"chunk {index} has columns {names}, earlier chunks {self.header}")
-        labels, inverse, counts = factorize(columns["outcome"])
-        counts_text = json.dumps(dict(zip(labels.tolist(), counts.tolist(), strict=True)))
-        atomic_write(self._counts(index), counts_text)
-        data, _ = _part_bytes(columns, constants, self.fmt, (labels, inverse))
-        atomic_write(self.parts[index], data)
+        labels, inverse, counts = factor(columns["outcome"])
+        record: dict[str, Any] = {"outcomes": dict(zip(labels.tolist(), counts.tolist(), strict=True))}
+        if fallbacks is not None:
+            record["exact_fallbacks"] = int(fallbacks)
+        atomic_write(self._counts(index), json.dumps(record))
+        atomic_write(self.part(index), part_bytes(columns, constants, self.fmt, (labels, inverse), self.writer))
 
     def _counts(self, index: int) -> Path:
-        return self.parts[index].with_suffix(".counts.json")
+        return self.part(index).with_suffix(".counts.json")
 
     def outcomes(self) -> dict[str, int]:
-        """Outcome counts over every chunk, most frequent first (ties by label)."""
+        """Outcome counts over every chunk, most frequent first (ties by label).
+
+        Also sums the chunks' exact fallbacks into :attr:`fallbacks` (None when no chunk reported any).
+        """
         total: dict[str, int] = {}
+        fallbacks: int | None = None
         for index in range(self.n_chunks):
-            for label, count in _read_json(self._counts(index), dict, self.folder).items():
+            record = _read_json(self._counts(index), dict, self.folder)
+            for label, count in dict(record.get("outcomes", {})).items():
                 total[label] = total.get(label, 0) + int(count)
+            if "exact_fallbacks" in record:
+                fallbacks = (fallbacks or 0) + int(record["exact_fallbacks"])
+        self.fallbacks = fallbacks
         return dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def merge(self) -> None:
@@ -278,21 +232,21 @@ class ChunkStore:
             raise DeterrenceError("the sweep produced no chunks")
         with _streamed(self.output) as temporary:
             if self.fmt == "csv":
-                import pandas as pd
-
-                with open(temporary, "w", encoding="utf-8", newline="") as out:
-                    pd.DataFrame(columns=self.header).to_csv(out, index=False, lineterminator="\n")
-                    for part in self.parts:
-                        with open(part, encoding="utf-8", newline="") as handle:
-                            shutil.copyfileobj(handle, out)
+                with open(temporary, "wb") as out:
+                    out.write(header_line(self.header))
+                    out.flush()
+                    for index in range(self.n_chunks):
+                        with open(self.part(index), "rb") as handle:
+                            _append(handle, out)
             else:
-                import pyarrow.feather as feather
+                import pyarrow as pa
                 import pyarrow.parquet as pq
 
                 writer = None
                 try:
-                    for part in self.parts:  # one chunk in memory at a time
-                        table = feather.read_table(part, memory_map=True)
+                    for index in range(self.n_chunks):  # one chunk in memory at a time
+                        with pa.memory_map(str(self.part(index))) as source:
+                            table = pa.ipc.open_file(source).read_all()
                         if writer is None:
                             writer = pq.ParquetWriter(temporary, table.schema)
                         writer.write_table(table)
@@ -305,6 +259,28 @@ class ChunkStore:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def discard_if_empty(self) -> None:
-        """Delete the chunk directory if no chunk was finished (nothing to resume)."""
-        if self.folder.is_dir() and not any(p.exists() for p in self.parts):
+        """Delete the chunk directory (and the directories this run made) if no chunk was finished."""
+        if self.folder.is_dir() and not self._done():
             self.remove()
+            for folder in self._made:  # innermost first; only the ones still empty
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+
+
+def _append(source: Any, target: Any) -> None:
+    """Copy the whole of ``source`` to the end of ``target`` (in the kernel where it can)."""
+    size = os.fstat(source.fileno()).st_size
+    offset = 0
+    try:
+        while offset < size:
+            sent = os.sendfile(target.fileno(), source.fileno(), offset, size - offset)
+            if sent == 0:
+                break
+            offset += sent
+    except (AttributeError, OSError):
+        if offset:
+            raise
+    if offset < size:
+        source.seek(offset)
+        shutil.copyfileobj(source, target)
+        target.flush()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from deterrence.analysis.batch import LabelArray
 from deterrence.model import Model
 from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, solve_continuation
 from games.iran_pakistan.forms import bayesian_game, matrix_game, prestrike_game, sequential_game
@@ -28,20 +29,36 @@ MEASURES = (
 )
 
 
+def _label_table() -> list[str]:
+    """Every regime label: absorb, then per response the escalating types as bits (TYPE_KEYS order)."""
+    table = [CHOICES[0]]
+    for response in ("calibrated", "direct"):
+        for bits in range(1 << len(TYPE_KEYS)):
+            names = "+".join(TYPE_LABELS[t] for k, t in enumerate(TYPE_KEYS) if bits >> k & 1)
+            table.append(f"{response} -> " + (f"{names} escalates" if names else "stand down"))
+    return table
+
+
+_LABELS = _label_table()
+_INVALID = "invalid: priors sum above 1"
+
+
 def _labels(out: dict, choice: np.ndarray, weights: Mapping) -> np.ndarray:
-    """Regime labels: Pakistan's response and which of Iran's motive types answer it by escalating.
+    """Regime codes into ``_LABELS``: Pakistan's response and which of Iran's motive types escalate.
 
     Under uncertainty the label names the escalating types (a regime), not the escalation
     probability, so that a sweep has a few regimes rather than one label per prior value.
+    Codes, not strings, so that no Python runs per point (the caller wraps them in a
+    :class:`~deterrence.analysis.outcomes.LabelArray`).
     """
     prior_of = {"ct": None, "broaden": "prior_broaden", "coerce": "prior_coerce"}
-    labels = np.array([CHOICES[c] for c in choice], dtype=object)
+    code = np.zeros(len(choice), dtype=np.intp)  # 0: absorb
     for i, response in ((1, "calibrated"), (2, "direct")):
         at = choice == i
         if not at.any():
             continue
-        names = [""] * int(at.sum())
-        for t in TYPE_KEYS:
+        bits = np.zeros(int(at.sum()), dtype=np.intp)
+        for k, t in enumerate(TYPE_KEYS):
             if "ct" in weights or "broaden" in weights:  # an explicit belief
                 mass = np.full(at.sum(), float(weights.get(t, 0)))
             elif prior_of[t] is None:
@@ -49,10 +66,9 @@ def _labels(out: dict, choice: np.ndarray, weights: Mapping) -> np.ndarray:
             else:
                 mass = np.asarray(weights[prior_of[t]])[at]
             escalates = np.asarray(out[f"escalates/{response}/{t}"])[at] & (mass > 0)
-            label = TYPE_LABELS[t]
-            names = [n + ("+" if n and e else "") + (label if e else "") for n, e in zip(names, escalates)]
-        labels[at] = [f"{response} -> " + (f"{n} escalates" if n else "stand down") for n in names]
-    return labels.astype(str)
+            bits |= escalates.astype(np.intp) << k
+        code[at] = 1 + (i - 1) * (1 << len(TYPE_KEYS)) + bits
+    return code
 
 
 class _Outcomes:
@@ -69,14 +85,14 @@ class _Outcomes:
         out = solve_continuation(dict(points), belief=belief)
         choice = np.asarray(out["choice"])
         p_esc = out["p_escalate"]
-        outcome = _labels(out, choice, belief if belief is not None else points)
+        code = _labels(out, choice, belief if belief is not None else points)
         ties = out["choice_tie"] | out["counter_tie"]
         for key in out:
             if key.startswith("escalates_tie/"):
                 ties = ties | out[key]
         # A sweep may cross prior_broaden + prior_coerce > 1; such points are marked, not solved.
         invalid = (np.asarray(points["prior_broaden"]) + np.asarray(points["prior_coerce"])) > 1 + 1e-12
-        outcome = np.where(invalid, "invalid: priors sum above 1", outcome)
+        outcome = LabelArray([*_LABELS, _INVALID], np.where(invalid, len(_LABELS), code))
         columns = {
             "outcome": outcome,
             "pakistan_retaliates": out["retaliates"].astype(np.float64),

@@ -1,0 +1,176 @@
+"""Benchmark: agent logit QRE of the Iran-Pakistan trees at many parameter points.
+
+Times, at the same random parameter points (fixed seed, four parameters varied over their
+ranges as in ``benchmarks/sweep.py``):
+
+* ``qre_outcomes`` (payoffs compiled once, then :func:`~deterrence.solvers.qre_batch.agent_qre_batch`)
+  on the sequential tree (perfect information: one backward logit pass) and on the Bayesian
+  tree (information sets: Newton continuation in lambda, batched);
+* a per-point loop of the single-point solver (``solve(game, "qre", options={"lam": L})``,
+  path following) on a few of the points, and the largest difference from the batch;
+* pygambit's ``logit_solve`` (agent form, ``nash.logit_solve`` in pygambit 16.x/17.x) on a few
+  points when pygambit is installed; skipped otherwise.
+
+Prints points per second and the ratios, and writes ``benchmarks/results/qre.json``.
+
+Usage: ``python benchmarks/qre.py [--quick] [--seed N] [--lam L]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+RESULTS = Path(__file__).parent / "results" / "qre.json"
+VARIED = ("china_mediation", "face_cost_calibrated", "precedent_loss", "iran_overstretch")
+
+
+def _points(size: int, seed: int) -> dict[str, np.ndarray]:
+    from games.iran_pakistan.parameters import PARAMETERS
+
+    rng = np.random.default_rng(seed)
+    points = {p.name: np.full(size, float(p.default)) for p in PARAMETERS}
+    for name in VARIED:
+        p = PARAMETERS[name]
+        points[name] = rng.uniform(float(p.low), float(p.high), size)
+    return points
+
+
+def bayesian_fixed_priors(values: Any = None) -> Any:
+    """The Bayesian tree with the priors at their defaults (QRE needs numeric chance moves)."""
+    from games.iran_pakistan.forms import bayesian_game
+    from games.iran_pakistan.parameters import PARAMETERS
+
+    if values:
+        return bayesian_game(values)
+    fixed = {p.symbol: p.default for p in PARAMETERS if p.name.startswith("prior_")}
+    return bayesian_game().map_values(lambda v: v.subs(fixed) if hasattr(v, "subs") else v)
+
+
+def _machine() -> dict[str, Any]:
+    import scipy
+
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(),
+        "load_average_at_start": list(os.getloadavg()),
+    }
+
+
+def _flat(game: Any, eq: Any) -> np.ndarray:
+    return np.array([v for p in game.players for h in game.infosets[p] for v in eq.strategies[p][h].values()])
+
+
+def _gambit_logit(game: Any, lam: float) -> Any:
+    """pygambit's agent logit QRE at ``lam`` (or its whole branch), or None when pygambit is absent.
+
+    Names differ between versions: ``read_efg`` (16.3+, 17.x) or ``Game.parse_game`` (16.0-16.2);
+    ``nash.logit_solve_lambda`` (16.3+) or ``nash.logit_solve`` (traces the branch to a Nash
+    equilibrium instead of stopping at ``lam``).
+    """
+    try:
+        import pygambit
+    except ImportError:
+        return None
+    import io
+
+    from deterrence.io.gambit import dumps
+
+    text = dumps(game)
+    try:
+        g = pygambit.read_efg(io.StringIO(text)) if hasattr(pygambit, "read_efg") else pygambit.Game.parse_game(text)
+        nash = pygambit.nash
+        if hasattr(nash, "logit_solve_lambda"):
+            return nash.logit_solve_lambda(g, lam=[lam], use_strategic=False)
+        if hasattr(nash, "logit_solve"):
+            return nash.logit_solve(g, use_strategic=False)
+    except Exception:  # noqa: BLE001 - an optional peer: any failure means "skip"
+        return None
+    return None
+
+
+def bench(form: str, size: int, loop: int, seed: int, lam: float) -> dict[str, Any]:
+    from deterrence.analysis.qre_outcomes import qre_outcomes
+    from deterrence.solvers.facade import solve
+    from games.iran_pakistan.forms import sequential_game
+
+    build = sequential_game if form == "sequential" else bayesian_fixed_priors
+    f = qre_outcomes(build, {"escalate": ("Iran", "after calibrated", "escalate")} if form == "sequential" else {}, lam)
+    points = _points(size, seed)
+    f({k: v[:2] for k, v in points.items()})  # compile outside the timing
+    start = time.perf_counter()
+    out = f(points)
+    batch_time = time.perf_counter() - start
+    from deterrence.solvers.qre_batch import agent_qre_batch
+
+    game0 = build({})
+    _, names, values, function, (tree, _) = f._state()
+    head = {k: v[:loop] for k, v in points.items()}
+    batch = agent_qre_batch(tree, np.asarray(f._payoffs(values, head, names, function)), lam)
+    start = time.perf_counter()
+    worst = 0.0
+    for i in range(loop):
+        game = build({k: float(v[i]) for k, v in points.items()})
+        single = solve(game, "qre", options={"lam": lam})[0]
+        worst = max(worst, float(np.max(np.abs(_flat(game0, single) - batch.sigma[i]))))
+    loop_time = (time.perf_counter() - start) / loop
+    row: dict[str, Any] = {
+        "form": form,
+        "points": size,
+        "lambda": lam,
+        "batch_seconds": batch_time,
+        "batch_points_per_second": size / batch_time,
+        "loop_seconds_per_point": loop_time,
+        "loop_points": loop,
+        "speedup_over_loop": loop_time * size / batch_time,
+        "max_difference_batch_vs_loop": worst,
+        "max_residual": float(np.max(out["residual"])),
+        "not_converged": int(np.sum(out["residual"] > 1e-9)),
+    }
+    gambit_time = None
+    if _gambit_logit(game0, lam) is not None:
+        start = time.perf_counter()
+        for i in range(min(loop, 5)):
+            _gambit_logit(build({k: float(v[i]) for k, v in points.items()}), lam)
+        gambit_time = (time.perf_counter() - start) / min(loop, 5)
+    row["pygambit_seconds_per_point"] = gambit_time
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer points")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--lam", type=float, default=1.0)
+    args = parser.parse_args()
+    machine = _machine()
+    rows = [
+        bench("sequential", 20_000 if args.quick else 200_000, 5 if args.quick else 20, args.seed, args.lam),
+        bench("bayesian", 500 if args.quick else 4_000, 3 if args.quick else 10, args.seed, args.lam),
+    ]
+    print(f"{'form':<11} {'points':>8} {'points/s':>12} {'loop s/point':>13} {'speedup':>9} {'max diff':>9}")
+    for r in rows:
+        print(
+            f"{r['form']:<11} {r['points']:>8} {r['batch_points_per_second']:>12.4g} "
+            f"{r['loop_seconds_per_point']:>13.4g} {r['speedup_over_loop']:>9.4g} "
+            f"{r['max_difference_batch_vs_loop']:>9.2g}"
+        )
+        if r["pygambit_seconds_per_point"] is None:
+            print("  pygambit logit_solve: not installed, skipped")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"machine": machine, "seed": args.seed, "rows": rows}, indent=2) + "\n")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Presenting perfect Bayesian equilibria: ranges, one-line remarks and components.
+
+Helpers of :mod:`deterrence.solvers.pbe`.  A *component* groups the
+families that give the same distribution over terminal nodes (the same
+outcome); :class:`Components` is the result's ``table`` (``to_frame()``)
+and adds the top-level ``"components"`` key to the JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from deterrence.forms.extensive_form import Terminal
+from deterrence.numbers import exact_text
+from deterrence.solvers.pbe_support import Family
+from deterrence.solvers.pbe_tree import TreeIndex
+from deterrence.solvers.result import Equilibrium
+
+__all__ = ["Components", "components", "describe", "ranges"]
+
+
+def _prob(behaviour: Mapping) -> Any:
+    return lambda info, action: behaviour[info.player][info.name].get(action, 0)
+
+
+class Components:
+    """The components (same outcome: the same distribution over terminal nodes) of a PBE list."""
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        self.records = records
+
+    def json_keys(self) -> dict[str, Any]:
+        """``{"components": [...]}`` for :meth:`SolveResult.to_dict`."""
+        from deterrence.solvers.result import _encode
+
+        return {
+            "components": [
+                {**r, "outcome": _encode(r["outcome"]), "payoffs": _encode(r["payoffs"])} for r in self.records
+            ]
+        }
+
+    def to_frame(self) -> Any:
+        """One row per component: index, members, outcome and payoffs."""
+        import pandas as pd
+
+        rows = [{k: str(v) if isinstance(v, (dict, list)) else v for k, v in r.items()} for r in self.records]
+        return pd.DataFrame(rows)
+
+
+def _interval(r: Mapping) -> str:
+    def format_value(v: Any) -> str:
+        return exact_text(v) if isinstance(v, Fraction) else f"{v:.6g}"
+
+    left, right = "[" if r["min_included"] else "(", "]" if r["max_included"] else ")"
+    return f"{left}{format_value(r['min'])}, {format_value(r['max'])}{right}"
+
+
+def describe(extra: Mapping) -> list[str]:
+    """One-line remarks for the table output: roles, ranges, sequential."""
+    out = [f"{p} is {r['role']} (types drawn at {r['types_at']})" for p, r in extra.get("roles", {}).items()]
+    for kind, label in (("strategies", "probability of"), ("beliefs", "belief in")):
+        for player, sets in extra.get("ranges", {}).get(kind, {}).items():
+            for name, table in sets.items():
+                first = next(iter(table.items()))
+                out.append(f"family: {player}'s {label} {first[0]!r} at {name!r} ranges over {_interval(first[1])}")
+    if "sequential" in extra:
+        out.append("sequential equilibrium" if extra["sequential"] else "not a sequential equilibrium")
+    return out
+
+
+def ranges(index: TreeIndex, family: Family, free: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, (low, low_closed, high, high_closed) in family.ranges.items():
+        kind, k, what = key
+        info = index.infos[k]
+        if kind == "node" and not free:
+            continue
+        name = what if kind == "action" else index.node_name(what)
+        section = out.setdefault("strategies" if kind == "action" else "beliefs", {})
+        section.setdefault(info.player, {}).setdefault(info.name, {})[name] = {
+            "min": low,
+            "max": high,
+            "min_included": low_closed,
+            "max_included": high_closed,
+        }
+    return out
+
+
+def components(index: TreeIndex, equilibria: list[Equilibrium]) -> Components:
+    groups: dict[tuple, int] = {}
+    records: list[dict[str, Any]] = []
+    terminals = [p for p, n in index.nodes.items() if isinstance(n, Terminal)]
+    for k, eq in enumerate(equilibria):
+        prob = _prob(eq.strategies)
+        outcome = {p: index.reach(p, prob) for p in terminals}
+        key = tuple(outcome[p] for p in terminals)
+        if key not in groups:
+            groups[key] = len(records)
+            records.append(
+                {
+                    "component": len(records),
+                    "members": [],
+                    "outcome": {index.node_name(p): v for p, v in outcome.items() if v != 0},
+                    "payoffs": dict(eq.payoffs),
+                }
+            )
+        c = groups[key]
+        records[c]["members"].append(k)
+        object.__setattr__(eq, "component", c)
+    return Components(records)
