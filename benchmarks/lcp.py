@@ -36,10 +36,22 @@ from deterrence.solvers.lcp import nash_lcp
 from deterrence.solvers.sequence_form import sequence_form
 
 RESULTS = Path(__file__).parent / "results" / "lcp.json"
-# (depth, information): 66, 258, 512, 1026, 2048 and 4098 sequences.
-SIZES = [(6, "imperfect"), (8, "imperfect"), (8, "perfect"), (10, "imperfect"), (10, "perfect")]
-FULL = [(12, "imperfect")]
+# (depth, information): 30, 22, 34, 66, 258, 512, 514 and 2048 sequences; the small ones let
+# the reduced-normal-form peer run.  --full adds 1026 and 4098.
+SIZES = [
+    (4, "perfect"),
+    (4, "imperfect"),
+    (5, "imperfect"),
+    (6, "imperfect"),
+    (8, "imperfect"),
+    (8, "perfect"),
+    (9, "imperfect"),
+    (10, "perfect"),
+]
+FULL = [(10, "imperfect"), (12, "imperfect")]
 EXACT_UP_TO = 600
+#: pygambit runs in C++, which the time cap cannot interrupt: only up to this many sequences.
+PYGAMBIT_UP_TO = 600
 
 
 def _version(name: str) -> str | None:
@@ -87,7 +99,8 @@ def _pygambit_lcp(game: Any) -> float | None:
         write_efg(game, path)
         # pygambit 17 reads with read_efg; 16.x with Game.read_game.
         g = pygambit.read_efg(path) if hasattr(pygambit, "read_efg") else pygambit.Game.read_game(path)
-        seconds, _ = _timed(lambda: pygambit.nash.lcp_solve(g, rational=False, stop_after=1))
+        # On a tree pygambit (16.7, 17.0) runs its sequence-form LCP; stop_after is for strategic games only.
+        seconds, _ = _timed(lambda: pygambit.nash.lcp_solve(g, rational=False))
     return seconds
 
 
@@ -97,8 +110,14 @@ def run(sizes: list[tuple[int, str]], seed: int, cap: float) -> list[dict[str, A
         game = random_tree(depth, seed=seed, zero_sum=False, information=information)
         sequences = sequence_form(game).size
         row: dict[str, Any] = {"depth": depth, "information": information, "sequences": sequences}
-        row["lcp_float_s"], found = _timed(lambda g=game: nash_lcp(g, exact=False, starts=1))
-        row["lcp_float_payoffs"] = {p: float(v) for p, v in found[0].payoffs.items()}
+        try:
+            row["lcp_float_s"], found = _timed(lambda g=game: nash_lcp(g, exact=False, starts=1))
+            row["lcp_float_payoffs"] = {p: float(v) for p, v in found[0].payoffs.items()}
+        except SolverError as err:  # the start's path ran past the pivot limit
+            row["lcp_float_failed"] = str(err)
+            print(f"{depth:>3} {information:<9} {sequences:>6} seq  lcp-float failed: {err}", flush=True)
+            rows.append(row)
+            continue
         if sequences <= EXACT_UP_TO:
             row["lcp_exact_s"], _ = _timed(lambda g=game: nash_lcp(g, exact=True, starts=1))
         try:
@@ -111,7 +130,7 @@ def run(sizes: list[tuple[int, str]], seed: int, cap: float) -> list[dict[str, A
             row["reduced_refused"] = str(err).split(";")[0]
         except OverflowError:  # the work estimate itself overflows on astronomically large reduced forms
             row["reduced_refused"] = "the reduced normal form is too large to estimate"
-        gambit = _pygambit_lcp(game)
+        gambit = _pygambit_lcp(game) if sequences <= PYGAMBIT_UP_TO else None
         if gambit is not None:
             row["pygambit_lcp_s"] = gambit
         rows.append(row)
@@ -136,11 +155,11 @@ def _print_row(row: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the two smallest trees")
-    parser.add_argument("--full", action="store_true", help="add the 4098-sequence tree (minutes, ~1 GB)")
+    parser.add_argument("--full", action="store_true", help="add the 1026- and 4098-sequence trees (minutes, ~1 GB)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cap", type=float, default=60.0, help="seconds allowed to the reduced-form peer")
     args = parser.parse_args(argv)
-    sizes = SIZES[:2] if args.quick else SIZES + (FULL if args.full else [])
+    sizes = SIZES[:4] if args.quick else SIZES + (FULL if args.full else [])
     if _version("pygambit") is None:
         print("pygambit is not installed: its lcp_solve column is skipped", flush=True)
     rows = run(sizes, args.seed, args.cap)

@@ -7,8 +7,9 @@ Everything a user needs is importable from here::
     games        NormalFormGame, ExtensiveFormGame, Decision, Chance, Terminal, choice
     models       Model, Parameter, ParameterSet, get_model, list_models, register_model
     solving      solve, read_game, write_game
-    sweeps       grid, sample, one_at_a_time, run_sweep, sweep_frame, evaluate_points
-    analysis     sensitivity, find_thresholds, symbolic_threshold, compute_regime_map, track_branches
+    sweeps       grid, sample, one_at_a_time, run_sweep, sweep_frame, evaluate_points, executor
+    analysis     sensitivity, find_thresholds, symbolic_threshold, compute_regime_map, track_branches,
+                 tree_outcomes, normal_form_outcomes (batched outcomes for sweepable models)
 
 Importing this package loads only numpy; sympy, scipy, pandas and matplotlib are imported inside
 the functions that need them, and the names below that live in heavier modules are loaded on
@@ -73,6 +74,9 @@ _LAZY = {
     "regime_map_from_frame": "deterrence.analysis.regimes",
     "RegimeMap": "deterrence.analysis.regimes",
     "track_branches": "deterrence.analysis.branches",
+    "tree_outcomes": "deterrence.analysis.outcomes",
+    "normal_form_outcomes": "deterrence.analysis.outcomes",
+    "executor": "deterrence.sweeps.executors",
 }
 
 

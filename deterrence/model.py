@@ -82,6 +82,11 @@ class Model:
         Keywords for listing.
     scenario_dir : str
         Directory of built-in scenario files, which ``--scenario NAME`` finds by stem.
+    extras : mapping
+        Optional hooks by name for tools that need more than the game (the engine never requires
+        one).  ``"claims"``: ``claims(values) -> list`` of objects with ``claim``, ``status`` and
+        ``summary`` attributes, the verdicts on the model's claims at a full parameter point (read
+        by ``deterrence explore``).
     """
 
     slug: str
@@ -95,6 +100,7 @@ class Model:
     concepts: tuple[str, ...] = ("nash",)
     tags: tuple[str, ...] = ()
     scenario_dir: str = ""
+    extras: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.measures and self.outcomes is not None:

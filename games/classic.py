@@ -130,7 +130,7 @@ def chicken(win: Any = None, face_loss: Any = None, crash_cost: Any = None) -> N
 
     With ``crash_cost > face_loss`` it is Chicken: two pure equilibria (one
     side yields) and a mixed one where each stands firm with probability
-    ``win / (win + crash_cost - face_loss)`` -- LITERATURE.md §2.4's
+    ``win / (win + crash_cost - face_loss)`` -- the textbook indifference condition
     ``(win - swerve)/((win - swerve) + (lose - crash))`` with swerve = 0,
     lose = -face_loss and crash = -crash_cost -- which falls as the crash cost
     rises.  With ``crash_cost < face_loss`` standing firm is dominant

@@ -76,34 +76,7 @@ def selten_horse() -> ExtensiveFormGame:
 
 
 def chain_store(prior: object = Fraction(1, 3), a: object = 2, b: object = Fraction(1, 2)) -> ExtensiveFormGame:
-    """Kreps-Wilson (1982) chain store over two markets; the incumbent is tough w.p. ``prior``.
+    """Kreps-Wilson (1982) chain store over two markets (moved to :func:`games.chain_store.chain_store`)."""
+    from games.chain_store import chain_store as build
 
-    Per market an entrant gets 0 staying out, ``b - 1`` if fought, ``b`` if
-    accommodated (0 < b < 1).  The weak incumbent gets ``a`` (> 1) when the
-    entrant stays out, 0 accommodating, -1 fighting; the tough one gets ``a``,
-    0 fighting and -1 accommodating (fighting is its stage-dominant move).
-    The incumbent knows its type; entrants see earlier moves, not the type.
-    Players: Incumbent, Entrant 1, Entrant 2; the incumbent's payoff is the
-    sum over the markets.
-    """
-    mine = {"weak": {"out": a, "accommodate": 0, "fight": -1}, "tough": {"out": a, "accommodate": -1, "fight": 0}}
-    theirs = {"out": 0, "accommodate": b, "fight": b - 1}
-
-    def second(kind: str, history: str, first_inc: object, first_ent: object) -> object:
-        def end(result: str) -> Terminal:
-            return Terminal((first_inc + mine[kind][result], first_ent, theirs[result]), f"{kind} {history} {result}")
-
-        incumbent = choice("Incumbent", f"{kind} 2 after {history}", {r: end(r) for r in ("fight", "accommodate")},
-                           label=f"{kind} in2 after {history}")  # fmt: skip
-        return choice("Entrant 2", f"after {history}", {"out": end("out"), "in": incumbent},
-                      label=f"{kind} E2 after {history}")  # fmt: skip
-
-    def market_one(kind: str) -> object:
-        fought = {r: second(kind, r, mine[kind][r], theirs[r]) for r in ("fight", "accommodate")}
-        return choice("Entrant 1", "first entry", {
-            "out": second(kind, "out", mine[kind]["out"], theirs["out"]),
-            "in": choice("Incumbent", f"{kind} 1", fought, label=f"{kind} in1"),
-        }, label=f"{kind} E1")  # fmt: skip
-
-    root = Chance(("tough", "weak"), (prior, 1 - prior), (market_one("tough"), market_one("weak")), "type")
-    return ExtensiveFormGame(["Incumbent", "Entrant 1", "Entrant 2"], root, title="Chain store, two markets")
+    return build(prior, a, b, markets=2)

@@ -6,12 +6,19 @@ in a temporary working directory, with ``MPLBACKEND=Agg`` and
 is a failing test.  The examples are found when the tests are collected, so
 the list is simply empty (no skipped placeholder) before any example exists;
 the harness itself is tested on a throw-away example either way.
+
+Each example's key numbers are checked on the namespace it leaves behind
+(``CHECKS``), each opens as a notebook through Jupytext, and each imports only
+public names (nothing starting with ``_``).
 """
 
 from __future__ import annotations
 
+import ast
 import runpy
+import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -55,15 +62,143 @@ if EXAMPLES:  # no placeholder test (which pytest would report as skipped) befor
     @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
     def test_example_runs(path, tmp_path, monkeypatch):
         before = _tree(EXAMPLES_DIR)
-        run_example(path, tmp_path, monkeypatch)
+        namespace = run_example(path, tmp_path, monkeypatch)
         # Examples write only under the working (output) directory, never next to themselves.
         assert _tree(EXAMPLES_DIR) == before
+        check = CHECKS.get(path.stem)
+        if check is not None:
+            check(namespace, tmp_path / "output")
+
+    @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+    def test_example_opens_as_a_notebook(path, tmp_path):
+        notebook = tmp_path / f"{path.stem}.ipynb"
+        command = [sys.executable, "-m", "jupytext", "--to", "ipynb", "--output", str(notebook), str(path)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        import json
+
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        kinds = {cell["cell_type"] for cell in cells}
+        assert kinds == {"markdown", "code"}, f"{path.name}: expected prose and code cells, got {kinds}"
+
+    @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+    def test_example_imports_only_public_names(path):
+        assert private_imports(path.read_text(encoding="utf-8")) == []
 
     @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
     def test_example_is_a_percent_script(path):
         text = path.read_text(encoding="utf-8")
         assert "# %%" in text, f"{path.name} is not a Jupytext percent script"
         assert text.lstrip().startswith(("#", '"""', "'''")), f"{path.name} should open with a description"
+
+
+def private_imports(source: str) -> list[str]:
+    """Every imported module path with a ``_``-prefixed component, or imported ``_`` name, in ``source``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if any(part.startswith("_") for part in a.name.split("."))]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level or any(part.startswith("_") for part in module.split(".")):
+                found.append("." * node.level + module)
+            found += [f"{module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    return found
+
+
+# -- what each example must compute (run_example returns the script's globals) --
+def _close(value, expected, tol=1e-6):
+    return abs(float(value) - expected) <= tol
+
+
+def _check_02(ns, out):
+    # Fearon (1994): the Challenger fights iff a > c_c - p v = 1 - 1/2.
+    assert ns["baseline_threatens"] == 0.0 and ns["locked_in_threatens"] == 1.0
+    assert _close(ns["threshold_value"], 0.5)
+    assert "istgame" in (out / "audience_cost.tex").read_text()
+    assert (out / "audience_cost.efg").read_text().startswith("EFG 2 R")
+    assert (out / "audience_cost_sweep.csv").stat().st_size > 0
+
+
+def _check_03(ns, out):
+    # Zagare & Kilgour (2000): SQ iff credible (d_dd > d_dc = 1) and capable (c_dd < c_sq = 2).
+    assert ns["nash_deny_probabilities"] == [0.0, 0.5, 1.0]
+    assert ns["spe_defects"] == 1.0
+    assert ns["label_credible_capable"] == "SQ"
+    assert _close(ns["credibility_value"], 1.0) and _close(ns["capability_value"], 2.0)
+    assert set(ns["shares"]) == {"SQ", "DC", "DD"}
+    assert (out / "generic_deterrence_regimes.png").stat().st_size > 0
+
+
+def _check_04(ns, out):
+    # Chicken: firmness win / (win + crash_cost - face_loss); war = firmness squared.
+    assert ns["mixed_firm"] == Fraction(1, 10)
+    assert _close(ns["threshold_value"], 1.0)
+    assert _close(ns["p_war_at_20"], (1 / 20) ** 2)
+    assert _close(ns["first_event"], 1.0, 1e-6)
+    assert (out / "chicken_war_probability.png").stat().st_size > 0
+
+
+def _check_05(ns, out):
+    # Cho & Kreps (1987): pooling on beer and on quiche; the Intuitive Criterion keeps beer.
+    assert ns["foods"] == ["beer", "quiche"] and ns["n_components"] == 2
+    assert ns["result"].complete
+    assert ns["refined_foods"] == ["beer"]
+    assert len(ns["beer_pinned"]) == 1
+    assert (out / "beer_quiche_pbe.json").stat().st_size > 0
+
+
+def _check_06(ns, out):
+    assert ns["baseline_label"] == "calibrated -> stand down"
+    assert _close(ns["threshold_value"], 2.8)
+    assert ns["most_influential"] == "precedent_loss"
+    assert ns["n_outcomes"] == 3
+    assert (out / "iran_pakistan_sweep_run.csv").stat().st_size > 0
+
+
+def _check_07(ns, out):
+    # von Stengel (2002): the 3x2 game has exactly these three equilibria.
+    third = Fraction(1, 3)
+    assert ns["ours"] == {
+        ((1, 0, 0), (1, 0)),
+        ((Fraction(4, 5), Fraction(1, 5), 0), (Fraction(2, 3), third)),
+        ((0, third, 2 * third), (third, 2 * third)),
+    }
+    assert ns["spe_outcome_defect"] == 0.0
+    assert ns["gambit_checked"] is not False  # None when pygambit is absent
+    assert (out / "von_stengel.nfg").read_text().startswith("NFG 1 R")
+
+
+def _check_08(ns, out):
+    # Uniform play at lambda = 0; the Chicken branch tends to the mixed equilibrium (war 1/100).
+    assert _close(ns["chicken_p_war_start"], 0.25, 1e-9)
+    assert _close(ns["chicken_p_war_end"], 0.01, 1e-3)
+    assert _close(ns["ip_p_escalate_start"], 1 / 3, 1e-9)
+    assert ns["ip_p_escalate_end"] < 1e-3 < ns["ip_p_escalate_peak"] - ns["ip_p_escalate_start"]
+    assert (out / "qre_escalation.png").stat().st_size > 0
+
+
+CHECKS = {
+    "02_build_your_own_game": _check_02,
+    "03_credibility_and_capability": _check_03,
+    "04_chicken_and_brinkmanship": _check_04,
+    "05_signalling_beer_quiche": _check_05,
+    "06_sensitivity_study": _check_06,
+    "07_gambit_files": _check_07,
+    "08_smooth_escalation_qre": _check_08,
+}
+
+
+def test_every_check_names_an_example():
+    assert set(CHECKS) <= {p.stem for p in EXAMPLES}
+
+
+def test_private_imports_are_found():
+    source = (
+        "import os\nimport deterrence._version\nfrom deterrence.io._x import y\nfrom deterrence import _LAZY, solve\n"
+    )
+    assert private_imports(source) == ["deterrence._version", "deterrence.io._x", "deterrence._LAZY"]
+    assert private_imports("from deterrence.io.exporters import export\nimport games.iran_pakistan\n") == []
 
 
 # -- the harness itself -------------------------------------------------------

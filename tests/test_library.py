@@ -14,7 +14,18 @@ from deterrence import library
 from deterrence.errors import DeterrenceError
 from deterrence.forms.normal_form import NormalFormGame
 from deterrence.model import Model
-from games import catalogue, classic, entry, zagare_kilgour
+from games import (
+    brinkmanship,
+    catalogue,
+    chain_store,
+    classic,
+    entry,
+    fearon,
+    kydd,
+    zagare_kilgour,
+    zagare_kilgour_escalation,
+    zagare_kilgour_family,
+)
 from games.iran_pakistan import models as iran_pakistan_models
 
 ENGINE = Path(__file__).resolve().parents[1] / "deterrence"
@@ -38,9 +49,20 @@ def test_the_library_is_found_through_its_entry_point():
 
 
 def test_every_library_module_exports_its_models_and_the_catalogue_has_them_all():
-    modules = (classic, entry, zagare_kilgour, iran_pakistan_models)
+    modules = (
+        classic,
+        entry,
+        zagare_kilgour,
+        iran_pakistan_models,
+        zagare_kilgour_family,
+        fearon,
+        chain_store,
+        kydd,
+        brinkmanship,
+        zagare_kilgour_escalation,
+    )
     slugs = [m.slug for module in modules for m in module.MODELS]
-    assert len(slugs) == len(set(slugs)) == 12
+    assert len(slugs) == len(set(slugs)) == 21
     assert [m.slug for m in catalogue.MODELS] == slugs
 
 

@@ -26,7 +26,10 @@ Where a condition brackets the switch, sympy solves
 (the *symbolic threshold*, e.g. ``crash_cost = face_loss`` in Chicken),
 evaluates it at the baseline and checks that it agrees with the numeric
 root and lies in the bisection bracket, which was found from the model's own
-solver.  Disagreement is reported, never hidden.
+solver -- and, since two conditions can vanish together at the baseline by
+coincidence, that the outcome switches at the formula's value at 20 random
+points near the baseline (:mod:`deterrence.analysis.threshold_check`).
+Disagreement is reported, never hidden.
 """
 
 from __future__ import annotations
@@ -364,6 +367,37 @@ def find_thresholds(
             groups[-1].append(b)
         else:
             groups.append([b])
+    bounds = model.parameters.bounds()
+
+    def check(formula: Any) -> tuple[int, int, float]:
+        """The formula against the model's own switch at 20 points near the baseline."""
+        import sympy
+
+        from deterrence.analysis.threshold_check import local_switch_check
+
+        names = sorted(str(s) for s in formula.free_symbols)
+        f = sympy.lambdify([sympy.Symbol(n) for n in names], formula, "numpy")
+
+        def labels_at(points: dict[str, np.ndarray]) -> np.ndarray:
+            out = evaluate_points(model, points, concept=concept, baseline=base, executor=executor)
+            return np.asarray(out["outcome"], dtype=object)
+
+        # A correct formula tracks the switch in a small enough box (the regime is open); a
+        # coincidental one misses it in every box.  So the box shrinks until every point agrees.
+        for spread in (0.02, 0.005, 0.001, 0.0002):
+            hits, tried = local_switch_check(
+                labels_at,
+                parameter,
+                lambda pts: f(*[pts.get(n, base.get(n)) for n in names]),
+                base,
+                bounds,
+                (low, high),
+                spread=spread,
+            )
+            if hits == tried:
+                break
+        return hits, tried, spread
+
     return [
         _refine(
             parameter,
@@ -374,6 +408,7 @@ def find_thresholds(
             tuple(f"near the threshold the outcome is {b[2]!r}" for b in g[1:]),
             merge_tol,
             (low, high),
+            check,
         )
         for g in groups
     ]
@@ -388,13 +423,19 @@ def _refine(
     notes: tuple[str, ...],
     band: float,
     limits: tuple[float, float],
+    check: Callable[[Any], tuple[int, int, float]] | None = None,
 ) -> Threshold:
     """Brent's method on the first candidate condition that changes sign near the bracket.
 
     The solvers decide ties within a tolerance, so the label switch can sit a
     hair before the exact root: the sign change is sought in the bracket
-    widened by ``band`` (relative) on each side.
+    widened by ``band`` (relative) on each side.  Several conditions may vanish
+    at the baseline's root by coincidence, so a formula that agrees there is
+    also checked by ``check`` (the model's switch at points near the baseline);
+    the first formula that passes is returned, else the first candidate.
     """
+    from dataclasses import replace
+
     import sympy
     from scipy.optimize import brentq
 
@@ -407,6 +448,7 @@ def _refine(
         candidates += indifference_conditions(game)
     margin = band * max(1.0, abs(lo))
     a, b = max(limits[0], lo - margin), min(limits[1], hi + margin)
+    fallback: Threshold | None = None
     for condition in _canonical(candidates, parameter):
         symbol = next(s for s in condition.free_symbols if str(s) == parameter)
         fixed = condition.xreplace(
@@ -428,19 +470,25 @@ def _refine(
         if solutions:
             _, formula, value = min(solutions, key=lambda item: item[0])
             agree = abs(value - root) <= 1e-9 * max(1.0, abs(root)) and a <= value <= b
-        return Threshold(
-            parameter,
-            float(root),
-            (lo, hi),
-            left,
-            right,
-            "brentq",
-            condition,
-            formula,
-            value,
-            agree,
-            notes,
+        found = Threshold(
+            parameter, float(root), (lo, hi), left, right, "brentq", condition, formula, value, agree, notes
         )
+        if formula is None or not agree or check is None:
+            fallback = fallback or found
+            continue
+        hits, tried, spread = check(formula)
+        note = (
+            f"formula checked at {tried} random points within {spread:.2%} of each range around the baseline: "
+            f"the outcome switches there at {hits}"
+            if tried
+            else "formula not checked away from the baseline (it leaves the range at every nearby point)"
+        )
+        found = replace(found, agree=hits == tried, notes=notes + (note,))
+        if hits == tried:
+            return found
+        fallback = fallback or found
+    if fallback is not None:
+        return fallback
     return Threshold(
         parameter,
         (lo + hi) / 2,

@@ -51,6 +51,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "deterrence.cli.thresholds",
     "deterrence.cli.plot",
     "deterrence.cli.export",
+    "deterrence.cli.explore",
 )
 
 #: ``order`` of a legacy module's command group (see :func:`load_commands`): after ``solve`` (30).

@@ -193,7 +193,7 @@ def _lemke(sf: Any, a: Any, b: Any, exact: bool, start: tuple[list[int], list[in
         t.pivot(row, z0)
         while leaving != z0:
             if t.pivots > max_pivots:
-                raise SolverError(f"Lemke's algorithm stopped after {max_pivots} pivots without an equilibrium")
+                return None  # a guard against a path too long (or cycling in floats): the start fails
             enter = leaving + n if leaving < n else leaving - n
             row = t.leaving_row(enter, candidates)
             if row is None:
@@ -205,11 +205,19 @@ def _lemke(sf: Any, a: Any, b: Any, exact: bool, start: tuple[list[int], list[in
 
 
 def lcp_plans(
-    game: ExtensiveFormGame, *, exact: bool = True, starts: int = 4, seed: int = 0, max_sequences: int | None = None
+    game: ExtensiveFormGame,
+    *,
+    exact: bool = True,
+    starts: int = 4,
+    seed: int = 0,
+    max_sequences: int | None = None,
+    max_pivots: int | None = None,
 ) -> tuple[Any, list[tuple[tuple, tuple]], int]:
     """Realization-plan pairs found by Lemke's algorithm from ``starts`` pure starting plans.
 
     Returns ``(sequence form, distinct (x, y) pairs, number of starts that failed)``.
+    A start fails when its path ends on a ray or runs past ``max_pivots``
+    pivots (default ``10 * sequences + 1000``).
     Starts are: first action everywhere, last action everywhere, the two
     mixtures, then random pure plans (seeded).
 
@@ -240,7 +248,7 @@ def lcp_plans(
         if key in seen_starts:
             continue
         seen_starts.add(key)
-        result = _lemke(sf, a, b, exact, start, max_pivots=50 * n + 100)
+        result = _lemke(sf, a, b, exact, start, max_pivots=max_pivots if max_pivots is not None else 10 * n + 1000)
         if result is None:
             failed += 1
             continue
@@ -339,7 +347,12 @@ def nash_lcp(
         "equilibria; the list is not complete (other equilibria may exist)"
     ]
     if failed:
-        summary.append(f"{failed} start(s) ended on a ray without an equilibrium")
+        summary.append(f"{failed} start(s) ended without an equilibrium (a ray, or the pivot limit)")
+    if not equilibria:
+        raise SolverError(
+            f"Lemke's algorithm found no equilibrium from {starts} start(s) (rays or the pivot limit); "
+            "try more starts (options={'starts': N}) or exact pivoting"
+        )
     return Solution(
         tuple(equilibria),
         complete=False,

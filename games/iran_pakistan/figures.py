@@ -43,7 +43,7 @@ __all__ = [
     "new_axes",
 ]
 
-#: The third-party parameters of ARGUMENT.md (China, United States, India, Afghanistan/Taliban).
+#: The third-party parameters of docs/argument.md (China, United States, India, Afghanistan/Taliban).
 THIRD_PARTY = (
     "china_mediation",
     "china_leverage",

@@ -22,7 +22,7 @@ no Iranian strike (pre-strike)  ``0``                      ``0``
 cost of not answering it, ``q_t`` the coercing type's face premium, ``m``
 China's face-saving mediation, ``e_t`` the type's value of escalating, ``d``
 the damage of Iran's counter-strike; ``P``, ``C_P`` and ``W_I`` are defined in
-:mod:`.parameters`.  The encoding follows LITERATURE.md §10(i)-(iii), with
+:mod:`.parameters`.  The encoding is described in docs/argument.md, with
 two changes made on purpose: Pakistan's counter-escalation is a move of its
 own (the Asymmetric Escalation Game's last move, Zagare & Kilgour 2000), so
 its credibility is derived rather than assumed; and the face cost of the
@@ -119,7 +119,7 @@ def _resolve(values: Mapping[str, Any] | None, params: Mapping[str, Any]) -> dic
 
 
 def matrix_game(values: Mapping[str, Any] | None = None, /, *, motive: str = "ct", **params: Any) -> NormalFormGame:
-    """Strategic form of the continuation (LITERATURE.md §10(i)).
+    """Strategic form of the continuation (the matrix form of docs/argument.md).
 
     Pakistan (rows): absorb, calibrated strike, direct strike.  Iran (columns):
     stand down, or escalate if Pakistan retaliates -- and an escalation meets

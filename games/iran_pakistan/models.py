@@ -16,7 +16,7 @@ from games.iran_pakistan.parameters import PARAMETERS, TYPE_LABELS
 __all__ = ["MODELS", "MEASURES"]
 
 _SCENARIOS = str(Path(__file__).with_name("scenarios"))
-_CITATION = "USIP analysis, January 2024 (claims C1-C12); encoding after LITERATURE.md §10 and Zagare & Kilgour (2000)"
+_CITATION = "USIP analysis, January 2024 (claims C1-C12); encoding in docs/argument.md, after Zagare & Kilgour (2000)"
 
 #: Numeric columns of a sweep.
 MEASURES = (
@@ -108,6 +108,16 @@ class _Outcomes:
         return columns
 
 
+def _claims(values: Mapping) -> list:
+    """The claim audit at a full parameter point (the ``"claims"`` hook of ``Model.extras``)."""
+    from games.iran_pakistan.claims import audit
+
+    return audit(dict(values))
+
+
+#: Optional hooks of the case's models (``deterrence explore`` shows the claim statuses).
+_EXTRAS = {"claims": _claims}
+
 #: The registry entries of the case (collected by :mod:`games.catalogue`).
 MODELS = [
     Model(
@@ -122,6 +132,7 @@ MODELS = [
         concepts=("nash", "pure", "dominance"),
         tags=("iran-pakistan",),
         scenario_dir=_SCENARIOS,
+        extras=_EXTRAS,
     ),
     Model(
         "iran-pakistan-sequential",
@@ -135,6 +146,7 @@ MODELS = [
         concepts=("spe", "nash"),
         tags=("iran-pakistan",),
         scenario_dir=_SCENARIOS,
+        extras=_EXTRAS,
     ),
     Model(
         "iran-pakistan-bayesian",
@@ -148,6 +160,7 @@ MODELS = [
         concepts=("pure", "nash"),
         tags=("iran-pakistan",),
         scenario_dir=_SCENARIOS,
+        extras=_EXTRAS,
     ),
     Model(
         "iran-pakistan-prestrike",
@@ -160,5 +173,6 @@ MODELS = [
         concepts=("pure", "nash"),
         tags=("iran-pakistan",),
         scenario_dir=_SCENARIOS,
+        extras=_EXTRAS,
     ),
 ]

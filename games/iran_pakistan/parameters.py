@@ -3,9 +3,10 @@
 Every form of the model (matrix, sequential, pre-strike, Bayesian) reads the
 same parameters.  Payoffs are in *payoff units*: one unit is the direct cost
 to Pakistan of a calibrated strike (``calibrated_cost = 1`` at baseline).
-Provenance codes: F1-F4 are the facts and C1-C12 the claims of
-``ARGUMENT.md`` (USIP analysis, January 2024); "calibration" marks a value we
-chose, with the reason.
+Provenance codes: F1-F4 are the facts and C1-C12 the claims set out in
+``docs/argument.md`` (after the USIP analysis, January 2024), with the
+literature behind each encoding (author, year; full references there);
+"calibration" marks a value we chose, with the reason.
 
 Derived quantities (the same formulas serve sympy symbols and numpy arrays):
 
@@ -16,7 +17,7 @@ Derived quantities (the same formulas serve sympy symbols and numpy arrays):
   (1 + phi) + us_ct_stake``;
 * Iran's cost of that clash, ``W_I = iran_war_base + iran_overstretch +
   pakistan_superiority + us_pressure_on_iran + china_leverage +
-  deterrence_erosion`` (LITERATURE.md §10(i)).
+  deterrence_erosion`` (docs/argument.md).
 
 Baseline calibration (the reasoning, term by term):
 
@@ -73,7 +74,9 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "reputation Pakistan loses per unit weight of watching challengers if it absorbs",
             ("C1", "C2"),
-            "C1; " + _CAL + "absorbing must cost more than a strike (USIP: 'dangerous precedent')",
+            "C1; Kreps & Wilson (1982) reputation; "
+            + _CAL
+            + "absorbing must cost more than a strike (the USIP analysis stresses the precedent)",
         ),
         Parameter(
             "india_emboldening",
@@ -83,7 +86,9 @@ PARAMETERS = ParameterSet(
             "weight 0-1",
             "how much India would read an unanswered strike as weakness (emboldening channel)",
             ("C1", "C4"),
-            "F4 (India's MFA backed Iran), C4; " + _CAL + "middle of the scale",
+            "F4 (India's MFA backed Iran), C1, C4; "
+            + _CAL
+            + "middle of the 0-1 scale: hostile, but a cease-fire holds",
         ),
         Parameter(
             "taliban_pressure",
@@ -93,7 +98,7 @@ PARAMETERS = ParameterSet(
             "weight 0-1",
             "Afghan Taliban/TTP pressure: weight of the western challenger in the precedent and in the fronts",
             ("C1",),
-            "F4 (Taliban shelter the TTP), C1; " + _CAL + "middle of the scale",
+            "F4 (Taliban shelter the TTP), C1; " + _CAL + "middle of the 0-1 scale: relations poor, no open war",
         ),
         Parameter(
             "resolve_value",
@@ -103,7 +108,9 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "audience cost to the army chief of not answering (value of showing resolve)",
             ("C2",),
-            "C2 (Gen. Munir's reputation for firmness); Fearon (1994) audience costs",
+            "C2 (the army chief's reputation for firmness); Fearon (1994) audience costs; "
+            + _CAL
+            + "two units, a third of P",
         ),
         # -- Pakistan: the cost of answering (C1, C3, C9) ------------------------------
         Parameter(
@@ -114,7 +121,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "Pakistan's direct cost of a calibrated strike on separatist camps (the unit)",
             ("C3",),
-            "F2; " + _CAL + "numeraire",
+            "F2; " + _CAL + "the numeraire: one payoff unit is this cost",
         ),
         Parameter(
             "direct_cost",
@@ -124,7 +131,9 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "Pakistan's direct cost of a strike on Iranian state or military targets",
             ("C3",),
-            "C3; " + _CAL + "a direct strike is a larger operation and breaks a norm",
+            "C3; Schelling (1966) limited force; "
+            + _CAL
+            + "twice the calibrated strike: a larger operation that breaks a norm",
         ),
         Parameter(
             "escalation_damage",
@@ -134,7 +143,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "damage to Pakistan from an Iranian counter-strike on its forces",
             ("C1",),
-            _CAL + "twice a calibrated strike",
+            "C1, C11; " + _CAL + "twice a calibrated strike: Iran can hurt Pakistani forces but not decisively",
         ),
         Parameter(
             "war_cost_pakistan",
@@ -144,7 +153,9 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "Pakistan's cost of an open clash with Iran on one front",
             ("C1",),
-            "C1; " + _CAL + "below the precedent cost so that Pakistan's counter-escalation is credible (F3)",
+            "C1, F3; Zagare & Kilgour (2000) credibility; "
+            + _CAL
+            + "kept so that C_P < P: Pakistan's counter-escalation is credible",
         ),
         Parameter(
             "india_second_front",
@@ -166,7 +177,9 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "Pakistan's cost of a flare-up through US counter-terrorism cooperation at risk",
             ("C9",),
-            "F4, C9 (US wants no flare-up that disrupts CT cooperation)",
+            "F4, C9 (US wants no flare-up that disrupts CT cooperation); "
+            + _CAL
+            + "one unit, as each of Iran's restraints",
         ),
         # -- Iran: gains, face and restraints (C3, C5-C9, C12) -------------------------
         Parameter(
@@ -177,7 +190,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "Iran's gain from its strike on Jaish al-Adl standing unanswered",
             ("C12",),
-            "F1 (reprisal for Rask); " + _CAL + "one unit: a limited raid on militant camps",
+            "F1 (reprisal for Rask), C12; " + _CAL + "one unit: a limited raid on militant camps",
         ),
         Parameter(
             "face_cost_calibrated",
@@ -187,7 +200,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "Iran's loss of face if it leaves a calibrated strike on separatist camps unanswered",
             ("C3",),
-            "C3 (non-state targets limit Iran's loss of face); "
+            "C3 (non-state targets limit Iran's loss of face); Schelling (1966); "
             + _CAL
             + "twice a strike's cost, a fifth of a direct hit's",
         ),
@@ -199,7 +212,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "Iran's loss of face if it leaves a direct strike on its forces unanswered",
             ("C3",),
-            "C3; " + _CAL + "a direct hit on state targets is hard to absorb",
+            "C3; Schelling (1966); " + _CAL + "ten units: a direct hit on state targets is hard to leave unanswered",
         ),
         Parameter(
             "china_mediation",
@@ -209,7 +222,9 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "face-saving value China's mediation adds to Iran standing down",
             ("C8",),
-            "F4 (China tried to mediate), C8; Kydd (2003) mediation; face-saving encoding (LITERATURE §6)",
+            "F4 (China tried to mediate), C8; Kydd (2003) mediation, face-saving encoding; "
+            + _CAL
+            + "half a unit: modest",
         ),
         Parameter(
             "china_leverage",
@@ -219,7 +234,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "cost China's displeasure adds to Iran's open clash with Pakistan",
             ("C8",),
-            "C8; cost-shifter encoding (LITERATURE §6)",
+            "F4, C8; Kydd (2003), cost-shifter encoding; " + _CAL + "one unit, as each of Iran's restraints",
         ),
         Parameter(
             "us_pressure_on_iran",
@@ -229,7 +244,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "cost US condemnation and pressure add to Iranian escalation",
             ("C9",),
-            "F4 (State Department condemnation), C9",
+            "F4 (State Department condemnation), C9; " + _CAL + "one unit, as each of Iran's restraints",
         ),
         Parameter(
             "iran_overstretch",
@@ -239,7 +254,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "Iran's extra cost of a clash from proxies engaged elsewhere and short spares",
             ("C7",),
-            "F3, C7",
+            "F3 (proxies in Iraq, Syria, Red Sea), C7; " + _CAL + "one unit, as each of Iran's restraints",
         ),
         Parameter(
             "pakistan_superiority",
@@ -249,7 +264,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "Iran's extra cost of a clash with a stronger, nuclear-armed Pakistan",
             ("C7",),
-            "F3, C7; " + _CAL + "slightly heavier than the other restraints",
+            "F3, C7; Powell (1990) power and resolve; " + _CAL + "1.5 units: heavier than the other restraints",
         ),
         Parameter(
             "deterrence_erosion",
@@ -259,7 +274,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "erosion of Iran's deterrence of the US and Israel from a tit-for-tat cycle",
             ("C6",),
-            "C6",
+            "C6; " + _CAL + "one unit, as each of Iran's restraints",
         ),
         Parameter(
             "iran_war_base",
@@ -269,7 +284,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "Iran's direct cost of an open clash before the named restraints",
             ("C7",),
-            _CAL + "one unit",
+            "C7, C11; " + _CAL + "one unit: the clash itself, before the named restraints",
         ),
         # -- Iran's motive types (C5, C10, C12) ---------------------------------------
         Parameter(
@@ -280,7 +295,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "value of escalating to a counter-terror Iran (reprisal for Rask)",
             ("C10",),
-            "C10(a); " + _CAL + "no intrinsic value in a clash",
+            "C10(a), F1; Kydd (2003) motive types; " + _CAL + "zero: a reprisal has no value in a clash",
         ),
         Parameter(
             "escalation_value_broaden",
@@ -290,7 +305,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "value of escalating to an Iran that wants to broaden the regional conflict",
             ("C5", "C10"),
-            "C5, C10(b); " + _CAL + "exceeds Iran's war cost net of face costs",
+            "C5, C10(b); Fearon (1995); " + _CAL + "eight: above W_I - f_K + m = 5, so this type escalates",
         ),
         Parameter(
             "escalation_value_coerce",
@@ -300,7 +315,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "value of escalating to an Iran coercing regional states away from the US",
             ("C10",),
-            "C10(c); " + _CAL + "intermediate",
+            "C10(c); " + _CAL + "three: between the other two types",
         ),
         Parameter(
             "coerce_face_premium",
@@ -310,7 +325,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "extra face cost to the coercing type of being seen to back down",
             ("C10",),
-            "C10(c); LITERATURE §10(iii) reputational term",
+            "C10(c); a reputational term before Gulf states and the US; " + _CAL + "1.5 units",
         ),
         Parameter(
             "prior_broaden",
@@ -320,7 +335,9 @@ PARAMETERS = ParameterSet(
             "probability",
             "Pakistan's prior that Iran wants to broaden the conflict",
             ("C5", "C10"),
-            "C10; " + _CAL + "simultaneous strikes in Iraq and Syria (F1) give it weight",
+            "C10; Fearon (1995) private motives; "
+            + _CAL
+            + "0.2: the simultaneous strikes in Iraq and Syria (F1) give it weight",
         ),
         Parameter(
             "prior_coerce",
@@ -330,7 +347,9 @@ PARAMETERS = ParameterSet(
             "probability",
             "Pakistan's prior that Iran is coercing regional states (prior of counter-terror = rest)",
             ("C10",),
-            "C10; " + _CAL,
+            "C10; "
+            + _CAL
+            + "0.3: coercion fits Iran's announced, region-wide strikes; counter-terror keeps the rest, 0.5",
         ),
         Parameter(
             "iran_belief_absorb",
@@ -340,7 +359,7 @@ PARAMETERS = ParameterSet(
             "probability",
             "Iran's belief, before striking, that Pakistan would absorb the strike",
             ("C12",),
-            "C12; USIP: past border incidents were downplayed by both sides",
+            "C12; Zagare & Kilgour (2000); " + _CAL + "0.5: past border incidents were downplayed by both sides",
         ),
     ]
 )

@@ -1,7 +1,7 @@
 """The Iran-Pakistan report: every form solved, the C1 threshold, the argument audit.
 
 :func:`build_report` rebuilds the analysis of the USIP argument (January
-2024; claims C1-C12 of ARGUMENT.md) at one calibration and writes, under one
+2024; claims C1-C12 of docs/argument.md) at one calibration and writes, under one
 directory:
 
 * ``report.md`` (and ``report.html``, a self-contained conversion with the
@@ -234,7 +234,7 @@ def build_report(
         "# The January 2024 Iran-Pakistan strikes: baseline analysis",
         "",
         f"Built by `deterrence` {__version__} (`{made_by}`). "
-        "Source of the argument: USIP analysis, January 2024 (claims C1-C12 of ARGUMENT.md). "
+        "Source of the argument: USIP analysis, January 2024 (claims C1-C12 of docs/argument.md). "
         "Every equilibrium below is verified; exact arithmetic unless stated.",
         "",
     ]

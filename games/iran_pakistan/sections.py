@@ -24,6 +24,7 @@ from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, prestrike_equilibri
 from games.iran_pakistan.claims import retaliation_threshold
 from games.iran_pakistan.forms import matrix_game, sequential_game
 from games.iran_pakistan.parameters import PARAMETERS, TYPE_LABELS
+from games.iran_pakistan.threshold import RETALIATION_RULE
 
 __all__ = [
     "audit_section",
@@ -253,8 +254,10 @@ def threshold(v: dict[str, Any], c1: Any) -> list[str]:
     lines = [
         "## 3. The C1 threshold",
         "",
-        "Pakistan retaliates rather than absorbs if and only if both conditions hold (the second with the "
-        f"motive types that answer a calibrated strike at this calibration: {escalating}):",
+        f"In general Pakistan retaliates rather than absorbs iff {RETALIATION_RULE}. In the regime of this "
+        "calibration -- Pakistan's counter-escalation credible (P > C_P), the same motive types answering a "
+        f"calibrated strike by escalating ({escalating}) and the calibrated strike the cheaper one -- that "
+        "reads as the two conditions below:",
         "",
         "```",
         info["text"].replace(" and ", "\nand\n"),
@@ -283,7 +286,8 @@ def audit_section(rows: list[Any]) -> list[str]:
     lines = [
         "## 4. Argument audit (claims C1-C12)",
         "",
-        "Each claim of the USIP analysis (ARGUMENT.md) checked against the models at this calibration.",
+        "Each claim of the USIP analysis (as set out in docs/argument.md) checked against the models at "
+        "this calibration.",
         "",
     ]
     lines += markdown_table(
@@ -305,7 +309,7 @@ def statics_section(targets: list[Any]) -> list[str]:
     lines = [
         "## 5. Comparative statics: the twelve sign targets",
         "",
-        "Each row sweeps its parameter(s) over their range, the rest at the calibration (LITERATURE.md §10).",
+        "Each row sweeps its parameter(s) over their range, the rest at the calibration (docs/argument.md).",
         "",
     ]
     lines += markdown_table(

@@ -1,4 +1,4 @@
-"""Sign tests for the twelve comparative statics of LITERATURE.md §10.
+"""Sign tests for the twelve comparative statics of docs/argument.md.
 
 Each row of the table "Comparative statics implied by the USIP argument"
 names a parameter, an equilibrium measure and a predicted sign.  A row is
@@ -44,7 +44,7 @@ _STEP_TOL = 1e-12
 
 @dataclass(frozen=True)
 class SignTarget:
-    """The verdict on one comparative-static row of LITERATURE.md §10.
+    """The verdict on one comparative-static row (docs/argument.md, "Comparative statics").
 
     ``parts`` lists ``(parameter, measure, predicted sign, status)`` for each
     channel the row names; ``status`` combines them (any violated part makes
@@ -294,7 +294,7 @@ def sign_targets(values: dict[str, Any] | None = None, n: int = 201) -> list[Sig
     Returns
     -------
     list of SignTarget
-        Rows 1-12 in the order of LITERATURE.md §10.
+        Rows 1-12 in the order of docs/argument.md ("Comparative statics").
 
     Examples
     --------

@@ -16,9 +16,35 @@ import numpy as np
 
 from games.iran_pakistan.analysis import solve_continuation
 from games.iran_pakistan.forms import values_for
-from games.iran_pakistan.parameters import PARAMETERS, pakistan_clash_cost, precedent_cost, priors
+from games.iran_pakistan.parameters import (
+    PARAMETERS,
+    TYPES,
+    iran_war_cost,
+    pakistan_clash_cost,
+    precedent_cost,
+    priors,
+)
 
-__all__ = ["retaliation_margin", "retaliation_threshold", "sweep_measure", "switch_point"]
+__all__ = [
+    "interval_text",
+    "monotone",
+    "RETALIATION_RULE",
+    "restraint_bound",
+    "retaliation_margin",
+    "retaliation_rule",
+    "retaliation_threshold",
+    "rule_switch",
+    "sweep_measure",
+    "switch_point",
+]
+
+#: C1's exact condition, valid in the whole box (ties aside); ``retaliation_rule`` evaluates it.
+RETALIATION_RULE = (
+    "P > min(calibrated_cost + pi_K*(escalation_damage + min(P, C_P)), "
+    "direct_cost + pi_X*(escalation_damage + min(P, C_P))), where pi_r is the prior mass of the motive "
+    "types t with escalation_value_t + face_cost_r + premium_t - china_mediation > W_I*[P > C_P] "
+    "(premium_t: coerce_face_premium for the coercing type, else 0)"
+)
 
 
 def sweep_measure(
@@ -37,9 +63,116 @@ def sweep_measure(
     return grid, np.asarray(measure(point), dtype=np.float64)
 
 
+def monotone(values: np.ndarray, sign: int) -> tuple[bool, bool]:
+    """(weakly monotone in direction ``sign``, strictly changes somewhere)."""
+    steps = np.diff(values) * sign
+    return bool((steps >= -1e-12).all()), bool((steps > 1e-12).any())
+
+
+def interval_text(name: str, grid: np.ndarray, mask: np.ndarray) -> str:
+    """Where ``mask`` holds along ``grid``, as a union of intervals (edges at grid midpoints)."""
+    if not mask.any():
+        return f"nowhere on {name} in [{grid[0]:g}, {grid[-1]:g}]"
+    if mask.all():
+        return f"all of {name} in [{grid[0]:g}, {grid[-1]:g}]"
+    edges = np.flatnonzero(np.diff(mask.astype(int)))
+    parts, start = [], grid[0] if mask[0] else None
+    for e in edges:
+        mid = 0.5 * (grid[e] + grid[e + 1])
+        if mask[e]:
+            parts.append(f"[{start:.3g}, {mid:.3g}]")
+        else:
+            start = mid
+    if mask[-1]:
+        parts.append(f"[{start:.3g}, {grid[-1]:.3g}]")
+    return f"{name} in " + " U ".join(parts)
+
+
 def retaliation_margin(point: dict) -> np.ndarray:
     """Pakistan's retaliation margin (Bayesian form) at a batch of points, as floats."""
     return solve_continuation(point)["retaliation_margin"].astype(np.float64)
+
+
+def retaliation_rule(points: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Evaluate :data:`RETALIATION_RULE` at a batch of points, written apart from the solver.
+
+    Pakistan's counter-escalation is credible iff ``P > C_P``; an Iranian escalation then
+    costs Pakistan ``d + C_P``, and otherwise ``d + P`` (it holds) -- in both cases
+    ``d + min(P, C_P)``.  A motive type escalates after a strike ``r`` iff its gain from
+    escalating beats standing down, where the war cost ``W_I`` bites only if Pakistan
+    would counter-escalate.  Pakistan retaliates iff the cheaper strike in expectation
+    costs less than the precedent ``P``.
+
+    Returns
+    -------
+    dict of arrays
+        ``retaliates``, ``credible``, ``pi/<r>`` and ``cost/<r>`` for r in (calibrated, direct).
+
+    Examples
+    --------
+    >>> out = retaliation_rule(values_for())
+    >>> bool(out["retaliates"][0]), float(out["pi/calibrated"][0]), float(out["cost/calibrated"][0])
+    (True, 0.2, 2.36)
+    """
+    v = {k: np.atleast_1d(np.asarray(x, dtype=np.float64)) for k, x in points.items()}
+    P, C_P, W_I = precedent_cost(v), pakistan_clash_cost(v), iran_war_cost(v)
+    credible = P > C_P
+    prior = priors(v)
+    out: dict[str, np.ndarray] = {"credible": credible}
+    for key, cost, face in (
+        ("calibrated", "calibrated_cost", "face_cost_calibrated"),
+        ("direct", "direct_cost", "face_cost_direct"),
+    ):
+        pi = 0.0
+        for t, _, value, has_premium in TYPES:
+            premium = v["coerce_face_premium"] if has_premium else 0.0
+            gain = v[value] + v[face] + premium - v["china_mediation"]
+            pi = pi + prior[t] * (gain > np.where(credible, W_I, 0.0))
+        out[f"pi/{key}"] = np.asarray(pi)
+        out[f"cost/{key}"] = v[cost] + out[f"pi/{key}"] * (v["escalation_damage"] + np.minimum(P, C_P))
+    out["retaliates"] = np.minimum(out["cost/calibrated"], out["cost/direct"]) < P
+    return out
+
+
+def rule_switch(v: dict[str, Any], name: str, n: int = 201) -> float | None:
+    """The first switch of :func:`retaliation_rule` along ``name`` (grid, then bisection), or None."""
+    grid, rule = sweep_measure(v, name, lambda p: retaliation_rule(p)["retaliates"], n=n)
+    change = np.flatnonzero(np.diff(rule) != 0)
+    if not len(change):
+        return None
+    a, b = grid[change[0]], grid[change[0] + 1]
+    at_a = bool(rule[change[0]])
+    point = {k: float(x) for k, x in v.items()}
+    for _ in range(100):
+        mid = 0.5 * (a + b)
+        a, b = (mid, b) if bool(retaliation_rule({**point, name: mid})["retaliates"][0]) == at_a else (a, mid)
+    return 0.5 * (a + b)
+
+
+def restraint_bound(v: dict[str, Any], symbolic: bool = False) -> dict[str, Any]:
+    """C11: the escalation value below which a motive type stands down after a calibrated strike.
+
+    Iran standing down pays ``g - f_K - q_t + m``; escalating pays ``g + e_t - W_I`` if
+    Pakistan would counter-escalate (``P > C_P``) and ``g + e_t`` otherwise.  So the type
+    stands down iff ``e_t <= W_I - f_K + m - q_t`` (credible counter-escalation) or
+    ``e_t <= m - f_K - q_t`` (not credible); ``q_t`` is the coercing type's premium.
+    With ``symbolic`` the bound is the sympy expression of the credible case, before the premium.
+
+    Examples
+    --------
+    >>> print(restraint_bound({}, symbolic=True))  # doctest: +NORMALIZE_WHITESPACE
+    china_leverage + china_mediation + deterrence_erosion - face_cost_calibrated + iran_overstretch
+    + iran_war_base + pakistan_superiority + us_pressure_on_iran
+    >>> {t: float(b) for t, b in restraint_bound(values_for()).items()}
+    {'ct': 5.0, 'broaden': 5.0, 'coerce': 3.5}
+    """
+    if symbolic:
+        sym = values_for(symbolic=True)
+        expr = iran_war_cost(sym) - sym["face_cost_calibrated"] + sym["china_mediation"]
+        return expr
+    credible = precedent_cost(v) > pakistan_clash_cost(v)
+    base = (iran_war_cost(v) if credible else 0) - v["face_cost_calibrated"] + v["china_mediation"]
+    return {t: base - (v["coerce_face_premium"] if has_premium else 0) for t, _, _, has_premium in TYPES}
 
 
 def _subs(v: dict[str, Any], skip: str = "") -> dict[Any, Any]:
@@ -53,9 +186,11 @@ def _subs(v: dict[str, Any], skip: str = "") -> dict[Any, Any]:
 
 
 def retaliation_threshold(v: dict[str, Any]) -> dict[str, Any]:
-    """C1: the symbolic conditions under which Pakistan retaliates rather than absorbs.
+    """C1 in the regime of ``v``: two symbolic conditions for retaliating rather than absorbing.
 
-    Retaliation pays only if two conditions hold together:
+    They are exact only in that regime -- counter-escalation credible, the same motive types
+    escalating after a calibrated strike, the calibrated strike the cheaper one; the rule for
+    the whole box is :data:`RETALIATION_RULE` (:func:`retaliation_rule`).  The conditions:
 
     1. *credibility*: Pakistan would answer an Iranian counter-strike,
        ``P > C_P``.  Otherwise every motive type escalates (it gains ``e_t``
