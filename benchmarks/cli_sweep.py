@@ -154,6 +154,20 @@ def _payoffs(points: int, sample: int) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(payoffs[..., 0]), np.ascontiguousarray(payoffs[..., 1])
 
 
+def _peer_loop(count: Any, points: int, sample: int) -> dict[str, Any]:
+    """Time ``count(k)`` (equilibria of sample game ``k``) over the sample; rates extrapolated to ``points``."""
+    start, cpu = time.perf_counter(), time.process_time()
+    found = [count(k) for k in range(sample)]
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {
+        "seconds_per_point": seconds / sample,
+        "cpu_seconds_per_point": cpu / sample,
+        "points_per_second": sample / seconds,
+        "extrapolated_seconds": points * seconds / sample,
+        "equilibria_listed": int(sum(found)),
+    }
+
+
 def bench_peers(points: int, sample: int) -> dict[str, Any]:
     """Per-point peer loops on a sample of the grid's games; the rate is extrapolated."""
     import nashpy
@@ -162,36 +176,23 @@ def bench_peers(points: int, sample: int) -> dict[str, Any]:
     out: dict[str, Any] = {"sample_points": sample, "extrapolated_to": points}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nashpy warns on degenerate games (this one is, by construction)
-        start, cpu = time.perf_counter(), time.process_time()
-        found = [len(list(nashpy.Game(a[k], b[k]).support_enumeration())) for k in range(sample)]
-        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    out["nashpy"] = {
-        "seconds_per_point": seconds / sample,
-        "cpu_seconds_per_point": cpu / sample,
-        "points_per_second": sample / seconds,
-        "extrapolated_seconds": points * seconds / sample,
-        "equilibria_listed": int(sum(found)),
-    }
+        out["nashpy"] = _peer_loop(lambda k: len(list(nashpy.Game(a[k], b[k]).support_enumeration())), points, sample)
     try:
         from quantecon.game_theory import NormalFormGame, Player, support_enumeration
     except ImportError:
         out["quantecon"] = None
         return out
     support_enumeration(NormalFormGame([Player(a[0]), Player(b[0].T)]))  # compile (numba) once, untimed
-    start, cpu = time.perf_counter(), time.process_time()
-    found = [len(support_enumeration(NormalFormGame([Player(a[k]), Player(b[k].T)]))) for k in range(sample)]
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    quantecon = _peer_loop(
+        lambda k: len(support_enumeration(NormalFormGame([Player(a[k]), Player(b[k].T)]))), points, sample
+    )
     games = [NormalFormGame([Player(a[k]), Player(b[k].T)]) for k in range(sample)]
     start = time.perf_counter()
     for g in games:
         support_enumeration(g)
     solver_only = time.perf_counter() - start
     out["quantecon"] = {
-        "seconds_per_point": seconds / sample,
-        "cpu_seconds_per_point": cpu / sample,
-        "points_per_second": sample / seconds,
-        "extrapolated_seconds": points * seconds / sample,
-        "equilibria_listed": int(sum(found)),
+        **quantecon,
         "solver_only_points_per_second": sample / solver_only,
         "note": "each point builds its NormalFormGame and solves it (as nashpy's loop builds its Game); "
         "solver_only times the solve alone on prebuilt games; the first call (numba compilation) is excluded",

@@ -36,8 +36,8 @@ from deterrence.solvers.lcp import nash_lcp
 from deterrence.solvers.sequence_form import sequence_form
 
 RESULTS = Path(__file__).parent / "results" / "lcp.json"
-# (depth, information): 30, 22, 34, 66, 258, 512, 514 and 2048 sequences; the small ones let
-# the reduced-normal-form peer run.  --full adds 1026 and 4098.
+# (depth, information): 32, 18, 34, 66, 258, 512 and 514 sequences; the small ones let the
+# reduced-normal-form peer run.  --full adds 2048, 1026 and 4098.
 SIZES = [
     (4, "perfect"),
     (4, "imperfect"),
@@ -46,12 +46,13 @@ SIZES = [
     (8, "imperfect"),
     (8, "perfect"),
     (9, "imperfect"),
-    (10, "perfect"),
 ]
-FULL = [(10, "imperfect"), (12, "imperfect")]
+# Float Lemke did not finish these within 10 minutes on 2 cores (a long or cycling path).
+FULL = [(10, "perfect"), (10, "imperfect"), (12, "imperfect")]
 EXACT_UP_TO = 600
-#: pygambit runs in C++, which the time cap cannot interrupt: only up to this many sequences.
-PYGAMBIT_UP_TO = 600
+#: pygambit runs in C++, which the time cap cannot interrupt: only up to this many sequences
+#: (its tree LCP, which looks for more than one equilibrium, took 95 s at 258).
+PYGAMBIT_UP_TO = 100
 
 
 def _version(name: str) -> str | None:
@@ -155,7 +156,7 @@ def _print_row(row: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the two smallest trees")
-    parser.add_argument("--full", action="store_true", help="add the 1026- and 4098-sequence trees (minutes, ~1 GB)")
+    parser.add_argument("--full", action="store_true", help="add the 2048-, 1026- and 4098-sequence trees (long)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cap", type=float, default=60.0, help="seconds allowed to the reduced-form peer")
     args = parser.parse_args(argv)

@@ -20,27 +20,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _common import ip_points as _points
+from _common import machine as _machine
 
 RESULTS = Path(__file__).parent / "results" / "qre.json"
-VARIED = ("china_mediation", "face_cost_calibrated", "precedent_loss", "iran_overstretch")
-
-
-def _points(size: int, seed: int) -> dict[str, np.ndarray]:
-    from games.iran_pakistan.parameters import PARAMETERS
-
-    rng = np.random.default_rng(seed)
-    points = {p.name: np.full(size, float(p.default)) for p in PARAMETERS}
-    for name in VARIED:
-        p = PARAMETERS[name]
-        points[name] = rng.uniform(float(p.low), float(p.high), size)
-    return points
 
 
 def bayesian_fixed_priors(values: Any = None) -> Any:
@@ -52,19 +40,6 @@ def bayesian_fixed_priors(values: Any = None) -> Any:
         return bayesian_game(values)
     fixed = {p.symbol: p.default for p in PARAMETERS if p.name.startswith("prior_")}
     return bayesian_game().map_values(lambda v: v.subs(fixed) if hasattr(v, "subs") else v)
-
-
-def _machine() -> dict[str, Any]:
-    import scipy
-
-    return {
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "cpu_count": os.cpu_count(),
-        "platform": platform.platform(),
-        "load_average_at_start": list(os.getloadavg()),
-    }
 
 
 def _flat(game: Any, eq: Any) -> np.ndarray:

@@ -40,8 +40,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import subprocess
 import sys
@@ -53,9 +51,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _common import VARIED
+from _common import ip_points as _points
+from _common import machine as _machine
 
 RESULTS = Path(__file__).parent / "results" / "sweep.json"
-VARIED = ("china_mediation", "face_cost_calibrated", "precedent_loss", "iran_overstretch")
 
 
 def ip_sequential(**values: Any) -> Any:
@@ -87,30 +87,6 @@ def generic_3x2(**values: Any) -> Any:
         for i in range(3)
     ]
     return NormalFormGame(["Row", "Column"], [["r1", "r2", "r3"], ["c1", "c2"]], payoffs)
-
-
-def _points(size: int, seed: int) -> dict[str, np.ndarray]:
-    from games.iran_pakistan.parameters import PARAMETERS
-
-    rng = np.random.default_rng(seed)
-    points = {p.name: np.full(size, float(p.default)) for p in PARAMETERS}
-    for name in VARIED:
-        p = PARAMETERS[name]
-        points[name] = rng.uniform(float(p.low), float(p.high), size)
-    return points
-
-
-def _machine() -> dict[str, Any]:
-    import scipy
-
-    return {
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "cpu_count": os.cpu_count(),
-        "platform": platform.platform(),
-        "load_average_at_start": list(os.getloadavg()),
-    }
 
 
 def _timed(function: Any, *args: Any, repeat: int = 1) -> tuple[float, Any]:

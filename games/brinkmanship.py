@@ -26,6 +26,7 @@ from deterrence.analysis.outcomes import tree_outcomes
 from deterrence.forms.extensive_form import Chance, ExtensiveFormGame, Node, Terminal, choice
 from deterrence.model import Model
 from deterrence.parameters import Parameter, ParameterSet
+from games._factory import factory_values
 
 __all__ = ["BRINKMANSHIP_PARAMETERS", "MODELS", "brinkmanship_game", "prevailing_side", "resolve"]
 
@@ -53,13 +54,7 @@ def brinkmanship_game(rungs: int = RUNGS, **values: Any) -> ExtensiveFormGame:
     >>> [t.label for t, _ in g.terminals()][:4]
     ['status quo', 'disaster at rung 1', 'Defender quits at rung 1', 'disaster at rung 2']
     """
-    unknown = set(values) - set(BRINKMANSHIP_PARAMETERS.names)
-    if unknown:
-        BRINKMANSHIP_PARAMETERS[sorted(unknown)[0]]  # raises with a suggestion
-    v = {
-        p.name: p.validate(values[p.name]) if values.get(p.name) is not None else p.symbol
-        for p in BRINKMANSHIP_PARAMETERS
-    }
+    v = factory_values(BRINKMANSHIP_PARAMETERS, values)
     disaster = (-v["d_c"], -v["d_d"])
     players = ("Challenger", "Defender")
 

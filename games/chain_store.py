@@ -29,6 +29,7 @@ from deterrence.errors import ParameterError
 from deterrence.forms.extensive_form import Chance, ExtensiveFormGame, Node, Terminal, choice
 from deterrence.model import Model
 from deterrence.parameters import Parameter, ParameterSet
+from games._factory import factory_values
 
 __all__ = ["CHAIN_STORE_PARAMETERS", "MODELS", "chain_store", "chain_store_2", "entry_threshold"]
 
@@ -89,13 +90,7 @@ def chain_store(
 
 def _factory(markets: int):
     def build(**values: Any) -> ExtensiveFormGame:
-        unknown = set(values) - set(CHAIN_STORE_PARAMETERS.names)
-        if unknown:
-            CHAIN_STORE_PARAMETERS[sorted(unknown)[0]]  # raises with a suggestion
-        v = {
-            p.name: p.validate(values[p.name]) if values.get(p.name) is not None else p.symbol
-            for p in CHAIN_STORE_PARAMETERS
-        }
+        v = factory_values(CHAIN_STORE_PARAMETERS, values)
         return chain_store(v["prior"], v["a"], v["b"], markets=markets)
 
     build.__name__ = f"chain_store_{markets}"

@@ -32,6 +32,7 @@ from deterrence.errors import ParameterError
 from deterrence.forms.extensive_form import Chance, ExtensiveFormGame, Node, Terminal, choice
 from deterrence.model import Model
 from deterrence.parameters import Parameter, ParameterSet
+from games._factory import factory_values
 
 __all__ = [
     "AUDIENCE_COST_PARAMETERS",
@@ -62,20 +63,6 @@ AUDIENCE_COST_PARAMETERS = ParameterSet(
         Parameter("a", 1, 0, 2, "utility", "audience cost of backing down after a threat", (), _F94),
     ]
 )
-
-
-def _values(parameters: ParameterSet, values: dict[str, Any], structural: tuple[str, ...] = ()) -> dict[str, Any]:
-    unknown = set(values) - set(parameters.names)
-    if unknown:
-        parameters[sorted(unknown)[0]]  # raises with a suggestion
-    out = {}
-    for p in parameters:
-        given = values.get(p.name)
-        if given is not None:
-            out[p.name] = p.validate(given)
-        else:
-            out[p.name] = p.default if p.name in structural else p.symbol
-    return out
 
 
 def bargaining_range(p: Any, c_a: Any, c_b: Any) -> tuple[Fraction, Fraction]:
@@ -124,7 +111,7 @@ def bargaining_game(**values: Any) -> ExtensiveFormGame:
     >>> g.root.actions
     ('c1', 'c2')
     """
-    v = _values(BARGAINING_PARAMETERS, values, structural=("n",))
+    v = factory_values(BARGAINING_PARAMETERS, values, structural=("n",))
     n = v["n"]
     if Fraction(n).denominator != 1:
         raise ParameterError(f"parameter 'n' must be a whole number, not {n}")
@@ -161,7 +148,7 @@ def audience_cost_game(**values: Any) -> ExtensiveFormGame:
     >>> len(list(g.terminals()))
     8
     """
-    v = _values(AUDIENCE_COST_PARAMETERS, values)
+    v = factory_values(AUDIENCE_COST_PARAMETERS, values)
     war = {"resolved": Fraction(1, 2), "unresolved": Fraction(-3)}
 
     def challenger(kind: str) -> Node:

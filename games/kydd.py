@@ -21,6 +21,7 @@ from typing import Any
 from deterrence.forms.extensive_form import Chance, ExtensiveFormGame, Node, Terminal, choice
 from deterrence.model import Model
 from deterrence.parameters import Parameter, ParameterSet
+from games._factory import factory_values
 
 __all__ = ["KYDD_PARAMETERS", "MODELS", "trust_game", "trust_threshold"]
 
@@ -44,10 +45,7 @@ def trust_game(**values: Any) -> ExtensiveFormGame:
     >>> [t.label for t, _ in g.terminals()][:3]
     ['DD (trustworthy)', 'CC (trustworthy)', 'CD (trustworthy)']
     """
-    unknown = set(values) - set(KYDD_PARAMETERS.names)
-    if unknown:
-        KYDD_PARAMETERS[sorted(unknown)[0]]  # raises with a suggestion
-    v = {p.name: p.validate(values[p.name]) if values.get(p.name) is not None else p.symbol for p in KYDD_PARAMETERS}
+    v = factory_values(KYDD_PARAMETERS, values)
     exploit = {"trustworthy": Fraction(1, 2), "untrustworthy": v["temptation"]}
 
     def first(kind: str) -> Node:

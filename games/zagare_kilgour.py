@@ -25,6 +25,7 @@ from deterrence.analysis.outcomes import tree_outcomes
 from deterrence.forms.extensive_form import ExtensiveFormGame, Terminal, choice
 from deterrence.model import Model
 from deterrence.parameters import Parameter, ParameterSet
+from games._factory import factory_values
 
 __all__ = ["GENERIC_DETERRENCE_PARAMETERS", "generic_deterrence_game", "MODELS"]
 
@@ -53,13 +54,7 @@ def generic_deterrence_game(**values: Any) -> ExtensiveFormGame:
     >>> generic_deterrence_game().parameters
     ('c_dc', 'c_dd', 'c_sq', 'd_dc', 'd_dd', 'd_sq')
     """
-    unknown = set(values) - set(GENERIC_DETERRENCE_PARAMETERS.names)
-    if unknown:
-        GENERIC_DETERRENCE_PARAMETERS[sorted(unknown)[0]]  # raises with a suggestion
-    v = {
-        p.name: p.validate(values[p.name]) if values.get(p.name) is not None else p.symbol
-        for p in GENERIC_DETERRENCE_PARAMETERS
-    }
+    v = factory_values(GENERIC_DETERRENCE_PARAMETERS, values)
     return ExtensiveFormGame(
         ["Challenger", "Defender"],
         choice(

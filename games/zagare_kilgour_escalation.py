@@ -28,6 +28,7 @@ from deterrence.analysis.outcomes import tree_outcomes
 from deterrence.forms.extensive_form import ExtensiveFormGame, Terminal, choice
 from deterrence.model import Model
 from deterrence.parameters import Parameter, ParameterSet
+from games._factory import factory_values
 
 __all__ = ["AEG_PARAMETERS", "MODELS", "aeg_complete_outcome", "asymmetric_escalation_game"]
 
@@ -78,10 +79,7 @@ def asymmetric_escalation_game(**values: Any) -> ExtensiveFormGame:
     >>> [t.label for t, _ in g.terminals()]
     ['SQ', 'DC', 'DD', 'ED', 'EE after D', 'DE', 'EE after E']
     """
-    unknown = set(values) - set(AEG_PARAMETERS.names)
-    if unknown:
-        AEG_PARAMETERS[sorted(unknown)[0]]  # raises with a suggestion
-    v = {p.name: p.validate(values[p.name]) if values.get(p.name) is not None else p.symbol for p in AEG_PARAMETERS}
+    v = factory_values(AEG_PARAMETERS, values)
 
     def out(o: str, label: str = "") -> Terminal:
         return Terminal((v[f"c_{o.lower()}"], v[f"d_{o.lower()}"]), label or o)

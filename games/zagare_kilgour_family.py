@@ -30,12 +30,14 @@ break them); the stated results assume them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 from deterrence.forms.extensive_form import Chance, ExtensiveFormGame, Node, Terminal, choice
 from deterrence.model import Model
 from deterrence.parameters import Parameter, ParameterSet
+from games._factory import factory_values
 
 __all__ = [
     "MDG_PARAMETERS",
@@ -86,11 +88,15 @@ UDG_PARAMETERS = ParameterSet(
 )
 
 
-def _values(parameters: ParameterSet, values: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(values) - set(parameters.names)
-    if unknown:
-        parameters[sorted(unknown)[0]]  # raises with a suggestion
-    return {p.name: p.validate(values[p.name]) if values.get(p.name) is not None else p.symbol for p in parameters}
+def _two_sided_types(p: Any, q: Any, first: str, second: str, branch: Callable[[str, str], Node]) -> Chance:
+    """Nature draws both sides' types independently (Hard w.p. ``p`` and ``q``); ``branch(a, b)`` follows."""
+    types = ("Hard", "Soft")
+    return Chance(
+        tuple(f"{a} {first}, {b} {second}" for a in types for b in types),
+        (p * q, p * (1 - q), (1 - p) * q, (1 - p) * (1 - q)),
+        tuple(branch(a, b) for a in types for b in types),
+        "types",
+    )
 
 
 def rudimentary_asymmetric_deterrence_game(**values: Any) -> ExtensiveFormGame:
@@ -106,7 +112,7 @@ def rudimentary_asymmetric_deterrence_game(**values: Any) -> ExtensiveFormGame:
     >>> [t.label for t, _ in g.terminals()]
     ['SQ (Hard B)', 'DC (Hard B)', 'DD (Hard B)', 'SQ (Soft B)', 'DC (Soft B)', 'DD (Soft B)']
     """
-    v = _values(RADG_PARAMETERS, values)
+    v = factory_values(RADG_PARAMETERS, values)
 
     def a_moves(kind: str) -> Node:
         b_dd = v["b_dd_hard"] if kind == "Hard" else v["b_dd_soft"]
@@ -157,7 +163,7 @@ def unilateral_deterrence_game(**values: Any) -> ExtensiveFormGame:
     >>> len(list(g.terminals()))
     16
     """
-    v = _values(UDG_PARAMETERS, values)
+    v = factory_values(UDG_PARAMETERS, values)
 
     def branch(ch: str, de: str) -> Node:
         tag = f"{ch} Ch, {de} Def"
@@ -176,13 +182,7 @@ def unilateral_deterrence_game(**values: Any) -> ExtensiveFormGame:
             "D": respond,
         }, label=tag)  # fmt: skip
 
-    p, q = v["p_ch"], v["p_def"]
-    root = Chance(
-        ("Hard Ch, Hard Def", "Hard Ch, Soft Def", "Soft Ch, Hard Def", "Soft Ch, Soft Def"),
-        (p * q, p * (1 - q), (1 - p) * q, (1 - p) * (1 - q)),
-        tuple(branch(ch, de) for ch in ("Hard", "Soft") for de in ("Hard", "Soft")),
-        "types",
-    )
+    root = _two_sided_types(v["p_ch"], v["p_def"], "Ch", "Def", branch)
     return ExtensiveFormGame(
         ["Challenger", "Defender"], root, title="Unilateral Deterrence Game (Zagare & Kilgour 1993)"
     )
@@ -292,7 +292,7 @@ def mutual_deterrence_game(**values: Any) -> ExtensiveFormGame:
     >>> len(list(g.terminals()))
     20
     """
-    v = _values(MDG_PARAMETERS, values)
+    v = factory_values(MDG_PARAMETERS, values)
 
     def branch(ta: str, tb: str) -> Node:
         tag = f"{ta} A, {tb} B"
@@ -310,13 +310,7 @@ def mutual_deterrence_game(**values: Any) -> ExtensiveFormGame:
         }, label=f"{tag}: A defected")  # fmt: skip
         return choice("A", f"{ta} A first", {"C": after_c, "D": after_d}, label=tag)
 
-    p, q = v["p_a"], v["p_b"]
-    root = Chance(
-        ("Hard A, Hard B", "Hard A, Soft B", "Soft A, Hard B", "Soft A, Soft B"),
-        (p * q, p * (1 - q), (1 - p) * q, (1 - p) * (1 - q)),
-        tuple(branch(ta, tb) for ta in ("Hard", "Soft") for tb in ("Hard", "Soft")),
-        "types",
-    )
+    root = _two_sided_types(v["p_a"], v["p_b"], "A", "B", branch)
     return ExtensiveFormGame(["A", "B"], root, title="Mutual Deterrence Game (Kilgour & Zagare 1991)")
 
 

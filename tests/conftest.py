@@ -18,3 +18,13 @@ def corpus_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"Gambit corpus not found at {path}")
     return path
+
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every atomic write fail at its final rename, as on a full disk (``OSError`` 28)."""
+
+    def refuse(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("deterrence.io.atomic.os.replace", refuse)

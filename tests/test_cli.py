@@ -15,28 +15,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from classic_models import BUILT_IN
+from cli_runs import run
 
 from deterrence import __version__
 from deterrence.cli.main import main
 
-BUILT_IN = {
-    "battle-of-the-sexes",
-    "chicken",
-    "entry-matrix",
-    "entry-tree",
-    "generic-deterrence",
-    "matching-pennies",
-    "prisoners-dilemma",
-    "stag-hunt",
-}
 PARAMETER_KEYS = {"name", "default", "low", "high", "unit", "meaning", "claims"}
-
-
-def run(capsys, *argv):
-    """Run the CLI in-process; return (status, stdout, stderr)."""
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def assert_one_line_error(status, out, err, *fragments):
@@ -262,14 +247,9 @@ def test_output_under_a_file_is_one_line_error(capsys, tmp_path):
     assert blocker.read_text(encoding="utf-8") == "not a directory"
 
 
-def test_failed_write_keeps_the_previous_output(capsys, tmp_path, monkeypatch):
+def test_failed_write_keeps_the_previous_output(capsys, tmp_path, full_disk):
     target = tmp_path / "result.json"
     target.write_text("previous\n", encoding="utf-8")
-
-    def full_disk(src, dst):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("deterrence.io.atomic.os.replace", full_disk)
     assert_one_line_error(
         *run(capsys, "solve", "stag-hunt", "--format", "json", "-o", str(target)),
         "cannot write",

@@ -91,14 +91,9 @@ def test_audit_output_and_sidecar(capsys, tmp_path):
     assert sidecar["design"] == {"kind": "audit", "scenario": None}
 
 
-def test_failed_audit_write_keeps_the_previous_file(capsys, tmp_path, monkeypatch):
+def test_failed_audit_write_keeps_the_previous_file(capsys, tmp_path, full_disk):
     target = tmp_path / "audit.txt"
     target.write_text("previous audit\n", encoding="utf-8")
-
-    def full_disk(src, dst):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("deterrence.io.atomic.os.replace", full_disk)
     code, out, err = _run(capsys, "-o", str(target))
     assert code == 2 and out == ""
     assert err.splitlines() == [f"deterrence: error: cannot write {target}: No space left on device"]

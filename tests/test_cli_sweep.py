@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runs import run, use_models
 
-import games
-from deterrence import library
 from deterrence.analysis.outcomes import normal_form_outcomes
 from deterrence.cli.main import main
 from deterrence.io.provenance import file_digest, read_sidecar
@@ -53,17 +52,7 @@ MODELS = {
 
 @pytest.fixture(autouse=True)
 def registry(monkeypatch, tmp_path):
-    real = library.get_model
-    lookup = lambda slug: MODELS[slug] if slug in MODELS else real(slug)  # noqa: E731
-    monkeypatch.setattr(library, "get_model", lookup)
-    monkeypatch.setattr(games, "get_model", lookup)
-    monkeypatch.chdir(tmp_path)
-
-
-def run(capsys, *argv):
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
+    use_models(monkeypatch, tmp_path, MODELS)
 
 
 GRID = ["--grid", "crash_cost=0:4:9", "--grid", "face_loss=0:4:5", "--seed", "7"]

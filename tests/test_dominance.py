@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from game_strategies import integer_bimatrix
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from deterrence import NormalFormGame
 from deterrence.errors import SolverError
@@ -181,14 +181,6 @@ def test_to_dict_lists_witnesses_as_exact_strings() -> None:
 
 
 # -- properties ---------------------------------------------------------------
-@st.composite
-def integer_bimatrix(draw):  # noqa: ANN001, ANN201
-    m = draw(st.integers(1, 3))
-    n = draw(st.integers(1, 3))
-    entries = st.integers(-3, 3)
-    return draw(arrays(np.int64, (m, n), elements=entries)), draw(arrays(np.int64, (m, n), elements=entries))
-
-
 def _check_witnesses(game: NormalFormGame, result: DominanceResult) -> None:
     """Replay the eliminations and check each witness exactly against the game at that step."""
     kept = [list(s) for s in game.strategies]

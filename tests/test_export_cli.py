@@ -5,18 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_runs import run
 
 from deterrence.cli.main import main
 from deterrence.io.gambit import read_efg, read_nfg
 from deterrence.io.json_game import read_json_game
 from deterrence.io.provenance import file_digest, read_sidecar
 from deterrence.library import get_model
-
-
-def run(capsys, *argv):
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def assert_one_line_error(result, *fragments):

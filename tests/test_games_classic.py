@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import pytest
 import sympy
+from classic_models import BUILT_IN
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -344,16 +345,6 @@ def test_generic_deterrence_indifferent_defender_reports_the_tie():
 
 
 # -- the registry -------------------------------------------------------------
-BUILT_IN = {
-    "battle-of-the-sexes",
-    "chicken",
-    "entry-matrix",
-    "entry-tree",
-    "generic-deterrence",
-    "matching-pennies",
-    "prisoners-dilemma",
-    "stag-hunt",
-}
 
 
 def test_registry_lists_the_built_in_games_sorted():

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from iran_pakistan_points import random_exact_point
 
 from deterrence import solve
 from deterrence.errors import ParameterError
@@ -42,16 +43,6 @@ BASE = values_for()
 def baseline_audit():
     """The audit at baseline, run once (it sweeps and solves many points)."""
     return {r.claim: r for r in audit()}
-
-
-def _random_point(rng: random.Random) -> dict:
-    """A random exact point inside the bounds, with priors summing to at most one."""
-    point = {}
-    for p in PARAMETERS:
-        lo, hi = Fraction(p.low), Fraction(p.high)
-        point[p.name] = lo + (hi - lo) * Fraction(rng.randint(0, 40), 40)
-    point["prior_coerce"] = min(point["prior_coerce"], 1 - point["prior_broaden"])
-    return values_for(point)
 
 
 # -- the claims at baseline ---------------------------------------------------
@@ -217,7 +208,7 @@ def test_matrix_form_nash_has_calibrated_stand_down_and_is_degenerate():
 
 def test_batched_float_equals_exact_at_random_points():
     rng = random.Random(20240116)
-    points = [_random_point(rng) for _ in range(60)]
+    points = [random_exact_point(rng) for _ in range(60)]
     floats = {k: np.array([float(p[k]) for p in points]) for k in points[0]}
     batched = solve_continuation(floats)
     compared = 0
@@ -237,7 +228,7 @@ def test_batched_agrees_with_engine_spe_at_random_points():
     rng = random.Random(7)
     checked = 0
     for _ in range(25):
-        p = _random_point(rng)
+        p = random_exact_point(rng)
         result = solve(sequential_game(p), "spe")
         out = solve_continuation(p, belief={"ct": 1})
         ties = [k for k in out if "tie" in k and bool(out[k][0])]

@@ -10,10 +10,10 @@ for ``china_mediation``, a condition that only coincided with the true one at th
 from __future__ import annotations
 
 import random
-from fractions import Fraction
 
 import numpy as np
 import pytest
+from iran_pakistan_points import random_exact_point
 
 from games.iran_pakistan import PARAMETERS, audit, scenario_path, solve_continuation, values_for
 from games.iran_pakistan.claims import check_c11
@@ -107,15 +107,6 @@ def test_c1_region_states_the_exact_rule_and_its_values():
 
 
 # -- C11 ------------------------------------------------------------------------
-def _random_exact_point(rng: random.Random) -> dict:
-    point = {}
-    for p in PARAMETERS:
-        lo, hi = Fraction(p.low), Fraction(p.high)
-        point[p.name] = lo + (hi - lo) * Fraction(rng.randint(0, 40), 40)
-    point["prior_coerce"] = min(point["prior_coerce"], 1 - point["prior_broaden"])
-    return values_for(point)
-
-
 def test_c11_printed_region_matches_the_solver_at_random_points():
     import sympy
 
@@ -123,7 +114,7 @@ def test_c11_printed_region_matches_the_solver_at_random_points():
     symbolic = restraint_bound({}, symbolic=True)
     credible_seen = incredible_seen = 0
     for _ in range(40):
-        v = _random_exact_point(rng)
+        v = random_exact_point(rng)
         row = check_c11(v)
         bound = row.evidence["restraint_bound_by_type"]
         out = solve_continuation(v, belief={"ct": 1})

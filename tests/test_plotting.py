@@ -9,25 +9,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from classic_models import CHICKEN  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
 from deterrence import plotting  # noqa: E402
 from deterrence.analysis.branches import track_branches  # noqa: E402
-from deterrence.analysis.outcomes import normal_form_outcomes  # noqa: E402
 from deterrence.analysis.regimes import regime_map  # noqa: E402
 from deterrence.analysis.thresholds import find_thresholds  # noqa: E402
-from deterrence.model import Model  # noqa: E402
 from deterrence.sensitivity.analyse import morris, oat_swing, sobol  # noqa: E402
-from games.classic import CHICKEN_PARAMETERS, chicken  # noqa: E402
-
-CHICKEN = Model(
-    "chicken-test",
-    "Chicken",
-    "",
-    chicken,
-    CHICKEN_PARAMETERS,
-    outcomes=normal_form_outcomes(chicken),
-)
 
 
 @pytest.fixture(autouse=True)

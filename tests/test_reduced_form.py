@@ -10,35 +10,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from trees import entry_game
+from trees import absent_minded_driver, entry_game, two_step
 
 from deterrence import Chance, ExtensiveFormGame, GameError, Terminal, choice
 from deterrence.forms.extensive_form import Decision
 from deterrence.forms.reduced_form import behaviour_from_mixed, reduced_normal_form
 from deterrence.forms.subgames import expected_payoffs
 from deterrence.solvers.verify import is_nash
-
-
-def two_step() -> ExtensiveFormGame:
-    """A moves, B replies, A moves again after one reply: 4 pure but 3 reduced strategies for A."""
-    return ExtensiveFormGame(
-        ["A", "B"],
-        choice(
-            "A",
-            "a",
-            {
-                "out": Terminal((1, 0)),
-                "in": choice(
-                    "B",
-                    "b",
-                    {
-                        "l": choice("A", "c", {"x": Terminal((0, 1)), "y": Terminal((2, 0))}),
-                        "r": Terminal((0, 2)),
-                    },
-                ),
-            },
-        ),
-    )
 
 
 def test_entry_game_reduced_form_has_both_nash_equilibria():
@@ -147,17 +125,7 @@ def test_kuhn_conversion_exact_and_unreached_rule():
 
 
 def test_kuhn_conversion_needs_perfect_recall_and_valid_vectors():
-    driver = ExtensiveFormGame(
-        ["D"],
-        choice(
-            "D",
-            "x",
-            {
-                "exit": Terminal((0,)),
-                "continue": choice("D", "x", {"exit": Terminal((4,)), "continue": Terminal((1,))}),
-            },
-        ),
-    )
+    driver = absent_minded_driver("D")
     rf = reduced_normal_form(driver)
     assert rf.game.strategies == (("exit", "continue"),)  # the plan specifies the set once
     with pytest.raises(GameError, match="perfect recall"):

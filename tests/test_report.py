@@ -177,17 +177,12 @@ def test_unwritable_directory_exits_2(tmp_path, capsys):
     assert "cannot write to" in capsys.readouterr().err
 
 
-def test_a_failed_write_keeps_the_previous_report(tmp_path, capsys, monkeypatch):
+def test_a_failed_write_keeps_the_previous_report(tmp_path, capsys, full_disk):
     out = tmp_path / "out"
     (out / "figures").mkdir(parents=True)
     kept = {out / "report.md": "old report\n", out / "figures" / "belief_simplex.png": "old figure"}
     for path, text in kept.items():
         path.write_text(text, encoding="utf-8")
-
-    def full_disk(src, dst):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("deterrence.io.atomic.os.replace", full_disk)
     assert main(["report", "-o", str(out), "--grid", "3", "-q"]) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and err[0].startswith("deterrence: error: cannot write ") and "No space left" in err[0]

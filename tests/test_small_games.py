@@ -16,9 +16,9 @@ from itertools import combinations
 
 import numpy as np
 import pytest
+from game_strategies import integer_bimatrix
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from deterrence.errors import GameError
 from deterrence.solvers.small_games import (
@@ -185,16 +185,8 @@ def test_finds_equilibrium_that_nashpy_drops_to_round_off() -> None:
 
 
 # -- properties ---------------------------------------------------------------
-@st.composite
-def small_integer_games(draw):  # noqa: ANN001, ANN201
-    m = draw(st.integers(1, 3))
-    n = draw(st.integers(1, 3))
-    entries = st.integers(-3, 3)
-    return draw(arrays(np.int64, (m, n), elements=entries)), draw(arrays(np.int64, (m, n), elements=entries))
-
-
 @settings(max_examples=80, deadline=None)
-@given(small_integer_games())
+@given(integer_bimatrix())
 def test_every_listed_profile_is_a_mutual_best_response(game) -> None:  # noqa: ANN001
     a, b = (np.asarray(v, float) for v in game)
     result = small_game_equilibria(a, b)
@@ -215,7 +207,7 @@ def test_every_listed_profile_is_a_mutual_best_response(game) -> None:  # noqa: 
 
 
 @settings(max_examples=50, deadline=None)
-@given(small_integer_games())
+@given(integer_bimatrix())
 def test_degeneracy_flag_matches_definition(game) -> None:  # noqa: ANN001
     a, b = (np.asarray(v, float) for v in game)
     result = small_game_equilibria(a, b)
@@ -226,7 +218,7 @@ def test_degeneracy_flag_matches_definition(game) -> None:  # noqa: ANN001
 
 
 @settings(max_examples=30, deadline=None)
-@given(small_integer_games(), st.floats(0.1, 100), st.floats(-50, 50), st.floats(0.1, 100))
+@given(integer_bimatrix(), st.floats(0.1, 100), st.floats(-50, 50), st.floats(0.1, 100))
 def test_invariant_under_positive_affine_transforms(game, scale_a, shift, scale_b) -> None:  # noqa: ANN001
     a, b = (np.asarray(v, float) for v in game)
     base = small_game_equilibria(a, b)

@@ -20,9 +20,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from game_strategies import integer_bimatrix
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from trees import two_step
 
 from deterrence.errors import SolverError
 from deterrence.forms.extensive_form import ExtensiveFormGame, Terminal, choice
@@ -174,14 +176,9 @@ def test_games_left_without_equilibria_fall_back_to_the_exact_solver(monkeypatch
     np.testing.assert_allclose(np.sort(result.row_payoff[0, :3]), [2 / 3, 1.0, 2.0])
 
 
-@st.composite
-def integer_bimatrix(draw):  # noqa: ANN001, ANN201
-    m, n = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    entries = st.integers(-4, 4)
-    return (
-        draw(arrays(np.int64, (m, n), elements=entries)).astype(float),
-        draw(arrays(np.int64, (m, n), elements=entries)).astype(float),
-    )
+def _float_bimatrix():  # noqa: ANN202
+    """Integer payoffs in [-4, 4] as float arrays."""
+    return integer_bimatrix(-4, 4).map(lambda ab: (ab[0].astype(float), ab[1].astype(float)))
 
 
 SHIFTS = st.floats(-1e12, 1e12, allow_nan=False)
@@ -197,7 +194,7 @@ def _same_small_game_outcome(base, moved) -> None:  # noqa: ANN001
 
 
 @settings(max_examples=60, deadline=None)
-@given(integer_bimatrix(), SHIFTS)
+@given(_float_bimatrix(), SHIFTS)
 def test_small_games_ignore_added_constants(game, shift: float) -> None:  # noqa: ANN001
     # Before: 181 of 851 nondegenerate games lost every equilibrium at 1e9.  (One constant for
     # both players: the default tolerance scales with the joint payoff range.)
@@ -207,14 +204,14 @@ def test_small_games_ignore_added_constants(game, shift: float) -> None:  # noqa
 
 
 @settings(max_examples=60, deadline=None)
-@given(integer_bimatrix(), SCALES)
+@given(_float_bimatrix(), SCALES)
 def test_small_games_ignore_positive_scaling(game, scale: float) -> None:  # noqa: ANN001
     a, b = game
     _same_small_game_outcome(small_game_equilibria(a, b), small_game_equilibria(a * scale, b * scale))
 
 
 @settings(max_examples=60, deadline=None)
-@given(integer_bimatrix(), SHIFTS, SCALES)
+@given(_float_bimatrix(), SHIFTS, SCALES)
 def test_pure_mask_ignores_positive_affine_transforms(game, shift: float, scale: float) -> None:  # noqa: ANN001
     payoffs = np.stack(game, axis=-1)
     shifted = payoffs + float(np.round(shift))
@@ -294,22 +291,7 @@ def test_behaviour_of_tied_plans_indexes_the_support() -> None:
 
 def test_behaviour_matches_kuhns_formula_on_a_mixed_profile() -> None:
     # A moves twice (perfect recall): beta(y | c) = mu(in/y) / mu(in/x or in/y) = (1/6) / (1/6 + 1/3).
-    tree = ExtensiveFormGame(
-        ["A", "B"],
-        choice(
-            "A",
-            "a",
-            {
-                "out": Terminal((1, 0)),
-                "in": choice(
-                    "B",
-                    "b",
-                    {"l": choice("A", "c", {"x": Terminal((0, 1)), "y": Terminal((2, 0))}), "r": Terminal((0, 2))},
-                ),
-            },
-        ),
-    )
-    reduced = reduced_normal_form(tree)
+    reduced = reduced_normal_form(two_step())
     assert reduced.game.strategies[0] == ("out", "in/x", "in/y")
     beta = behaviour_from_mixed(reduced, [[Fraction(1, 2), Fraction(1, 3), Fraction(1, 6)], [1, 0]])
     assert beta["A"]["a"] == {"out": Fraction(1, 2), "in": Fraction(1, 2)}

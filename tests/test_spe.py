@@ -11,7 +11,7 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from trees import entry_game, outside_option_bos
+from trees import absent_minded_driver, entry_game, outside_option_bos
 
 from deterrence import Chance, ExtensiveFormGame, GameError, SolverError, Terminal, choice, solve
 from deterrence.forms.compiled_tree import compile_tree
@@ -289,17 +289,7 @@ def test_errors_for_symbolic_and_imperfect_recall_games():
     symbolic = ExtensiveFormGame(["A"], choice("A", "a", {"x": Terminal((w,)), "y": Terminal((1,))}))
     with pytest.raises(SolverError, match="evaluate"):
         subgame_perfect_equilibria(symbolic)
-    driver = ExtensiveFormGame(
-        ["D"],
-        choice(
-            "D",
-            "x",
-            {
-                "exit": Terminal((0,)),
-                "continue": choice("D", "x", {"exit": Terminal((4,)), "continue": Terminal((1,))}),
-            },
-        ),
-    )
+    driver = absent_minded_driver("D")
     with pytest.raises(GameError, match="perfect recall"):
         subgame_perfect_equilibria(driver)
 

@@ -8,7 +8,7 @@ from itertools import count
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from trees import entry_game, matching_pennies_tree, outside_option_bos
+from trees import absent_minded_driver, entry_game, matching_pennies_tree, outside_option_bos
 
 from deterrence import Chance, ExtensiveFormGame, GameError, Terminal, choice
 from deterrence.forms.extensive_form import Decision
@@ -23,21 +23,6 @@ from deterrence.forms.subgames import (
     subgame_regrets,
     subgame_roots,
 )
-
-
-def absent_minded_driver() -> ExtensiveFormGame:
-    """Piccione and Rubinstein (1997): both intersections are one information set."""
-    return ExtensiveFormGame(
-        ["Driver"],
-        choice(
-            "Driver",
-            "x",
-            {
-                "exit": Terminal((0,)),
-                "continue": choice("Driver", "x", {"exit": Terminal((4,)), "continue": Terminal((1,))}),
-            },
-        ),
-    )
 
 
 def forgets_own_move() -> ExtensiveFormGame:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import json
-import os
 import signal
 import subprocess
-import sys
-import time
-from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_runs import slow_sweep, wait_for_parts
 
 from deterrence import __version__
 from deterrence.analysis.outcomes import normal_form_outcomes, tree_outcomes
@@ -176,44 +173,21 @@ def test_interrupted_run_resumes_to_the_same_table(tmp_path):
     assert resumed.outcomes == reference.outcomes
 
 
-_KILL_SCRIPT = """
-import sys, time
-import numpy as np
-import games
-import deterrence.library
-from deterrence.cli.main import main
-from deterrence.model import Model
-from deterrence.analysis.outcomes import normal_form_outcomes
-from games.classic import CHICKEN_PARAMETERS, chicken
-
-inner = normal_form_outcomes(chicken)
-def slow(points, concept):
-    time.sleep(float(sys.argv[1]))
-    return inner(points, concept)
-model = Model("chicken-slow", "", "", chicken, CHICKEN_PARAMETERS, outcomes=slow)
-games.get_model = deterrence.library.get_model = lambda slug: model
-sys.exit(main(["sweep", "chicken-slow", "--grid", "crash_cost=0:4:40", "--grid", "face_loss=0:2:5",
-               "--chunk-size", "10", "-q", "--seed", "1", "-o", sys.argv[2]] + sys.argv[3:]))
-"""
-
-
 @pytest.mark.slow
 def test_killed_process_resumes_to_the_same_table(tmp_path):
-    script = tmp_path / "run.py"
-    script.write_text(_KILL_SCRIPT)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    subprocess.run([sys.executable, script, "0", tmp_path / "ref.csv"], check=True, env=env)
+    seed = ("--seed", "1")
+    argv, env = slow_sweep(tmp_path, 0, tmp_path / "ref.csv", *seed)
+    subprocess.run(argv, check=True, env=env)
     out = tmp_path / "cut.csv"
-    proc = subprocess.Popen([sys.executable, script, "0.5", out], env=env)
-    folder = chunk_directory(out)
-    deadline = time.time() + 120
-    while len(list(folder.glob("part-*.csv"))) < 3 and time.time() < deadline:
-        time.sleep(0.05)
+    argv, env = slow_sweep(tmp_path, 0.5, out, *seed)
+    proc = subprocess.Popen(argv, env=env)
+    wait_for_parts(out, 3)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    done = len(list(folder.glob("part-*.csv")))
+    done = len(list(chunk_directory(out).glob("part-*.csv")))
     assert 3 <= done < 20 and not out.exists()
-    subprocess.run([sys.executable, script, "0", out, "--resume", "-j", "2"], check=True, env=env)
+    argv, env = slow_sweep(tmp_path, 0, out, "--resume", "-j", "2", *seed)
+    subprocess.run(argv, check=True, env=env)
     assert file_digest(out) == file_digest(tmp_path / "ref.csv")
 
 

@@ -6,17 +6,14 @@ import errno
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_runs import run, slow_sweep, use_models, wait_for_parts
 
-import games
-from deterrence import library
 from deterrence.analysis.outcomes import normal_form_outcomes
-from deterrence.cli.main import main
 from deterrence.errors import DeterrenceError
 from deterrence.io.provenance import file_digest, read_sidecar
 from deterrence.model import Model
@@ -50,17 +47,7 @@ GRID = ["--grid", "crash_cost=0:4:9", "--grid", "face_loss=0:4:5", "--chunk-size
 
 @pytest.fixture(autouse=True)
 def registry(monkeypatch, tmp_path):
-    real = library.get_model
-    lookup = lambda slug: MODELS[slug] if slug in MODELS else real(slug)  # noqa: E731
-    monkeypatch.setattr(library, "get_model", lookup)
-    monkeypatch.setattr(games, "get_model", lookup)
-    monkeypatch.chdir(tmp_path)
-
-
-def run(capsys, *argv):
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
+    use_models(monkeypatch, tmp_path, MODELS)
 
 
 # -- sizes ----------------------------------------------------------------------------------
@@ -158,37 +145,9 @@ def test_ctrl_c_in_a_serial_sweep_says_how_to_resume(capsys):
     assert file_digest("c.csv") == file_digest("ref.csv")
 
 
-_SLOW_SCRIPT = """
-import sys, time
-import deterrence.library
-from deterrence.cli.main import main
-from deterrence.model import Model
-from deterrence.analysis.outcomes import normal_form_outcomes
-from games.classic import CHICKEN_PARAMETERS, chicken
-
-inner = normal_form_outcomes(chicken)
-def slow(points, concept):
-    time.sleep(float(sys.argv[1]))
-    return inner(points, concept)
-model = Model("chicken-slow", "", "", chicken, CHICKEN_PARAMETERS, outcomes=slow)
-deterrence.library.get_model = lambda slug: model
-if __name__ == "__main__":
-    sys.exit(main(["sweep", "chicken-slow", "--grid", "crash_cost=0:4:40", "--grid", "face_loss=0:2:5",
-                   "--chunk-size", "10", "-q", "-o", sys.argv[2]] + sys.argv[3:]))
-"""
-
-
 def _start(tmp_path, delay, out, *extra, **kwargs):
-    script = tmp_path / "slow.py"
-    script.write_text(_SLOW_SCRIPT)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    return subprocess.Popen([sys.executable, script, str(delay), out, *extra], env=env, **kwargs)
-
-
-def _wait_for_parts(out, count):
-    deadline = time.time() + 120
-    while len(list(chunk_directory(out).glob("part-*.csv"))) < count and time.time() < deadline:
-        time.sleep(0.05)
+    argv, env = slow_sweep(tmp_path, delay, out, *extra)
+    return subprocess.Popen(argv, env=env, **kwargs)
 
 
 def _alive(pid):
@@ -204,7 +163,7 @@ def _alive(pid):
 def test_pool_workers_exit_when_the_parent_is_killed(tmp_path):
     out = tmp_path / "k.csv"
     proc = _start(tmp_path, 0.5, out, "-j", "2", stdout=subprocess.PIPE)
-    _wait_for_parts(out, 2)
+    wait_for_parts(out, 2)
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
     assert len(children) >= 2
     proc.send_signal(signal.SIGKILL)
@@ -222,7 +181,7 @@ def test_ctrl_c_with_workers_is_one_line_and_resumes_byte_identically(tmp_path):
     assert _start(tmp_path, 0, ref).wait() == 0
     out = tmp_path / "c.csv"
     proc = _start(tmp_path, 0.3, out, "-j", "2", stderr=subprocess.PIPE, start_new_session=True)
-    _wait_for_parts(out, 3)
+    wait_for_parts(out, 3)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole group
     _, err = proc.communicate(timeout=60)
     lines = err.decode().splitlines()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy
+from classic_models import CHICKEN
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -19,17 +20,9 @@ from deterrence.errors import DeterrenceError, ParameterError
 from deterrence.forms.normal_form import NormalFormGame
 from deterrence.model import Model
 from deterrence.parameters import Parameter, ParameterSet
-from games.classic import CHICKEN_PARAMETERS, chicken
+from games.classic import chicken
 from games.zagare_kilgour import GENERIC_DETERRENCE_PARAMETERS, generic_deterrence_game
 
-CHICKEN = Model(
-    "chicken-test",
-    "Chicken",
-    "",
-    chicken,
-    CHICKEN_PARAMETERS,
-    outcomes=normal_form_outcomes(chicken),
-)
 GDG = Model(
     "gdg-test",
     "GDG",
@@ -130,8 +123,9 @@ def test_generic_deterrence_thresholds_match_zagare_kilgour(values):
         assert (t.left, t.right) == (incredible, credible)
 
 
-def test_thresholds_without_a_symbolic_game_fall_back_to_bisection():
-    step = Model(
+def _cube_step() -> Model:
+    """A black-box model (no game) whose outcome switches where x**3 = 0.2."""
+    return Model(
         "step",
         "",
         "",
@@ -139,6 +133,10 @@ def test_thresholds_without_a_symbolic_game_fall_back_to_bisection():
         ParameterSet([Parameter("x", 0, 0, 1)]),
         outcomes=lambda p, c: {"outcome": np.where(p["x"] ** 3 > 0.2, "high", "low")},
     )
+
+
+def test_thresholds_without_a_symbolic_game_fall_back_to_bisection():
+    step = _cube_step()
     [t] = find_thresholds(step, "x", n=11)
     assert t.method == "bisection" and t.formula is None and t.agree is None
     assert t.value == pytest.approx(0.2 ** (1 / 3), abs=1e-9)
@@ -147,14 +145,7 @@ def test_thresholds_without_a_symbolic_game_fall_back_to_bisection():
 
 def test_user_conditions_refine_a_black_box_model():
     x = sympy.Symbol("x", real=True)
-    step = Model(
-        "step",
-        "",
-        "",
-        lambda **v: None,
-        ParameterSet([Parameter("x", 0, 0, 1)]),
-        outcomes=lambda p, c: {"outcome": np.where(p["x"] ** 3 > 0.2, "high", "low")},
-    )
+    step = _cube_step()
     [t] = find_thresholds(step, "x", n=11, symbolic=False, conditions=[x**3 - sympy.Rational(1, 5)])
     assert t.method == "brentq" and t.agree is True
     assert t.value == pytest.approx(0.2 ** (1 / 3), rel=1e-14)

@@ -49,3 +49,40 @@ def matching_pennies_tree(scale: object = 1) -> ExtensiveFormGame:
             },
         ),
     )
+
+
+def absent_minded_driver(player: str = "Driver") -> ExtensiveFormGame:
+    """Piccione and Rubinstein (1997): both intersections are one information set (imperfect recall)."""
+    return ExtensiveFormGame(
+        [player],
+        choice(
+            player,
+            "x",
+            {
+                "exit": Terminal((0,)),
+                "continue": choice(player, "x", {"exit": Terminal((4,)), "continue": Terminal((1,))}),
+            },
+        ),
+    )
+
+
+def two_step() -> ExtensiveFormGame:
+    """A moves, B replies, A moves again after one reply: 4 pure but 3 reduced strategies for A."""
+    return ExtensiveFormGame(
+        ["A", "B"],
+        choice(
+            "A",
+            "a",
+            {
+                "out": Terminal((1, 0)),
+                "in": choice(
+                    "B",
+                    "b",
+                    {
+                        "l": choice("A", "c", {"x": Terminal((0, 1)), "y": Terminal((2, 0))}),
+                        "r": Terminal((0, 2)),
+                    },
+                ),
+            },
+        ),
+    )

@@ -96,11 +96,23 @@ def _select(values: np.ndarray, valid: np.ndarray, how: str) -> np.ndarray:
 
 
 class _Compiled:
-    """Shared lazy compilation of a game factory; dropped when pickled."""
+    """Shared lazy compilation of a game factory; dropped when pickled.
 
-    def __init__(self, build: Callable[..., Any]) -> None:
+    ``measures`` maps a column name to its specification (a tuple), kept as ``self.measures``.
+    """
+
+    #: The numeric columns that come before the measures' own (see :attr:`columns`).
+    leading_columns: tuple[str, ...] = ()
+
+    def __init__(self, build: Callable[..., Any], measures: Mapping[str, tuple] | None = None) -> None:
         self.build = build
+        self.measures = {str(k): tuple(v) for k, v in (measures or {}).items()}
         self._cache: Any = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Names of the numeric columns, after ``outcome``."""
+        return (*self.leading_columns, *self.measures)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -114,6 +126,21 @@ class _Compiled:
         if self._cache is None:
             self._cache = self._compile(self.build())
         return self._cache
+
+    @staticmethod
+    def _tree_values(game: Any, caller: str) -> tuple[np.ndarray, tuple[str, ...], Any]:
+        """Terminal payoffs of a tree (object array), their parameter names and their compiled function.
+
+        ``caller`` names the function in the error raised when ``game`` is not a tree.
+        """
+        from deterrence.forms.evaluate import compile_values
+        from deterrence.forms.extensive_form import ExtensiveFormGame
+
+        if not isinstance(game, ExtensiveFormGame):
+            raise DeterrenceError(f"{caller} needs an ExtensiveFormGame, got {type(game).__name__}")
+        values = np.array([list(t.payoffs) for t, _ in game.terminals()], dtype=object)
+        names = tuple(sorted({str(x) for v in values.flat for x in getattr(v, "free_symbols", ())}))
+        return values, names, compile_values(values, names) if names else None
 
     def _payoffs(
         self,

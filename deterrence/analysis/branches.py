@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from deterrence.errors import DeterrenceError
+from deterrence.plotting.lazy import drawer
 
 __all__ = ["Branch", "BranchEvent", "BranchDiagram", "track_branches"]
 
@@ -89,11 +90,7 @@ class BranchDiagram:
                 rows.append(row)
         return pd.DataFrame(rows)
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Draw with :func:`deterrence.plotting.branch_diagram`; returns the Axes."""
-        from deterrence.plotting.figures import branch_diagram
-
-        return branch_diagram(self, ax=ax, **kwargs)
+    plot = drawer("branch_diagram")
 
     def __repr__(self) -> str:
         return (

@@ -57,22 +57,18 @@ _SUPPORT_EPS = 1e-12
 class NormalFormOutcomes(_Compiled):
     """``outcomes(points, concept)`` of a parametric normal form (:func:`normal_form_outcomes`)."""
 
+    leading_columns = ("n_equilibria", "degenerate")
+
     def __init__(
         self,
         build: Callable[..., Any],
         measures: Mapping[str, tuple] | None = None,
         selection: str = "mean",
     ) -> None:
-        super().__init__(build)
         if selection not in SELECTIONS:
             raise DeterrenceError(f"unknown selection {selection!r}; choose from {', '.join(SELECTIONS)}")
+        super().__init__(build, measures)
         self.selection = selection
-        self.measures = {str(k): tuple(v) for k, v in (measures or {}).items()}
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """Names of the numeric columns, after ``outcome``."""
-        return ("n_equilibria", "degenerate", *self.measures)
 
     def _compile(self, game: Any) -> Any:
         from deterrence.forms.evaluate import compile_values
@@ -275,35 +271,25 @@ def normal_form_outcomes(
 class TreeOutcomes(_Compiled):
     """``outcomes(points, concept)`` of a parametric tree; see :func:`tree_outcomes`."""
 
+    leading_columns = ("tie",)
+
     def __init__(
         self,
         build: Callable[..., Any],
         measures: Mapping[str, tuple] | None = None,
         label: str = "auto",
     ) -> None:
-        super().__init__(build)
         if label not in ("auto", "terminal", "path"):
             raise DeterrenceError(f"label must be auto, terminal or path, not {label!r}")
+        super().__init__(build, measures)
         self.label = label
-        self.measures = {str(k): tuple(v) for k, v in (measures or {}).items()}
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """Names of the numeric columns, after ``outcome``."""
-        return ("tie", *self.measures)
 
     def _compile(self, game: Any) -> Any:
         from deterrence.forms.compiled_tree import compile_tree
-        from deterrence.forms.evaluate import compile_values
-        from deterrence.forms.extensive_form import ExtensiveFormGame
 
-        if not isinstance(game, ExtensiveFormGame):
-            raise DeterrenceError(f"tree_outcomes needs an ExtensiveFormGame, got {type(game).__name__}")
+        values, names, function = self._tree_values(game, "tree_outcomes")
         tree = compile_tree(game)
         terminals = game.terminals()
-        values = np.array([list(t.payoffs) for t, _ in terminals], dtype=object)
-        names = tuple(sorted({str(x) for v in values.flat for x in getattr(v, "free_symbols", ())}))
-        function = compile_values(values, names) if names else None
         labels = [t.label for t, _ in terminals]
         use_terminal = self.label == "terminal" or (
             self.label == "auto" and all(labels) and len(set(labels)) == len(labels)

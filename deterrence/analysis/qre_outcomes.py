@@ -38,10 +38,11 @@ __all__ = ["QREOutcomes", "qre_outcomes"]
 class QREOutcomes(_Compiled):
     """``outcomes(points, concept="qre")`` of a parametric tree; see :func:`qre_outcomes`."""
 
+    leading_columns = ("residual",)
+
     def __init__(
         self, build: Callable[..., Any], measures: Mapping[str, tuple] | None = None, lam: float | str = 1.0
     ) -> None:
-        super().__init__(build)
         if isinstance(lam, str):
             self.lam: float | str = lam
         else:
@@ -49,24 +50,13 @@ class QREOutcomes(_Compiled):
             if not np.isfinite(value) or value < 0:
                 raise DeterrenceError(f"lambda must be a finite number >= 0, got {lam}")
             self.lam = value
-        self.measures = {str(k): tuple(v) for k, v in (measures or {}).items()}
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """Names of the numeric columns, after ``outcome``."""
-        return ("residual", *self.measures)
+        super().__init__(build, measures)
 
     def _compile(self, game: Any) -> Any:
-        from deterrence.forms.evaluate import compile_values
-        from deterrence.forms.extensive_form import ExtensiveFormGame
         from deterrence.solvers.qre_agent import agent_tree
 
-        if not isinstance(game, ExtensiveFormGame):
-            raise DeterrenceError(f"qre_outcomes needs an ExtensiveFormGame, got {type(game).__name__}")
+        values, names, function = self._tree_values(game, "qre_outcomes")
         tree = agent_tree(game)
-        values = np.array([list(t.payoffs) for t, _ in game.terminals()], dtype=object)
-        names = tuple(sorted({str(x) for v in values.flat for x in getattr(v, "free_symbols", ())}))
-        function = compile_values(values, names) if names else None
         if not names:
             values = np.asarray(values, dtype=np.float64)
         paths = ["/".join(p) for _, p in game.terminals()]

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from deterrence.errors import DeterrenceError
+from deterrence.plotting.lazy import drawer
 
 __all__ = ["RegimeMap", "compute_regime_map", "regime_map", "regime_map_from_frame"]
 
@@ -88,11 +89,7 @@ class RegimeMap:
         data.update({k: v.ravel() for k, v in self.measures.items()})
         return pd.DataFrame(data)
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Draw with :func:`deterrence.plotting.draw_regime_map`; returns the Axes."""
-        from deterrence.plotting.figures import draw_regime_map as draw
-
-        return draw(self, ax=ax, **kwargs)
+    plot = drawer("draw_regime_map")
 
     def __repr__(self) -> str:
         return (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deterrence.cli.options import OUTPUT_HELP, add_model_options
+from deterrence.cli.options import OUTPUT_HELP, add_command_parser, add_model_options
 from deterrence.cli.registry import command
 
 __all__ = ["add_explore"]
@@ -60,12 +60,12 @@ def add_explore(sub: Any) -> None:
     """Add the ``explore`` sub-command."""
     from deterrence.explore.data import MAX_GRID_POINTS
 
-    parser = sub.add_parser(
+    parser = add_command_parser(
+        sub,
         "explore",
         help="write a static teaching page: sliders, the game, its regime map and claims",
         description="Write DIR/index.html and DIR/explore.json: a precomputed grid over a few parameters.",
         epilog=EPILOG.format(max_points=f"{MAX_GRID_POINTS:,}"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("model", metavar="SLUG", help="a built-in model (see 'deterrence list')")
     parser.add_argument("-o", "--output", metavar="DIR", required=True, help=f"folder to write ({OUTPUT_HELP})")

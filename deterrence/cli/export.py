@@ -14,7 +14,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from deterrence.cli.options import add_model_options, add_output_option, load_game, write_output
+from deterrence.cli.options import add_command_parser, add_model_options, add_output_option, load_game, write_output
 from deterrence.cli.registry import command
 from deterrence.errors import DeterrenceError
 
@@ -99,13 +99,13 @@ def add_parser(sub: Any) -> None:
 
     formats = exporters()
     listing = "\n".join(f"  {e.name:<6} {' '.join(e.extensions):<10} {e.description}" for e in formats.values())
-    p = sub.add_parser(
+    p = add_command_parser(
+        sub,
         "export",
         help="write a game as LaTeX, Gambit .efg/.nfg, Graphviz DOT or JSON",
         description="Write a built-in game (by slug), a Gambit .nfg/.efg file or a JSON game file "
         "in another format. The format is --to, or else the extension of -o FILE.",
         epilog="formats (name, extensions, what):\n" + listing,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "game", metavar="GAME", nargs="?", help="a slug from 'deterrence list', or a .nfg, .efg or .json game file"

@@ -2,6 +2,8 @@
 
 A command module imports what it needs from here:
 
+* :func:`add_command_parser` makes a command's sub-parser (raw-text description and epilog,
+  optional ``--format`` and model options);
 * :func:`add_model_options` adds ``--set NAME=VALUE`` and ``--scenario FILE``;
   :func:`model_values` reads them back as validated values;
 * :func:`load_game` turns a slug or a Gambit file name into a game;
@@ -39,6 +41,7 @@ from deterrence.errors import DeterrenceError
 
 __all__ = [
     "OUTPUT_HELP",
+    "add_command_parser",
     "add_model_options",
     "add_output_option",
     "emit",
@@ -49,6 +52,53 @@ __all__ = [
 
 #: How ``-o`` treats a missing directory, said once for every command's ``--help``.
 OUTPUT_HELP = "missing parent directories are created; an existing file is replaced only once the new one is complete"
+
+
+def add_command_parser(
+    sub: Any,
+    name: str,
+    *,
+    help: str,
+    description: str,
+    epilog: str | None = None,
+    examples: tuple[str, ...] = (),
+    formats: tuple[str, ...] = (),
+    model: bool = False,
+) -> argparse.ArgumentParser:
+    """Add the sub-parser of command ``name`` with the flags most commands share.
+
+    The description and epilog are printed as written (line breaks kept). ``examples`` are
+    command lines appended to the epilog under ``examples:``; ``formats`` adds ``--format``
+    with those choices, the first the default; ``model`` adds :func:`add_model_options`.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> sub = parser.add_subparsers(dest="command")
+    >>> p = add_command_parser(sub, "hello", help="say hello", description="Say hello.",
+    ...                        examples=("deterrence hello",), formats=("text", "json"), model=True)
+    >>> print(p.epilog)
+    examples:
+      deterrence hello
+    >>> args = parser.parse_args(["hello", "--set", "x=1"])
+    >>> print(args.format, args.assignments)
+    text ['x=1']
+    """
+    if examples:
+        listing = "examples:\n" + "\n".join(f"  {line}" for line in examples)
+        epilog = f"{epilog}\n{listing}" if epilog else listing
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    if formats:
+        parser.add_argument("--format", choices=formats, default=formats[0])
+    if model:
+        add_model_options(parser)
+    return parser
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:

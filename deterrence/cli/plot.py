@@ -12,6 +12,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from deterrence.cli.options import add_command_parser
 from deterrence.cli.registry import command
 from deterrence.cli.study import command_line, save_figure
 from deterrence.errors import DeterrenceError
@@ -170,14 +171,14 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 @command("plot", order=43)
 def add_plot(sub: Any) -> None:
     """Add the ``plot`` command."""
-    p = sub.add_parser(
+    p = add_command_parser(
+        sub,
         "plot",
         help="draw a regime map or line plot from a sweep file",
         description="Make a figure from a sweep table (and its JSON sidecar): a regime map "
         "with analytic boundaries for two grid parameters, or the measures "
         "against one parameter.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("table", metavar="SWEEP", help="a .csv or .parquet file written by 'deterrence sweep'")
     p.add_argument("-o", "--output", required=True, metavar="FIG", help="figure file (.pdf, .svg, .png)")

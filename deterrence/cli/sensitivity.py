@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from deterrence.cli.options import add_command_parser
 from deterrence.cli.registry import command
 from deterrence.cli.study import add_common, command_line, count, load_model, save_figure, seed, vary, write_table
 from deterrence.sensitivity.registry import get_method, method_names, methods, plot_result
@@ -93,13 +94,13 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 @command("sensitivity", order=41)
 def add_sensitivity(sub: Any) -> None:
     """Add the ``sensitivity`` command."""
-    p = sub.add_parser(
+    p = add_command_parser(
+        sub,
         "sensitivity",
         help="Sobol', Morris or one-at-a-time sensitivity of a measure",
         description="Global (Sobol', Morris) or local (one-at-a-time) sensitivity of one "
         "numeric equilibrium measure to the model's parameters.",
         epilog=_epilog(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_common(p)
     p.add_argument("--measure", required=True, metavar="NAME", help="numeric outcome column, e.g. p_escalate")

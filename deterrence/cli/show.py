@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from deterrence.cli.options import add_model_options, model_values
+from deterrence.cli.options import add_command_parser, model_values
 from deterrence.cli.registry import command
 
 __all__ = ["add_parser"]
@@ -48,13 +48,14 @@ def _run(args: argparse.Namespace) -> int:
 @command("show", order=20)
 def add_parser(sub: Any) -> None:
     """Register ``show``."""
-    p = sub.add_parser(
+    p = add_command_parser(
+        sub,
         "show",
         help="describe a built-in game and its parameters",
-        description="Describe a built-in game: players, moves, payoffs and every "
+        description="Describe a built-in game: players, moves, payoffs and every\n"
         "parameter with its default, range, unit, meaning and claims.",
+        formats=("table", "json"),
+        model=True,
     )
     p.add_argument("game", metavar="SLUG", help="a slug from 'deterrence list'")
-    p.add_argument("--format", choices=("table", "json"), default="table")
-    add_model_options(p)
     p.set_defaults(handler=_run)

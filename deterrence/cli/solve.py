@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from deterrence.cli.options import OUTPUT_HELP, add_model_options, emit, load_game
+from deterrence.cli.options import add_command_parser, add_output_option, emit, load_game
 from deterrence.cli.registry import command
 
 __all__ = ["add_parser"]
@@ -44,13 +44,15 @@ def add_parser(sub: Any) -> None:
     """Register ``solve``."""
     from deterrence.solvers import registry as solver_registry
 
-    p = sub.add_parser(
+    p = add_command_parser(
+        sub,
         "solve",
         help="find every equilibrium of a game, verified",
         description="Solve a built-in game (by slug) or a Gambit .nfg/.efg file. "
         "Exact payoffs are solved in exact arithmetic.",
         epilog="solvers by concept, form of the game and method:\n" + solver_registry.describe(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formats=("table", "json"),
+        model=True,
     )
     p.add_argument("game", metavar="GAME", help="a slug from 'deterrence list' or a path to a .nfg/.efg file")
     p.add_argument(
@@ -81,7 +83,5 @@ def add_parser(sub: Any) -> None:
         help="qre: the logit precision; the profile where the principal branch reaches L "
         "(default: the branch at landmark values)",
     )
-    p.add_argument("--format", choices=("json", "table"), default="table")
-    p.add_argument("-o", "--output", metavar="FILE", help=f"write to FILE instead of the terminal ({OUTPUT_HELP})")
-    add_model_options(p)
+    add_output_option(p)
     p.set_defaults(handler=_run)

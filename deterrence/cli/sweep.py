@@ -17,14 +17,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from deterrence.cli.options import OUTPUT_HELP
+from deterrence.cli.options import OUTPUT_HELP, add_command_parser
 from deterrence.cli.registry import command
 from deterrence.cli.study import add_common, command_line, count, load_model, seed, vary
 from deterrence.errors import DeterrenceError
 
 __all__ = ["add_commands", "add_sweep"]
 
-_RAW = argparse.RawDescriptionHelpFormatter
 
 SWEEP_EPILOG = """\
 examples:
@@ -145,13 +144,13 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 @command("sweep", order=40)
 def add_sweep(sub: Any) -> None:
     """Add the ``sweep`` command."""
-    p = sub.add_parser(
+    p = add_command_parser(
+        sub,
         "sweep",
         help="evaluate a model over a grid or sample of parameter points",
         description="Sweep a model's equilibrium outcome over a full grid (--grid) or a "
         "Latin hypercube, Sobol', Halton or one-at-a-time sample (--sample).",
         epilog=SWEEP_EPILOG,
-        formatter_class=_RAW,
     )
     add_common(p)
     p.add_argument(

@@ -10,6 +10,7 @@ import argparse
 import json
 from typing import Any
 
+from deterrence.cli.options import add_command_parser
 from deterrence.cli.registry import command
 from deterrence.cli.study import add_common, count, load_model
 from deterrence.errors import DeterrenceError
@@ -90,13 +91,13 @@ def _cmd_thresholds(args: argparse.Namespace) -> int:
 @command("thresholds", order=42)
 def add_thresholds(sub: Any) -> None:
     """Add the ``thresholds`` command."""
-    p = sub.add_parser(
+    p = add_command_parser(
+        sub,
         "thresholds",
         help="where the equilibrium switches along a parameter, as formulas",
         description="Locate every switch of the model's outcome along one parameter and "
         "give it as a formula (text and LaTeX) and a number at the baseline.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_common(p)
     p.add_argument("--param", required=True, metavar="NAME", help="the parameter to scan")

@@ -140,7 +140,7 @@ class ExtensiveFormGame:
         if self._kind == "float":
             # As in NormalFormGame: a float game holds floats only, so no exact-looking
             # value (Fraction) from an integer payoff leaks into float results.
-            self._root = _to_float(self._root)
+            self._root = _map_node(self._root, float)
 
     def _normalise(self, node: Node, path: tuple[str, ...], infosets: dict, values: dict) -> Node:
         where = "root" if not path else "/".join(path)
@@ -284,16 +284,7 @@ class ExtensiveFormGame:
     def map_values(self, function: Any) -> ExtensiveFormGame:
         """Return a new game with ``function`` applied to every payoff and probability."""
 
-        def rebuild(node: Node) -> Node:
-            if isinstance(node, Terminal):
-                return Terminal(tuple(function(v) for v in node.payoffs), node.label)
-            children = tuple(rebuild(c) for c in node.children)
-            if isinstance(node, Chance):
-                probs = tuple(function(p) for p in node.probabilities)
-                return Chance(node.actions, probs, children, node.label, node.infoset)
-            return Decision(node.player, node.infoset, node.actions, children, node.label)
-
-        return ExtensiveFormGame(self._players, rebuild(self._root), self._title)
+        return ExtensiveFormGame(self._players, _map_node(self._root, function), self._title)
 
     def evaluate(self, values: Mapping[str, Any] | None = None, **kwargs: Any) -> ExtensiveFormGame:
         """Substitute parameter values into payoffs and probabilities.
@@ -322,13 +313,13 @@ class ExtensiveFormGame:
         return f"<ExtensiveFormGame{title} {self._kind} players={list(self._players)} terminals={n_terminals}>"
 
 
-def _to_float(node: Node) -> Node:
-    """The same (normalised, numeric) tree with every payoff and probability a float."""
+def _map_node(node: Node, function: Any) -> Node:
+    """The same tree with ``function`` applied to every payoff and probability."""
     if isinstance(node, Terminal):
-        return Terminal(tuple(float(v) for v in node.payoffs), node.label)
-    children = tuple(_to_float(c) for c in node.children)
+        return Terminal(tuple(function(v) for v in node.payoffs), node.label)
+    children = tuple(_map_node(c, function) for c in node.children)
     if isinstance(node, Chance):
-        probs = tuple(float(p) for p in node.probabilities)
+        probs = tuple(function(p) for p in node.probabilities)
         return Chance(node.actions, probs, children, node.label, node.infoset)
     return Decision(node.player, node.infoset, node.actions, children, node.label)
 

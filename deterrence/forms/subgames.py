@@ -39,7 +39,7 @@ interpretation of decision problems with imperfect recall.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from deterrence.errors import GameError
@@ -54,6 +54,7 @@ __all__ = [
     "subgame",
     "expected_payoffs",
     "best_response_value",
+    "best_sequence_value",
     "subgame_regrets",
 ]
 
@@ -245,6 +246,17 @@ def _prob(behaviour: Behaviour, player: str, infoset: str, action: str) -> Any:
     return table.get(action, 0)
 
 
+def _moves(node: Chance | Decision, behaviour: Behaviour) -> Iterator[tuple[Node, Any]]:
+    """``(child, probability)`` for each move of ``node`` played with positive probability."""
+    for index, (action, child) in enumerate(zip(node.actions, node.children, strict=True)):
+        if isinstance(node, Chance):
+            p = node.probabilities[index]
+        else:
+            p = _prob(behaviour, node.player, node.infoset, action)
+        if p != 0:
+            yield child, p
+
+
 def expected_payoffs(game: ExtensiveFormGame, behaviour: Behaviour, root: Sequence[str] = ()) -> tuple:
     """Expected payoff of each player under a behaviour profile, from the node at ``root``.
 
@@ -265,13 +277,8 @@ def expected_payoffs(game: ExtensiveFormGame, behaviour: Behaviour, root: Sequen
             for k in range(n):
                 totals[k] += weight * node.payoffs[k]
             continue
-        for index, (action, child) in enumerate(zip(node.actions, node.children, strict=True)):
-            if isinstance(node, Chance):
-                p = node.probabilities[index]
-            else:
-                p = _prob(behaviour, node.player, node.infoset, action)
-            if p != 0:
-                stack.append((child, weight * p))
+        for child, p in _moves(node, behaviour):
+            stack.append((child, weight * p))
     return tuple(totals)
 
 
@@ -322,13 +329,27 @@ def _best_response_value(game: ExtensiveFormGame, behaviour: Behaviour, player: 
             for action, child in zip(node.actions, node.children, strict=True):
                 stack.append((child, weight, (node.infoset, action)))
             continue
-        for index, (action, child) in enumerate(zip(node.actions, node.children, strict=True)):
-            if isinstance(node, Chance):
-                p = node.probabilities[index]
-            else:
-                p = _prob(behaviour, node.player, node.infoset, action)
-            if p != 0:
-                stack.append((child, weight * p, seq))
+        for child, p in _moves(node, behaviour):
+            stack.append((child, weight * p, seq))
+
+    return best_sequence_value(contrib, after)
+
+
+def best_sequence_value(contrib: Mapping[Any, Any], after: Mapping[Any, Mapping[str, Sequence[str]]]) -> Any:
+    """Best total over a player's sequences: the sequence decomposition's recursion.
+
+    ``contrib[seq]`` is the payoff weight collected at terminals right after the
+    sequence ``seq`` (keyed by its last ``(infoset, action)``, None for the empty
+    sequence); ``after[seq]`` maps each of the player's next information sets to
+    its actions.  The value of a sequence is its own contribution plus, for each
+    next information set, the best action's value.
+
+    Examples
+    --------
+    >>> contrib = {("a", "l"): 1, ("a", "r"): 3, None: 2}
+    >>> print(best_sequence_value(contrib, {None: {"a": ("l", "r")}}))
+    5
+    """
 
     def value(seq: Any) -> Any:
         total = contrib.get(seq, 0)

@@ -33,6 +33,7 @@ digraph "game" {
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -40,9 +41,18 @@ import numpy as np
 from deterrence.errors import DeterrenceError
 from deterrence.forms.extensive_form import Chance, ExtensiveFormGame, Node, Terminal
 from deterrence.forms.normal_form import NormalFormGame
-from deterrence.io.json_game import value_text
+from deterrence.io.json_game import by_form, value_text
 
-__all__ = ["MAX_TABLES", "dot_string", "game_to_dot", "html_escape", "normal_form_dot", "tree_dot"]
+__all__ = [
+    "MAX_TABLES",
+    "dot_string",
+    "game_to_dot",
+    "html_escape",
+    "later_profiles",
+    "matrix_index",
+    "normal_form_dot",
+    "tree_dot",
+]
 
 #: Most tables written for one normal form with three or more players.
 MAX_TABLES = 64
@@ -173,17 +183,10 @@ def normal_form_dot(game: NormalFormGame) -> str:
     if game.n_players == 1:
         matrices = [("", payoffs[:, np.newaxis, :])]
     else:
-        rest = [range(k) for k in game.shape[2:]]
-        count = int(np.prod(game.shape[2:], dtype=object)) if rest else 1
-        if count > MAX_TABLES:
-            raise DeterrenceError(
-                f"the DOT export draws one table per strategy profile of players 3 and later; "
-                f"this game needs {count}, more than the limit of {MAX_TABLES}"
-            )
         matrices = []
-        for tail in itertools.product(*rest):
+        for tail in later_profiles(game, MAX_TABLES, "the DOT export draws one table"):
             caption = ", ".join(f"{game.players[2 + k]}: {game.strategies[2 + k][s]}" for k, s in enumerate(tail))
-            matrices.append((caption, payoffs[_matrix_index(tail)]))
+            matrices.append((caption, payoffs[matrix_index(tail)]))
     for number, (caption, rows) in enumerate(matrices):
         lines.append(f"  m{number} [shape=plaintext, label=<\n{_table(game, rows, caption)}\n>];")
     lines.append("}")
@@ -192,13 +195,33 @@ def normal_form_dot(game: NormalFormGame) -> str:
 
 def game_to_dot(game: Any) -> str:
     """DOT of any game: :func:`normal_form_dot` or :func:`tree_dot`."""
-    if isinstance(game, NormalFormGame):
-        return normal_form_dot(game)
-    if isinstance(game, ExtensiveFormGame):
-        return tree_dot(game)
-    raise DeterrenceError(f"cannot write a {type(game).__name__} as DOT")
+    return by_form(game, normal_form_dot, tree_dot, "DOT")
 
 
-def _matrix_index(tail: tuple[int, ...]) -> Any:
+def later_profiles(game: NormalFormGame, limit: int, export: str) -> Iterator[tuple[int, ...]]:
+    """Strategy profiles of players 3 and later, one per matrix an export writes.
+
+    Raises
+    ------
+    DeterrenceError
+        If there are more than ``limit``; the message starts with ``export``.
+
+    Examples
+    --------
+    >>> g = NormalFormGame(["A", "B", "C"], [["a"], ["b"], ["x", "y"]], [[[[1, 1, 1], [0, 0, 0]]]])
+    >>> list(later_profiles(g, 4, "this export writes one matrix"))
+    [(0,), (1,)]
+    """
+    rest = [range(k) for k in game.shape[2:]]
+    count = int(np.prod(game.shape[2:], dtype=object)) if rest else 1
+    if count > limit:
+        raise DeterrenceError(
+            f"{export} per strategy profile of players 3 and later; "
+            f"this game needs {count}, more than the limit of {limit}"
+        )
+    return itertools.product(*rest)
+
+
+def matrix_index(tail: tuple[int, ...]) -> Any:
     """The index of the matrix of players 1 and 2 at strategies ``tail`` of the later players."""
     return (slice(None), slice(None), *tail)

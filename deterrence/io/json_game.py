@@ -42,9 +42,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -53,9 +53,12 @@ from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame,
 from deterrence.forms.normal_form import NormalFormGame
 from deterrence.numbers import exact_text, is_exact_value
 
+_T = TypeVar("_T")
+
 __all__ = [
     "FORMAT",
     "VERSION",
+    "by_form",
     "dumps_json_game",
     "formula_text",
     "game_from_json",
@@ -168,6 +171,30 @@ def _header(game: Any, form: str) -> dict[str, Any]:
         "kind": game.kind,
         "parameters": list(game.parameters),
     }
+
+
+def by_form(
+    game: Any, normal: Callable[[NormalFormGame], _T], tree: Callable[[ExtensiveFormGame], _T], export: str
+) -> _T:
+    """``normal(game)`` for a normal form, ``tree(game)`` for a game tree.
+
+    Raises
+    ------
+    DeterrenceError
+        For anything else, naming ``export`` (e.g. ``"DOT"``).
+
+    Examples
+    --------
+    >>> by_form(3, str, repr, "text")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.DeterrenceError: cannot write a int as text
+    """
+    if isinstance(game, NormalFormGame):
+        return normal(game)
+    if isinstance(game, ExtensiveFormGame):
+        return tree(game)
+    raise DeterrenceError(f"cannot write a {type(game).__name__} as {export}")
 
 
 def game_to_json(game: Any) -> dict[str, Any]:

@@ -38,7 +38,8 @@ import numpy as np
 from deterrence.errors import DeterrenceError
 from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
 from deterrence.forms.normal_form import NormalFormGame
-from deterrence.io.json_game import value_text
+from deterrence.io.dot import later_profiles, matrix_index
+from deterrence.io.json_game import by_form, value_text
 from deterrence.numbers import as_exact, int_text, is_exact_value
 
 __all__ = [
@@ -177,21 +178,14 @@ def normal_form_latex(game: NormalFormGame) -> str:
     if game.n_players == 1:
         lines += _matrix(game, payoffs[:, np.newaxis, :], "")
         return "\n".join(lines)
-    rest = [range(k) for k in game.shape[2:]]
-    count = int(np.prod(game.shape[2:], dtype=object)) if rest else 1
-    if count > MAX_MATRICES:
-        raise DeterrenceError(
-            f"the LaTeX export writes one matrix per strategy profile of players 3 and later; "
-            f"this game needs {count}, more than the limit of {MAX_MATRICES}"
-        )
-    for number, tail in enumerate(itertools.product(*rest)):
+    for number, tail in enumerate(later_profiles(game, MAX_MATRICES, "the LaTeX export writes one matrix")):
         label = ", ".join(
             f"{escape_latex(game.players[2 + k])}: {escape_latex(game.strategies[2 + k][s])}"
             for k, s in enumerate(tail)
         )
         if number:
             lines.append(r"\hspace{1em}")
-        lines += _matrix(game, payoffs[_matrix_index(tail)], label)
+        lines += _matrix(game, payoffs[matrix_index(tail)], label)
     return "\n".join(lines)
 
 
@@ -340,11 +334,7 @@ def tree_latex(game: ExtensiveFormGame, *, unit_mm: float | None = None, level_m
 
 def game_to_latex(game: Any) -> str:
     """LaTeX of any game: :func:`normal_form_latex` or :func:`tree_latex`."""
-    if isinstance(game, NormalFormGame):
-        return normal_form_latex(game)
-    if isinstance(game, ExtensiveFormGame):
-        return tree_latex(game)
-    raise DeterrenceError(f"cannot write a {type(game).__name__} as LaTeX")
+    return by_form(game, normal_form_latex, tree_latex, "LaTeX")
 
 
 def standalone_latex(game: Any) -> str:
@@ -431,8 +421,3 @@ def booktabs_table(
     if label is not None:
         head.append(rf"\label{{{label}}}")
     return "\n".join(head + lines + [r"\end{table}"])
-
-
-def _matrix_index(tail: tuple[int, ...]) -> Any:
-    """The index of the matrix of players 1 and 2 at strategies ``tail`` of the later players."""
-    return (slice(None), slice(None), *tail)

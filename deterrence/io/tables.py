@@ -123,7 +123,9 @@ def result_table(result: Any) -> str:
     head = [
         f"{game.title or 'game'}: {result.concept} by {result.method} -- {len(result.equilibria)} equilibria ({status})"
     ]
-    if result.degenerate:
+    if result.degenerate and result.concept == "pbe":
+        head.append("families of assessments: each listed one stands for the ranges in its notes")
+    elif result.degenerate:
         head.append("degenerate game: extreme equilibria listed; 'component' groups connected sets")
     for i, eq in enumerate(result.equilibria, 1):
         tag = f" [component {eq.component}]" if eq.component is not None else ""

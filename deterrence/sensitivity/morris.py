@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from deterrence.plotting.lazy import drawer
 from deterrence.sensitivity.base import Function, Method, box, frame_rows, outputs
 
 __all__ = ["METHOD", "MorrisResult", "morris"]
@@ -129,16 +130,10 @@ def _run(
     return morris(function, bounds, trajectories=n, seed=seed, measure=measure)
 
 
-def _plot(result: MorrisResult, ax: Any = None, **kwargs: Any) -> Any:
-    from deterrence.plotting.figures import morris_plot
-
-    return morris_plot(result, ax=ax, **kwargs)
-
-
 METHOD = Method(
     "morris",
     _run,
-    _plot,
+    drawer("morris_plot"),
     default_n=20,
     n_help="trajectories (default 20)",
     summary="elementary-effects screening, mu* and sigma; --n trajectories.",

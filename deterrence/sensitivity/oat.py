@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from deterrence.errors import DeterrenceError
+from deterrence.plotting.lazy import drawer
 from deterrence.sensitivity.base import Function, Method, box, frame_rows, outputs
 
 __all__ = ["METHOD", "SwingTable", "oat_swing"]
@@ -120,16 +121,10 @@ def _run(
     return oat_swing(function, bounds, baseline, n=n, measure=measure)
 
 
-def _plot(result: SwingTable, ax: Any = None, **kwargs: Any) -> Any:
-    from deterrence.plotting.figures import tornado
-
-    return tornado(result, ax=ax, **kwargs)
-
-
 METHOD = Method(
     "oat",
     _run,
-    _plot,
+    drawer("tornado"),
     default_n=5,
     n_help="values per parameter (default 5)",
     summary="one-at-a-time swings for a tornado chart; --n values per parameter.",

@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from deterrence.errors import DeterrenceError
+from deterrence.plotting.lazy import drawer
 from deterrence.sensitivity.base import Function, Method, box, frame_rows, outputs
 
 __all__ = ["METHOD", "SobolResult", "sobol"]
@@ -196,16 +197,10 @@ def _run(
     return sobol(function, bounds, n=n, seed=seed, measure=measure)
 
 
-def _plot(result: SobolResult, ax: Any = None, **kwargs: Any) -> Any:
-    from deterrence.plotting.figures import sobol_bars
-
-    return sobol_bars(result, ax=ax, **kwargs)
-
-
 METHOD = Method(
     "sobol",
     _run,
-    _plot,
+    drawer("sobol_bars"),
     default_n=1024,
     n_help="base sample (power of 2, default 1024)",
     summary="first-order and total Sobol' indices with bootstrap confidence intervals; "

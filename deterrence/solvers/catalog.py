@@ -52,6 +52,11 @@ register(
     description="pure equilibria only (says so)",
 )  # fmt: skip
 register(
+    "nash", "normal-np", "support-polynomial", _S + "nplayer_support:nash_support_polynomial", exact=True,
+    complete=False, estimate=_S + "nplayer_support:estimate",
+    description="every support, polynomial systems; complete unless a continuum",
+)  # fmt: skip
+register(
     "nash", "tree", "auto", _S + "sequence_form:nash_tree", exact=False, complete=False, default=True,
     estimate=_S + "sequence_form:estimate_nash_tree", inner="nash",
     description="zero-sum 2-player: sequence-form LP; else reduced (M)",

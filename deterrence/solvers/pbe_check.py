@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from deterrence.forms.extensive_form import Chance, Decision, Terminal
+from deterrence.forms.subgames import best_sequence_value
 from deterrence.solvers.pbe_tree import Info, TreeIndex
 
 __all__ = ["assessment_regret", "bayes_beliefs", "ratio"]
@@ -76,13 +77,7 @@ def _best_value(index: TreeIndex, behaviour: Mapping, player: str, starts: Mappi
             if p != 0:
                 stack.append((path + (action,), weight * p, seq))
 
-    def value(seq: Any) -> Any:
-        total = contrib.get(seq, 0)
-        for infoset, actions in after.get(seq, {}).items():
-            total += max(value((infoset, a)) for a in actions)
-        return total
-
-    return value(None)
+    return best_sequence_value(contrib, after)
 
 
 def assessment_regret(

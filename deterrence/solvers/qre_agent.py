@@ -249,13 +249,9 @@ def agent_tree(game: ExtensiveFormGame) -> AgentTree:
 
 def tree_qre_work(game: ExtensiveFormGame) -> Any:
     """Work estimate: some hundreds of Jacobians, each ``n + 2`` passes over the tree's nodes."""
-    from deterrence.solvers.work import Estimate
+    from deterrence.solvers.work import Estimate, count_nodes
 
-    nodes, stack = 0, [game.root]
-    while stack:
-        node = stack.pop()
-        nodes += 1
-        stack.extend(getattr(node, "children", ()))
+    nodes = count_nodes(game)
     actions = sum(len(game.actions(p, h)) for p in game.players for h in game.infosets[p])
     work = 2000 * (30 + nodes * (actions + 2) // 5)
     return Estimate(work, f"a tree of {nodes:,} nodes and {actions} actions traced by path following")

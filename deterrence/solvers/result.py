@@ -82,8 +82,24 @@ class Equilibrium:
         return out
 
 
+class _EquilibriumSequence:
+    """``len``, iteration and indexing over ``self.equilibria`` (shared by the result types)."""
+
+    __slots__ = ()
+    equilibria: tuple[Equilibrium, ...]
+
+    def __len__(self) -> int:
+        return len(self.equilibria)
+
+    def __iter__(self):  # noqa: D105
+        return iter(self.equilibria)
+
+    def __getitem__(self, index: int) -> Equilibrium:
+        return self.equilibria[index]
+
+
 @dataclass(frozen=True, slots=True, eq=False)
-class Solution:
+class Solution(_EquilibriumSequence):
     """What a solver function returns: the verified equilibria and what is known about the list.
 
     :func:`deterrence.solve` turns it into a :class:`SolveResult`.  It
@@ -125,18 +141,9 @@ class Solution:
     method: str | None = None
     table: Any = None
 
-    def __len__(self) -> int:
-        return len(self.equilibria)
-
-    def __iter__(self):  # noqa: D105
-        return iter(self.equilibria)
-
-    def __getitem__(self, index: int) -> Equilibrium:
-        return self.equilibria[index]
-
 
 @dataclass(frozen=True, slots=True, eq=False)
-class SolveResult:
+class SolveResult(_EquilibriumSequence):
     """All equilibria a solver found for one game, with how they were found.
 
     Attributes
@@ -184,15 +191,6 @@ class SolveResult:
 
             raise SolverError(f"concept {self.concept!r} gives no table; to_frame() is for results such as qre")
         return self.table.to_frame()
-
-    def __len__(self) -> int:
-        return len(self.equilibria)
-
-    def __iter__(self):  # noqa: D105
-        return iter(self.equilibria)
-
-    def __getitem__(self, index: int) -> Equilibrium:
-        return self.equilibria[index]
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON schema (see ``docs/json-schema.md``)."""

@@ -40,6 +40,7 @@ __all__ = [
     "DEFAULT_MAX_WORK",
     "Estimate",
     "check",
+    "count_nodes",
     "reduced_sizes",
     "vertex_bound",
 ]
@@ -69,7 +70,16 @@ class Estimate(NamedTuple):
 
 
 def _fmt(value: int) -> str:
-    return f"{value:,}" if value < 10**9 else f"{float(value):.2g}"
+    """A size for a message: digits with separators, or ``~1e+N`` for counts beyond a float.
+
+    >>> _fmt(12345), _fmt(3 * 10**12), _fmt(10**400)
+    ('12,345', '3e+12', '~1e+400')
+    """
+    if value < 10**9:
+        return f"{value:,}"
+    if value.bit_length() < 1000:
+        return f"{float(value):.2g}"
+    return f"~1e+{len(str(value // 10 ** (value.bit_length() * 3 // 10 - 10))) + value.bit_length() * 3 // 10 - 11}"
 
 
 def vertex_bound(facets: int, dim: int) -> int:
@@ -172,13 +182,26 @@ def normal_size(game: Any) -> Estimate:
     return profiles_work(_shape(game), "payoff profiles")
 
 
-def tree_size(game: Any) -> Estimate:
-    """Fallback for tree solvers: the number of nodes (counted without copying the tree)."""
+def count_nodes(game: Any) -> int:
+    """Number of nodes in a game tree, counted without copying the tree.
+
+    Examples
+    --------
+    >>> from deterrence.forms.extensive_form import ExtensiveFormGame, Terminal, choice
+    >>> print(count_nodes(ExtensiveFormGame(["A"], choice("A", "a", {"x": Terminal((1,)), "y": Terminal((0,))}))))
+    3
+    """
     count, stack = 0, [game.root]
     while stack:
         node = stack.pop()
         count += 1
         stack.extend(getattr(node, "children", ()))
+    return count
+
+
+def tree_size(game: Any) -> Estimate:
+    """Fallback for tree solvers: the number of nodes (counted without copying the tree)."""
+    count = count_nodes(game)
     return Estimate(count * 20, f"a tree of {_fmt(count)} nodes", SCALING_TREE)
 
 

@@ -17,7 +17,7 @@ import argparse
 import json
 from typing import Any
 
-from deterrence.cli.options import OUTPUT_HELP, add_model_options, emit, model_values
+from deterrence.cli.options import add_command_parser, add_model_options, add_output_option, emit, model_values
 from deterrence.cli.registry import command
 
 __all__ = ["MODEL", "audit_rows", "audit_table"]
@@ -67,18 +67,21 @@ def _run_audit(args: argparse.Namespace) -> int:
 @command("audit", order=50)
 def add_audit(sub: Any) -> None:
     """Register ``audit``."""
-    p = sub.add_parser(
+    p = add_command_parser(
+        sub,
         "audit",
         help="check claims C1-C12 of the USIP argument at a calibration",
         description="Check each claim of the USIP analysis (January 2024) against the Iran-Pakistan "
         "models: confirmed, qualified or refuted, with the evidence and the parameter "
         "region where the claim holds.",
-        epilog="examples:\n  deterrence audit\n  deterrence audit --scenario strong_china\n"
-        "  deterrence audit --set prior_broaden=0.6 --format json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=(
+            "deterrence audit",
+            "deterrence audit --scenario strong_china",
+            "deterrence audit --set prior_broaden=0.6 --format json",
+        ),
+        formats=("table", "json"),
     )
-    p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("-o", "--output", metavar="FILE", help=f"write to FILE, with a JSON sidecar ({OUTPUT_HELP})")
+    add_output_option(p, "write to FILE, with a JSON sidecar")
     add_model_options(p)
     p.set_defaults(handler=_run_audit, argv_tail=[])
 
@@ -134,7 +137,8 @@ def _run_report(args: argparse.Namespace) -> int:
 @command("report", order=60)
 def add_report(sub: Any) -> None:
     """Register ``report``."""
-    p = sub.add_parser(
+    p = add_command_parser(
+        sub,
         "report",
         help="rebuild the Iran-Pakistan analysis: tables, figures, audit, provenance",
         description="Solve every form of the Iran-Pakistan model at a calibration (the baseline by default), "
@@ -142,9 +146,11 @@ def add_report(sub: Any) -> None:
         "sign targets and draw the figures. Writes DIR/report.md (and report.html), "
         "audit.csv/audit.json, sign_targets.csv and figures/*.png|pdf, each with a JSON "
         "provenance sidecar.",
-        epilog="examples:\n  deterrence report\n  deterrence report --scenario strong_china -o report-china\n"
-        "  deterrence report --set prior_broaden=0.6 --format html",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=(
+            "deterrence report",
+            "deterrence report --scenario strong_china -o report-china",
+            "deterrence report --set prior_broaden=0.6 --format html",
+        ),
     )
     p.add_argument(
         "-o",

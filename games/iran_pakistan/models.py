@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -118,61 +119,57 @@ def _claims(values: Mapping) -> list:
 #: Optional hooks of the case's models (``deterrence explore`` shows the claim statuses).
 _EXTRAS = {"claims": _claims}
 
+
+def _case_model(slug: str, title: str, build: Any, **details: Any) -> Model:
+    """A model of the case: its citation, parameters, tag, scenarios and hooks are the case's own."""
+    return Model(
+        slug,
+        title,
+        _CITATION,
+        build,
+        PARAMETERS,
+        tags=("iran-pakistan",),
+        scenario_dir=_SCENARIOS,
+        extras=_EXTRAS,
+        **details,
+    )
+
+
 #: The registry entries of the case (collected by :mod:`games.catalogue`).
 MODELS = [
-    Model(
+    _case_model(
         "iran-pakistan-matrix",
         "Iran-Pakistan continuation, strategic form",
-        _CITATION,
         matrix_game,
-        PARAMETERS,
         description="Pakistan absorbs, strikes calibrated targets or strikes directly; Iran stands down "
         "or escalates (met by Pakistani counter-escalation). Iran's motive: counter-terror.",
         outcomes=_Outcomes({"ct": 1}),
         concepts=("nash", "pure", "dominance"),
-        tags=("iran-pakistan",),
-        scenario_dir=_SCENARIOS,
-        extras=_EXTRAS,
     ),
-    Model(
+    _case_model(
         "iran-pakistan-sequential",
         "Iran-Pakistan continuation after Iran's strike (tree)",
-        _CITATION,
         sequential_game,
-        PARAMETERS,
         description="Pakistan responds; Iran stands down or escalates; Pakistan counter-escalates or holds. "
         "Complete information, counter-terror motive. Baseline SPE: calibrated strike, Iranian restraint.",
         outcomes=_Outcomes({"ct": 1}),
         concepts=("spe", "nash"),
-        tags=("iran-pakistan",),
-        scenario_dir=_SCENARIOS,
-        extras=_EXTRAS,
     ),
-    Model(
+    _case_model(
         "iran-pakistan-bayesian",
         "Iran-Pakistan continuation with uncertain Iranian motive",
-        _CITATION,
         bayesian_game,
-        PARAMETERS,
         description="Nature draws Iran's motive (counter-terror, broaden, coerce) from Pakistan's prior; "
         "Pakistan responds without knowing it. Sweeps report the perfect Bayesian equilibrium.",
         outcomes=_Outcomes(None),
-        concepts=("pure", "nash"),
-        tags=("iran-pakistan",),
-        scenario_dir=_SCENARIOS,
-        extras=_EXTRAS,
+        concepts=("pbe", "pure", "nash"),
     ),
-    Model(
+    _case_model(
         "iran-pakistan-prestrike",
         "Iran's decision to strike (C12)",
-        _CITATION,
         prestrike_game,
-        PARAMETERS,
         description="One move earlier: Iran strikes or keeps the status quo, unsure whether Pakistan is "
         "resolved or would absorb the strike.",
-        concepts=("pure", "nash"),
-        tags=("iran-pakistan",),
-        scenario_dir=_SCENARIOS,
-        extras=_EXTRAS,
+        concepts=("pbe", "pure", "nash"),
     ),
 ]
