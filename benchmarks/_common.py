@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 import platform
+import tempfile
+import time
+from importlib import metadata
 from typing import Any
 
 import numpy as np
@@ -40,3 +43,38 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "load_average_at_start": list(os.getloadavg()),
     }
+
+
+def version(name: str) -> str | None:
+    """The installed version of package ``name``, or None when it is absent."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def timed(function: Any) -> tuple[float, Any]:
+    """``(seconds, result)`` of one call of ``function()``."""
+    start = time.perf_counter()
+    out = function()
+    return time.perf_counter() - start, out
+
+
+def pygambit_tree_seconds(game: Any, solver: str) -> float | None:
+    """Seconds for ``pygambit.nash.<solver>`` (e.g. ``lcp_solve``, ``lp_solve``) on a tree; None without pygambit.
+
+    The tree goes through the project's ``.efg`` writer; pygambit 17 reads it with ``read_efg``,
+    16.x with ``Game.read_game``.  On a tree pygambit runs its sequence-form algorithm.
+    """
+    try:
+        import pygambit
+    except ImportError:
+        return None
+    from deterrence.io.gambit import write_efg
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "tree.efg")
+        write_efg(game, path)
+        g = pygambit.read_efg(path) if hasattr(pygambit, "read_efg") else pygambit.Game.read_game(path)
+        seconds, _ = timed(lambda: getattr(pygambit.nash, solver)(g, rational=False))
+    return seconds

@@ -23,11 +23,10 @@ import os
 import platform
 import signal
 import sys
-import tempfile
-import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from _common import pygambit_tree_seconds, timed, version
 
 from deterrence.errors import SolverError
 from deterrence.forms.synthetic import random_tree
@@ -55,19 +54,6 @@ EXACT_UP_TO = 600
 PYGAMBIT_UP_TO = 100
 
 
-def _version(name: str) -> str | None:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def _timed(function: Any) -> tuple[float, Any]:
-    start = time.perf_counter()
-    out = function()
-    return time.perf_counter() - start, out
-
-
 class _Timeout(Exception):
     pass
 
@@ -87,24 +73,6 @@ def _capped(function: Any, seconds: float) -> Any:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _pygambit_lcp(game: Any) -> float | None:
-    """Seconds for pygambit's lcp_solve on the same tree (None when pygambit is absent)."""
-    try:
-        import pygambit
-    except ImportError:
-        return None
-    from deterrence.io.gambit import write_efg
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "tree.efg")
-        write_efg(game, path)
-        # pygambit 17 reads with read_efg; 16.x with Game.read_game.
-        g = pygambit.read_efg(path) if hasattr(pygambit, "read_efg") else pygambit.Game.read_game(path)
-        # On a tree pygambit (16.7, 17.0) runs its sequence-form LCP; stop_after is for strategic games only.
-        seconds, _ = _timed(lambda: pygambit.nash.lcp_solve(g, rational=False))
-    return seconds
-
-
 def run(sizes: list[tuple[int, str]], seed: int, cap: float) -> list[dict[str, Any]]:
     rows = []
     for depth, information in sizes:
@@ -112,7 +80,7 @@ def run(sizes: list[tuple[int, str]], seed: int, cap: float) -> list[dict[str, A
         sequences = sequence_form(game).size
         row: dict[str, Any] = {"depth": depth, "information": information, "sequences": sequences}
         try:
-            row["lcp_float_s"], found = _timed(lambda g=game: nash_lcp(g, exact=False, starts=1))
+            row["lcp_float_s"], found = timed(lambda g=game: nash_lcp(g, exact=False, starts=1))
             row["lcp_float_payoffs"] = {p: float(v) for p, v in found[0].payoffs.items()}
         except SolverError as err:  # the start's path ran past the pivot limit
             row["lcp_float_failed"] = str(err)
@@ -120,9 +88,9 @@ def run(sizes: list[tuple[int, str]], seed: int, cap: float) -> list[dict[str, A
             rows.append(row)
             continue
         if sequences <= EXACT_UP_TO:
-            row["lcp_exact_s"], _ = _timed(lambda g=game: nash_lcp(g, exact=True, starts=1))
+            row["lcp_exact_s"], _ = timed(lambda g=game: nash_lcp(g, exact=True, starts=1))
         try:
-            row["reduced_s"], reduced = _timed(lambda g=game: _capped(lambda: solve(g, "nash", "reduced"), cap))
+            row["reduced_s"], reduced = timed(lambda g=game: _capped(lambda: solve(g, "nash", "reduced"), cap))
             row["reduced_equilibria"] = len(reduced)
         except _Timeout:
             row.pop("reduced_s", None)
@@ -131,7 +99,7 @@ def run(sizes: list[tuple[int, str]], seed: int, cap: float) -> list[dict[str, A
             row["reduced_refused"] = str(err).split(";")[0]
         except OverflowError:  # the work estimate itself overflows on astronomically large reduced forms
             row["reduced_refused"] = "the reduced normal form is too large to estimate"
-        gambit = _pygambit_lcp(game) if sequences <= PYGAMBIT_UP_TO else None
+        gambit = pygambit_tree_seconds(game, "lcp_solve") if sequences <= PYGAMBIT_UP_TO else None
         if gambit is not None:
             row["pygambit_lcp_s"] = gambit
         rows.append(row)
@@ -161,12 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cap", type=float, default=60.0, help="seconds allowed to the reduced-form peer")
     args = parser.parse_args(argv)
     sizes = SIZES[:4] if args.quick else SIZES + (FULL if args.full else [])
-    if _version("pygambit") is None:
+    if version("pygambit") is None:
         print("pygambit is not installed: its lcp_solve column is skipped", flush=True)
     rows = run(sizes, args.seed, args.cap)
     out = {
         "machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
-        "versions": {name: _version(name) for name in ("numpy", "scipy", "pygambit")},
+        "versions": {name: version(name) for name in ("numpy", "scipy", "pygambit")},
         "seed": args.seed,
         "cap_s": args.cap,
         "rows": rows,

@@ -24,11 +24,10 @@ import json
 import os
 import platform
 import sys
-import tempfile
-import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from _common import pygambit_tree_seconds, timed, version
 
 from deterrence.forms.synthetic import kuhn_poker, leduc_poker, random_tree
 from deterrence.solvers.lcp import nash_lcp
@@ -37,34 +36,6 @@ from deterrence.solvers.sequence_form import sequence_form, solve_zero_sum
 RESULTS = Path(__file__).parent / "results" / "poker.json"
 #: pygambit's lp_solve (C++, not interruptible) is run only up to this many sequences (Leduc: 110 s).
 PYGAMBIT_UP_TO = 1000
-
-
-def _version(name: str) -> str | None:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def _timed(function: Any) -> tuple[float, Any]:
-    start = time.perf_counter()
-    out = function()
-    return time.perf_counter() - start, out
-
-
-def _pygambit_lp(game: Any) -> float | None:
-    try:
-        import pygambit
-    except ImportError:
-        return None
-    from deterrence.io.gambit import write_efg
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "tree.efg")
-        write_efg(game, path)
-        g = pygambit.read_efg(path) if hasattr(pygambit, "read_efg") else pygambit.Game.read_game(path)
-        seconds, _ = _timed(lambda: pygambit.nash.lp_solve(g, rational=False))
-    return seconds
 
 
 def _games(quick: bool, deep: bool) -> list[tuple[str, Any, bool]]:
@@ -86,24 +57,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small Leduc only, deep trees to depth 14")
     parser.add_argument("--no-deep", action="store_true", help="skip the deep binary trees")
     args = parser.parse_args(argv)
-    if _version("pygambit") is None:
+    if version("pygambit") is None:
         print("pygambit is not installed: its lp_solve column is skipped")
     solve_zero_sum(kuhn_poker())  # warm up: import scipy and HiGHS before timing
     rows = []
     for name, build, with_lcp in _games(args.quick, not args.no_deep):
-        build_s, game = _timed(build)
+        build_s, game = timed(build)
         row: dict[str, Any] = {"game": name, "build_s": build_s, "sequences": sequence_form(game).size}
-        row["lp_s"], found = _timed(lambda g=game: solve_zero_sum(g))
+        row["lp_s"], found = timed(lambda g=game: solve_zero_sum(g))
         row["value"] = str(found[0].payoffs[game.players[0]])
         row["exact"] = found[0].exact
         text = (
             f"{name:<18} {row['sequences']:>7} seq  build {build_s:6.2f}s  LP {row['lp_s']:7.2f}s  value {row['value']}"
         )
         if with_lcp:
-            row["lcp_float_s"], lcp = _timed(lambda g=game: nash_lcp(g, exact=False, starts=1))
+            row["lcp_float_s"], lcp = timed(lambda g=game: nash_lcp(g, exact=False, starts=1))
             row["lcp_value"] = float(lcp[0].payoffs[game.players[0]])
             text += f"  LCP {row['lcp_float_s']:7.2f}s (x{row['lcp_float_s'] / row['lp_s']:.1f} of LP)"
-        gambit = _pygambit_lp(game) if row["sequences"] <= PYGAMBIT_UP_TO else None
+        gambit = pygambit_tree_seconds(game, "lp_solve") if row["sequences"] <= PYGAMBIT_UP_TO else None
         if gambit is not None:
             row["pygambit_lp_s"] = gambit
             text += f"  pygambit lp {gambit:.2f}s (x{gambit / row['lp_s']:.2f})"
@@ -111,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         print(text, flush=True)
     out = {
         "machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
-        "versions": {name: _version(name) for name in ("numpy", "scipy", "highspy", "pygambit")},
+        "versions": {name: version(name) for name in ("numpy", "scipy", "highspy", "pygambit")},
         "rows": rows,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

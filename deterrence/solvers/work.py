@@ -79,7 +79,7 @@ def _fmt(value: int) -> str:
         return f"{value:,}"
     if value.bit_length() < 1000:
         return f"{float(value):.2g}"
-    return f"~1e+{len(str(value // 10 ** (value.bit_length() * 3 // 10 - 10))) + value.bit_length() * 3 // 10 - 11}"
+    return f"~1e+{math.floor(math.log10(value))}"  # log10 takes integers of any size
 
 
 def vertex_bound(facets: int, dim: int) -> int:
