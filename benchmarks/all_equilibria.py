@@ -145,17 +145,19 @@ def _cdd_has_gmp() -> bool:
 
 
 def _gambit(gbt, A, B, rational: bool) -> list:
-    # pygambit 16.x: Game.from_arrays and nash.enummixed_solve; 17.x renamed some entry points.
-    make = getattr(gbt.Game, "from_arrays", None) or getattr(gbt, "from_arrays", None)
+    # pygambit 16.7: Game.from_arrays, Player objects with .strategies; 17: StrategicGame.from_arrays,
+    # players and strategies are labels (game.get_strategies(player)), profile[player][strategy].
+    make = getattr(gbt.Game, "from_arrays", None) or getattr(getattr(gbt, "StrategicGame", None), "from_arrays", None)
     if make is None:
-        raise RuntimeError("this pygambit has neither Game.from_arrays nor from_arrays")
+        raise RuntimeError("this pygambit has neither Game.from_arrays nor StrategicGame.from_arrays")
     game = make(A, B)
     solver = getattr(gbt.nash, "enummixed_solve", None) or gbt.nash.enummixed
     result = solver(game, rational=rational)
-    row, col = list(game.players)
+    players = list(game.players)
+    labels = [p.strategies if hasattr(p, "strategies") else game.get_strategies(p) for p in players]
     convert = (lambda v: Fraction(str(v))) if rational else float
     profiles = getattr(result, "equilibria", result)
-    return [([convert(p[s]) for s in row.strategies], [convert(p[s]) for s in col.strategies]) for p in profiles]
+    return [tuple([convert(p[q][s]) for s in ss] for q, ss in zip(players, labels, strict=True)) for p in profiles]
 
 
 def _nashpy(nashpy, A, B, cap: float) -> list:

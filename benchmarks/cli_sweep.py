@@ -74,7 +74,7 @@ def bench_cli(points: int, suffix: str, repeat: int, folder: Path) -> dict[str, 
         cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         size = out.stat().st_size
         out.unlink()
-        Path(f"{out}.json").unlink()
+        Path(f"{out}.provenance.json").unlink()
     best = min(times)
     return {
         "points": points,

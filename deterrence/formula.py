@@ -26,7 +26,7 @@ from typing import Any
 from deterrence.errors import FormulaError
 from deterrence.numbers import MAX_DIGITS, too_many_digits
 
-__all__ = ["parse_formula", "parse_number", "FUNCTIONS"]
+__all__ = ["parse_formula", "parse_number", "substitute_checked", "FUNCTIONS"]
 
 #: Function names a formula may call, mapped to sympy function names.
 FUNCTIONS = {"exp": "exp", "log": "log", "sqrt": "sqrt", "min": "Min", "max": "Max", "abs": "Abs"}
@@ -39,7 +39,35 @@ _MAX_EXPONENT = 400
 #: Largest exact power built from numbers, in bits: ``((2**100)**100)**100``
 #: already has a million bits, and one more level would exhaust memory.
 _MAX_POWER_BITS = 100_000
+#: Largest number a literal exponent, or any number inside a symbolic exponent, may hold:
+#: ``x**1000`` and ``10**(100000000*x)`` are refused (the second would take minutes at x = 1).
+MAX_EXPONENT_LITERAL = 100
 _EXPONENT = re.compile(r"[eE]([+-]?[\d_]+)\s*\Z")
+#: A plain exact number, ``-12`` or ``3/7``: longer than a formula may be, but what the writers
+#: produce for exact payoffs of up to MAX_DIGITS digits, so it must read back.
+_PLAIN_NUMBER = re.compile(r"\s*(-?\d+)(?:/(\d+))?\s*\Z")
+
+
+def _long_plain_number(text: str) -> Fraction | None:
+    """A plain integer or fraction longer than _MAX_LENGTH, within MAX_DIGITS digits a part; else None.
+
+    Raises
+    ------
+    FormulaError
+        If it is a plain number with a part longer than MAX_DIGITS digits, or a zero denominator.
+    """
+    if len(text) > 2 * MAX_DIGITS + 64:
+        return None
+    match = _PLAIN_NUMBER.match(text)
+    if match is None:
+        return None
+    digits = max(len(part.lstrip("-")) for part in match.groups() if part is not None)
+    if digits > MAX_DIGITS:
+        raise FormulaError(f"number with {digits} digits; at most {MAX_DIGITS} are accepted")
+    try:
+        return Fraction(text.strip())
+    except ZeroDivisionError:
+        raise FormulaError(f"number {text.strip()[:20]}...: division by zero") from None
 
 
 def _fail(text: str, node: ast.AST | None, message: str) -> FormulaError:
@@ -103,7 +131,12 @@ def parse_formula(text: str, names: Collection[str] | None = None) -> Any:
     if not isinstance(text, str):
         raise FormulaError(f"formula must be text, got {type(text).__name__}")
     if len(text) > _MAX_LENGTH:
-        raise FormulaError(f"formula is longer than {_MAX_LENGTH} characters")
+        number = _long_plain_number(text)
+        if number is None:
+            raise FormulaError(f"formula is longer than {_MAX_LENGTH} characters")
+        import sympy
+
+        return sympy.Rational(number.numerator, number.denominator)
     if not text.strip():
         raise FormulaError("formula is empty")
     try:
@@ -197,8 +230,16 @@ class _Translator:
                     raise _fail(self.text, node, "division by zero")
                 return a / b
             case ast.Pow():
-                if getattr(b, "is_Number", False) and abs(b) > 100:
-                    raise _fail(self.text, node, "exponent larger than 100")
+                if getattr(b, "is_Number", False) and abs(b) > MAX_EXPONENT_LITERAL:
+                    raise _fail(self.text, node, f"exponent larger than {MAX_EXPONENT_LITERAL}")
+                if getattr(b, "free_symbols", None):
+                    big = [n for n in b.atoms(self.sympy.Number) if abs(n) > MAX_EXPONENT_LITERAL]
+                    if big:
+                        raise _fail(
+                            self.text,
+                            node,
+                            f"a symbolic exponent may hold numbers up to {MAX_EXPONENT_LITERAL} only, not {big[0]}",
+                        )
                 if getattr(a, "is_Rational", False) and getattr(b, "is_Number", False):
                     bits = max(int(a.p).bit_length(), int(a.q).bit_length())
                     if bits * abs(float(b)) > _MAX_POWER_BITS:
@@ -211,6 +252,72 @@ class _Translator:
         if getattr(value, "is_Rational", False) and too_many_digits(Fraction(int(value.p), int(value.q))):
             raise _fail(self.text, node, f"the result has more than {MAX_DIGITS} digits")
         return value
+
+
+def _power_too_large(base: Any, exponent: Any) -> bool:
+    """True if ``base**exponent`` of two exact numbers would have more than _MAX_POWER_BITS bits."""
+    if not (getattr(base, "is_Rational", False) and getattr(exponent, "is_Rational", False)):
+        return False
+    bits = max(int(base.p).bit_length(), int(base.q).bit_length())
+    return bits > 1 and bits * abs(float(exponent)) > _MAX_POWER_BITS
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``str(value)``, cut in the middle when longer than ``limit`` characters."""
+    text = str(value) if not getattr(value, "is_Integer", False) or abs(int(value.p)).bit_length() < 4000 else "<huge>"
+    return text if len(text) <= limit else f"{text[: limit // 2]}...{text[-limit // 2 :]}"
+
+
+def substitute_checked(expr: Any, mapping: Any) -> Any:
+    """``expr.xreplace(mapping)``, refusing exact powers too large to compute.
+
+    sympy rebuilds the expression bottom-up and expands every exact power it
+    meets: ``10**(100000000*x)`` at ``x = 1`` is a hundred-million-digit
+    integer that takes minutes.  This rebuilds the same way but checks each
+    power of two exact numbers first, and raises a one-line
+    :class:`~deterrence.errors.FormulaError` when the result would have more
+    than 100,000 bits.
+
+    Parameters
+    ----------
+    expr : sympy.Basic
+        The expression.
+    mapping : mapping of sympy.Symbol to sympy number
+        The values to put in.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> x = sympy.Symbol("x", real=True)
+    >>> print(substitute_checked(2**x + 1, {x: sympy.Integer(10)}))
+    1025
+    >>> substitute_checked(10 ** (10**6 * x), {x: sympy.Integer(1)})
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.FormulaError: 10**(1000000*x) at these values: the power 10**1000000 is too large ...
+    """
+    cache: dict[Any, Any] = {}
+
+    def rebuild(node: Any) -> Any:
+        if node in mapping:
+            return mapping[node]
+        if not node.args:
+            return node
+        if node in cache:
+            return cache[node]
+        args = [rebuild(a) for a in node.args]
+        if node.is_Pow and _power_too_large(args[0], args[1]):
+            raise FormulaError(
+                f"{_short(node)} at these values: the power {_short(args[0])}**{_short(args[1])} is too large "
+                f"to compute exactly (more than {_MAX_POWER_BITS:,} bits)"
+            )
+        value = node if all(a is b for a, b in zip(args, node.args, strict=True)) else node.func(*args)
+        cache[node] = value
+        return value
+
+    if not hasattr(expr, "args"):
+        return expr
+    return rebuild(expr)
 
 
 def parse_number(text: str) -> Fraction | float:
@@ -227,6 +334,10 @@ def parse_number(text: str) -> Fraction | float:
     2/3 1/4
     """
     cleaned = str(text).strip()
+    if len(cleaned) > _MAX_LENGTH:
+        number = _long_plain_number(cleaned)
+        if number is not None:
+            return number
     if len(cleaned) > _MAX_LENGTH or not _exponent_ok(cleaned):
         raise FormulaError(f"expected a number, got {text!r} (out of range)")
     try:

@@ -87,6 +87,10 @@ class Model:
         one).  ``"claims"``: ``claims(values) -> list`` of objects with ``claim``, ``status`` and
         ``summary`` attributes, the verdicts on the model's claims at a full parameter point (read
         by ``deterrence explore``).
+    simplex : tuple of tuple of str
+        Groups of parameters whose sum must stay at most 1 (for example two of three prior
+        probabilities).  :meth:`game` refuses a point that breaks one, and sweeps and sensitivity
+        designs sample inside them (:mod:`deterrence.sweeps.simplex`).
     """
 
     slug: str
@@ -101,10 +105,18 @@ class Model:
     tags: tuple[str, ...] = ()
     scenario_dir: str = ""
     extras: Mapping[str, Any] = field(default_factory=dict)
+    simplex: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.measures and self.outcomes is not None:
             object.__setattr__(self, "measures", tuple(getattr(self.outcomes, "columns", ())))
+        if self.simplex:
+            groups = tuple(tuple(g) for g in self.simplex)
+            names = [n for g in groups for n in g]
+            unknown = [n for n in names if n not in self.parameters]
+            if unknown or len(set(names)) != len(names) or not all(groups):
+                raise ValueError(f"model {self.slug!r}: bad simplex groups {groups} (unknown or repeated names)")
+            object.__setattr__(self, "simplex", groups)
 
     def scenario_path(self, name: str) -> str:
         """A scenario file by path, or by stem among the model's built-in scenarios."""
@@ -123,6 +135,10 @@ class Model:
     def game(self, values: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         """The numeric game at a validated point (defaults filled in)."""
         point = self.parameters.point(values, **kwargs)
+        if self.simplex:
+            from deterrence.sweeps.simplex import check_point
+
+            check_point(point, self.simplex, f"model {self.slug!r}: the point")
         return self.build(**point)
 
     def resolve_concept(self, concept: str | None = None) -> str:

@@ -38,7 +38,7 @@ OUT.mkdir(exist_ok=True)
 model = deterrence.get_model("iran-pakistan-sequential")
 print(model.title, "| concepts:", model.concepts)
 print("measures:", model.measures)
-for name in ("precedent_loss", "calibrated_cost", "india_emboldening", "taliban_pressure"):
+for name in ("precedent_loss", "calibrated_cost", "india_emboldening", "taliban_front"):
     p = model.parameters[name]
     print(f"  {name:18s} default {p.default} in [{p.low}, {p.high}]: {p.meaning}")
 
@@ -88,7 +88,7 @@ fig.savefig(OUT / "iran_pakistan_regimes.png", dpi=120)
 # thousand for a report.
 
 # %%
-names = ["precedent_loss", "calibrated_cost", "india_emboldening", "taliban_pressure"]
+names = ["precedent_loss", "calibrated_cost", "india_emboldening", "taliban_front"]
 sobol = deterrence.sensitivity(model, "retaliation_margin", "sobol", names=names, n=256 if SMALL else 4096, seed=1)
 table = sobol.to_frame()
 table.to_csv(OUT / "iran_pakistan_sobol.csv", index=False)

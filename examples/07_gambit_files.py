@@ -93,8 +93,12 @@ if importlib.util.find_spec("pygambit") is not None:
 
     gbt_game = pygambit.read_nfg(str(nfg_path))
     found = pygambit.nash.enummixed_solve(gbt_game, rational=True).equilibria
+
+    def gambit_strategies(player):  # pygambit 16.7: Strategy objects; 17: labels, from the game
+        return player.strategies if hasattr(player, "strategies") else gbt_game.get_strategies(player)
+
     theirs = {
-        tuple(tuple(Fraction(str(profile[s])) for s in player.strategies) for player in gbt_game.players)
+        tuple(tuple(Fraction(str(profile[p][s])) for s in gambit_strategies(p)) for p in gbt_game.players)
         for profile in found
     }
     gambit_checked = theirs <= ours

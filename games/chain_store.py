@@ -88,19 +88,13 @@ def chain_store(
     return ExtensiveFormGame(players, root, title=f"Chain store, {markets} markets")
 
 
-def _factory(markets: int):
-    def build(**values: Any) -> ExtensiveFormGame:
-        v = factory_values(CHAIN_STORE_PARAMETERS, values)
-        return chain_store(v["prior"], v["a"], v["b"], markets=markets)
+def chain_store_2(**values: Any) -> ExtensiveFormGame:
+    """The 2-market chain store as a model factory (keywords prior, a, b; missing ones symbolic).
 
-    build.__name__ = f"chain_store_{markets}"
-    build.__doc__ = (
-        f"The {markets}-market chain store as a model factory (keywords prior, a, b; missing ones symbolic)."
-    )
-    return build
-
-
-chain_store_2 = _factory(2)
+    A module-level function, so the model pickles and reaches worker processes (``-j N``).
+    """
+    v = factory_values(CHAIN_STORE_PARAMETERS, values)
+    return chain_store(v["prior"], v["a"], v["b"], markets=2)
 
 
 def entry_threshold(b: Any, k: int) -> Fraction:

@@ -9,7 +9,7 @@ import pytest
 from deterrence.cli.main import main
 from games.iran_pakistan import scenario_path
 
-STATUSES = {"confirmed", "qualified", "refuted"}
+STATUSES = {"confirmed", "qualified", "refuted", "definitional"}
 
 
 def _run(capsys, *argv):
@@ -32,8 +32,14 @@ def test_audit_json(capsys):
     assert code == 0 and len(rows) == 12
     assert [r["claim"] for r in rows] == [f"C{i}" for i in range(1, 13)]
     for r in rows:
-        assert set(r) == {"claim", "status", "summary", "evidence", "region"}
+        assert {"claim", "status", "summary", "evidence", "region", "refuting_example", "definitional"} <= set(r)
         assert r["status"] in STATUSES
+        # A row is either refutable (with an example) or labelled definitional, never both.
+        assert (r["status"] == "definitional") == r["definitional"]
+        if r["definitional"]:
+            assert r["refuting_example"] is None
+        elif r["refuting_example"] is not None:
+            assert all(isinstance(x, str) for x in r["refuting_example"].values())
     assert rows[1]["evidence"]["response_bayesian"] == "calibrated"
 
 
@@ -86,7 +92,7 @@ def test_audit_output_and_sidecar(capsys, tmp_path):
     code, out, err = _run(capsys, "--format", "json", "-o", str(target))
     assert code == 0 and out == "" and err == ""
     assert len(json.loads(target.read_text(encoding="utf-8"))) == 12
-    sidecar = json.loads((tmp_path / "made" / "audit.json.json").read_text(encoding="utf-8"))
+    sidecar = json.loads((tmp_path / "made" / "audit.json.provenance.json").read_text(encoding="utf-8"))
     assert sidecar["output"]["bytes"] == target.stat().st_size
     assert sidecar["design"] == {"kind": "audit", "scenario": None}
 

@@ -474,16 +474,11 @@ def test_nashpy_wrong_answers_are_dropped(monkeypatch):
 
 def _gambit_extreme(A, B):
     gbt = pytest.importorskip("pygambit")
-    game = gbt.Game.from_arrays(np.array(A, dtype=object).astype(object), np.array(B, dtype=object).astype(object))
+    from pygambit_compat import from_arrays, profile_values  # pygambit 16.7 and 17
+
+    game = from_arrays(gbt, np.array(A, dtype=object).astype(object), np.array(B, dtype=object).astype(object))
     result = gbt.nash.enummixed_solve(game, rational=True)
-    row, col = list(game.players)
-    return {
-        (
-            tuple(F(str(profile[s])) for s in row.strategies),
-            tuple(F(str(profile[s])) for s in col.strategies),
-        )
-        for profile in result.equilibria
-    }
+    return {tuple(map(tuple, profile_values(gbt, game, profile))) for profile in result.equilibria}
 
 
 @pytest.mark.gambit
@@ -608,3 +603,20 @@ def test_numpy_and_dictionary_pairing_agree(seed, monkeypatch):
     fast = polytope_float.complementary_pairs(xs, ys, full, 4)
     monkeypatch.delattr(polytope_float.np, "bitwise_count")  # forces the dictionary path
     assert fast == polytope_float.complementary_pairs(xs, ys, full, 4) == _dense_pairs(xs, ys, full)
+
+
+@pytest.mark.parametrize("n", [8, 9])
+def test_float_qhull_path_equals_the_exact_path(n):
+    # From 8 x 8 on the float path takes its vertices from qhull (QHULL_FROM); labels are
+    # decided with einsum products and the certificate sorts int32 keys.  The same sets as the
+    # exact path, certified complete.  (benchmarks/all_equilibria.py checks QuantEcon's lists
+    # are subsets of these; importing it here would cost seconds of numba compilation.)
+    rng = np.random.default_rng(300 + n)
+    for _ in range(2):
+        A = rng.integers(-1000, 1001, (n, n))
+        B = rng.integers(-1000, 1001, (n, n))
+        exact = enumerate_equilibria(A.astype(object), B.astype(object))
+        fast = enumerate_equilibria(A.astype(float), B.astype(float))
+        assert not exact.degenerate and fast.complete and fast.method == "support-float"
+        ours = {tuple(np.round(np.r_[x, y], 9)) for x, y in fast.equilibria}
+        assert ours == {tuple(np.round(np.array([float(v) for v in (*x, *y)]), 9)) for x, y in exact.equilibria}

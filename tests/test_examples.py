@@ -111,6 +111,16 @@ def _close(value, expected, tol=1e-6):
     return abs(float(value) - expected) <= tol
 
 
+def _check_01(ns, out):
+    # The engine's PBE of the Bayesian form and the batched backward induction agree (calibrated).
+    [eq] = ns["pbe"].equilibria
+    assert eq.strategies["Pakistan"]["response"]["calibrated"] == 1
+    assert ns["CHOICES"][int(ns["out"]["choice"][0])] == "calibrated"
+    # The SPE path is one of the matrix's Nash equilibria (the matrix is the tree's reduced form).
+    assert any(e.strategies["Pakistan"]["calibrated/counter-escalate"] == 1 for e in ns["matrix"].equilibria)
+    assert ns["prestrike"].complete and ns["reputation"].complete
+
+
 def _check_02(ns, out):
     # Fearon (1994): the Challenger fights iff a > c_c - p v = 1 - 1/2.
     assert ns["baseline_threatens"] == 0.0 and ns["locked_in_threatens"] == 1.0
@@ -150,7 +160,9 @@ def _check_05(ns, out):
 
 def _check_06(ns, out):
     assert ns["baseline_label"] == "calibrated -> stand down"
-    assert _close(ns["threshold_value"], 2.8)
+    # Counter-terror Iran stands down after a calibrated strike, so Pakistan retaliates iff the
+    # restored share rho_K P = (precedent_loss + 2) / 2 exceeds the strike's cost 1 + 1/20.
+    assert _close(ns["threshold_value"], 0.1)
     assert ns["most_influential"] == "precedent_loss"
     assert ns["n_outcomes"] == 3
     assert (out / "iran_pakistan_sweep_run.csv").stat().st_size > 0
@@ -179,6 +191,7 @@ def _check_08(ns, out):
 
 
 CHECKS = {
+    "01_iran_pakistan_baseline": _check_01,
     "02_build_your_own_game": _check_02,
     "03_credibility_and_capability": _check_03,
     "04_chicken_and_brinkmanship": _check_04,

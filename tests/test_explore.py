@@ -36,7 +36,7 @@ def embedded(page: str) -> dict:
 
 def test_third_party_parameters_come_first():
     names = choose_parameters(get_model(SLUG).parameters, 4)
-    assert names == ["china_mediation", "us_ct_stake", "india_emboldening", "taliban_pressure"]
+    assert names == ["china_mediation", "us_ct_stake", "india_emboldening", "taliban_emboldening"]
     # A model without third parties: its first parameters, in order.
     assert choose_parameters(get_model("generic-deterrence").parameters, 3) == ["c_sq", "c_dc", "c_dd"]
 
@@ -96,9 +96,11 @@ def test_tree_choices_are_the_subgame_perfect_equilibrium(case):
         for node in decisions:
             mix = eq.strategies[node["player"]][node["infoset"]]
             assert point["choice"][str(node["id"])] == [float(mix[a]) for a in node["actions"]]
-    # us_ct_stake 0 -> 5 turns Pakistan's calibrated strike into absorbing.
+    # Without the US stake, strong Chinese mediation (5) lets a counter-terror Iran back down even
+    # after a direct strike (stand down 1/2 - 10 + 5 > escalate 1/2 - 6.5), so Pakistan takes the
+    # direct strike's full restoration (-2.5 against -4.5 for the calibrated one).
     assert path_of(data, data["points"][0])[0] == (0, "calibrated")
-    assert path_of(data, data["points"][3]) == [(0, "absorb")]
+    assert path_of(data, data["points"][2]) == [(0, "direct"), (7, "stand down")]
 
 
 def test_claim_statuses_are_the_audit(case):

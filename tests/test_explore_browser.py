@@ -154,18 +154,20 @@ def test_moving_a_slider_changes_path_and_claims_as_the_table_says(site, browser
     assert before["claims"] == expected_claims(data, data["points"][0])
     assert before["outcome"].startswith(data["points"][0]["outcome"])
 
-    browser.js("document.querySelector('input[data-param=us_ct_stake]').focus()")
+    browser.js("document.querySelector('input[data-param=china_mediation]').focus()")
     browser.press("ArrowRight", "ArrowRight")
-    browser.wait_for("+document.body.dataset.point !== 0")
+    browser.wait_for("+document.body.dataset.point === 1")
+    browser.press("ArrowRight", "ArrowRight")
+    browser.wait_for("+document.body.dataset.point === 2")
     after = browser.js(STATE)
-    # One level up on the slowest axis: point 3 (us_ct_stake = 5), where Pakistan absorbs.
-    assert after["point"] == 3
-    assert after["value"] == "5"
-    assert after["path"] == expected_path(data, data["points"][3]) == [[0, "absorb"]]
-    assert after["claims"] == expected_claims(data, data["points"][3])
-    assert after["claims"]["C2"] != before["claims"]["C2"]
-    assert after["outcome"].startswith(data["points"][3]["outcome"])
-    assert float(after["current"]) > float(before["current"])  # the regime map's marker moved right
+    # Two levels up on the fastest axis: point 2 (china_mediation = 5), where a counter-terror Iran
+    # backs down even after a direct strike, so Pakistan strikes directly (tests/test_explore.py).
+    assert after["point"] == 2
+    assert browser.js("document.querySelector('input[data-param=china_mediation]').value") == "2"
+    assert after["path"] == expected_path(data, data["points"][2]) == [[0, "direct"], [7, "stand down"]]
+    assert after["claims"] == expected_claims(data, data["points"][2])
+    assert after["claims"] != before["claims"]
+    assert after["outcome"].startswith(data["points"][2]["outcome"])
 
 
 def test_clicking_the_regime_map_moves_the_sliders(site, browser):

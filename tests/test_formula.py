@@ -420,3 +420,96 @@ def test_dangerous_text_has_no_side_effect(tmp_path, monkeypatch):
 def test_exact_results_up_to_4000_digits_are_kept():
     value = parse_formula("(10**100)**39 * 10**99 + 1")
     assert value == sympy.Integer(10**3999 + 1)
+
+
+# -- bounded exponents and evaluation (issue 9) -------------------------------
+@pytest.mark.parametrize(
+    "text",
+    ["10**(100000000*x)", "2**(x*1000)", "x**(y + 101)", "3**(x/0.001)", "(1 + x)**(x - 1e9)"],
+)
+def test_a_symbolic_exponent_with_a_large_number_is_refused(text):
+    # 10**(100000000*x) used to parse and then take minutes to evaluate at x = 1.
+    with pytest.raises(FormulaError, match="symbolic exponent may hold numbers up to 100 only"):
+        parse_formula(text, ["x", "y"])
+
+
+@pytest.mark.parametrize("text", ["2**(100*x)", "(1 - p)**(n - 1)", "delta**(t/2)", "x**(y + 100)"])
+def test_a_symbolic_exponent_with_small_numbers_is_kept(text):
+    assert isinstance(parse_formula(text), sympy.Pow)
+
+
+def test_an_exact_power_too_large_to_compute_is_a_one_line_error():
+    from deterrence.forms.evaluate import substitute
+
+    expr = parse_formula("10**(100*x)", ["x"])
+    # x = 10**4 gives 10**(10**6): 3.3 million bits, far past the 100,000-bit limit.
+    with pytest.raises(FormulaError, match=r"the power 10\*\*1000000 is too large") as caught:
+        substitute(expr, {"x": 10**4})
+    assert "\n" not in str(caught.value)
+    assert substitute(expr, {"x": Fraction(1, 50)}) == 100  # small powers are still exact
+    assert substitute(expr, {"x": 3}) == 10**300
+
+
+def test_a_float_evaluation_that_overflows_is_a_one_line_error():
+    from deterrence.forms.evaluate import substitute
+
+    expr = parse_formula("10**(100*x) + exp(x)", ["x"])
+    with pytest.raises(DeterrenceError, match=r"is not finite \(inf\)"):
+        substitute(expr, {"x": 1e6})
+    assert substitute(expr, {"x": 0.01}) == pytest.approx(10 + 1.010050167)
+
+
+def test_a_batch_evaluation_that_overflows_names_the_payoff_and_a_point():
+    import numpy as np
+
+    from deterrence.forms.evaluate import payoff_batch
+
+    values = np.array([parse_formula("10**(100*x)"), parse_formula("1 - x")], dtype=object)
+    with pytest.raises(
+        DeterrenceError, match=r"payoff 10\*\*\(100\*x\) is not finite at 2 of 3 points, e\.g\. inf at x=10"
+    ):
+        payoff_batch(values, {"x": [0.5, 10.0, 20.0]})
+    assert payoff_batch(values, {"x": [0.5]}).tolist() == [[10.0**50, 0.5]]
+
+
+def test_a_game_with_a_huge_power_fails_on_evaluation_not_in_a_hang():
+    from deterrence.forms.normal_form import NormalFormGame
+
+    game = NormalFormGame(["A", "B"], [["u", "d"], ["l"]], [[["10**(100*x)", 0]], [[1, "x"]]])
+    with pytest.raises(DeterrenceError, match="too large to compute exactly"):
+        game.evaluate(x=10**6)
+    assert game.evaluate(x=1).payoff(("u", "l"), "A") == 10**100
+
+
+def test_a_huge_literal_exponent_of_a_parameter_is_refused():
+    # Issue 9: x**10000000000 must not reach evaluation, where it would hang.
+    with pytest.raises(FormulaError, match="exponent larger than 100"):
+        parse_formula("x**10000000000", ["x"])
+
+
+def test_long_exact_numbers_that_the_writers_produce_read_back():
+    # Issue 9: a 4000-digit exact payoff is written in full (JSON, scenarios) and must parse again,
+    # although it is longer than the 2000 characters a formula may have.
+    from deterrence.forms.normal_form import NormalFormGame
+    from deterrence.io.json_game import dumps_json_game, loads_json_game
+
+    numerator, denominator = 10**3999 + 7, 3 * 10**2500 + 1
+    value = Fraction(numerator, denominator)
+    assert parse_formula(f" -{numerator}/{denominator} ") == -sympy.Rational(numerator, denominator)
+    assert parse_number(str(value)) == value
+    game = NormalFormGame(["A", "B"], [["u"], ["l"]], [[[value, -numerator]]])
+    back = loads_json_game(dumps_json_game(game))
+    assert back.payoff(("u", "l"), "A") == value and back.payoff(("u", "l"), "B") == -numerator
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("1" * 4001, "4001 digits; at most 4000", id="too-many-digits"),
+        pytest.param("1/" + "0" * 2500, "division by zero", id="zero-denominator"),
+        pytest.param("1" * 2500 + " + 1", "longer than 2000 characters", id="long-formula"),
+    ],
+)
+def test_long_text_that_is_not_a_readable_number_is_refused(text, message):
+    with pytest.raises(FormulaError, match=message):
+        parse_formula(text)

@@ -25,8 +25,6 @@ from games.iran_pakistan import (
     bayesian_game,
     matrix_game,
     outcome_payoffs,
-    prestrike_equilibria,
-    prestrike_game,
     retaliation_threshold,
     scenario_path,
     sequential_game,
@@ -57,15 +55,18 @@ def test_c1_threshold_formula_latex_and_switch():
     assert sympy.simplify(lhs - rhs - info["conditions"][1]) == 0
     assert "precedent_loss" in first and "war_cost_pakistan" in first
     assert r"\mathit{precedent\_loss}" in info["latex"] and r"\wedge" in info["latex"]
-    # At baseline both conditions are positive: P - C_P = 6 - 4.8 and P - (1 + 0.2 * 6.8) = 3.64.
-    assert info["values_at_point"] == [sympy.Rational(6, 5), sympy.Rational(91, 25)]
+    # At baseline both conditions are positive: P - C_P = 6 - 4.8, and the retaliation margin
+    # 6 - [0.8 (1.05 + 3) + 0.2 (1.05 + 2 + 4.8)] = 119/100 (only the broaden type escalates).
+    assert info["values_at_point"] == [sympy.Rational(6, 5), sympy.Rational(119, 100)]
     check = check_c1(BASE)
     numeric = check.evidence["switch_precedent_loss_numeric"]
     symbolic = check.evidence["switch_precedent_loss_symbolic"]
     assert check.status == "confirmed"
     assert numeric == pytest.approx(symbolic, abs=1e-6)
-    # Hand derivation: P = lambda*rho + 2 must exceed 1 + 0.2*(2 + 4.8) = 2.36 and C_P = 4.8,
-    # so the binding switch is rho = 2.8 (lambda = 1).
+    # Hand derivation (P = precedent_loss + 2): below C_P = 4.8 the threat is not credible, the broaden
+    # and coerce types both escalate and the margin 0.25 P - 2.1 is negative; from P = C_P on only the
+    # broaden type escalates and the margin 0.6 P - 2.41 is positive.  The switch is the credibility
+    # cliff, precedent_loss = 2.8.
     assert symbolic == pytest.approx(2.8, abs=1e-9)
 
 
@@ -95,7 +96,7 @@ def test_c3_c11_engine_spe_path(claim):
     # On path: calibrated strike, Iran stands down; payoffs (-k_K, g - f_K + m) = (-1, -1/2).
     assert _action(pak, "response") == "calibrated"
     assert _action(iran, "after calibrated") == "stand down"
-    assert eq.payoffs == {"Pakistan": -1, "Iran": Fraction(-1, 2)}
+    assert eq.payoffs == {"Pakistan": Fraction(-81, 20), "Iran": -1}
     # Off path: a direct strike is met by Iranian escalation, which Pakistan answers.
     assert _action(iran, "after direct") == "escalate"
     assert _action(pak, "after direct + escalation") == "counter-escalate"
@@ -110,8 +111,14 @@ def test_c3_c11_engine_spe_path(claim):
 def test_c4_india_two_channels(claim, baseline_audit):
     check = baseline_audit[claim]
     assert check.status == "confirmed"
-    assert check.evidence["emboldening_effect_at_point"] > 0
-    assert check.evidence["second_front_effect_at_point"] < 0
+    low, high = map(Fraction, check.evidence["margin_along_india_emboldening_low_high"])
+    assert high > low  # the emboldening channel raises the cost of absorbing
+    low, high = map(Fraction, check.evidence["margin_along_india_second_front_low_high"])
+    assert high < low  # the second front raises the cost of striking
+    # Hand derivation at india_emboldening = 0: P = 4 < C_P = 4.8, so the threat is not credible and
+    # the broaden and coerce types escalate after a calibrated strike: margin
+    # 4 - [0.5 (1.05 + 2) + 0.5 (1.05 + 2 + 4)] = -21/20.
+    assert Fraction(check.evidence["margin_along_india_emboldening_low_high"][0]) == Fraction(-21, 20)
 
 
 def test_c5_broaden_type_escalates():
@@ -150,8 +157,13 @@ def test_c8_china_lowers_escalation_incentive_and_widens_retaliation():
     weak, strong = {**BASE, "china_mediation": Fraction(0)}, {**BASE, "china_mediation": Fraction(4)}
     # Iran's escalation payoff minus stand-down payoff falls one-for-one with mediation.
     assert _iran_gain_from_escalating(weak) - _iran_gain_from_escalating(strong) == 4
-    # The broaden type stands down after a calibrated strike once m > e_BR - W_I + f_K = 3.5,
-    # so at m = 4 Pakistan retaliates for every prior; at m = 0 only for prior_broaden < 25/34.
+    # China also presses Pakistan: each unit of mediation adds w_C = 1/10 to the cost of a strike.
+    assert outcome_payoffs(weak, "ct")["calibrated/stand_down"][0] - outcome_payoffs(strong, "ct")[
+        "calibrated/stand_down"
+    ][0] == Fraction(2, 5)
+    # The broaden type stands down after a calibrated strike once m > e_BR - R_I - W_I + f_K = 3.5,
+    # so at m = 4 Pakistan retaliates for every prior (-1.4 - 3 > -6).  At m = 0 it retaliates iff
+    # (1 - mu)(-4) + mu(-1 - 2 - 4.8) > -6, i.e. only for prior_broaden < 10/19.
     grid = np.linspace(0, 1, 201)
     regions = []
     for m in (0.0, 4.0):
@@ -160,12 +172,12 @@ def test_c8_china_lowers_escalation_incentive_and_widens_retaliation():
         point["prior_coerce"] = np.zeros(grid.size)
         regions.append(solve_continuation(point)["retaliates"])
     assert regions[1].all()
-    assert regions[0].sum() == np.count_nonzero(grid < 25 / 34)
+    assert regions[0].sum() == np.count_nonzero(grid < 10 / 19)
 
 
 def test_c9_contained_and_c10_response_depends_on_belief(baseline_audit):
     checks = baseline_audit
-    assert checks["C9"].evidence["contained_under_complete_information"]
+    assert checks["C9"].evidence["part_b_holds"]
     shares = checks["C10"].evidence["share_of_belief_simplex"]
     assert shares["calibrated"] > 0 and shares["absorb"] > 0
 
@@ -174,36 +186,29 @@ def test_c9_contained_and_c10_response_depends_on_belief(baseline_audit):
     "prior_broaden,expected",
     [
         pytest.param(Fraction(1, 5), "calibrated", id="C10-low-broaden-prior"),
-        pytest.param(Fraction(7, 10), "calibrated", id="C10-just-below-25/34"),
-        pytest.param(Fraction(3, 4), "absorb", id="C10-above-25/34"),
+        pytest.param(Fraction(1, 2), "calibrated", id="C10-just-below-39/76"),
+        pytest.param(Fraction(13, 25), "absorb", id="C10-above-39/76"),
     ],
 )
 def test_c10_best_response_over_beliefs(prior_broaden, expected):
-    # Retaliation pays iff 6 > 1 + mu_BR * 6.8 (only the broaden type escalates): mu_BR < 25/34.
+    # Only the broaden type escalates after a calibrated strike, so retaliation pays iff
+    # (1 - mu_BR)(-81/20) + mu_BR(-1.05 - 2 - 4.8) > -6, i.e. mu_BR < 39/76.
     point = {**BASE, "prior_broaden": prior_broaden, "prior_coerce": Fraction(1, 4)}
     assert CHOICES[int(solve_continuation(point)["choice"][0])] == expected
-
-
-def test_c12_which_types_strike():
-    eqs = prestrike_equilibria(BASE)
-    assert [e["strikers"] for e in eqs] == [("ct", "broaden")]
-    # Against certain retaliation there is no pure PBE: with {ct, broaden} striking Pakistan
-    # retaliates and ct loses (-1/2 < 0); with {broaden} alone Pakistan absorbs and ct would gain.
-    assert prestrike_equilibria({**BASE, "iran_belief_absorb": Fraction(0)}) == []
-    # Value of striking for ct: b*g + (1-b)*(g - f_K + m) = 1/2 - 1/4 = 1/4 > 0.
-    assert eqs[0]["values"]["ct"] == Fraction(1, 4)
-    assert prestrike_game({}).infosets["Iran"][0] == "strike?"
 
 
 # -- cross-checks of the forms and solvers ------------------------------------
 def test_matrix_form_nash_has_calibrated_stand_down_and_is_degenerate():
     result = solve(matrix_game({}), "nash")
     assert result.complete and result.degenerate
-    pure = [e for e in result if e.strategies["Pakistan"]["calibrated"] == 1]
-    assert len(pure) == 1 and pure[0].strategies["Iran"]["stand down"] == 1
+    calibrated = [e for e in result if e.strategies["Pakistan"]["calibrated/counter-escalate"] == 1]
+    # The tree's SPE (calibrated strike, Iran stands down after it and escalates after a direct strike).
+    assert any(e.strategies["Iran"]["stand down/escalate"] == 1 for e in calibrated)
     absorb = [e for e in result if e.strategies["Pakistan"]["absorb"] == 1]
-    # The absorb component's extreme points: q* = (P - k_K)/(d + C_P) = 5/6.8 = 25/34 and q = 1.
-    assert sorted(e.strategies["Iran"]["escalate"] for e in absorb) == [Fraction(25, 34), 1]
+    # Absorbing is a best response iff Iran escalates after a calibrated strike with probability
+    # q >= q* where (1 - q)(-81/20) + q(-1.05 - 2 - 4.8) = -6, q* = 39/76.
+    q = [sum(p for s, p in e.strategies["Iran"].items() if s.startswith("escalate/")) for e in absorb]
+    assert min(q) == Fraction(39, 76) and max(q) == 1
 
 
 def test_batched_float_equals_exact_at_random_points():

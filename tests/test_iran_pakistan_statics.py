@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from deterrence import solve
 from games.iran_pakistan import matrix_game
-from games.iran_pakistan.statics import STATUSES, absorb_threshold, sign_targets
+from games.iran_pakistan.forms import values_for
+from games.iran_pakistan.parameters import PARAMETERS
+from games.iran_pakistan.smooth import logit_continuation, prestrike_strike_mass, sign_readings, smooth_measure
+from games.iran_pakistan.statics import STATUSES, absorb_threshold, absorb_thresholds, sign_targets
 
 NOT_IMPLIED = {10, 12}
 
@@ -51,8 +55,6 @@ def test_row10_retaliation_part_holds(rows):
 
 
 def test_violation_detected_by_sign_status():
-    import numpy as np
-
     from games.iran_pakistan.statics import _sign_status
 
     assert _sign_status(np.array([0.0, 0.5, 0.2]), +1) == "violated"
@@ -63,20 +65,91 @@ def test_violation_detected_by_sign_status():
 @pytest.mark.parametrize(
     "values,q",
     [
-        pytest.param({}, Fraction(25, 34), id="target-12-baseline"),
+        pytest.param({}, (Fraction(39, 76), Fraction(59, 136)), id="target-12-baseline"),
         pytest.param(
-            {"precedent_loss": Fraction(3, 2), "resolve_value": Fraction(1, 2)},
-            Fraction(5, 34),
-            id="target-12-weak-resolve",
+            {"war_cost_pakistan": 4},  # C_P = 8.6 > P = 6: Pakistan would hold, so min(C_P, P) = P
+            (Fraction(39, 100), Fraction(59, 160)),
+            id="target-12-not-credible",
         ),
     ],
 )
-def test_row12_threshold_matches_engine_nash(values, q):
-    assert absorb_threshold(values) == q
-    result = solve(matrix_game(values), "nash")
-    absorb = [e.strategies["Iran"]["escalate"] for e in result if e.strategies["Pakistan"]["absorb"] == 1]
-    assert min(absorb) == q and max(absorb) == 1
+def test_row12_thresholds_match_engine_nash(values, q):
+    """q*_r is the least Pr(Iran escalates after r) over the matrix's absorbing equilibria."""
+    assert (absorb_threshold(values), absorb_threshold(values, "direct")) == q
+    game = matrix_game(values)
+    result = solve(game, "nash")
+    assert result.complete
+    absorbing = [e.strategies["Iran"] for e in result if e.strategies["Pakistan"]["absorb"] == 1]
+    columns = game.strategies[1]  # "reply to calibrated/reply to direct"
+    after_k = [sum(y[c] for c in columns if c.split("/")[0] == "escalate") for y in absorbing]
+    after_x = [sum(y[c] for c in columns if c.split("/")[1] == "escalate") for y in absorbing]
+    assert (min(after_k), min(after_x)) == q
+    assert max(after_k) == 1 and max(after_x) == 1
 
 
-def test_row12_threshold_falls_in_war_cost():
-    assert absorb_threshold({"war_cost_pakistan": 4}) < absorb_threshold({"war_cost_pakistan": 2})
+def test_row12_threshold_falls_in_war_cost_where_counter_escalation_is_credible():
+    for response in ("calibrated", "direct"):
+        assert absorb_threshold({"war_cost_pakistan": 2.5}, response) < absorb_threshold({}, response)
+        # not credible on both sides of the step: W_P does not enter
+        assert absorb_threshold({"war_cost_pakistan": 5}, response) == absorb_threshold(
+            {"war_cost_pakistan": 6}, response
+        )
+
+
+def test_row12_symbolic_threshold_equals_the_exact_one():
+    import sympy
+
+    expr = absorb_thresholds()["calibrated"]
+    values = values_for({"war_cost_pakistan": 3})
+    subs = {PARAMETERS[k].symbol: sympy.Rational(str(x)) for k, x in values.items()}
+    assert sympy.Rational(expr.subs(subs)) == absorb_threshold(values)
+
+
+# -- the smooth reading ---------------------------------------------------------------------------
+QRE_STATUSES = ("holds", "holds weakly", "violated", "not computed")
+
+
+def test_every_row_has_a_qre_reading(rows):
+    for target in rows.values():
+        assert target.qre_slopes, target.row
+        assert target.qre_status in QRE_STATUSES
+        assert target.qre_evidence.startswith("agent QRE at lambda = 2")
+        assert all(np.isfinite(s[3]) for s in target.qre_slopes)
+
+
+def test_qre_reads_channels_the_regimes_miss(rows):
+    """At the calibration the regime is flat along these parameters, the QRE slope is not."""
+    assert rows[2].status == "holds weakly" and rows[2].qre_status == "holds"
+    assert rows[12].status == "not implied" and rows[12].qre_status == "holds"
+    slopes = {s[0]: s[3] for s in rows[12].qre_slopes}
+    assert slopes["iran_war_base"] < 0  # Iran's war cost lowers its escalation through Pakistan's counter-threat
+
+
+@pytest.mark.parametrize("row", [1, 3, 6, 9])
+def test_qre_slopes_equal_finite_differences(rows, row):
+    v = values_for()
+    h = 1e-6
+    for name, measure, _, slope, _ in rows[row].qre_slopes:
+        up, down = dict(v), dict(v)
+        up[name], down[name] = float(v[name]) + h, float(v[name]) - h
+        fd = (smooth_measure(logit_continuation(up), measure) - smooth_measure(logit_continuation(down), measure)) / (
+            2 * h
+        )
+        assert slope == pytest.approx(float(fd[0]), rel=1e-5, abs=1e-9)
+
+
+def test_qre_reading_can_be_violated():
+    """A counter-terror Iran more escalatory than the broadening one: the prior on broaden lowers escalation."""
+    parts = (("prior_broaden", "Pr(Iran escalates | calibrated)", "+", "holds"),)
+    [reading] = sign_readings(9, parts, values_for({"escalation_value_ct": 15}))
+    assert reading[3] < 0 and reading[4] == "violated"
+    [reading] = sign_readings(9, parts, values_for())
+    assert reading[3] > 0 and reading[4] == "holds"
+
+
+def test_row11_qre_reading_is_the_prestrike_striking_mass(rows):
+    [reading] = rows[11].qre_slopes
+    mass = [prestrike_strike_mass(values_for({"iran_belief_absorb": b})) for b in (0.45, 0.55)]
+    assert reading[0].startswith("credibility")
+    assert reading[3] == pytest.approx(-(mass[1] - mass[0]) / 0.1, rel=0.05)  # in credibility = 1 - belief
+    assert reading[4] == ("holds" if reading[3] < 0 else "violated")

@@ -62,7 +62,7 @@ def test_every_library_module_exports_its_models_and_the_catalogue_has_them_all(
         zagare_kilgour_escalation,
     )
     slugs = [m.slug for module in modules for m in module.MODELS]
-    assert len(slugs) == len(set(slugs)) == 21
+    assert len(slugs) == len(set(slugs)) == 22  # iran-pakistan-reputation (games/iran_pakistan/reputation.py) joined
     assert [m.slug for m in catalogue.MODELS] == slugs
 
 
@@ -88,7 +88,7 @@ def test_iran_pakistan_forms_take_keywords_or_a_mapping():
 
     by_keyword = matrix_game(china_mediation=0)
     by_mapping = matrix_game({"china_mediation": 0})
-    cell = ("calibrated", "stand down")
+    cell = ("calibrated/counter-escalate", "stand down/stand down")
     assert by_keyword.payoff(cell, "Iran") == by_mapping.payoff(cell, "Iran")
     assert by_keyword.payoff(cell, "Iran") != matrix_game({}).payoff(cell, "Iran")  # mediation mattered
 

@@ -268,3 +268,28 @@ def test_iran_pakistan_bayesian_pbe_matches_the_models_own_solution():
     escalates = {t for t in ("counter-terror", "broaden", "coerce") if iran[f"{t}: after calibrated"]["escalate"] == 1}
     assert escalates == {"broaden"} and bool(own["escalates/calibrated/broaden"][0])
     assert eq.extra["roles"]["Iran"]["role"] == "semi-separating" and eq.extra["sequential"] is True
+
+
+def test_actions_dominated_by_payoff_ranges_are_pruned_before_enumeration():
+    from deterrence.forms.extensive_form import Chance, Decision
+    from deterrence.solvers.pbe_prune import candidate_supports
+    from deterrence.solvers.pbe_tree import TreeIndex
+
+    # B's "a" hands the move to C, whose set has two nodes and no dominant action, so nothing below
+    # "a" is forced; but "a" pays B at most 1 at either node and "b" pays 2, so "a" is never
+    # sequentially rational whatever B believes and whatever C does.
+    def after_a(first: int) -> Decision:
+        return Decision("C", "c", ("u", "d"), (Terminal((first, 1 - first, 0)), Terminal((1 - first, first, 0))))
+
+    def b_node(first: int) -> Decision:
+        return Decision("B", "b", ("a", "b"), (after_a(first), Terminal((2, 0, 0))))
+
+    game = ExtensiveFormGame(
+        ["B", "C", "N"], Chance(("t1", "t2"), (Fraction(1, 2), Fraction(1, 2)), (b_node(0), b_node(1)))
+    )
+    index = TreeIndex(game)
+    options = dict(zip([i.name for i in index.infos], candidate_supports(index), strict=True))
+    assert options["b"] == [("b",)]
+    assert options["c"] == [("u",), ("d",), ("u", "d")]  # C's choice is left to the enumeration
+    result = solve(game, "pbe")
+    assert result.complete and {e.strategies["B"]["b"]["b"] for e in result.equilibria} == {1}

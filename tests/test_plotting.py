@@ -14,7 +14,7 @@ from matplotlib.colors import to_hex  # noqa: E402
 
 from deterrence import plotting  # noqa: E402
 from deterrence.analysis.branches import track_branches  # noqa: E402
-from deterrence.analysis.regimes import regime_map  # noqa: E402
+from deterrence.analysis.regimes import compute_regime_map  # noqa: E402
 from deterrence.analysis.thresholds import find_thresholds  # noqa: E402
 from deterrence.sensitivity.analyse import morris, oat_swing, sobol  # noqa: E402
 
@@ -30,9 +30,9 @@ def no_show(monkeypatch):
 
 
 def test_regime_map_draws_regions_labels_and_the_analytic_boundary(tmp_path):
-    rmap = regime_map(CHICKEN, "face_loss", "crash_cost", x_range=(0, 5, 21), y_range=(0, 5, 21))
+    rmap = compute_regime_map(CHICKEN, "face_loss", "crash_cost", x_range=(0, 5, 21), y_range=(0, 5, 21))
     [threshold] = find_thresholds(CHICKEN, "crash_cost", baseline={"face_loss": 2.5}, high=5, n=21)
-    ax = plotting.regime_map(rmap, boundaries={threshold.text: threshold})
+    ax = plotting.draw_regime_map(rmap, boundaries={threshold.text: threshold})
     [line] = ax.get_lines()
     xs, ys = line.get_data()
     assert np.allclose(xs, ys)  # crash_cost = face_loss is the diagonal
@@ -53,8 +53,8 @@ def test_regime_map_draws_regions_labels_and_the_analytic_boundary(tmp_path):
 
 def test_regime_map_uses_a_given_axes():
     fig, axes = plt.subplots(1, 2)
-    rmap = regime_map(CHICKEN, "face_loss", "crash_cost", x_range=(0, 2, 5), y_range=(0, 2, 5))
-    assert plotting.regime_map(rmap, ax=axes[1], annotate=False) is axes[1]
+    rmap = compute_regime_map(CHICKEN, "face_loss", "crash_cost", x_range=(0, 2, 5), y_range=(0, 2, 5))
+    assert plotting.draw_regime_map(rmap, ax=axes[1], annotate=False) is axes[1]
     assert not axes[0].has_data()
 
 
@@ -96,9 +96,12 @@ def test_regime_map_names_say_compute_or_draw():
     from deterrence.analysis import regimes
     from deterrence.plotting import figures
 
-    assert regimes.regime_map is regimes.compute_regime_map
-    assert figures.regime_map is figures.draw_regime_map is plotting.draw_regime_map
+    assert figures.draw_regime_map is plotting.draw_regime_map
     assert regimes.compute_regime_map is not figures.draw_regime_map
+    with pytest.warns(DeprecationWarning):  # the old shared name, kept for one release
+        assert regimes.regime_map is regimes.compute_regime_map
+    with pytest.warns(DeprecationWarning):
+        assert plotting.regime_map is plotting.draw_regime_map
 
 
 def test_regime_map_options_blank_cells_zero_contours_and_points():
@@ -127,4 +130,39 @@ def test_tornado_options_name_the_ends_and_draw_references():
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert {"low", "high", "switch"} <= set(legend) and ax.get_xlabel() == "margin"
     assert 0.25 in [line.get_xdata()[0] for line in ax.get_lines()]
+    plt.close("all")
+
+
+def test_legends_go_outside_the_axes_by_default():
+    rmap = compute_regime_map(CHICKEN, "face_loss", "crash_cost", x_range=(0, 2, 5), y_range=(0, 2, 5))
+    ax = plotting.draw_regime_map(rmap, annotate=False)
+    ax.figure.canvas.draw()
+    assert ax.get_legend().get_window_extent().x0 >= ax.get_window_extent().x1
+    inside = plotting.draw_regime_map(rmap, annotate=False, legend_loc="upper right")
+    inside.figure.canvas.draw()
+    assert inside.get_legend().get_window_extent().x1 <= inside.get_window_extent().x1 + 1
+    plt.close("all")
+
+
+def test_parameter_label_names_meaning_unit_and_symbol():
+    from deterrence.parameters import Parameter
+    from deterrence.plotting.figures import parameter_label
+
+    label = parameter_label(Parameter("k", 1, 0, 2, unit="payoff units", meaning="the cost of a strike"))
+    assert label == "the cost of a strike (payoff units)\n[k]"
+    assert parameter_label(Parameter("k", 1, 0, 2)) == "k"
+
+
+def test_tree_drawing_colours_the_path_and_dot_highlights_it():
+    from trees import entry_game
+
+    from deterrence.io.dot import tree_dot
+    from deterrence.plotting.tree import PATH_COLOUR, draw_tree, highlight_dot
+
+    game = entry_game()
+    ax = draw_tree(game, path=(0,))
+    thick = [line for line in ax.get_lines() if line.get_linewidth() == 3.0]
+    assert len(thick) == 1 and to_hex(thick[0].get_color()) == PATH_COLOUR.lower()
+    dot = highlight_dot(tree_dot(game), game.root, (0,))
+    assert dot.count("penwidth=3") == 1
     plt.close("all")

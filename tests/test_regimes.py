@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from deterrence.analysis.outcomes import normal_form_outcomes
-from deterrence.analysis.regimes import RegimeMap, regime_map, regime_map_from_frame
+from deterrence.analysis.regimes import RegimeMap, compute_regime_map, regime_map_from_frame
 from deterrence.errors import DeterrenceError
 from deterrence.model import Model
 from deterrence.sweeps.designs import grid
@@ -21,7 +21,7 @@ THREE = "Swerve/Stand firm | Stand firm/Swerve | mixed"
 
 @pytest.mark.parametrize("win", [pytest.param(0.5, id="small-stakes"), pytest.param(4.0, id="large-stakes")])
 def test_chicken_regime_map_matches_its_closed_form(win):
-    r = regime_map(
+    r = compute_regime_map(
         CHICKEN,
         "face_loss",
         "crash_cost",
@@ -46,7 +46,7 @@ def test_map_from_a_sweep_table_equals_the_direct_map():
     design = grid({"face_loss": (0, 4, 9), "crash_cost": (0, 4, 5)})
     frame = sweep_frame(CHICKEN, design)
     from_table = regime_map_from_frame(frame, "face_loss", "crash_cost")
-    direct = regime_map(CHICKEN, "face_loss", "crash_cost", x_range=(0, 4, 9), y_range=(0, 4, 5))
+    direct = compute_regime_map(CHICKEN, "face_loss", "crash_cost", x_range=(0, 4, 9), y_range=(0, 4, 5))
     assert np.array_equal(from_table.outcome, direct.outcome)
     assert np.allclose(from_table.measures["p_firm"], direct.measures["p_firm"])
     tidy = direct.to_frame()
@@ -61,9 +61,9 @@ def test_regions_sort_by_area():
 @pytest.mark.parametrize(
     "call, message",
     [
-        pytest.param(lambda: regime_map(CHICKEN, "win", "win"), "two different", id="same-axis"),
+        pytest.param(lambda: compute_regime_map(CHICKEN, "win", "win"), "two different", id="same-axis"),
         pytest.param(
-            lambda: regime_map(CHICKEN, "win", "crash_cost", x_range=(3, 1)),
+            lambda: compute_regime_map(CHICKEN, "win", "crash_cost", x_range=(3, 1)),
             "below high",
             id="reversed",
         ),
@@ -82,3 +82,16 @@ def test_regions_sort_by_area():
 def test_bad_maps(call, message):
     with pytest.raises(DeterrenceError, match=message):
         call()
+
+
+def test_the_old_name_regime_map_still_computes_but_warns():
+    from deterrence import plotting
+    from deterrence.analysis import regimes
+
+    with pytest.warns(DeprecationWarning, match="use compute_regime_map"):
+        assert regimes.regime_map is compute_regime_map
+    with pytest.warns(DeprecationWarning, match="use draw_regime_map"):
+        assert plotting.regime_map is plotting.draw_regime_map
+    assert "regime_map" not in regimes.__all__ and "regime_map" not in plotting.__all__
+    with pytest.raises(AttributeError):
+        regimes.no_such_name  # noqa: B018

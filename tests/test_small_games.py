@@ -335,6 +335,17 @@ def test_tolerance_widens_what_counts_as_a_tie() -> None:
 
 
 # -- batching and the result object -------------------------------------------
+def _same_game(batch: SmallGameEquilibria, g: int, single: SmallGameEquilibria, h: int = 0) -> None:
+    """Game ``g`` of ``batch`` and game ``h`` of ``single``: the same list, flags and values, slot by slot."""
+    assert batch.count[g] == single.count[h] and batch.degenerate[g] == single.degenerate[h]
+    k = int(single.count[h])
+    assert batch.valid[g, :k].all() and not batch.valid[g, k:].any()
+    for name in ("x", "y", "row_payoff", "column_payoff", "regret"):
+        np.testing.assert_array_equal(getattr(batch, name)[g, :k], getattr(single, name)[h, :k])
+        assert np.isnan(getattr(batch, name)[g, k:]).all()  # padding slots hold NaN
+    assert batch.tolerance[g] == single.tolerance[h] and batch.fallback[g] == single.fallback[h]
+
+
 @pytest.mark.parametrize(("m", "n"), SIZES)
 def test_batch_equals_loop_over_single_games(m: int, n: int) -> None:
     rng = np.random.default_rng(3)
@@ -342,15 +353,9 @@ def test_batch_equals_loop_over_single_games(m: int, n: int) -> None:
     b = rng.normal(size=(40, m, n))
     batch = small_game_equilibria(a, b)
     for g in range(len(a)):
-        single = small_game_equilibria(a[g : g + 1], b[g : g + 1])
-        for name in ("x", "y", "valid", "count", "degenerate", "row_payoff", "regret"):
-            np.testing.assert_array_equal(getattr(batch, name)[g], getattr(single, name)[0])
-    assert batch.valid.shape == (
-        40,
-        sum(
-            len(list(combinations(range(m), k))) * len(list(combinations(range(n), k))) for k in range(1, min(m, n) + 1)
-        ),
-    )
+        _same_game(batch, g, small_game_equilibria(a[g : g + 1], b[g : g + 1]))
+    # K is the largest number of equilibria of any game in the batch.
+    assert batch.valid.shape == (40, int(batch.count.max()))
 
 
 def test_result_layout_and_accessors() -> None:
@@ -359,8 +364,7 @@ def test_result_layout_and_accessors() -> None:
     result = small_game_equilibria(a, b)
     assert isinstance(result, SmallGameEquilibria) and len(result) == 2
     assert result.count.tolist() == [1, 1]
-    assert result.valid[:, 0].all() and not result.valid[:, 1:].any()  # valid slots first
-    assert np.isnan(result.x[0, 1]).all()
+    assert result.valid.shape == (2, 1) and result.valid.all()  # one slot: no game has more
     assert result.row_payoff[0, 0] == pytest.approx(0.0) and result.row_payoff[1, 0] == 1.0
     ((x, y),) = equilibria_at(result, 1)
     assert x.tolist() == [0.0, 1.0] and y.tolist() == [0.0, 1.0]
@@ -390,8 +394,69 @@ def test_chunked_batches_equal_single_games(monkeypatch: pytest.MonkeyPatch) -> 
     a = rng.integers(-2, 3, size=(30, 3, 3)).astype(float)
     b = rng.normal(size=(30, 3, 3))
     batch = small_game_equilibria(a, b)
-    assert batch.x.shape == (30, 19, 3) and not batch.x.flags.writeable
+    assert batch.x.shape == (30, int(batch.count.max()), 3) and not batch.x.flags.writeable
     for g in (0, 6, 7, 8, 13, 14, 29):
-        single = small_game_equilibria(a[g], b[g])
-        for name in ("x", "y", "valid", "count", "degenerate", "column_payoff", "tolerance"):
-            np.testing.assert_array_equal(getattr(batch, name)[g], getattr(single, name)[0])
+        _same_game(batch, g, small_game_equilibria(a[g], b[g]))
+
+
+# -- the same sets as the exact per-point solver ------------------------------------------------
+def _exact_sets(a: np.ndarray, b: np.ndarray) -> tuple[bool, list[tuple[np.ndarray, np.ndarray]]]:
+    """Degeneracy and extreme equilibria of one game by exact vertex enumeration (Fractions)."""
+    from deterrence.solvers.enumeration import enumerate_equilibria
+
+    found = enumerate_equilibria(
+        [[Fraction(float(v)) for v in row] for row in a], [[Fraction(float(v)) for v in row] for row in b]
+    )
+    return bool(found.degenerate), [(np.array(x, float), np.array(y, float)) for x, y in found.equilibria]
+
+
+@pytest.mark.parametrize(("m", "n"), SIZES)
+@pytest.mark.parametrize("kind", ["ties", "normal"])
+def test_equilibrium_sets_equal_the_exact_solver(m: int, n: int, kind: str) -> None:
+    # Payoffs in {0, 1, 2} make most games degenerate (ties everywhere): there the batched
+    # kernel must list exactly the extreme equilibria the exact vertex enumeration lists.
+    rng = np.random.default_rng(40 + 10 * m + n)
+    if kind == "ties":
+        a, b = (rng.integers(0, 3, size=(150, m, n)).astype(float) for _ in range(2))
+    else:
+        a, b = rng.normal(size=(150, m, n)), rng.normal(size=(150, m, n))
+    result = small_game_equilibria(a, b)
+    assert result.fallbacks == 0  # the batched pass itself found them
+    degenerate = 0
+    for g in range(len(a)):
+        flag, exact = _exact_sets(a[g], b[g])
+        assert bool(result.degenerate[g]) == flag, g
+        assert _same_sets(result.equilibria(g), exact), g
+        degenerate += flag
+    if kind == "ties":
+        assert degenerate >= 100  # the degenerate branch was exercised
+    else:
+        assert degenerate == 0
+
+
+def test_degenerate_segment_lists_both_ends() -> None:
+    # Against r1 the column player is indifferent; r1 stays a best reply while y_1 <= 1/2, so
+    # the component {r1} x [c2, (1/2, 1/2)] has two extreme equilibria, and nothing else.
+    result = small_game_equilibria([[1, 1], [2, 0]], [[1, 1], [0, 2]])
+    assert result.degenerate[0] and result.count[0] == 2 and result.fallbacks == 0
+    assert _same_sets(result.equilibria(0), [((1, 0), (0, 1)), ((1, 0), (0.5, 0.5))])
+
+
+def test_all_zero_game_lists_every_pure_profile() -> None:
+    # Every profile is an equilibrium; the extreme ones are the 3 x 2 pure profiles.
+    result = small_game_equilibria(np.zeros((3, 2)), np.zeros((3, 2)))
+    assert result.degenerate[0] and result.count[0] == 6
+    assert {(int(x.argmax()), int(y.argmax())) for x, y in result.equilibria(0)} == {
+        (i, j) for i in range(3) for j in range(2)
+    }
+
+
+@pytest.mark.parametrize(("m", "n"), [(1, 3), (3, 1), (4, 2), (2, 4), (4, 4)])
+def test_other_sizes_equal_the_exact_solver_on_ties(m: int, n: int) -> None:
+    # 4x4 has 3249 candidate pairs, more than a uint8 counts: the pair indices must not wrap.
+    rng = np.random.default_rng(70 + 10 * m + n)
+    a, b = (rng.integers(0, 3, size=(40, m, n)).astype(float) for _ in range(2))
+    result = small_game_equilibria(a, b)
+    for g in range(len(a)):
+        flag, exact = _exact_sets(a[g], b[g])
+        assert bool(result.degenerate[g]) == flag and _same_sets(result.equilibria(g), exact), g

@@ -153,17 +153,17 @@ def test_games_left_without_equilibria_fall_back_to_the_exact_solver(monkeypatch
     # Simulate a total numerical failure of the closed forms: no candidate survives.
     from deterrence.solvers import small_games
 
-    real = small_games._candidates
+    real = small_games._vertices
 
     def nothing(*args):  # noqa: ANN002, ANN202
-        x, y, ok, shrunk = real(*args)
-        return x, y, np.zeros_like(ok), shrunk
+        z, mask, extra = real(*args)
+        return z, np.zeros_like(mask), extra  # no candidate is a vertex
 
     battle = (np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 2.0]]))
     pennies = (np.array([[1.0, -1.0], [-1.0, 1.0]]), np.array([[-1.0, 1.0], [1.0, -1.0]]))
     a, b = np.stack([battle[0], pennies[0]]), np.stack([battle[1], pennies[1]])
     honest = small_game_equilibria(a, b)
-    monkeypatch.setattr(small_games, "_candidates", nothing)
+    monkeypatch.setattr(small_games, "_vertices", nothing)
     result = small_game_equilibria(a, b)
     assert result.fallbacks == 2 and result.fallback.tolist() == [True, True]
     assert honest.fallbacks == 0

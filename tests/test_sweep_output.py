@@ -203,7 +203,7 @@ def test_a_design_of_a_million_chunks_opens_at_once():
 # -- output paths ---------------------------------------------------------------------------
 def test_missing_parent_directories_are_made_by_sweep_and_solve(capsys):
     assert run(capsys, "sweep", "chicken-o", *GRID, "-o", "new/a/s.csv")[0] == 0
-    assert Path("new/a/s.csv").exists() and Path("new/a/s.csv.json").exists()
+    assert Path("new/a/s.csv").exists() and Path("new/a/s.csv.provenance.json").exists()
     assert run(capsys, "solve", "chicken", "-o", "new/b/eq.txt")[0] == 0
     assert Path("new/b/eq.txt").read_text() != ""
 
@@ -267,3 +267,30 @@ def test_the_sweep_command_does_not_load_pandas(tmp_path):
         )
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == "[]", name
+
+
+# -- sidecars of the other commands ---------------------------------------------------------
+def test_solve_and_thresholds_write_provenance_sidecars(capsys):
+    import json
+
+    assert run(capsys, "solve", "chicken", "--set", "crash_cost=4", "-o", "s/eq.txt")[0] == 0
+    side = read_sidecar("s/eq.txt")
+    assert Path("s/eq.txt.provenance.json").exists() and not Path("s/eq.txt.json").exists()
+    assert side["output"]["sha256"] == file_digest("s/eq.txt") and "seed" not in side
+    assert side["command"] == "deterrence solve chicken --set crash_cost=4 -o s/eq.txt"
+    assert {p["name"]: p["value"] for p in side["parameters"]}["crash_cost"] == 4
+    assert side["complete"] is True and side["timings"]["run"] >= 0
+    assert run(capsys, "thresholds", "chicken", "--param", "crash_cost", "--format", "json", "-o", "t.json")[0] == 0
+    found = json.loads(Path("t.json").read_text())["thresholds"]
+    side = read_sidecar("t.json")
+    assert side["output"]["sha256"] == file_digest("t.json")
+    # The formulas are checked at seeded random points, so the seed is recorded exactly when there is one.
+    assert ("seed" in side) == any(t.get("formula") for t in found)
+
+
+def test_a_sidecar_under_its_old_name_is_still_read():
+    Path("old.csv").write_text("x\n1\n")
+    Path("old.csv.json").write_text('{"schema": 1, "columns": ["x"]}')
+    assert read_sidecar("old.csv")["columns"] == ["x"]
+    Path("old.csv.provenance.json").write_text('{"schema": 2, "columns": ["y"]}')
+    assert read_sidecar("old.csv")["columns"] == ["y"]  # the current name wins

@@ -18,7 +18,8 @@ game factory ``build(**values)`` whose no-argument call returns the
     ``row/column`` strategies in index order, then mixed ones (``mixed`` when
     both players mix over all their strategies, else ``mixed(a+b/c+d)`` with
     the supports).  Degenerate games are kept and flagged in ``degenerate``;
-    there the listed set may miss equilibrium components.
+    there each connected component is listed by its extreme points, as the
+    exact per-game solver lists it.
 :func:`tree_outcomes`
     Terminal payoffs are compiled once and
     :func:`~deterrence.solvers.spe.spe_batch` runs backward induction at all

@@ -153,6 +153,6 @@ def qre_outcomes(
     >>> points["escalation_value_ct"] = np.array([0.0, 2.0, 4.0, 6.0])
     >>> out = f(points)
     >>> [round(float(v), 3) for v in out["escalate"]], out["outcome"].tolist()[-1]
-    ([0.0, 0.007, 0.285, 0.956], 'absorb')
+    ([0.0, 0.004, 0.195, 0.93], 'absorb')
     """
     return QREOutcomes(build, measures, lam)

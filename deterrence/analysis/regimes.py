@@ -7,10 +7,20 @@ its boundary is where some best response or equilibrium switches, which
 :mod:`deterrence.thresholds` locates precisely and, where the model allows,
 writes as a formula.  Degenerate cells (a point on a boundary, where payoffs
 tie) keep their own label and are never dropped.
+
+Two functions used to share the name ``regime_map``; each now says what it does:
+
+* :func:`compute_regime_map` (here) evaluates a model on the grid and returns a :class:`RegimeMap`;
+* :func:`deterrence.plotting.draw_regime_map` draws a :class:`RegimeMap` (also ``RegimeMap.plot``).
+
+:func:`regime_map_from_frame` builds the same :class:`RegimeMap` from a sweep table instead of
+evaluating the model.  The old name ``deterrence.analysis.regimes.regime_map`` still gives
+:func:`compute_regime_map` for one release, with a :class:`DeprecationWarning`.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,12 +30,18 @@ import numpy as np
 from deterrence.errors import DeterrenceError
 from deterrence.plotting.lazy import drawer
 
-__all__ = ["RegimeMap", "compute_regime_map", "regime_map", "regime_map_from_frame"]
+__all__ = ["RegimeMap", "compute_regime_map", "regime_map_from_frame"]
 
 
 @dataclass(frozen=True, eq=False)
 class RegimeMap:
     """Outcome labels on a two-parameter grid.
+
+    Made by :func:`compute_regime_map` (evaluating a model) or
+    :func:`regime_map_from_frame` (from a sweep table).  ``regions()`` gives
+    the share of each label, ``label_at(x, y)`` the label of a point,
+    ``to_frame()`` a tidy table (one row per cell) and ``plot(ax=None,
+    **kwargs)`` draws it with :func:`deterrence.plotting.draw_regime_map`.
 
     Attributes
     ----------
@@ -127,6 +143,10 @@ def compute_regime_map(
 ) -> RegimeMap:
     """Evaluate a model's outcome on an ``x`` by ``y`` grid, other parameters at ``baseline``.
 
+    This computes the map; :func:`deterrence.plotting.draw_regime_map` (or
+    :meth:`RegimeMap.plot`) draws it.  To reuse a sweep you already have, see
+    :func:`regime_map_from_frame`.
+
     Parameters
     ----------
     model : Model
@@ -186,12 +206,41 @@ def compute_regime_map(
     )
 
 
-#: The older name of :func:`compute_regime_map` (``deterrence.plotting.draw_regime_map`` draws maps).
-regime_map = compute_regime_map
+def __getattr__(name: str) -> Any:
+    # ``regime_map``: the old name of compute_regime_map, kept for one release with a warning.
+    if name == "regime_map":
+        warnings.warn(
+            "deterrence.analysis.regimes.regime_map is deprecated and will be removed: use compute_regime_map "
+            "(deterrence.plotting.draw_regime_map draws a map)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return compute_regime_map
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def regime_map_from_frame(frame: Any, x: str, y: str, outcome: str = "outcome") -> RegimeMap:
     """Rebuild a :class:`RegimeMap` from a sweep table over a full ``x`` by ``y`` grid.
+
+    Nothing is evaluated again: the table of :func:`deterrence.sweep_frame`
+    (or a CSV written by :func:`deterrence.run_sweep`, read with pandas) over
+    ``grid({x: ..., y: ...})`` gives the same map as :func:`compute_regime_map`
+    on that grid.  Numeric columns that vary become the map's measures.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per grid point, in any order.
+    x, y : str
+        The two varied parameters (columns of ``frame``).
+    outcome : str
+        The column of outcome labels.
+
+    Returns
+    -------
+    RegimeMap
+        Without ``model``, ``concept`` or ``baseline`` (the table does not
+        carry them).
 
     Raises
     ------

@@ -4,7 +4,7 @@ GAME is a built-in model's slug (with ``--set``/``--scenario``), a Gambit ``.nfg
 file or a JSON game file (:mod:`deterrence.io.json_game`).  The format comes from ``--to`` or,
 failing that, from the extension of ``-o FILE``; the formats are those of the export registry
 (:mod:`deterrence.io.exporters`).  Without ``-o`` the text is printed; with it, the file is
-written atomically beside a provenance sidecar ``FILE.json`` (:mod:`deterrence.io.provenance`).
+written atomically beside a provenance sidecar ``FILE.provenance.json`` (:mod:`deterrence.io.provenance`).
 """
 
 from __future__ import annotations
@@ -117,5 +117,5 @@ def add_parser(sub: Any) -> None:
         help="with --to latex: a complete document that pdflatex compiles as it is",
     )
     add_model_options(p)
-    add_output_option(p, "write to FILE (plus a provenance sidecar FILE.json) instead of the terminal")
+    add_output_option(p, "write to FILE (plus a provenance sidecar FILE.provenance.json) instead of the terminal")
     p.set_defaults(handler=_run)

@@ -59,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.command_line = ["deterrence", *(sys.argv[1:] if argv is None else argv)]  # for provenance sidecars
     if not getattr(args, "handler", None):
         parser.print_help()
         return 0

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ __all__ = [
     "emit",
     "load_game",
     "model_values",
+    "run_provenance",
     "write_output",
 ]
 
@@ -168,9 +170,56 @@ def write_output(path: str | os.PathLike[str], data: str | bytes) -> Path:
     return target
 
 
-def emit(text: str, output: str | None) -> None:
-    """Print ``text``, or write it (plus a newline) to ``output`` through :func:`write_output`."""
+def emit(text: str, output: str | None, *, provenance: Mapping[str, Any] | None = None) -> None:
+    """Print ``text``, or write it (plus a newline) to ``output`` through :func:`write_output`.
+
+    With ``provenance`` (keyword arguments of :func:`deterrence.io.provenance.write_sidecar`,
+    e.g. from :func:`run_provenance`) a written file also gets its sidecar ``FILE.provenance.json``.
+    """
     if output:
-        write_output(output, text + "\n")
+        target = write_output(output, text + "\n")
+        if provenance is not None:
+            from deterrence.io.provenance import write_sidecar
+
+            write_sidecar(target, **provenance)
     else:
         print(text)
+
+
+def run_provenance(
+    args: argparse.Namespace,
+    model: Any = None,
+    *,
+    started: float | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Sidecar fields of a command run: its command line, scenario, the model's values, the time taken.
+
+    ``started`` is a :func:`time.perf_counter` reading at the start of the command; the sidecar's
+    ``timings`` then hold ``{"run": seconds}``.  No seed: a command that draws at random records its
+    own.
+
+    Examples
+    --------
+    >>> args = argparse.Namespace(command_line=["deterrence", "solve", "chicken"], scenario=None, assignments=[])
+    >>> from deterrence.library import get_model
+    >>> record = run_provenance(args, get_model("chicken"))
+    >>> print(record["command"], record["scenario"], record["extra"]["model"])
+    deterrence solve chicken None chicken
+    """
+    import shlex
+    import sys
+    import time
+
+    words = getattr(args, "command_line", None) or ["deterrence", *sys.argv[1:]]
+    record: dict[str, Any] = {
+        "command": shlex.join(str(w) for w in words),
+        "scenario": getattr(args, "scenario", None),
+        "extra": {"model": getattr(model, "slug", None), **(extra or {})},
+    }
+    if model is not None:
+        point = model.parameters.point(model_values(model, args))
+        record["parameters"] = [{**p, "value": point[p["name"]]} for p in model.parameters.to_list()]
+    if started is not None:
+        record["timings"] = {"run": time.perf_counter() - started}
+    return record

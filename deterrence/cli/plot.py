@@ -82,7 +82,11 @@ def plot_file(
             model=meta.get("model", ""),
         )
         curves = _boundaries(model, rmap) if boundaries and model is not None else {}
-        ax = rmap.plot(boundaries=curves)
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(10.0, 6.0), layout="constrained")  # room for two-line axis labels
+        labels = {"xlabel": _label(names[0], meta, model), "ylabel": _label(names[1], meta, model)}
+        ax = rmap.plot(ax=ax, boundaries=curves, **labels)
         if measure:
             if measure not in rmap.measures:
                 raise DeterrenceError(f"unknown measure {measure!r}; numeric columns: {', '.join(rmap.measures)}")
@@ -97,9 +101,28 @@ def plot_file(
             ax.set_title(f"contours: {measure}", fontsize=9)
     elif len(names) == 1:
         ax = _line_plot(frame, names[0], measure)
+        ax.set_xlabel(_label(names[0], meta, model))
     else:
         raise DeterrenceError(f"cannot choose axes: the sweep varies {varied}; give --x and --y")
     save_figure(ax, figure, model, meta.get("seed"), {"table": str(table)}, command)
+
+
+def _label(name: str, meta: dict[str, Any], model: Any) -> str:
+    """The axis label of parameter ``name``: its meaning and unit (from the sidecar, else the model), then the name."""
+    from types import SimpleNamespace
+
+    from deterrence.plotting.figures import parameter_label
+
+    for record in meta.get("parameters", []) or []:
+        if isinstance(record, dict) and record.get("name") == name and (record.get("meaning") or record.get("unit")):
+            return parameter_label(SimpleNamespace(name=name, meaning=record.get("meaning"), unit=record.get("unit")))
+    parameters = getattr(model, "parameters", None)
+    if parameters is not None:
+        try:
+            return parameter_label(parameters[name])
+        except (KeyError, DeterrenceError):
+            pass
+    return name
 
 
 def _boundaries(model: Any, rmap: Any) -> dict[str, Any]:
@@ -115,14 +138,17 @@ def _boundaries(model: Any, rmap: Any) -> dict[str, Any]:
         baseline={**rmap.baseline, rmap.x: middle},
         n=201,
     )
-    return {t.text: t for t in found if t.formula is not None}
+    # Legend entries stay short (the whole formula would push the axes off the figure); the sweep's
+    # thresholds command prints the formulas.
+    shown = [t for t in found if t.formula is not None]
+    return {f"analytic threshold{f' {k}' if len(shown) > 1 else ''} in {rmap.y}": t for k, t in enumerate(shown, 1)}
 
 
 def _line_plot(frame: Any, name: str, measure: str | None) -> Any:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from deterrence.plotting.figures import PALETTE
+    from deterrence.plotting.figures import PALETTE, place_legend
 
     frame = frame.sort_values(name)
     skip = {name, "outcome", "concept", "method", "seed", "version"}
@@ -130,7 +156,7 @@ def _line_plot(frame: Any, name: str, measure: str | None) -> Any:
     columns = [measure] if measure else numeric
     if measure and measure not in numeric:
         raise DeterrenceError(f"unknown measure {measure!r}; numeric columns: {', '.join(numeric)}")
-    _, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
+    _, ax = plt.subplots(figsize=(9.0, 4.8), layout="constrained")
     for k, column in enumerate(columns):
         ax.plot(frame[name], frame[column].astype(float), color=PALETTE[k % len(PALETTE)], label=column)
     x, labels = frame[name].to_numpy(float), frame["outcome"].to_numpy(str)
@@ -149,7 +175,8 @@ def _line_plot(frame: Any, name: str, measure: str | None) -> Any:
             rotation=20,
         )
     ax.set_xlabel(name)
-    ax.legend(fontsize=7)
+    ax.set_ylabel("value of each measure (its own unit)" if len(columns) > 1 else columns[0])
+    place_legend(ax)  # right of the axes: it covers no data
     return ax
 
 

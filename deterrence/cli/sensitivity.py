@@ -16,6 +16,7 @@ from typing import Any
 from deterrence.cli.options import add_command_parser
 from deterrence.cli.registry import command
 from deterrence.cli.study import add_common, command_line, count, load_model, save_figure, seed, vary, write_table
+from deterrence.errors import DeterrenceError
 from deterrence.sensitivity.registry import get_method, method_names, methods, plot_result
 
 __all__ = ["add_sensitivity"]
@@ -42,6 +43,10 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from deterrence.sweeps.executors import executor
 
     model, fixed = load_model(args)
+    if args.measure is None:
+        if not model.measures:
+            raise DeterrenceError(f"model {model.slug!r} has no numeric measures to analyse")
+        args.measure = model.measures[0]
     box = vary(model, args.vary, fixed) if args.vary else None
     n = count(args.n, "--n") if args.n is not None else None
     seed_ = seed(args, draw=get_method(args.method).random)
@@ -79,6 +84,12 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
                 columns=[c for c in ("measure", "method", "seed", "n", "trajectories") if c in frame.columns]
             ).to_string(index=False, float_format=lambda v: f"{v:.4g}")
         )
+        if getattr(model, "simplex", ()):  # say what the rows of simplex members mean
+            from deterrence.sweeps.simplex import describe
+
+            note = describe(model.simplex, list(frame["parameter"]), local=result.method == "oat")
+            if note:
+                print(f"note: {note}")
     if args.plot:
         save_figure(
             plot_result(result),
@@ -103,7 +114,9 @@ def add_sensitivity(sub: Any) -> None:
         epilog=_epilog(),
     )
     add_common(p)
-    p.add_argument("--measure", required=True, metavar="NAME", help="numeric outcome column, e.g. p_escalate")
+    p.add_argument(
+        "--measure", metavar="NAME", help="numeric outcome column, e.g. p_escalate (default: the model's first)"
+    )
     names = method_names()
     p.add_argument("--method", choices=names, default=names[0])
     p.add_argument("--n", metavar="N", help="; ".join(f"{m.name}: {m.n_help}" for m in methods().values()))

@@ -6,15 +6,18 @@ import argparse
 import json
 from typing import Any
 
-from deterrence.cli.options import add_command_parser, add_output_option, emit, load_game
+from deterrence.cli.options import add_command_parser, add_output_option, emit, load_game, run_provenance
 from deterrence.cli.registry import command
 
 __all__ = ["add_parser"]
 
 
 def _run(args: argparse.Namespace) -> int:
+    import time
+
     from deterrence.solvers.facade import solve
 
+    started = time.perf_counter()
     game, model = load_game(args.game, args)
     concept = args.concept or (model.concepts[0] if model else ("spe" if hasattr(game, "root") else "nash"))
     options = {k: v for k, v in (("belief_rule", args.belief_rule), ("refine", args.refine)) if v}
@@ -35,7 +38,11 @@ def _run(args: argparse.Namespace) -> int:
         from deterrence.io.tables import result_table
 
         text = result_table(result)
-    emit(text, args.output)
+    provenance = None
+    if args.output:
+        extra = {"game": args.game, "concept": concept, "method": result.method, "complete": result.complete}
+        provenance = run_provenance(args, model, started=started, extra=extra)
+    emit(text, args.output, provenance=provenance)
     return 0
 
 
@@ -83,5 +90,5 @@ def add_parser(sub: Any) -> None:
         help="qre: the logit precision; the profile where the principal branch reaches L "
         "(default: the branch at landmark values)",
     )
-    add_output_option(p)
+    add_output_option(p, "write to FILE, with a provenance sidecar FILE.provenance.json")
     p.set_defaults(handler=_run)

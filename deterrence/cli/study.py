@@ -121,8 +121,8 @@ def add_common(p: argparse.ArgumentParser, concept: bool = True) -> None:
     if concept:
         p.add_argument(
             "--concept",
-            choices=("nash", "pure", "spe"),
-            help="solution concept (default: the model's own)",
+            metavar="NAME",
+            help="solution concept, one the model lists in 'deterrence show SLUG' (default: the model's first)",
         )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
 

@@ -39,7 +39,7 @@ examples:
 The table has one row per point: a column per varied parameter, 'outcome'
 (the equilibrium regime) and the model's measures.  The values that never
 change (the other parameters, concept, method, seed, version) are recorded
-once, under "constants" in the JSON sidecar FILE.json; --all-columns writes
+once, under "constants" in the sidecar FILE.provenance.json; --all-columns writes
 them as columns too.  CSV is written by pyarrow when it is installed; for
 large runs FILE.parquet is smaller and faster.  A sweep of more than 10^8
 points says how big its table will be before it starts, and one that would
@@ -70,15 +70,18 @@ def _design(args: argparse.Namespace, model: Any, fixed: dict[str, Any], output:
                 raise DeterrenceError(f"parameter {name!r} appears in --grid twice")
             axes[name] = (low, high, n)
         vary(model, list(axes), fixed)  # clash check only
-        return grid(axes, chunk_size=chunk, seed=seed(args, output, draw=False))
+        base = {k: float(v) for k, v in model.parameters.point(fixed).items()}
+        simplex = getattr(model, "simplex", ())  # groups whose sum must stay <= 1
+        return grid(axes, chunk_size=chunk, seed=seed(args, output, draw=False), simplex=simplex, baseline=base)
     if args.n is None:
         raise DeterrenceError(f"--sample {args.sample} needs --n N")
     n = count(args.n, "--n")
     box = vary(model, args.vary or [p.name for p in model.parameters if p.low < p.high], fixed)
+    base = {k: float(v) for k, v in model.parameters.point(fixed).items()}
+    simplex = getattr(model, "simplex", ())  # groups whose sum must stay <= 1
     if args.sample == "oat":
-        base = {k: float(v) for k, v in model.parameters.point(fixed).items()}
-        return one_at_a_time(box, base, n, chunk_size=chunk, seed=seed(args, output, draw=False))
-    return sample(args.sample, box, n, seed=seed(args, output), chunk_size=chunk)
+        return one_at_a_time(box, base, n, chunk_size=chunk, seed=seed(args, output, draw=False), simplex=simplex)
+    return sample(args.sample, box, n, seed=seed(args, output), chunk_size=chunk, simplex=simplex, baseline=base)
 
 
 def _interrupted(output: Path, n_chunks: int) -> int:

@@ -32,8 +32,11 @@ random points near it (the outcome must switch where the formula says).
 
 
 def _cmd_thresholds(args: argparse.Namespace) -> int:
+    import time
+
     from deterrence.analysis.thresholds import find_thresholds
 
+    started = time.perf_counter()
     model, fixed = load_model(args)
     if args.param in fixed:
         raise DeterrenceError(f"--param {args.param} is also fixed by --set/--scenario")
@@ -82,9 +85,19 @@ def _cmd_thresholds(args: argparse.Namespace) -> int:
                 )
             lines += [f"    note: {note}" for note in t.notes]
         text = "\n".join(lines)
-    from deterrence.cli.options import emit
+    from deterrence.cli.options import emit, run_provenance
 
-    emit(text, args.output)
+    provenance = None
+    if args.output:
+        extra = {"parameter": args.param, "concept": args.concept, "grid_points": args.n, "thresholds": len(found)}
+        provenance = run_provenance(args, model, started=started, extra=extra)
+        if any(t.formula is not None for t in found):  # each formula was checked at seeded random points
+            import inspect
+
+            from deterrence.analysis.threshold_check import local_switch_check
+
+            provenance["seed"] = inspect.signature(local_switch_check).parameters["seed"].default
+    emit(text, args.output, provenance=provenance)
     return 0
 
 
@@ -104,5 +117,10 @@ def add_thresholds(sub: Any) -> None:
     p.add_argument("--range", metavar="LOW:HIGH", help="scan range (default: the parameter's bounds)")
     p.add_argument("--n", default="201", metavar="N", help="grid points of the scan (default 201)")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (with a provenance sidecar FILE.provenance.json) instead of the terminal",
+    )
     p.set_defaults(handler=_cmd_thresholds)

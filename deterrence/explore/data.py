@@ -62,7 +62,7 @@ def choose_parameters(parameters: Any, count: int = 3) -> list[str]:
     --------
     >>> from deterrence.library import get_model
     >>> choose_parameters(get_model("iran-pakistan-sequential").parameters, 4)
-    ['china_mediation', 'us_ct_stake', 'india_emboldening', 'taliban_pressure']
+    ['china_mediation', 'us_ct_stake', 'india_emboldening', 'taliban_emboldening']
     >>> choose_parameters(get_model("chicken").parameters, 2)
     ['win', 'face_loss']
     """

@@ -46,13 +46,18 @@ def substitute(expr: Any, values: Mapping[str, Any]) -> Any:
             mapping[symbol] = sympy.Rational(int(value.numerator), int(value.denominator))
         else:
             mapping[symbol] = sympy.Float(value)
-    result = expr.xreplace(mapping)
+    from deterrence.formula import substitute_checked
+
+    result = substitute_checked(expr, mapping)  # refuses exact powers too large to compute
     if result.is_Rational:
         return Fraction(int(result.p), int(result.q))
     try:
-        return float(result)
-    except TypeError:
+        number = float(result)
+    except (TypeError, OverflowError):
         raise GameError(f"expression {expr} did not evaluate to a real number") from None
+    if not np.isfinite(number):
+        raise GameError(f"expression {expr} is not finite ({number}) at these values")
+    return number
 
 
 def _as_sympy(value: Any, sympy: Any) -> Any:
@@ -91,8 +96,17 @@ def compile_values(values: np.ndarray, names: Sequence[str]) -> Any:
         size = len(columns[0]) if columns else 1
         columns = tuple(np.asarray(c, dtype=np.float64) for c in columns)
         out = np.empty((len(flat), size), dtype=np.float64)
-        for i, value in enumerate(function(*columns)):
-            out[i] = value  # constants broadcast over the batch
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for i, value in enumerate(function(*columns)):
+                out[i] = value  # constants broadcast over the batch
+        bad = ~np.isfinite(out)
+        if bad.any():
+            row, point = (int(v[0]) for v in np.nonzero(bad))
+            where = ", ".join(f"{n}={float(c[point]):g}" for n, c in zip(names, columns, strict=True))
+            raise GameError(
+                f"payoff {flat[row]} is not finite at {int(bad.any(axis=0).sum())} of {size} points, "
+                f"e.g. {out[row, point]} at {where or 'every point'}"
+            )
         return np.moveaxis(out, 0, -1).reshape((size,) + shape)
 
     return evaluate

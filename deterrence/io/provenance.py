@@ -1,24 +1,29 @@
 """JSON provenance sidecars: what made an output file, recorded beside it.
 
-Every table or figure the toolkit writes gets a sidecar ``FILE.EXT.json``
-(the output's full name plus ``.json``, so ``sweep.csv`` and ``sweep.parquet``
-never share one).  The sidecar records
+Every file the toolkit writes for a user (a table, a figure, a report, a solved game) gets a
+sidecar ``FILE.provenance.json`` -- the output's full name plus ``.provenance.json``, so
+``sweep.csv`` and ``sweep.parquet`` never share one and ``audit.json``'s sidecar is
+``audit.json.provenance.json``, not ``audit.json.json``.  The sidecar records
 
-* ``deterrence_version`` and the versions of Python, numpy and scipy;
+* ``version``: the version of ``deterrence``, and those of Python, numpy and scipy;
+* ``git_commit`` (and ``git_dirty``) when the package runs from a git checkout;
 * ``command``: the command line (or the Python call) that made the file;
+* ``scenario``: the scenario file or name (None when there is none);
 * ``parameters``: each parameter with its value or baseline and its bounds;
-* ``seed`` and ``design`` (the sampling design, see
-  :meth:`deterrence.designs.Design.to_dict`);
+* ``seed``, only when randomness was used (a grid sweep, a solve or a report draws nothing,
+  so its sidecar has no seed at all), and ``design`` (see
+  :meth:`deterrence.sweeps.designs.Design.to_dict`);
+* ``timings``: seconds per stage of the run, when the caller measured them;
 * ``output``: the file's name, size in bytes and SHA-256, so a reader can
   check that the sidecar belongs to the file beside it;
-* anything in ``extra`` (model slug, concept, timings, ...).
+* anything in ``extra`` (model slug, concept, columns, ...).
 
-The format is plain JSON with sorted keys; the schema version is
-``"schema": 1``.
+The format is plain JSON with sorted keys; the schema version is ``"schema": 2``.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import platform
@@ -27,21 +32,25 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["write_sidecar", "read_sidecar", "sidecar_path", "file_digest"]
+__all__ = ["SUFFIX", "file_digest", "git_state", "read_sidecar", "sidecar_path", "write_sidecar"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: What a sidecar's name adds to the name of the file it describes.
+SUFFIX = ".provenance.json"
 
 
 def sidecar_path(path: str | Path) -> Path:
-    """The sidecar of ``path``: the same name with ``.json`` appended.
+    """The sidecar of ``path``: the same name with ``.provenance.json`` appended.
 
     Examples
     --------
     >>> sidecar_path("out/sweep.csv").name
-    'sweep.csv.json'
+    'sweep.csv.provenance.json'
+    >>> sidecar_path("audit.json").name
+    'audit.json.provenance.json'
     """
     path = Path(path)
-    return path.with_name(path.name + ".json")
+    return path.with_name(path.name + SUFFIX)
 
 
 def file_digest(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -51,6 +60,39 @@ def file_digest(path: str | Path, chunk: int = 1 << 20) -> str:
         while block := handle.read(chunk):
             digest.update(block)
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def git_state() -> dict[str, Any]:
+    """``{"git_commit": sha, "git_dirty": bool}`` when ``deterrence`` runs from a git checkout, else ``{}``.
+
+    The checkout must be the one the package lives in (its top level holds the ``deterrence``
+    folder); an installed copy inside some other repository records nothing.  Asked once per
+    process; a missing ``git`` program records nothing.
+
+    Examples
+    --------
+    >>> state = git_state()
+    >>> state == {} or (len(state["git_commit"]) == 40 and isinstance(state["git_dirty"], bool))
+    True
+    """
+    import subprocess
+
+    package = Path(__file__).resolve().parents[1]
+
+    def git(*words: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(package.parent), *words], capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+
+    try:
+        if Path(git("rev-parse", "--show-toplevel")).resolve() != package.parent:
+            return {}
+        commit = git("rev-parse", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return {"git_commit": commit, "git_dirty": dirty} if len(commit) == 40 else {}
 
 
 def _jsonable(value: Any) -> Any:
@@ -92,6 +134,8 @@ def write_sidecar(
     parameters: Any = None,
     seed: int | None = None,
     design: Any = None,
+    scenario: Any = None,
+    timings: Mapping[str, float] | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the JSON provenance sidecar of ``path`` and return the sidecar's path.
@@ -108,9 +152,14 @@ def write_sidecar(
         its default, bounds, unit and meaning), ``{name: value}``, or a list
         of JSON-ready dicts.
     seed : int, optional
-        The root seed.
+        The root seed, when the output depends on random draws; None (nothing random) writes
+        no ``seed`` field.
     design : Design, mapping or None
         The sampling design (anything with ``to_dict()``, or a dict).
+    scenario : str, mapping or None
+        The scenario file or name (or a record of it) the values came from.
+    timings : mapping, optional
+        ``{stage: seconds}`` of the run.
     extra : mapping, optional
         Further JSON-ready fields, merged at the top level.
 
@@ -125,10 +174,16 @@ def write_sidecar(
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = (folder / "t.csv").write_text("a\\n1\\n")
     >>> side = write_sidecar(folder / "t.csv", command="deterrence sweep demo", seed=3,
-    ...                      parameters=ParameterSet([Parameter("a", 1, 0, 2)]))
+    ...                      parameters=ParameterSet([Parameter("a", 1, 0, 2)]), timings={"run": 0.5})
+    >>> side.name
+    't.csv.provenance.json'
     >>> record = json.loads(side.read_text())
-    >>> record["seed"], record["parameters"][0]["high"], record["output"]["bytes"]
-    (3, 2.0, 4)
+    >>> record["seed"], record["parameters"][0]["high"], record["output"]["bytes"], record["timings"]
+    (3, 2.0, 4, {'run': 0.5})
+    >>> record["output"]["sha256"] == file_digest(folder / "t.csv")
+    True
+    >>> "seed" in json.loads(write_sidecar(folder / "t.csv", command="deterrence solve pd").read_text())
+    False
     """
     import numpy
     import scipy
@@ -140,15 +195,20 @@ def write_sidecar(
         command = sys.argv
     record: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
-        "deterrence_version": __version__,
+        "version": __version__,
         "python": platform.python_version(),
         "numpy": numpy.__version__,
         "scipy": scipy.__version__,
+        **git_state(),
         "command": command if isinstance(command, str) else " ".join(str(c) for c in command),
+        "scenario": _jsonable(scenario),
         "parameters": _parameter_records(parameters),
-        "seed": seed,
         "design": design.to_dict() if hasattr(design, "to_dict") else _jsonable(design),
     }
+    if seed is not None:
+        record["seed"] = seed
+    if timings is not None:
+        record["timings"] = {str(k): round(float(v), 6) for k, v in timings.items()}
     if path.exists():
         record["output"] = {
             "file": path.name,
@@ -168,6 +228,9 @@ def write_sidecar(
 def read_sidecar(path: str | Path) -> dict[str, Any]:
     """Read the sidecar of an output file (or a sidecar path itself).
 
+    A file written before sidecars were named ``FILE.provenance.json`` has its old one,
+    ``FILE.json``, read instead.
+
     Raises
     ------
     DeterrenceError
@@ -176,7 +239,10 @@ def read_sidecar(path: str | Path) -> dict[str, Any]:
     from deterrence.errors import DeterrenceError
 
     path = Path(path)
-    side = path if path.name.endswith(".json") and not sidecar_path(path).exists() else sidecar_path(path)
+    side = path if path.name.endswith(SUFFIX) else sidecar_path(path)
+    legacy = path.with_name(path.name + ".json")  # the name before schema 2 (``sweep.csv.json``)
+    if not side.exists() and not path.name.endswith(SUFFIX) and legacy.exists():
+        side = legacy
     try:
         return json.loads(side.read_text(encoding="utf-8"))
     except FileNotFoundError:

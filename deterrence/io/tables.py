@@ -128,7 +128,8 @@ def result_table(result: Any) -> str:
     elif result.degenerate:
         head.append("degenerate game: extreme equilibria listed; 'component' groups connected sets")
     for i, eq in enumerate(result.equilibria, 1):
-        tag = f" [component {eq.component}]" if eq.component is not None else ""
+        # Counted from 1 for readers; the JSON keeps the 0-based index (docs/json-schema.md).
+        tag = f" [component {eq.component + 1}]" if eq.component is not None else ""
         head.append(f"\n#{i}{tag}  payoffs: " + ", ".join(f"{p}={format_value(v)}" for p, v in eq.payoffs.items()))
         for player, strategy in eq.strategies.items():
             head.append(f"  {player}: {strategy_text(strategy)}")

@@ -4,7 +4,11 @@ Every function takes ``ax=None`` (a new figure is made when it is None),
 draws, and returns the :class:`matplotlib.axes.Axes`; none calls
 ``plt.show()``.  Colours follow the Okabe & Ito (2008) colour-blind-safe
 palette and every filled region or bar also gets a hatch pattern, so the
-figures survive grayscale printing.  Save them as PDF or SVG for print.
+figures survive grayscale printing.  Legends go outside the axes by default
+(``legend_loc="outside"``: to the right; ``"below"``: under the axes; any
+matplotlib location puts them back inside), so they never cover data;
+:func:`parameter_label` writes an axis label from a parameter's meaning and
+unit.  Save the figures as SVG or PDF for print.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ import numpy as np
 __all__ = [
     "PALETTE",
     "HATCHES",
+    "parameter_label",
+    "place_legend",
     "draw_regime_map",
-    "regime_map",
     "tornado",
     "branch_diagram",
     "sobol_bars",
@@ -40,6 +45,58 @@ def _axes(ax: Any) -> Any:
 
     _, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
     return ax
+
+
+def parameter_label(parameter: Any, width: int = 48) -> str:
+    """An axis label for a parameter: its meaning and unit, wrapped, then its name.
+
+    ``parameter`` is a :class:`~deterrence.parameters.Parameter` (anything with ``name``,
+    ``meaning`` and ``unit``) or a plain name, returned as it is.
+
+    Examples
+    --------
+    >>> from deterrence.parameters import Parameter
+    >>> p = Parameter("crash_cost", 2, 0, 10, unit="payoff units", meaning="cost of a crash to each driver")
+    >>> print(parameter_label(p))
+    cost of a crash to each driver (payoff units)
+    [crash_cost]
+    >>> print(parameter_label("x"))
+    x
+    """
+    if isinstance(parameter, str):
+        return parameter
+    name = str(getattr(parameter, "name", parameter))
+    meaning = str(getattr(parameter, "meaning", "") or "").strip()
+    unit = str(getattr(parameter, "unit", "") or "").strip()
+    if not meaning:
+        return f"{name} ({unit})" if unit else name
+    text = textwrap.fill(meaning, width)
+    return f"{text} ({unit})\n[{name}]" if unit else f"{text}\n[{name}]"
+
+
+def place_legend(ax: Any, handles: Any = None, *, loc: str = "outside", fontsize: float = 7, **kwargs: Any) -> Any:
+    """Add a legend to ``ax``: ``"outside"`` to the right of the axes, ``"below"`` under them,
+    or a matplotlib location inside.  Returns the Legend.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = _axes(None)
+    >>> _ = ax.plot([0, 1], [0, 1], label="line")
+    >>> legend = place_legend(ax)
+    >>> print(legend.get_bbox_to_anchor().bounds[0] > ax.get_window_extent().bounds[0])
+    True
+    """
+    extra: dict[str, Any] = {"fontsize": fontsize, **kwargs}
+    if handles is not None:
+        extra["handles"] = handles
+    if loc == "outside":
+        return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **extra)
+    if loc == "below":
+        extra.setdefault("ncols", 2)
+        return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), borderaxespad=0.0, **extra)
+    return ax.legend(loc=loc, framealpha=0.9, **extra)
 
 
 def _curve(boundary: Any, rmap: Any) -> tuple[np.ndarray, np.ndarray] | None:
@@ -72,7 +129,9 @@ def draw_regime_map(
     zero_contours: Mapping[str, np.ndarray] | None = None,
     points: Mapping[str, tuple[float, float]] | None = None,
     title: str = "",
-    legend_loc: str = "best",
+    legend_loc: str = "outside",
+    xlabel: str | None = None,
+    ylabel: str | None = None,
 ) -> Any:
     """Draw a :class:`~deterrence.regimes.RegimeMap`: one colour and hatch per outcome.
 
@@ -100,6 +159,9 @@ def draw_regime_map(
         ``{legend label: (x, y)}`` marked with a white star (a calibration, a baseline).
     title : str
     legend_loc : str
+        ``"outside"`` (default, right of the axes), ``"below"``, or a matplotlib location.
+    xlabel, ylabel : str, optional
+        Axis labels (default: the parameter names; see :func:`parameter_label`).
 
     Returns
     -------
@@ -175,17 +237,13 @@ def draw_regime_map(
             )
     ax.set_xlim(rmap.x_values[0], rmap.x_values[-1])
     ax.set_ylim(rmap.y_values[0], rmap.y_values[-1])
-    ax.set_xlabel(rmap.x)
-    ax.set_ylabel(rmap.y)
+    ax.set_xlabel(xlabel or rmap.x)
+    ax.set_ylabel(ylabel or rmap.y)
     if title:
         ax.set_title(title, fontsize=10)
     if legend:
-        ax.legend(handles=handles, fontsize=7, loc=legend_loc, framealpha=0.9)
+        place_legend(ax, handles, loc=legend_loc)
     return ax
-
-
-#: The older name of :func:`draw_regime_map` (``deterrence.analysis.regimes`` computes maps).
-regime_map = draw_regime_map
 
 
 def tornado(
@@ -196,7 +254,9 @@ def tornado(
     ends: tuple[str, str] = ("at the low end", "at the high end"),
     references: Mapping[str, float] | None = None,
     xlabel: str | None = None,
-    legend_loc: str = "lower right",
+    legend_loc: str = "outside",
+    title: str = "",
+    labels: Mapping[str, str] | None = None,
 ) -> Any:
     """Tornado chart of a :class:`~deterrence.sensitivity.SwingTable`, largest swing on top.
 
@@ -204,7 +264,9 @@ def tornado(
     low end (one colour) and high end (another, hatched); a thin line marks
     the full range when the response is not monotone.  ``ends`` names the two bars in the
     legend, ``references`` adds labelled dotted vertical lines (a switch point), ``xlabel``
-    replaces the default axis label.
+    replaces the default axis label, ``labels`` maps parameter names to the text of their
+    ticks (the range is appended), ``title`` titles the axes; the legend goes outside the bars
+    by default (:func:`place_legend`).
 
     Examples
     --------
@@ -248,9 +310,15 @@ def tornado(
     ax.axvline(base, color="black", linewidth=1, linestyle="--")
     for name, value in (references or {}).items():
         ax.axvline(float(value), color=PALETTE[5], linewidth=1.2, linestyle=":", label=name)
-    ax.set_yticks(y, [f"{table.names[i]} [{table.low[i]:g}, {table.high[i]:g}]" for i in order])
+    names = labels or {}
+    ax.set_yticks(
+        y, [f"{names.get(table.names[i], table.names[i])} [{table.low[i]:g}, {table.high[i]:g}]" for i in order]
+    )
     ax.set_xlabel(xlabel or f"{table.measure or 'output'} (baseline {base:.3g})")
-    ax.legend(fontsize=7, loc=legend_loc)
+    ax.set_ylabel("parameter [the range it is swept over]")
+    if title:
+        ax.set_title(title, fontsize=10)
+    place_legend(ax, loc=legend_loc)
     return ax
 
 
@@ -306,12 +374,23 @@ def branch_diagram(diagram: Any, ax: Any = None, *, coordinate: tuple[str, str] 
     ax.set_xlabel(diagram.parameter)
     ax.set_ylabel(f"P({player} plays {strategy})")
     ax.set_ylim(-0.06, 1.06)
-    ax.legend(fontsize=7, loc="best")
+    place_legend(ax)
     return ax
 
 
-def sobol_bars(result: Any, ax: Any = None) -> Any:
+def sobol_bars(
+    result: Any,
+    ax: Any = None,
+    *,
+    title: str = "",
+    ylabel: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    legend_loc: str = "outside",
+) -> Any:
     """First-order and total Sobol' indices as grouped bars with confidence-interval error bars.
+
+    ``labels`` maps parameter names to their tick text, ``ylabel`` replaces the axis label and
+    ``title`` titles the axes; the legend goes outside the bars by default.
 
     Examples
     --------
@@ -343,10 +422,14 @@ def sobol_bars(result: Any, ax: Any = None) -> Any:
             edgecolor="0.2",
             label=name,
         )
-    ax.set_xticks(x, result.names, rotation=30 if len(x) > 4 else 0, ha="right" if len(x) > 4 else "center")
-    ax.set_ylabel(f"Sobol' index of {result.measure or 'output'}")
+    ticks = [(labels or {}).get(n, n) for n in result.names]
+    ax.set_xticks(x, ticks, rotation=30 if len(x) > 4 else 0, ha="right" if len(x) > 4 else "center")
+    ax.set_xlabel("parameter (varied uniformly over its range)")
+    ax.set_ylabel(ylabel or f"Sobol' index of {result.measure or 'output'} (share of variance)")
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.legend(fontsize=8, title=f"{int(result.confidence_level * 100)}% CI", title_fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    place_legend(ax, loc=legend_loc, fontsize=8, title=f"{int(result.confidence_level * 100)}% CI", title_fontsize=8)
     return ax
 
 

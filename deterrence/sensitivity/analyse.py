@@ -98,6 +98,23 @@ def sensitivity(
     ``default_n`` when None): the Sobol' base sample (default 1024), the number
     of Morris trajectories (default 20) or the values per parameter of the
     swings (default 5).  See :mod:`deterrence.sensitivity.registry`.
+
+    A model's simplex groups (:attr:`~deterrence.model.Model.simplex`) reach the method as
+    ``simplex=``: the built-in methods sample inside them (:mod:`deterrence.sweeps.simplex`).
+
+    Returns
+    -------
+    SobolResult, MorrisResult or SwingTable
+        The method's result; each has ``to_frame()`` (a tidy pandas table)
+        and ``plot(ax=None, **kwargs)`` (Sobol' bars, a Morris plot or a
+        tornado chart).
+
+    Examples
+    --------
+    >>> from deterrence import get_model
+    >>> result = sensitivity(get_model("chicken"), "p_firm", "morris", n=4, seed=1)
+    >>> sorted(result.to_frame()["parameter"])
+    ['crash_cost', 'face_loss', 'win']
     """
     chosen = get_method(method)
     if n is not None and int(n) < 1:
@@ -107,4 +124,17 @@ def sensitivity(
     names = list(names or bounds or [p.name for p in model.parameters if p.low < p.high])
     box = {k: tuple(bounds.get(k, model.parameters.bounds([k])[k])) for k in names}
     point = {k: float(v) for k, v in model.parameters.point(baseline or {}).items()}
-    return chosen.run(function, box, baseline=point, n=int(n or chosen.default_n), seed=seed, measure=measure)
+    extra: dict[str, Any] = {}
+    groups = tuple(getattr(model, "simplex", ()))
+    if groups and any(k in box for g in groups for k in g):
+        import inspect
+
+        accepted = inspect.signature(chosen.run).parameters
+        if "simplex" not in accepted and not any(p.kind is p.VAR_KEYWORD for p in accepted.values()):
+            raise DeterrenceError(
+                f"method {method!r} cannot keep {' and '.join(' + '.join(g) for g in groups)} <= 1 "
+                f"(model {model.slug!r}); use sobol, morris or oat"
+            )
+        extra["simplex"] = groups
+    n_value = int(n or chosen.default_n)
+    return chosen.run(function, box, baseline=point, n=n_value, seed=seed, measure=measure, **extra)

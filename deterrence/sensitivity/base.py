@@ -32,7 +32,9 @@ class Method:
     run : callable
         ``run(function, bounds, *, baseline, n, seed, measure) -> result``; ``bounds`` is
         ``{name: (low, high)}``, ``baseline`` the values of every parameter, ``n`` the method's
-        size (never None: :attr:`default_n` fills it in).
+        size (never None: :attr:`default_n` fills it in).  For a model with simplex groups
+        (:attr:`deterrence.model.Model.simplex`) the dispatcher also passes ``simplex=`` (the
+        groups); a method whose ``run`` takes no such keyword cannot analyse that model.
     plot : callable
         ``plot(result, ax=None, **kwargs) -> Axes``.
     default_n : int
@@ -77,9 +79,14 @@ def box(bounds: Mapping[str, Sequence[float]]) -> tuple[tuple[str, ...], np.ndar
     return names, low, high
 
 
-def outputs(function: Function, names: tuple[str, ...], x: np.ndarray, what: str) -> np.ndarray:
-    """``function`` at the rows of ``x``; a NaN output is a one-line error."""
-    y = np.asarray(function({n: x[:, j] for j, n in enumerate(names)}), dtype=np.float64).reshape(-1)
+def outputs(function: Function, names: tuple[str, ...], x: np.ndarray, what: str, simplex: Any = ()) -> np.ndarray:
+    """``function`` at the rows of ``x`` (mapped onto the ``simplex`` groups); a NaN output is a one-line error."""
+    points = {n: x[:, j] for j, n in enumerate(names)}
+    if simplex:
+        from deterrence.sweeps.simplex import to_simplex
+
+        points = to_simplex(points, simplex)
+    y = np.asarray(function(points), dtype=np.float64).reshape(-1)
     if y.shape != (x.shape[0],):
         raise DeterrenceError(f"the function returned {y.shape[0]} values for {x.shape[0]} points")
     if not np.isfinite(y).all():

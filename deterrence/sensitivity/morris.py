@@ -11,6 +11,10 @@ its range); the elementary effect is
 trajectories :math:`\\mu^* = \\operatorname{mean}|EE_i|` ranks importance and
 :math:`\\sigma = \\operatorname{sd}(EE_i)` flags non-linearity or interaction.
 Cost: :math:`r (d + 1)` evaluations.
+
+Inputs in a simplex group (``simplex=``) move on their box and are mapped onto the simplex
+(:func:`deterrence.sweeps.simplex.to_simplex`); the effects are per unit of the input, which
+for a group's later members is their share of the room the earlier ones leave.
 """
 
 from __future__ import annotations
@@ -78,6 +82,8 @@ def morris(
     confidence_level: float = 0.95,
     n_resamples: int = 1000,
     measure: str = "",
+    simplex: Sequence[Sequence[str]] = (),
+    baseline: Mapping[str, Any] | None = None,
 ) -> MorrisResult:
     """Morris elementary effects of ``function`` over ``bounds``.
 
@@ -97,10 +103,12 @@ def morris(
     from deterrence.sweeps.designs import morris_design
 
     names, low, high = box(bounds)
-    design = morris_design(dict(zip(names, zip(low, high, strict=True), strict=True)), trajectories, levels, seed)
+    ranges = dict(zip(names, zip(low, high, strict=True), strict=True))
+    design = morris_design(ranges, trajectories, levels, seed, simplex=simplex, baseline=baseline)
     unit = design.unit_chunk(0)
     d, r = len(names), int(trajectories)
-    y = outputs(function, names, low + unit * (high - low), measure or "the output").reshape(r, d + 1)
+    y = outputs(function, names, low + unit * (high - low), measure or "the output", design.simplex)
+    y = y.reshape(r, d + 1)
     steps = np.diff(unit.reshape(r, d + 1, d), axis=1)  # (r, d, d): one non-zero entry per step
     moved = np.abs(steps).argmax(axis=2)
     delta = np.take_along_axis(steps, moved[..., None], axis=2)[..., 0]
@@ -125,9 +133,16 @@ def morris(
 
 
 def _run(
-    function: Function, bounds: Mapping[str, Sequence[float]], *, baseline: Any, n: int, seed: Any, measure: str
+    function: Function,
+    bounds: Mapping[str, Sequence[float]],
+    *,
+    baseline: Any,
+    n: int,
+    seed: Any,
+    measure: str,
+    simplex: Sequence[Sequence[str]] = (),
 ) -> Any:
-    return morris(function, bounds, trajectories=n, seed=seed, measure=measure)
+    return morris(function, bounds, trajectories=n, seed=seed, measure=measure, simplex=simplex, baseline=baseline)
 
 
 METHOD = Method(

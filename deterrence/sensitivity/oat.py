@@ -3,6 +3,10 @@
 **One-at-a-time swings** vary each input over its range, the others at the
 baseline, and report the lowest and highest output: the bars of a tornado
 chart.
+
+A parameter in a simplex group (``simplex=``: members whose sum must stay at most 1) swings
+only up to what the other members leave at the baseline
+(:func:`deterrence.sweeps.simplex.oat_bounds`); the table's ``high`` says where it stopped.
 """
 
 from __future__ import annotations
@@ -79,6 +83,7 @@ def oat_swing(
     *,
     n: int = 5,
     measure: str = "",
+    simplex: Sequence[Sequence[str]] = (),
 ) -> SwingTable:
     """Vary each input over ``n`` values of its range, the others at ``baseline``: the swings.
 
@@ -90,7 +95,10 @@ def oat_swing(
     [['b', 3.0], ['a', 1.0]]
     """
     from deterrence.sweeps.designs import one_at_a_time
+    from deterrence.sweeps.simplex import oat_bounds
 
+    if simplex:
+        bounds = oat_bounds(bounds, baseline, simplex)
     names, low, high = box(bounds)
     if int(n) < 2:
         raise DeterrenceError(f"one-at-a-time swings need at least 2 values per parameter, got {n}")
@@ -116,9 +124,16 @@ def oat_swing(
 
 
 def _run(
-    function: Function, bounds: Mapping[str, Sequence[float]], *, baseline: Any, n: int, seed: Any, measure: str
+    function: Function,
+    bounds: Mapping[str, Sequence[float]],
+    *,
+    baseline: Any,
+    n: int,
+    seed: Any,
+    measure: str,
+    simplex: Sequence[Sequence[str]] = (),
 ) -> Any:
-    return oat_swing(function, bounds, baseline, n=n, measure=measure)
+    return oat_swing(function, bounds, baseline, n=n, measure=measure, simplex=simplex)
 
 
 METHOD = Method(

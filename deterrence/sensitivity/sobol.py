@@ -22,6 +22,13 @@ over the :math:`n` rows, drawn from the run's seed so that they reproduce
 (``SobolResult.bootstrap`` in scipy draws from an unseeded generator, and its
 BCa jackknife costs :math:`O(n^2)`).
 Cost: :math:`(d + 2) n` model evaluations, :math:`n` a power of two.
+
+**Simplex groups.**  Inputs whose sum must stay at most 1 (``simplex=``, a model's
+:attr:`~deterrence.model.Model.simplex`) are drawn on their box and mapped onto the simplex
+member by member (:func:`deterrence.sweeps.simplex.to_simplex`).  The inputs stay
+independent, so the indices are well defined; the index of a group's first member is that of
+the parameter itself, the index of a later member that of its share of the room the earlier
+members leave.
 """
 
 from __future__ import annotations
@@ -119,6 +126,8 @@ def sobol(
     confidence_level: float = 0.95,
     n_resamples: int = 999,
     measure: str = "",
+    simplex: Sequence[Sequence[str]] = (),
+    baseline: Mapping[str, Any] | None = None,
 ) -> SobolResult:
     """Sobol' first and total indices of ``function`` over uniform inputs on ``bounds``.
 
@@ -136,6 +145,10 @@ def sobol(
         Of the percentile bootstrap intervals.
     measure : str
         Name recorded in the result.
+    simplex : sequence of tuple of str
+        Groups of inputs whose sum must stay at most 1 (members not varied at ``baseline``).
+    baseline : mapping, optional
+        Values of the simplex members that are not varied.
 
     Returns
     -------
@@ -154,8 +167,10 @@ def sobol(
     from scipy.stats import sobol_indices
 
     from deterrence.sweeps.designs import sample
+    from deterrence.sweeps.simplex import simplex_groups
 
     names, low, high = box(bounds)
+    groups = simplex_groups(simplex, dict(zip(names, zip(low, high, strict=True), strict=True)), baseline)
     n = int(n)
     if n < 2 or n & (n - 1):
         raise DeterrenceError(
@@ -171,7 +186,7 @@ def sobol(
     ab = np.repeat(a[None], d, axis=0)
     ab[np.arange(d), :, np.arange(d)] = b.T  # A with column i taken from B
     unit = np.concatenate([a, b, ab.reshape(d * n, d)])
-    y = outputs(function, names, low + unit * (high - low), measure or "the output")
+    y = outputs(function, names, low + unit * (high - low), measure or "the output", groups)
     f_a, f_b, f_ab = y[:n], y[n : 2 * n], y[2 * n :].reshape(d, n)
     if np.var(np.concatenate([f_a, f_b])) == 0:
         raise DeterrenceError(f"{measure or 'the output'} is constant over these ranges; Sobol' indices are undefined")
@@ -192,9 +207,16 @@ def sobol(
 
 
 def _run(
-    function: Function, bounds: Mapping[str, Sequence[float]], *, baseline: Any, n: int, seed: Any, measure: str
+    function: Function,
+    bounds: Mapping[str, Sequence[float]],
+    *,
+    baseline: Any,
+    n: int,
+    seed: Any,
+    measure: str,
+    simplex: Sequence[Sequence[str]] = (),
 ) -> Any:
-    return sobol(function, bounds, n=n, seed=seed, measure=measure)
+    return sobol(function, bounds, n=n, seed=seed, measure=measure, simplex=simplex, baseline=baseline)
 
 
 METHOD = Method(

@@ -181,7 +181,8 @@ def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str], *, screen: bo
     payoffs = _stack(a, b)
     # Tolerances scale with the payoffs each candidate compares (issue 13); the largest used is stated.
     pairs, keys, degenerate, certified, extra = float_equilibria(a, b, None, FLOAT_TOLERANCE, screen=screen)
-    tol = max((pair_tolerance(a, b, x, y) for x, y in pairs), default=FLOAT_TOLERANCE)
+    tols = [pair_tolerance(a, b, x, y) for x, y in pairs]  # computed once per pair
+    tol = max(tols, default=FLOAT_TOLERANCE)
     notes.extend(extra)
     # Round for the order only, so ties in the 16th digit cannot make it platform dependent.
     order = sorted(
@@ -191,7 +192,7 @@ def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str], *, screen: bo
     kept, kept_keys = [], []
     for i in order:
         x, y = pairs[i]
-        if is_nash(payoffs, [x, y], pair_tolerance(a, b, x, y)):
+        if is_nash(payoffs, [x, y], tols[i]):
             x.setflags(write=False)
             y.setflags(write=False)
             kept.append((x, y))

@@ -10,6 +10,16 @@ support of one action) has fixed action values, so
 * at a set of several nodes an action beaten at *every* node by one other
   action cannot be played under any belief, and is dropped.
 
+Information sets whose continuation is not forced are pruned by payoff
+ranges: the player's payoff after action ``a`` at node ``x`` lies between the
+least and the greatest payoff it can reach below ``x`` (over the actions
+still possible there; a chance move's expectation lies between its
+branches').  If some action ``b`` has, at every node of the set, a least
+payoff above ``a``'s greatest, then ``b`` beats ``a`` under every belief and
+every continuation, and ``a`` is dropped (conditional strict dominance).  This
+removes, for example, the strikes of a type that gains nothing from them
+whatever follows, without solving anything.
+
 The pruning keeps every support that a perfect Bayesian equilibrium can use,
 so enumeration over the pruned candidates stays complete.
 """
@@ -55,6 +65,59 @@ def _value(index: TreeIndex, path: Path, forced: dict[int, str], player: int) ->
     return _value(index, path + (action,), forced, player)
 
 
+def _ranges(index: TreeIndex, options: list[list[tuple[str, ...]]], player: int) -> dict[Path, tuple[Any, Any]]:
+    """``{path: (least, greatest)}`` payoff of ``player`` reachable from every node, over the live actions."""
+    live = [set().union(*map(set, opts)) if opts else set() for opts in options]
+    out: dict[Path, tuple[Any, Any]] = {}
+
+    def walk(path: Path) -> tuple[Any, Any]:
+        node = index.nodes[path]
+        if isinstance(node, Terminal):
+            value = node.payoffs[player]
+            result = (value, value)
+        else:
+            if isinstance(node, Chance):
+                actions = [a for a, p in zip(node.actions, node.probabilities, strict=True) if p]
+            else:
+                actions = [a for a in node.actions if a in live[index.position[(node.player, node.infoset)]]]
+            bounds = [walk(path + (a,)) for a in actions]
+            result = (min(b[0] for b in bounds), max(b[1] for b in bounds))
+        out[path] = result
+        return result
+
+    walk(())
+    return out
+
+
+def _dominated(index: TreeIndex, options: list[list[tuple[str, ...]]]) -> bool:
+    """Drop actions strictly dominated at every node of their set by payoff ranges; True if any was."""
+    changed = False
+    cache: dict[int, dict[Path, tuple[Any, Any]]] = {}
+    for k, info in enumerate(index.infos):
+        if len(options[k]) <= 1:
+            continue
+        player = index.players.index(info.player)
+        if player not in cache:
+            cache[player] = _ranges(index, options, player)
+        bounds = cache[player]
+        live = sorted(set().union(*map(set, options[k])), key=info.actions.index)
+        try:
+            beaten = {
+                a
+                for a in live
+                if any(all(bounds[x + (b,)][0] > bounds[x + (a,)][1] for x in info.nodes) for b in live if b != a)
+            }
+        except (TypeError, KeyError):  # symbolic payoffs cannot be ordered; keep everything
+            continue
+        if beaten:
+            kept = [s for s in options[k] if not set(s) & beaten]
+            if kept and len(kept) != len(options[k]):
+                options[k] = kept
+                changed = True
+                cache.clear()
+    return changed
+
+
 def candidate_supports(index: TreeIndex, mixed: bool = True) -> list[list[tuple[str, ...]]]:
     """Candidate supports of every information set (in ``index.infos`` order), pruned bottom-up.
 
@@ -93,4 +156,5 @@ def candidate_supports(index: TreeIndex, mixed: bool = True) -> list[list[tuple[
             if len(pruned) != len(options[k]):
                 options[k] = pruned
                 changed = True
+        changed = _dominated(index, options) or changed
     return options

@@ -40,6 +40,14 @@ Kinds
     :math:`d + 1` points on a ``levels[0]``-level grid of the unit cube, each
     step moving one coordinate by :math:`\\Delta = p / (2(p - 1))`.
 
+Simplex groups
+--------------
+Parameters whose sum must stay at most 1 (a model's :attr:`~deterrence.model.Model.simplex`,
+such as two of three prior probabilities) are passed as ``simplex=`` groups: sampled designs
+(``sobol``, ``halton``, ``lhs``, ``morris``) map their points onto the simplex member by member,
+``oat`` cuts each member's range to what the others leave at the baseline, and a ``grid`` that
+would leave the simplex is refused.  See :mod:`deterrence.sweeps.simplex`.
+
 References
 ----------
 McKay, Beckman & Conover (1979), Technometrics 21(2), 239-245.
@@ -58,6 +66,7 @@ import numpy as np
 
 from deterrence.errors import DeterrenceError, ParameterError
 from deterrence.sweeps.samplers import lhs_keys, permute, sobol_engine, sobol_points
+from deterrence.sweeps.simplex import SimplexGroup, check_grid, oat_bounds, simplex_groups, to_simplex
 
 __all__ = [
     "Design",
@@ -109,6 +118,9 @@ class Design:
         Baseline of each varied parameter (``oat``).
     chunk_size : int
         Points per chunk.
+    simplex : tuple of SimplexGroup
+        Groups of varied parameters whose sum must stay at most 1; sampled points are mapped onto
+        them (:func:`deterrence.sweeps.simplex.to_simplex`).
     """
 
     kind: str
@@ -120,6 +132,7 @@ class Design:
     baseline: tuple[float, ...] = ()
     chunk_size: int = DEFAULT_CHUNK_SIZE
     _morris: Any = field(default=None, repr=False)
+    simplex: tuple[SimplexGroup, ...] = ()
 
     @property
     def n_chunks(self) -> int:
@@ -177,7 +190,10 @@ class Design:
         if self.kind == "oat":
             base = np.asarray(self.baseline, dtype=np.float64)
             values = np.where(unit == np.asarray(self._unit_baseline()), base, values)
-        return {name: np.ascontiguousarray(values[:, j]) for j, name in enumerate(self.names)}
+        out = {name: np.ascontiguousarray(values[:, j]) for j, name in enumerate(self.names)}
+        if self.simplex and self.kind in ("sobol", "halton", "lhs", "morris"):
+            out = to_simplex(out, self.simplex)
+        return out
 
     def _unit_baseline(self) -> list[float]:
         return [
@@ -200,6 +216,8 @@ class Design:
             out["baseline"] = {n: float(v) for n, v in zip(self.names, self.baseline, strict=True)}
         if self.kind == "morris":
             out["trajectories"] = self.size // (len(self.names) + 1)
+        if self.simplex:
+            out["simplex"] = [g.to_dict() for g in self.simplex]
         return out
 
 
@@ -247,8 +265,13 @@ def grid(
     axes: Mapping[str, tuple[float, float, int]],
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     seed: int | None = None,
+    *,
+    simplex: Sequence[Sequence[str]] = (),
+    baseline: Mapping[str, Any] | None = None,
 ) -> Design:
     """A full factorial grid from ``{name: (low, high, n)}``.
+
+    A grid whose corner leaves a ``simplex`` group (members not on an axis at ``baseline``) is refused.
 
     Examples
     --------
@@ -261,6 +284,7 @@ def grid(
     """
     names = tuple(axes)
     bounds = _check_box(names, [(v[0], v[1]) for v in axes.values()])
+    check_grid(axes, baseline or {}, simplex)
     levels = tuple(_check_count(v[2], f"number of grid points for {n!r}") for n, v in axes.items())
     for name, (low, high), n in zip(names, bounds, levels, strict=True):
         if n > 1 and low == high:
@@ -286,8 +310,12 @@ def one_at_a_time(
     n: int = 2,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     seed: int | None = None,
+    *,
+    simplex: Sequence[Sequence[str]] = (),
 ) -> Design:
     """Vary each parameter over ``n`` equally spaced values, the others at ``baseline``.
+
+    A member of a ``simplex`` group varies up to what the others leave at the baseline.
 
     Examples
     --------
@@ -298,6 +326,8 @@ def one_at_a_time(
     """
     names = tuple(bounds)
     box = _check_box(names, list(bounds.values()))
+    if simplex:
+        box = tuple(oat_bounds(dict(zip(names, box, strict=True)), baseline, simplex).values())
     n = _check_count(n, "number of values per parameter")
     base = []
     for name, (low, high) in zip(names, box, strict=True):
@@ -326,8 +356,13 @@ def sample(
     n: int,
     seed: int | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    *,
+    simplex: Sequence[Sequence[str]] = (),
+    baseline: Mapping[str, Any] | None = None,
 ) -> Design:
     """A random or quasi-random sample of ``n`` points (``kind``: lhs, sobol or halton).
+
+    Points are mapped onto each ``simplex`` group (members not varied at ``baseline``).
 
     Examples
     --------
@@ -340,7 +375,10 @@ def sample(
     names = tuple(bounds)
     box = _check_box(names, list(bounds.values()))
     n = _check_size(_check_count(n, "sample size --n"), f"a {kind} sample", "choose a smaller --n")
-    return Design(kind, names, box, n, _check_seed(seed), chunk_size=_check_count(chunk_size, "chunk size"))
+    groups = simplex_groups(simplex, dict(zip(names, box, strict=True)), baseline)
+    return Design(
+        kind, names, box, n, _check_seed(seed), chunk_size=_check_count(chunk_size, "chunk size"), simplex=groups
+    )
 
 
 def morris_design(
@@ -348,8 +386,13 @@ def morris_design(
     trajectories: int,
     levels: int = 4,
     seed: int | None = None,
+    *,
+    simplex: Sequence[Sequence[str]] = (),
+    baseline: Mapping[str, Any] | None = None,
 ) -> Design:
     """Morris (1991) one-step-at-a-time trajectories, ``trajectories * (d + 1)`` points.
+
+    :meth:`Design.chunk` maps the points onto each ``simplex`` group; the steps stay one input at a time.
 
     Examples
     --------
@@ -380,7 +423,10 @@ def morris_design(
             point[j] = low[j] + delta if up[j] else low[j]
             walks[t, step] = point
     unit = np.clip(walks.reshape(r * (d + 1), d), 0.0, 1.0)
-    return Design("morris", names, box, r * (d + 1), seed, (p,), chunk_size=max(1, r * (d + 1)), _morris=unit)
+    groups = simplex_groups(simplex, dict(zip(names, box, strict=True)), baseline)
+    return Design(
+        "morris", names, box, r * (d + 1), seed, (p,), chunk_size=max(1, r * (d + 1)), _morris=unit, simplex=groups
+    )
 
 
 def _check_seed(seed: Any) -> int:

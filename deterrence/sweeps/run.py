@@ -27,7 +27,7 @@ Streaming and resuming.  Finished chunks are written, as they complete, to
 ``FILE.chunks/`` (:mod:`deterrence.sweeps.store`: atomic files next to a ``manifest.json``
 describing the run).  At most a few chunks are in flight, so memory does not grow with the
 number of points.  At the end the parts are merged in chunk order into ``FILE``, a provenance
-sidecar ``FILE.json`` is written and the chunk directory removed.  ``resume=True`` reuses the
+sidecar ``FILE.provenance.json`` is written and the chunk directory removed.  ``resume=True`` reuses the
 parts of an interrupted run with the same manifest; the merged file is the same as an
 uninterrupted run's.  A run that stops before finishing its first chunk leaves nothing behind.
 """
@@ -288,7 +288,7 @@ def run_sweep(
     design : Design
         The points (varied parameters only).
     output : str or Path
-        ``.csv`` or ``.parquet`` file to write; its sidecar is ``output + ".json"``.  Missing
+        ``.csv`` or ``.parquet`` file to write; its sidecar is ``output + ".provenance.json"``.  Missing
         parent directories are created (and removed again if the run leaves nothing).
     concept : str, optional
         Solution concept (the model's first by default).
@@ -361,7 +361,8 @@ def run_sweep(
         raise
     outcomes = store.outcomes()
     header = list(store.header or ())
-    sidecar = _sidecar(output, command, model, design, concept, base, header, fmt, outcomes, constants, store)
+    seconds = time.perf_counter() - started
+    sidecar = _sidecar(output, command, model, design, concept, base, header, fmt, outcomes, constants, store, seconds)
     if not keep_chunks:
         store.remove()
     return SweepResult(
@@ -412,6 +413,7 @@ def _sidecar(
     outcomes: dict[str, int],
     constants: dict[str, Any],
     store: ChunkStore,
+    seconds: float | None = None,
 ) -> Path:
     from deterrence.io.provenance import write_sidecar
 
@@ -429,7 +431,13 @@ def _sidecar(
     if store.fallbacks is not None:
         extra["exact_fallbacks"] = store.fallbacks
     return write_sidecar(
-        output, command=command, parameters=model.parameters, seed=design.seed, design=design, extra=extra
+        output,
+        command=command,
+        parameters=model.parameters,
+        seed=design.seed,
+        design=design,
+        timings=None if seconds is None else {"run": seconds},
+        extra=extra,
     )
 
 
@@ -457,7 +465,16 @@ def sweep_frame(
 ) -> Any:
     """The sweep table in memory as a pandas DataFrame, rows in design order (small designs).
 
-    Its columns are those :func:`run_sweep` writes (``all_columns`` as there).
+    Its columns are those :func:`run_sweep` writes (``all_columns`` as there): the varied
+    parameters, ``outcome`` and the model's measures.  A full grid over two parameters reads
+    back as a regime map with :func:`deterrence.regime_map_from_frame`.
+
+    Examples
+    --------
+    >>> from deterrence import get_model, grid
+    >>> table = sweep_frame(get_model("chicken"), grid({"crash_cost": (0, 4, 5)}))
+    >>> print(list(table.columns)[:2], len(table))
+    ['crash_cost', 'outcome'] 5
     """
     import pandas as pd
 

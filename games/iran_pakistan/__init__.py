@@ -6,17 +6,22 @@ Forms (all share :data:`PARAMETERS`):
   {stand down, escalate};
 * :func:`sequential_game` -- the continuation after Iran's strike, with
   Pakistan's counter-escalation as a move;
-* :func:`prestrike_game` -- one move earlier, Iran's decision to strike (C12);
-* :func:`bayesian_game` -- uncertainty over Iran's motive (C5, C10).
+* :func:`prestrike_game` -- one move earlier, Iran's decision to strike, with
+  uncertainty on both sides (C12);
+* :func:`bayesian_game` -- uncertainty over Iran's motive (C5, C10);
+* :func:`reputation_game` -- a watching challenger infers Pakistan's resolve
+  from its response, so the precedent cost is derived (C1).
 
-:func:`solve_continuation` and :func:`prestrike_equilibria` solve them in
-batches; :func:`audit` checks claims C1-C12 of the USIP analysis (January
-2024) at any calibration.
+:func:`solve_continuation` and :func:`prestrike_assessments` solve them in
+batches or exactly; :func:`audit` checks claims C1-C12 of the USIP analysis
+(January 2024) at any calibration, with a refuting example per claim, and
+:func:`games.iran_pakistan.robustness.robustness` says where in the parameter box each
+claim holds.
 """
 
 from __future__ import annotations
 
-from games.iran_pakistan.analysis import CHOICES, prestrike_equilibria, solve_continuation
+from games.iran_pakistan.analysis import CHOICES, solve_continuation
 from games.iran_pakistan.claims import CHECKS, ClaimCheck, audit, retaliation_threshold
 from games.iran_pakistan.forms import (
     bayesian_game,
@@ -27,6 +32,8 @@ from games.iran_pakistan.forms import (
     values_for,
 )
 from games.iran_pakistan.parameters import PARAMETERS, TYPES
+from games.iran_pakistan.prestrike import prestrike_assessments, prestrike_equilibria
+from games.iran_pakistan.reputation import reputation_game
 
 __all__ = [
     "PARAMETERS",
@@ -44,6 +51,8 @@ __all__ = [
     "values_for",
     "solve_continuation",
     "prestrike_equilibria",
+    "prestrike_assessments",
+    "reputation_game",
     "scenario_path",
     "SCENARIOS",
 ]

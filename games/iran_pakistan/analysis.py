@@ -21,18 +21,28 @@ exact solvers (:mod:`deterrence.solvers.spe`, the enumeration) cross-check
 these results in the tests.
 
 The pre-strike form (C12) adds Iran's decision to strike, made before it
-knows whether Pakistan is resolved or soft: see :func:`prestrike_equilibria`.
+knows whether Pakistan is resolved or soft: :mod:`games.iran_pakistan.prestrike`
+solves it with mixing (:func:`prestrike_equilibria`, re-exported here, keeps
+the pure equilibria only).
 """
 
 from __future__ import annotations
 
-from itertools import combinations
 from typing import Any
 
 import numpy as np
 
-from games.iran_pakistan.forms import RESPONSES, outcome_payoffs
-from games.iran_pakistan.parameters import TYPES, iran_war_cost, pakistan_clash_cost, precedent_cost, priors
+from games.iran_pakistan.forms import RESPONSES
+from games.iran_pakistan.parameters import (
+    TYPES,
+    iran_escalation_cost,
+    iran_war_cost,
+    pakistan_clash_cost,
+    precedent_cost,
+    priors,
+    strike_cost,
+)
+from games.iran_pakistan.prestrike import prestrike_equilibria
 
 __all__ = ["CHOICES", "solve_continuation", "prestrike_equilibria", "TYPE_KEYS"]
 
@@ -98,35 +108,50 @@ def solve_continuation(values: dict[str, Any], belief: dict[str, Any] | None = N
         t: np.broadcast_to(np.asarray(belief.get(t, 0), dtype=v["precedent_loss"].dtype), v["precedent_loss"].shape)
         for t in TYPE_KEYS
     }
+    # The terms of outcome_payoffs, each computed once and in the same order of operations
+    # (so that floats and exact values come out identical to it); Pakistan's payoffs do not
+    # depend on Iran's type, Iran's do not depend on the response except through f_r.
     P, C_P = precedent_cost(v), pakistan_clash_cost(v)
+    R_I, W_I = iran_escalation_cost(v), iran_war_cost(v)
+    g = v["iran_strike_gain"] - v["us_condemnation"]
+    m, d = v["china_mediation"], v["escalation_damage"]
     out: dict[str, np.ndarray] = {}
     counter, out["counter_tie"] = _greater(P, C_P, tol)
     out["counter"] = counter
+    iran_escalates = {}  # Iran's payoff from escalating, given Pakistan's counter-escalation rule
+    for t, _, value_name, _ in TYPES:
+        base = g + v[value_name] - R_I
+        iran_escalates[t] = np.where(counter, base - W_I, base)
     absorb_value = -P
     values_by_choice = {"absorb": absorb_value}
-    for key, *_ in RESPONSES:
+    for key, _, restoration, face in RESPONSES:
+        k = strike_cost(v, key)
+        pakistan_stand_down = -k - (1 - v[restoration]) * P
+        loss = -k - d
+        pakistan_if_escalate = np.where(counter, loss - C_P, loss - P)
+        stand_down_base = g - v[face]
         expected = 0
         p_escalate = 0
-        for t in TYPE_KEYS:
-            pay = outcome_payoffs(v, t)
-            escalate_iran = np.where(counter, pay[f"{key}/escalate/counter"][1], pay[f"{key}/escalate/hold"][1])
-            escalates, tie = _greater(escalate_iran, pay[f"{key}/stand_down"][1], tol)
+        for t, _, _, has_premium in TYPES:
+            stand_down = (stand_down_base - v["coerce_face_premium"] if has_premium else stand_down_base) + m
+            escalates, tie = _greater(iran_escalates[t], stand_down, tol)
             out[f"escalates/{key}/{t}"], out[f"escalates_tie/{key}/{t}"] = escalates, tie
-            pakistan_if_escalate = np.where(counter, pay[f"{key}/escalate/counter"][0], pay[f"{key}/escalate/hold"][0])
-            value_t = np.where(escalates, pakistan_if_escalate, pay[f"{key}/stand_down"][0])
+            value_t = np.where(escalates, pakistan_if_escalate, pakistan_stand_down)
             expected = expected + belief[t] * value_t
             p_escalate = p_escalate + belief[t] * escalates
         values_by_choice[key] = expected
         out[f"p_escalate/{key}"] = np.asarray(p_escalate, dtype=np.float64)
     stacked = np.stack([np.asarray(values_by_choice[c]) for c in CHOICES])
-    choice = np.argmax(stacked.astype(np.float64), axis=0)
+    choice: np.ndarray
     if stacked.dtype == object:  # exact argmax
-        choice = np.array([max(range(3), key=lambda i, j=j: (stacked[i, j], -i)) for j in range(stacked.shape[1])])
+        choice = np.array([max(range(3), key=lambda i: (stacked[i, j], -i)) for j in range(stacked.shape[1])])
+    else:
+        choice = np.argmax(stacked, axis=0)
     best = stacked[choice, np.arange(stacked.shape[1])]
     tie = np.zeros(stacked.shape[1], dtype=bool)
     for i in range(3):
-        _, t = _greater(best, stacked[i], tol)
-        tie |= t & (choice != i)
+        _, t_i = _greater(best, stacked[i], tol)
+        tie |= t_i & (choice != i)
     out["choice"], out["choice_tie"] = choice, tie
     for c in CHOICES:
         out[f"value/{c}"] = np.asarray(values_by_choice[c])
@@ -134,78 +159,9 @@ def solve_continuation(values: dict[str, Any], belief: dict[str, Any] | None = N
     out["retaliation_margin"] = np.asarray(
         np.maximum(values_by_choice["calibrated"], values_by_choice["direct"]) - absorb_value
     )
-    p_path = np.zeros(stacked.shape[1])
-    for i, key in enumerate(("calibrated", "direct"), start=1):
-        p_path = np.where(choice == i, out[f"p_escalate/{key}"], p_path)
+    p_path = np.where(choice == 1, out["p_escalate/calibrated"], np.where(choice == 2, out["p_escalate/direct"], 0.0))
     out["p_escalate"] = p_path
     return out
-
-
-def prestrike_equilibria(values: dict[str, Any]) -> list[dict[str, Any]]:
-    """Perfect Bayesian equilibria of the pre-strike game at one point (C12).
-
-    Iran's types decide whether to strike; Pakistan, if resolved, updates its
-    belief about Iran's type from the fact of the strike (Bayes' rule over
-    the types that strike) and responds; a soft Pakistan absorbs.  A set
-    ``S`` of striking types is an equilibrium iff ``S`` is exactly the set of
-    types whose expected value of striking,
-    ``b * g + (1 - b) * V_t(S)``, is positive, where ``b`` is Iran's belief that
-    Pakistan absorbs and ``V_t(S)`` the type's payoff against a resolved
-    Pakistan that best-responds to the posterior given ``S``.  Off the path
-    (no type strikes) Pakistan's belief is its prior: that rule is stated,
-    not derived.  Indifferent types (value exactly 0) are reported in
-    ``ties`` and may go either way.
-
-    Returns
-    -------
-    list of dict
-        One per equilibrium: ``strikers`` (tuple of types), ``response``
-        (Pakistan's response if struck), ``values`` (each type's value of
-        striking), ``ties``.
-
-    Examples
-    --------
-    >>> from games.iran_pakistan.forms import values_for
-    >>> [e["strikers"] for e in prestrike_equilibria(values_for())]
-    [('ct', 'broaden')]
-    """
-    v = {k: x for k, x in values.items()}
-    prior = priors(v)
-    b, g = v["iran_belief_absorb"], v["iran_strike_gain"]
-    found = []
-    candidates = [c for n in range(len(TYPE_KEYS), -1, -1) for c in combinations(TYPE_KEYS, n)]
-    for strikers in candidates:
-        mass = sum(prior[t] for t in strikers)
-        if strikers and mass == 0:
-            continue
-        belief = {t: (prior[t] / mass if t in strikers else 0) for t in TYPE_KEYS} if strikers else prior
-        result = solve_continuation(v, belief=belief)
-        choice = CHOICES[int(result["choice"][0])]
-        strike_values, ties = {}, []
-        for t in TYPE_KEYS:
-            if choice == "absorb":
-                payoff = g
-            else:
-                pay = outcome_payoffs(v, t)
-                escalates = bool(result[f"escalates/{choice}/{t}"][0])
-                counter = bool(result["counter"][0])
-                branch = "stand_down" if not escalates else ("escalate/counter" if counter else "escalate/hold")
-                payoff = pay[f"{choice}/{branch}"][1]
-            strike_values[t] = b * g + (1 - b) * payoff
-            if strike_values[t] == 0:
-                ties.append(t)
-        wanted = {t for t in TYPE_KEYS if strike_values[t] > 0}
-        if wanted <= set(strikers) <= wanted | set(ties):
-            found.append(
-                {
-                    "strikers": strikers,
-                    "response": choice,
-                    "values": strike_values,
-                    "ties": tuple(ties),
-                    "response_tie": bool(result["choice_tie"][0]),
-                }
-            )
-    return found
 
 
 def war_costs(values: dict[str, Any]) -> dict[str, Any]:

@@ -13,9 +13,9 @@ colour-blind-safe palette with a hatch per region for grayscale print.
   response, then the probability that Iran escalates) over two parameters,
   with the analytic C1 boundary ``min(c_1, c_2) = 0`` of
   :func:`~games.iran_pakistan.claims.retaliation_threshold` drawn on the
-  cells where its premise holds (the set of motive types that answer a
-  calibrated strike is the one at the calibration, or Pakistan's
-  counter-escalation is not credible and every type escalates);
+  cells where its premise holds (Pakistan's counter-escalation is credible
+  and the set of motive types that answer a calibrated strike is the one at
+  the calibration, or it is not credible and every type escalates);
 * :func:`swings` -- one-at-a-time swings of an equilibrium measure when each
   third-party parameter moves over its range, the others at the calibration.
 
@@ -24,6 +24,8 @@ The ``plot_*`` functions take ``ax=None`` and return the ``Axes``.
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +35,11 @@ from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, solve_continuation
 from games.iran_pakistan.parameters import PARAMETERS, TYPE_LABELS
 
 __all__ = [
+    "ACTORS",
     "THIRD_PARTY",
+    "actor_pair",
+    "switches",
+    "sobol_indices",
     "GridMap",
     "belief_map",
     "outcome_map",
@@ -43,16 +49,32 @@ __all__ = [
     "new_axes",
 ]
 
-#: The third-party parameters of docs/argument.md (China, United States, India, Afghanistan/Taliban).
-THIRD_PARTY = (
-    "china_mediation",
-    "china_leverage",
-    "us_pressure_on_iran",
-    "us_ct_stake",
-    "india_emboldening",
-    "india_second_front",
-    "taliban_pressure",
-)
+#: Name prefixes of the third parties' parameters (docs/argument.md): China, the United States,
+#: India and the Afghan Taliban/TTP.
+ACTORS = {"China": "china_", "United States": "us_", "India": "india_", "Afghan Taliban": "taliban_"}
+#: The third-party parameters, in the order of the parameter table.
+THIRD_PARTY = tuple(p.name for p in PARAMETERS if p.name.startswith(tuple(ACTORS.values())))
+_PAIRS = {
+    "China": ("china_mediation", "china_leverage"),
+    "United States": ("us_pressure_on_iran", "us_ct_stake"),
+    "India": ("india_emboldening", "india_second_front"),
+}
+
+
+def actor_pair(actor: str) -> tuple[str, str] | None:
+    """The two parameters of ``actor`` a regime map spans: its named pair, else its first two.
+
+    Examples
+    --------
+    >>> actor_pair("India")
+    ('india_emboldening', 'india_second_front')
+    """
+    names = [p.name for p in PARAMETERS]
+    preferred = _PAIRS.get(actor, ())
+    if len(preferred) == 2 and all(n in names for n in preferred):
+        return preferred[0], preferred[1]
+    own = [n for n in names if n.startswith(ACTORS[actor])]
+    return (own[0], own[1]) if len(own) >= 2 else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,7 +169,9 @@ def _c1_field(v: dict[str, Any], point: dict[str, np.ndarray], out: dict[str, np
         escalates = out[f"escalates/calibrated/{t}"]
         same_set &= escalates == (t in info["escalating_types"])
         all_escalate &= escalates
-    premise = same_set | ((c1 <= 0) & all_escalate)
+    # The two conditions hold in the calibration's regime: Pakistan's counter-escalation credible (c_1 > 0)
+    # and the same types escalating; without credibility they decide only where every type escalates.
+    premise = (same_set & (c1 > 0)) | ((c1 <= 0) & all_escalate)
     return np.where(premise, np.minimum(c1, c2), np.nan)
 
 
@@ -239,8 +263,8 @@ def swings(
     --------
     >>> from games.iran_pakistan.forms import values_for
     >>> s = swings(values_for(), ("us_ct_stake",), n=3)
-    >>> print(round(float(s["baseline"]), 2), round(float(s["at_low"][0]), 2), round(float(s["at_high"][0]), 2))
-    3.64 3.84 -3.0
+    >>> bool(s["min"][0] <= s["baseline"] <= s["max"][0]), s["at_low"].shape
+    (True, (1,))
     """
     k = len(names)
     point = _point(values, (k * n + 1,))
@@ -281,11 +305,11 @@ def plot_map(m: GridMap, ax: Any = None, *, baseline: dict[str, Any] | None = No
     --------
     >>> from games.iran_pakistan.forms import values_for
     >>> ax = plot_map(belief_map(values_for(), n=11))
-    >>> ax.get_xlabel()
-    'prior_broaden'
+    >>> ax.get_xlabel().endswith("(probability)\\n[prior_broaden]")
+    True
     """
     from deterrence.analysis.regimes import RegimeMap
-    from deterrence.plotting.figures import draw_regime_map
+    from deterrence.plotting.figures import draw_regime_map, parameter_label
 
     if ax is None:
         _, ax = new_axes()
@@ -294,16 +318,18 @@ def plot_map(m: GridMap, ax: Any = None, *, baseline: dict[str, Any] | None = No
         rmap,
         ax,
         annotate=False,
-        wrap=10_000,
+        wrap=32,
         blank="",
         zero_contours={"C1 threshold (analytic)": m.analytic},
         points={} if baseline is None else {"calibration": (baseline[m.x], baseline[m.y])},
         title=title,
-        legend_loc="upper right",
+        legend_loc="outside",
+        xlabel=parameter_label(PARAMETERS[m.x]),
+        ylabel=parameter_label(PARAMETERS[m.y]),
     )
 
 
-def plot_swings(s: dict[str, Any], ax: Any = None, *, label: str = "") -> Any:
+def plot_swings(s: dict[str, Any], ax: Any = None, *, label: str = "", unit: str = "", title: str = "") -> Any:
     """Tornado chart of :func:`swings` (:func:`deterrence.plotting.tornado`), largest swing on top.
 
     Examples
@@ -327,6 +353,99 @@ def plot_swings(s: dict[str, Any], ax: Any = None, *, label: str = "") -> Any:
         ax,
         ends=("parameter at its lower bound", "parameter at its upper bound"),
         references=references,
-        xlabel=f"{label or s['measure']} (calibration {s['baseline']:.3g})",
-        legend_loc="best",
+        xlabel=textwrap.fill(f"{label or s['measure']}" + (f" ({unit})" if unit else ""), 60)
+        + f"\ncalibration: {s['baseline']:.3g}",
+        legend_loc="below",
+        title=title,
     )
+
+
+def switches(values: dict[str, Any], names: tuple[str, ...] | None = None, n: int = 201) -> list[dict[str, Any]]:
+    """Where the equilibrium outcome changes along each parameter, the others at the calibration.
+
+    The outcome is Pakistan's response and which motive types of Iran escalate against it (the
+    labels of the regime maps).  One batched solve of ``n`` points per parameter over its range;
+    for each parameter the change nearest the calibration is returned as
+    ``{"parameter", "at", "baseline", "low", "high", "before", "after", "response_changes",
+    "distance"}`` (``at``: the grid midpoint of the change; ``before``: the outcome at the
+    calibration's side; ``distance``: from the calibration, as a share of the range), nearest first.
+
+    Examples
+    --------
+    >>> from games.iran_pakistan.forms import values_for
+    >>> found = switches(values_for(), ("precedent_loss",), n=101)
+    >>> [s["parameter"] for s in found], all(s["before"] != s["after"] for s in found)
+    (['precedent_loss'], True)
+    """
+    names = tuple(p.name for p in PARAMETERS) if names is None else names
+    k = len(names)
+    point = _point(values, (k * n,))
+    grids = []
+    for i, name in enumerate(names):
+        p = PARAMETERS[name]
+        grids.append(np.linspace(float(p.low), float(p.high), n))
+        point[name][i * n : (i + 1) * n] = grids[-1]
+    out = solve_continuation(point)
+    labels = _labels(out).reshape(k, n)
+    choice = np.asarray(out["choice"]).reshape(k, n)
+    found = []
+    for i, name in enumerate(names):
+        p, grid, base = PARAMETERS[name], grids[i], float(values[name])
+        changes = [j for j in range(n - 1) if labels[i, j] != labels[i, j + 1]]
+        if not changes:
+            continue
+        j = min(changes, key=lambda j: abs((grid[j] + grid[j + 1]) / 2 - base))
+        at = float((grid[j] + grid[j + 1]) / 2)
+        near, far = (j, j + 1) if at > base else (j + 1, j)
+        span = float(p.high) - float(p.low)
+        found.append(
+            {
+                "parameter": name,
+                "at": at,
+                "baseline": base,
+                "low": float(p.low),
+                "high": float(p.high),
+                "before": str(labels[i, near]),
+                "after": str(labels[i, far]),
+                "response_changes": bool(choice[i, near] != choice[i, far]),
+                "distance": abs(at - base) / span if span else 0.0,
+            }
+        )
+    return sorted(found, key=lambda s: (s["distance"], s["parameter"]))
+
+
+def sobol_indices(
+    values: dict[str, Any],
+    measure: str,
+    names: tuple[str, ...] = THIRD_PARTY,
+    n: int = 256,
+    seed: int = 20240118,
+) -> Any:
+    """Sobol' indices (:func:`deterrence.sensitivity.analyse.sobol`) of ``measure`` over ``names``.
+
+    The parameters vary uniformly over their ranges, the others stay at the calibration; the
+    batched solver evaluates all ``(len(names) + 2) * n`` points at once.  Returns None when the
+    measure does not vary over the box (the indices are undefined).
+
+    Examples
+    --------
+    >>> from games.iran_pakistan.forms import values_for
+    >>> res = sobol_indices(values_for(), "retaliation_margin", ("us_ct_stake", "china_mediation"), n=64)
+    >>> res.names, bool(res.total[0] > res.total[1])
+    (('us_ct_stake', 'china_mediation'), True)
+    """
+    from deterrence.errors import DeterrenceError
+    from deterrence.sensitivity.analyse import sobol
+
+    def function(sample: Mapping[str, np.ndarray]) -> np.ndarray:
+        size = len(next(iter(sample.values())))
+        point = _point(values, (size,))
+        point.update({k: np.asarray(x, dtype=float) for k, x in sample.items()})
+        return np.asarray(solve_continuation(point)[measure], dtype=float)
+
+    bounds = {name: (float(PARAMETERS[name].low), float(PARAMETERS[name].high)) for name in names}
+    try:
+        with np.errstate(divide="ignore", invalid="ignore"):  # a resample without variance has no index
+            return sobol(function, bounds, n=n, seed=seed, n_resamples=200, measure=measure)
+    except DeterrenceError:
+        return None

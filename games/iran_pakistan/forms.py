@@ -6,27 +6,32 @@ arrays (batched sweeps) alike.  Pakistan's payoff comes first, Iran's second.
 Play starts after Iran's strike of 16 January 2024 (F1), except in the
 pre-strike form (C12).
 
-==============================  =========================  ================================
-outcome                         Pakistan                   Iran (motive type t)
-==============================  =========================  ================================
-absorb (protest only)           ``-P``                     ``g``
-strike r, Iran stands down      ``-k_r``                   ``g - f_r - q_t + m``
-strike r, Iran escalates,       ``-k_r - d - C_P``         ``g + e_t - W_I``
+=============================  ===============================  ==============================
+outcome                        Pakistan                         Iran (motive type t)
+=============================  ===============================  ==============================
+absorb (protest only)          ``-P``                           ``g'``
+strike r, Iran stands down     ``-k_r' - (1 - rho_r) P``        ``g' - f_r - q_t + m``
+strike r, Iran escalates,      ``-k_r' - d - C_P``              ``g' + e_t - R_I - W_I``
 Pakistan counter-escalates
-strike r, Iran escalates,       ``-k_r - d - P``           ``g + e_t``
+strike r, Iran escalates,      ``-k_r' - d - P``                ``g' + e_t - R_I``
 Pakistan holds
-no Iranian strike (pre-strike)  ``0``                      ``0``
-==============================  =========================  ================================
+no Iranian strike (pre-strike) ``0``                            ``0``
+=============================  ===============================  ==============================
 
-``r`` is calibrated (K) or direct (X); ``k_r`` its cost, ``f_r`` Iran's face
-cost of not answering it, ``q_t`` the coercing type's face premium, ``m``
-China's face-saving mediation, ``e_t`` the type's value of escalating, ``d``
-the damage of Iran's counter-strike; ``P``, ``C_P`` and ``W_I`` are defined in
-:mod:`.parameters`.  The encoding is described in docs/argument.md, with
-two changes made on purpose: Pakistan's counter-escalation is a move of its
-own (the Asymmetric Escalation Game's last move, Zagare & Kilgour 2000), so
-its credibility is derived rather than assumed; and the face cost of the
-coercing type carries a premium, its "not seen to back down" term.
+``r`` is calibrated (K) or direct (X); ``k_r'`` its full cost (with China's
+and, for X, Washington's restraint, :func:`~.parameters.strike_cost`);
+``rho_r`` the share of the precedent it restores if Iran leaves it
+unanswered; ``f_r`` Iran's face cost of not answering it, ``q_t`` the
+coercing type's face premium, ``m`` China's face-saving mediation, ``e_t``
+the type's value of escalating, ``d`` the damage of Iran's counter-strike,
+``g' = iran_strike_gain - us_condemnation``; ``P``, ``C_P``, ``R_I`` and
+``W_I`` are defined in :mod:`.parameters`.  Each term is a trade-off: a
+direct strike restores more deterrence but costs more and invites more
+escalation (C3); China's mediation makes Iran's retreat cheaper and
+Pakistan's strike dearer (C8); an Iranian escalation costs ``R_I`` however
+Pakistan answers, ``W_I`` only if it answers (C6, C7).  Pakistan's
+counter-escalation is a move of its own (the Asymmetric Escalation Game's
+last move, Zagare & Kilgour 2000), so its credibility is derived.
 
 Every form is a factory in the library's one convention, ``form(**params)``:
 one keyword per parameter, the rest at their defaults; ``form()`` gives the
@@ -36,10 +41,11 @@ instead, as the analysis modules do (``form(values)``).
 Examples
 --------
 >>> cell = ("calibrated", "stand down")
->>> print(matrix_game().payoff(cell, "Iran"))
-china_mediation - face_cost_calibrated + iran_strike_gain
->>> print(matrix_game(china_mediation=0).payoff(cell, "Iran"), matrix_game({}).payoff(cell, "Iran"))
--1 -1/2
+>>> pay = outcome_payoffs(values_for(symbolic=True))
+>>> print(pay["calibrated/stand_down"][1])
+china_mediation - face_cost_calibrated + iran_strike_gain - us_condemnation
+>>> print(outcome_payoffs(values_for({"china_mediation": 0}))["calibrated/stand_down"][1])
+-3/2
 """
 
 from __future__ import annotations
@@ -47,16 +53,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Terminal
+from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
 from deterrence.forms.normal_form import NormalFormGame
+from deterrence.forms.reduced_form import reduced_normal_form
 from games.iran_pakistan.parameters import (
     PARAMETERS,
     TYPES,
     check_priors,
+    iran_escalation_cost,
     iran_war_cost,
     pakistan_clash_cost,
     precedent_cost,
     priors,
+    strike_cost,
 )
 
 __all__ = [
@@ -69,10 +78,10 @@ __all__ = [
     "bayesian_game",
 ]
 
-#: Pakistan's responses: key, label, cost parameter, Iran's face-cost parameter
+#: Pakistan's responses: key, label, restoration parameter, Iran's face-cost parameter
 RESPONSES = (
-    ("calibrated", "calibrated strike", "calibrated_cost", "face_cost_calibrated"),
-    ("direct", "direct strike", "direct_cost", "face_cost_direct"),
+    ("calibrated", "calibrated strike", "restoration_calibrated", "face_cost_calibrated"),
+    ("direct", "direct strike", "restoration_direct", "face_cost_direct"),
 )
 _TYPE = {key: (label, value, premium) for key, label, value, premium in TYPES}
 
@@ -96,18 +105,20 @@ def outcome_payoffs(v: dict[str, Any], motive: str = "ct") -> dict[str, tuple[An
     --------
     >>> pay = outcome_payoffs(values_for())
     >>> print(pay["absorb"][0], *pay["calibrated/stand_down"])
-    -6 -1 -1/2
+    -6 -81/20 -1
     """
     label, value_name, has_premium = _TYPE[motive]
-    P, C_P, W_I = precedent_cost(v), pakistan_clash_cost(v), iran_war_cost(v)
-    g, m, d, e = v["iran_strike_gain"], v["china_mediation"], v["escalation_damage"], v[value_name]
+    P, C_P = precedent_cost(v), pakistan_clash_cost(v)
+    R_I, W_I = iran_escalation_cost(v), iran_war_cost(v)
+    g = v["iran_strike_gain"] - v["us_condemnation"]
+    m, d, e = v["china_mediation"], v["escalation_damage"], v[value_name]
     premium = v["coerce_face_premium"] if has_premium else 0
     out = {"absorb": (-P, g)}
-    for key, _, cost, face in RESPONSES:
-        k, f = v[cost], v[face]
-        out[f"{key}/stand_down"] = (-k, g - f - premium + m)
-        out[f"{key}/escalate/counter"] = (-k - d - C_P, g + e - W_I)
-        out[f"{key}/escalate/hold"] = (-k - d - P, g + e)
+    for key, _, restoration, face in RESPONSES:
+        k, f = strike_cost(v, key), v[face]
+        out[f"{key}/stand_down"] = (-k - (1 - v[restoration]) * P, g - f - premium + m)
+        out[f"{key}/escalate/counter"] = (-k - d - C_P, g + e - R_I - W_I)
+        out[f"{key}/escalate/hold"] = (-k - d - P, g + e - R_I)
     return out
 
 
@@ -119,31 +130,33 @@ def _resolve(values: Mapping[str, Any] | None, params: Mapping[str, Any]) -> dic
 
 
 def matrix_game(values: Mapping[str, Any] | None = None, /, *, motive: str = "ct", **params: Any) -> NormalFormGame:
-    """Strategic form of the continuation (the matrix form of docs/argument.md).
+    """Strategic form of the continuation: the reduced normal form of :func:`sequential_game`.
 
-    Pakistan (rows): absorb, calibrated strike, direct strike.  Iran (columns):
-    stand down, or escalate if Pakistan retaliates -- and an escalation meets
-    Pakistani counter-escalation (the open-clash outcome).  Against *absorb*
-    Iran's two columns pay the same, so the game is degenerate by
-    construction: a Nash component where Pakistan absorbs under an Iranian
-    threat may appear, as in Selten's entry game.  With neither ``values``
-    nor keywords it is the parametric game.
+    The engine builds it from the tree (:func:`~deterrence.forms.reduced_form.reduced_normal_form`),
+    so the two forms cannot disagree.  Pakistan's plans (rows): absorb, or a strike
+    with what it would do if Iran escalated (``calibrated/counter-escalate`` ...).
+    Iran's plans (columns) say how it answers *each* strike
+    (``stand down/escalate``: stand down after a calibrated strike, escalate after a
+    direct one).  Against *absorb* all of Iran's columns pay the same, so the
+    game is degenerate by construction; its Nash equilibria include the tree's
+    subgame-perfect path and, as in Selten's entry game, profiles that rest on
+    threats the tree shows to be incredible.  With neither ``values`` nor
+    keywords it is the parametric game.
 
     Examples
     --------
     >>> g = matrix_game({})
     >>> g.shape, g.kind
-    ((3, 2), 'exact')
+    ((5, 4), 'exact')
+    >>> g.strategies[0][:2], g.strategies[1][1]
+    (('absorb', 'calibrated/counter-escalate'), 'stand down/escalate')
     """
-    v = _resolve(values, params)
-    pay = outcome_payoffs(v, motive)
-    rows = [[pay["absorb"], pay["absorb"]]]
-    for key, *_ in RESPONSES:
-        rows.append([pay[f"{key}/stand_down"], pay[f"{key}/escalate/counter"]])
+    tree = sequential_game(values, motive=motive, **params)
+    normal = reduced_normal_form(tree).game
     return NormalFormGame(
-        ["Pakistan", "Iran"],
-        [["absorb", "calibrated", "direct"], ["stand down", "escalate"]],
-        rows,
+        normal.players,
+        normal.strategies,
+        normal.payoffs,
         title=f"Iran-Pakistan continuation, strategic form (Iran's motive: {_TYPE[motive][0]})",
     )
 
@@ -152,7 +165,7 @@ def _continuation(
     pay: dict[str, tuple[Any, Any]], tag: str = "", iran_infoset: str = "", counter_infoset: str = ""
 ) -> Decision:
     """Pakistan's response subtree; infoset ids may be shared across types (Bayesian form)."""
-    branches = [Terminal(pay["absorb"], "absorb")]
+    branches: list[Node] = [Terminal(pay["absorb"], "absorb")]
     for key, *_ in RESPONSES:
         counter = Decision(
             "Pakistan",
@@ -197,36 +210,54 @@ def sequential_game(
     )
 
 
-def prestrike_game(
-    values: Mapping[str, Any] | None = None, /, *, motive: str = "ct", **params: Any
-) -> ExtensiveFormGame:
-    """One move earlier (C12): Iran decides whether to strike, then the continuation.
+def prestrike_game(values: Mapping[str, Any] | None = None, /, **params: Any) -> ExtensiveFormGame:
+    """One move earlier, with uncertainty on both sides (C12): Iran decides whether to strike.
 
-    Iran does not know whether Pakistan is *resolved* (payoffs as above) or
-    *soft* (its precedent cost is zero, so it absorbs); it believes Pakistan
-    soft with probability ``iran_belief_absorb``.  Pakistan knows its own
-    type; Iran's later moves do not observe it.  Not striking keeps the status
-    quo (0, 0).
+    Nature draws Iran's motive from Pakistan's prior (as in
+    :func:`bayesian_game`) and, independently, Pakistan's resolve: *soft*
+    with probability ``iran_belief_absorb`` (its precedent cost is zero, so a
+    strike only costs it and it absorbs), else *resolved* (the payoffs
+    above).  Iran knows its motive, not Pakistan's resolve: it strikes or
+    keeps the status quo (0, 0).  Pakistan knows its resolve, not Iran's
+    motive: it updates on the strike and responds.  Iran, still unsure of
+    Pakistan's resolve, replies; Pakistan counter-escalates or holds.
+    :func:`games.iran_pakistan.prestrike.prestrike_assessments` solves
+    exactly this tree, mixing included.
 
     Examples
     --------
     >>> g = prestrike_game({})
-    >>> g.infosets["Iran"][0]
-    'strike?'
+    >>> g.infosets["Iran"][:2]
+    ('counter-terror: strike?', 'counter-terror: after calibrated')
+    >>> g.infosets["Pakistan"][:2]
+    ('resolved response', 'resolved after calibrated + escalation')
+    >>> len(g.terminals())
+    48
     """
     v = _resolve(values, params)
     belief = v["iran_belief_absorb"]
-    subtrees = []
-    for tag, soft in (("resolved", False), ("soft", True)):
-        w = dict(v)
-        if soft:
-            w.update(precedent_loss=0, resolve_value=0)
-        pay = outcome_payoffs(w, motive)
-        strike = _continuation(pay, tag=f"{tag} ", counter_infoset=f"{tag} ")
-        subtrees.append(Decision("Iran", "strike?", ("no strike", "strike"), (Terminal((0, 0), "status quo"), strike)))
-    root = Chance(("resolved", "soft"), (1 - belief, belief), tuple(subtrees), label="Pakistan's resolve")
+    prior = priors(v)
+    motives = []
+    for key, label, *_ in TYPES:
+        subtrees = []
+        for tag, soft in (("resolved", False), ("soft", True)):
+            w = dict(v)
+            if soft:
+                w.update(precedent_loss=0, resolve_value=0)
+            strike = _continuation(
+                outcome_payoffs(w, key), tag=f"{tag} ", iran_infoset=f"{label}: ", counter_infoset=f"{tag} "
+            )
+            status_quo = Terminal((0, 0), "status quo")
+            subtrees.append(Decision("Iran", f"{label}: strike?", ("no strike", "strike"), (status_quo, strike)))
+        motives.append(Chance(("resolved", "soft"), (1 - belief, belief), tuple(subtrees), label="Pakistan's resolve"))
+    root = Chance(
+        tuple(label for _, label, *_ in TYPES),
+        tuple(prior[k] for k, *_ in TYPES),
+        tuple(motives),
+        label="Iran's motive",
+    )
     return ExtensiveFormGame(
-        ["Pakistan", "Iran"], root, title=f"Iran's decision to strike (C12; motive: {_TYPE[motive][0]})"
+        ["Pakistan", "Iran"], root, title="Iran's decision to strike, with uncertainty on both sides (C12)"
     )
 
 

@@ -11,25 +11,35 @@ literature behind each encoding (author, year; full references there);
 Derived quantities (the same formulas serve sympy symbols and numpy arrays):
 
 * precedent cost of absorbing, ``P = precedent_loss * (india_emboldening +
-  taliban_pressure) + resolve_value``;
-* front multiplier, ``phi = india_second_front + taliban_pressure``;
+  taliban_emboldening) + resolve_value``; a strike ``r`` that Iran leaves
+  unanswered restores the share ``rho_r`` of it (``restoration_calibrated``,
+  ``restoration_direct``), a counter-escalation restores all of it;
+* front multiplier, ``phi = india_second_front + taliban_front`` (the TTP's
+  second channel is its own parameter, separate from its emboldening);
 * Pakistan's cost of an open interstate clash, ``C_P = war_cost_pakistan *
   (1 + phi) + us_ct_stake``;
-* Iran's cost of that clash, ``W_I = iran_war_base + iran_overstretch +
-  pakistan_superiority + us_pressure_on_iran + china_leverage +
-  deterrence_erosion`` (docs/argument.md).
+* Pakistan's cost of a strike ``r``: ``k_r + china_pakistan_weight *
+  china_mediation``, plus ``us_ct_stake`` for a direct strike (Washington
+  restrains a strike on Iranian state targets as well as a flare-up);
+* Iran's cost of escalating, paid whatever Pakistan does next, ``R_I =
+  us_pressure_on_iran + china_leverage + iran_overstretch``;
+* Iran's cost of an open clash, paid only if Pakistan counter-escalates,
+  ``W_I = iran_war_base + pakistan_superiority + deterrence_erosion`` (a
+  stronger rival and the tit-for-tat erosion bite only if Pakistan answers,
+  so they interact with the credibility of its threat).
 
 Baseline calibration (the reasoning, term by term):
 
 * ``P = 4 * (0.5 + 0.5) + 2 = 6``: letting the strike pass costs six times a
   calibrated strike -- the USIP analysis stresses the precedent toward India
   and the Taliban and the army chief's reputation (C1, C2);
+* a calibrated strike left unanswered restores half of ``P``, a direct one
+  all of it: hitting Iranian state targets shows more resolve (C3's
+  trade-off; Schelling 1966);
 * ``phi = 0.4 + 0.5 = 0.9`` and ``C_P = 2 * 1.9 + 1 = 4.8 < P``: an open clash
   nearly doubles through the other fronts, yet Pakistan, nuclear-armed and
-  stronger (F3), would still answer an Iranian counter-strike -- it is
-  "willing to ride the escalation ladder";
-* ``W_I = 1 + 1 + 1.5 + 1 + 1 + 1 = 6.5``: six restraints of equal weight,
-  Pakistan's superiority a little heavier (F3, C6-C9);
+  stronger (F3), would still answer an Iranian counter-strike;
+* ``R_I = 1 + 1 + 1 = 3`` and ``W_I = 1 + 1.5 + 1 = 3.5`` (C6-C9);
 * Iran's face costs: 2 for leaving a calibrated strike on separatist camps
   unanswered, 10 for a direct strike on its forces (C3);
 * motive values of escalating: counter-terror 0, broaden 8, coerce 3 (C5, C10);
@@ -43,10 +53,18 @@ Baseline calibration (the reasoning, term by term):
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
 
-from deterrence.errors import ParameterError
 from deterrence.parameters import Parameter, ParameterSet
+from games.iran_pakistan.quantities import (
+    check_priors,
+    front_multiplier,
+    iran_escalation_cost,
+    iran_war_cost,
+    pakistan_clash_cost,
+    precedent_cost,
+    priors,
+    strike_cost,
+)
 
 __all__ = [
     "PARAMETERS",
@@ -55,6 +73,8 @@ __all__ = [
     "precedent_cost",
     "front_multiplier",
     "pakistan_clash_cost",
+    "strike_cost",
+    "iran_escalation_cost",
     "iran_war_cost",
     "priors",
     "check_priors",
@@ -91,12 +111,12 @@ PARAMETERS = ParameterSet(
             + "middle of the 0-1 scale: hostile, but a cease-fire holds",
         ),
         Parameter(
-            "taliban_pressure",
+            "taliban_emboldening",
             F(1, 2),
             0,
             1,
             "weight 0-1",
-            "Afghan Taliban/TTP pressure: weight of the western challenger in the precedent and in the fronts",
+            "how much the Afghan Taliban and the TTP would read an unanswered strike as weakness",
             ("C1",),
             "F4 (Taliban shelter the TTP), C1; " + _CAL + "middle of the 0-1 scale: relations poor, no open war",
         ),
@@ -112,7 +132,31 @@ PARAMETERS = ParameterSet(
             + _CAL
             + "two units, a third of P",
         ),
-        # -- Pakistan: the cost of answering (C1, C3, C9) ------------------------------
+        Parameter(
+            "restoration_calibrated",
+            F(1, 2),
+            0,
+            1,
+            "share 0-1",
+            "share of the precedent cost a calibrated strike restores if Iran leaves it unanswered",
+            ("C1", "C3"),
+            "C3 (limited force signals less resolve); Schelling (1966); "
+            + _CAL
+            + "half: a strike on militant camps answers the violation but spares Iran",
+        ),
+        Parameter(
+            "restoration_direct",
+            1,
+            0,
+            1,
+            "share 0-1",
+            "share of the precedent cost a direct strike on Iranian state targets restores if unanswered",
+            ("C3",),
+            "C3 (the direct strike's upside); Schelling (1966); "
+            + _CAL
+            + "all of it: hitting state targets leaves no doubt about resolve",
+        ),
+        # -- Pakistan: the cost of answering (C1, C3, C8, C9) --------------------------
         Parameter(
             "calibrated_cost",
             1,
@@ -129,7 +173,7 @@ PARAMETERS = ParameterSet(
             0,
             10,
             "payoff units",
-            "Pakistan's direct cost of a strike on Iranian state or military targets",
+            "Pakistan's own cost of a strike on Iranian state or military targets",
             ("C3",),
             "C3; Schelling (1966) limited force; "
             + _CAL
@@ -170,12 +214,24 @@ PARAMETERS = ParameterSet(
             + "a cease-fire holds on the eastern border, so well below one extra front",
         ),
         Parameter(
+            "taliban_front",
+            F(1, 2),
+            0,
+            2,
+            "multiplier",
+            "extra fronts: how much TTP attacks from Afghanistan multiply the cost of a clash (western front)",
+            ("C1",),
+            "F4 (Taliban shelter the TTP), C1 (three-front dilemma); "
+            + _CAL
+            + "half a front: TTP attacks rose through 2023 but the Taliban avoid open war",
+        ),
+        Parameter(
             "us_ct_stake",
             1,
             0,
             10,
             "payoff units",
-            "Pakistan's cost of a flare-up through US counter-terrorism cooperation at risk",
+            "Pakistan's cost, through US counter-terrorism cooperation at risk, of a clash or a direct strike",
             ("C9",),
             "F4, C9 (US wants no flare-up that disrupts CT cooperation); "
             + _CAL
@@ -191,6 +247,18 @@ PARAMETERS = ParameterSet(
             "Iran's gain from its strike on Jaish al-Adl standing unanswered",
             ("C12",),
             "F1 (reprisal for Rask), C12; " + _CAL + "one unit: a limited raid on militant camps",
+        ),
+        Parameter(
+            "us_condemnation",
+            F(1, 2),
+            0,
+            5,
+            "payoff units",
+            "cost to Iran of the US condemnation its first strike draws",
+            ("C9", "C12"),
+            "F4 (the State Department condemned Iran's strikes), C9, C12; "
+            + _CAL
+            + "half a unit: words, not sanctions",
         ),
         Parameter(
             "face_cost_calibrated",
@@ -220,11 +288,23 @@ PARAMETERS = ParameterSet(
             0,
             5,
             "payoff units",
-            "face-saving value China's mediation adds to Iran standing down",
+            "strength of China's mediation: face-saving value it adds to Iran standing down",
             ("C8",),
             "F4 (China tried to mediate), C8; Kydd (2003) mediation, face-saving encoding; "
             + _CAL
             + "half a unit: modest",
+        ),
+        Parameter(
+            "china_pakistan_weight",
+            F(1, 10),
+            0,
+            2,
+            "share 0-2",
+            "cost to Pakistan of striking, per unit of Chinese mediation (Beijing urged restraint on both)",
+            ("C8",),
+            "F4 (China tried to talk Pakistan out of retaliating); Kydd (2003) mediation; "
+            + _CAL
+            + "a tenth: Pakistan struck within two days of Iran's strike despite Beijing's appeals (F2)",
         ),
         Parameter(
             "china_leverage",
@@ -232,7 +312,7 @@ PARAMETERS = ParameterSet(
             0,
             5,
             "payoff units",
-            "cost China's displeasure adds to Iran's open clash with Pakistan",
+            "cost China's displeasure adds to any Iranian escalation against Pakistan",
             ("C8",),
             "F4, C8; Kydd (2003), cost-shifter encoding; " + _CAL + "one unit, as each of Iran's restraints",
         ),
@@ -242,7 +322,7 @@ PARAMETERS = ParameterSet(
             0,
             5,
             "payoff units",
-            "cost US condemnation and pressure add to Iranian escalation",
+            "cost US pressure adds to any Iranian escalation",
             ("C9",),
             "F4 (State Department condemnation), C9; " + _CAL + "one unit, as each of Iran's restraints",
         ),
@@ -252,7 +332,7 @@ PARAMETERS = ParameterSet(
             0,
             5,
             "payoff units",
-            "Iran's extra cost of a clash from proxies engaged elsewhere and short spares",
+            "Iran's extra cost of escalating from proxies engaged elsewhere and short spares",
             ("C7",),
             "F3 (proxies in Iraq, Syria, Red Sea), C7; " + _CAL + "one unit, as each of Iran's restraints",
         ),
@@ -262,7 +342,7 @@ PARAMETERS = ParameterSet(
             0,
             5,
             "payoff units",
-            "Iran's extra cost of a clash with a stronger, nuclear-armed Pakistan",
+            "Iran's extra cost of an open clash with a stronger, nuclear-armed Pakistan that answers",
             ("C7",),
             "F3, C7; Powell (1990) power and resolve; " + _CAL + "1.5 units: heavier than the other restraints",
         ),
@@ -272,7 +352,7 @@ PARAMETERS = ParameterSet(
             0,
             5,
             "payoff units",
-            "erosion of Iran's deterrence of the US and Israel from a tit-for-tat cycle",
+            "erosion of Iran's deterrence of the US and Israel if Pakistan keeps striking back (tit-for-tat)",
             ("C6",),
             "C6; " + _CAL + "one unit, as each of Iran's restraints",
         ),
@@ -305,7 +385,7 @@ PARAMETERS = ParameterSet(
             "payoff units",
             "value of escalating to an Iran that wants to broaden the regional conflict",
             ("C5", "C10"),
-            "C5, C10(b); Fearon (1995); " + _CAL + "eight: above W_I - f_K + m = 5, so this type escalates",
+            "C5, C10(b); Fearon (1995); " + _CAL + "eight: above R_I + W_I - f_K + m = 5, so this type escalates",
         ),
         Parameter(
             "escalation_value_coerce",
@@ -361,6 +441,37 @@ PARAMETERS = ParameterSet(
             ("C12",),
             "C12; Zagare & Kilgour (2000); " + _CAL + "0.5: past border incidents were downplayed by both sides",
         ),
+        # -- the watching challenger of the reputation form (C1) ---------------------
+        Parameter(
+            "challenger_prior_resolute",
+            F(2, 5),
+            0,
+            1,
+            "probability",
+            "a watching challenger's prior (India, the TTP) that Pakistan is resolute",
+            ("C1",),
+            "C1; Kreps & Wilson (1982) reputation; " + _CAL + "0.4: Pakistan's record of restraint cuts both ways",
+        ),
+        Parameter(
+            "challenger_gain",
+            1,
+            0,
+            10,
+            "payoff units",
+            "what a challenge gains the challenger against a Pakistan that gives way",
+            ("C1",),
+            "C1; Kreps & Wilson (1982); " + _CAL + "one unit, a strike's worth",
+        ),
+        Parameter(
+            "challenger_cost",
+            1,
+            0,
+            10,
+            "payoff units",
+            "what a challenge costs the challenger when a resolute Pakistan fights it off",
+            ("C1",),
+            "C1; Kreps & Wilson (1982); " + _CAL + "one unit: gain and cost balanced",
+        ),
     ]
 )
 
@@ -372,48 +483,3 @@ TYPES = (
 )
 #: The label of each motive type, by key.
 TYPE_LABELS = {key: label for key, label, *_ in TYPES}
-
-
-def precedent_cost(v: dict[str, Any]) -> Any:
-    """``P``: what Pakistan loses by absorbing the strike."""
-    return v["precedent_loss"] * (v["india_emboldening"] + v["taliban_pressure"]) + v["resolve_value"]
-
-
-def front_multiplier(v: dict[str, Any]) -> Any:
-    """``phi``: how much the other fronts multiply the cost of a clash."""
-    return v["india_second_front"] + v["taliban_pressure"]
-
-
-def pakistan_clash_cost(v: dict[str, Any]) -> Any:
-    """``C_P``: Pakistan's cost of an open interstate clash with Iran."""
-    return v["war_cost_pakistan"] * (1 + front_multiplier(v)) + v["us_ct_stake"]
-
-
-def iran_war_cost(v: dict[str, Any]) -> Any:
-    """``W_I``: Iran's cost of an open interstate clash with Pakistan."""
-    return (
-        v["iran_war_base"]
-        + v["iran_overstretch"]
-        + v["pakistan_superiority"]
-        + v["us_pressure_on_iran"]
-        + v["china_leverage"]
-        + v["deterrence_erosion"]
-    )
-
-
-def priors(v: dict[str, Any]) -> dict[str, Any]:
-    """Prior over Iran's motive types (counter-terror takes the remainder)."""
-    return {
-        "ct": 1 - v["prior_broaden"] - v["prior_coerce"],
-        "broaden": v["prior_broaden"],
-        "coerce": v["prior_coerce"],
-    }
-
-
-def check_priors(v: dict[str, Any]) -> None:
-    """Raise :class:`ParameterError` if ``prior_broaden + prior_coerce > 1`` (numbers only)."""
-    total = v["prior_broaden"] + v["prior_coerce"]
-    if not hasattr(total, "free_symbols") and not hasattr(total, "shape") and total > 1:
-        raise ParameterError(
-            f"prior_broaden + prior_coerce = {float(total):g} exceeds 1; the counter-terror prior would be negative"
-        )

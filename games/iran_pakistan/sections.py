@@ -20,18 +20,19 @@ from typing import Any
 from deterrence.errors import DeterrenceError
 from deterrence.io.markdown import markdown_table
 from deterrence.io.tables import format_value, strategy_text
-from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, prestrike_equilibria, solve_continuation, war_costs
+from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, solve_continuation
 from games.iran_pakistan.claims import retaliation_threshold
 from games.iran_pakistan.forms import matrix_game, sequential_game
 from games.iran_pakistan.parameters import PARAMETERS, TYPE_LABELS
 from games.iran_pakistan.threshold import RETALIATION_RULE
 
 __all__ = [
-    "audit_section",
+    "DERIVED",
+    "payoff_table",
     "bayesian",
     "calibration",
+    "derived_costs",
     "matrix",
-    "prestrike",
     "sequential",
     "statics_section",
     "threshold",
@@ -74,14 +75,7 @@ def calibration(v: dict[str, Any], scenario: str, description: str, overrides: M
         lines.append(
             "Set on the command line: " + ", ".join(f"`{k} = {format_value(x)}`" for k, x in overrides.items()) + "."
         )
-    costs = war_costs(v)
-    lines += [
-        "",
-        f"Derived costs: precedent cost of absorbing P = {format_value(costs['P'])}, Pakistan's cost of "
-        f"an open clash C_P = {format_value(costs['C_P'])}, Iran's cost of an open clash "
-        f"W_I = {format_value(costs['W_I'])} (payoff units; one unit is a calibrated strike's cost).",
-        "",
-    ]
+    lines += [""] + derived_costs(v)
     rows = [
         [
             p.name + (" *" if p.name in changed else ""),
@@ -101,9 +95,106 @@ def calibration(v: dict[str, Any], scenario: str, description: str, overrides: M
     )
 
 
+#: The derived costs of the second edition: ``(symbol, function of v, formula, what it means)``.
+DERIVED = (
+    (
+        "P",
+        "precedent_cost",
+        "precedent_loss*(india_emboldening + taliban_emboldening) + resolve_value",
+        "what Pakistan loses by absorbing: the precedent read by India and the TTP, plus the army chief's "
+        "audience cost; a strike that Iran leaves unanswered restores the share restoration_r of it",
+    ),
+    (
+        "C_P",
+        "pakistan_clash_cost",
+        "war_cost_pakistan*(1 + india_second_front + taliban_front) + us_ct_stake",
+        "Pakistan's cost of counter-escalating into an open clash with Iran, the other fronts and the US "
+        "counter-terrorism cooperation at risk included; Pakistan's threat to counter-escalate is credible iff P > C_P",
+    ),
+    (
+        "k_K'",
+        "calibrated",
+        "calibrated_cost + china_pakistan_weight*china_mediation",
+        "Pakistan's full cost of a calibrated strike on militant camps, China's appeals for restraint included",
+    ),
+    (
+        "k_X'",
+        "direct",
+        "direct_cost + china_pakistan_weight*china_mediation + us_ct_stake",
+        "Pakistan's full cost of a direct strike on Iranian state targets, which the US also restrains",
+    ),
+    (
+        "R_I",
+        "iran_escalation_cost",
+        "us_pressure_on_iran + china_leverage + iran_overstretch",
+        "what escalating costs Iran whatever Pakistan does next",
+    ),
+    (
+        "W_I",
+        "iran_war_cost",
+        "iran_war_base + pakistan_superiority + deterrence_erosion",
+        "Iran's extra cost of an open clash, paid only if Pakistan counter-escalates (so it bites only where "
+        "Pakistan's threat is credible)",
+    ),
+)
+
+
+def derived_costs(v: dict[str, Any]) -> list[str]:
+    """The derived costs P, C_P, k_K', k_X', R_I, W_I at ``v``, one line each on what they mean.
+
+    Examples
+    --------
+    >>> from games.iran_pakistan.forms import values_for
+    >>> print(derived_costs(values_for())[2][:45])
+    - **P = 6** = precedent_loss*(india_emboldeni
+    """
+    from games.iran_pakistan import quantities
+
+    lines = ["Derived costs (payoff units; one unit is a calibrated strike's own cost):", ""]
+    values = {}
+    for symbol, name, formula, meaning in DERIVED:
+        x = quantities.strike_cost(v, name) if name in ("calibrated", "direct") else getattr(quantities, name)(v)
+        values[symbol] = x
+        lines.append(f"- **{symbol} = {format_value(x)}** = {formula}: {meaning}.")
+    credible, tie = values["P"] > values["C_P"], values["P"] == values["C_P"]
+    if tie:
+        text = "Here P = C_P: Pakistan is indifferent about counter-escalating (a tie, reported by the solvers)."
+    else:
+        text = (
+            f"Here P {'>' if credible else '<'} C_P: Pakistan's counter-escalation is "
+            f"{'credible' if credible else 'not credible'}, so W_I {'enters' if credible else 'does not enter'} "
+            "Iran's choice to escalate."
+        )
+    lines += ["", text, ""]
+    return lines
+
+
+def payoff_table(game: Any) -> list[str]:
+    """The bimatrix of a two-player normal form as a Markdown table: rows the first player's strategies.
+
+    Examples
+    --------
+    >>> from deterrence.forms.normal_form import NormalFormGame
+    >>> g = NormalFormGame(["R", "C"], [["u", "d"], ["l", "r"]], [[[1, 0], [0, 1]], [[0, 1], [1, 0]]])
+    >>> print("\\n".join(payoff_table(g)[:3]))
+    | R \\ C | l | r |
+    |---|---|---|
+    | u | (1, 0) | (0, 1) |
+    """
+    import numpy as np
+
+    rows, cols = game.strategies[0], game.strategies[1]
+    pay = np.asarray(game.payoffs, dtype=object)
+    header = [f"{game.players[0]} \\ {game.players[1]}", *cols]
+    body = [
+        [r] + [f"({format_value(pay[i, j, 0])}, {format_value(pay[i, j, 1])})" for j in range(len(cols))]
+        for i, r in enumerate(rows)
+    ]
+    return markdown_table(header, body)
+
+
 def matrix(v: dict[str, Any]) -> list[str]:
     import deterrence
-    from deterrence.io.tables import describe_game
     from games.iran_pakistan.statics import absorb_threshold
 
     game = matrix_game(v)
@@ -111,14 +202,16 @@ def matrix(v: dict[str, Any]) -> list[str]:
     lines = [
         "### 2.1 Matrix form: Nash equilibria",
         "",
-        "Pakistan (rows) chooses a response; Iran (columns) stands down or escalates, an escalation being "
-        "met by Pakistani counter-escalation. Iran's motive: counter-terror.",
+        "Pakistan (rows) chooses a response and what it does if Iran escalates; Iran (columns) chooses its "
+        "reply to each strike. Iran's motive: counter-terror. Each cell is (Pakistan's payoff, Iran's payoff), "
+        "in payoff units.",
         "",
-        "```",
-        describe_game(game),
-        "```",
+    ]
+    lines += payoff_table(game)
+    lines += [
         "",
-        f"Solver: `{result.method}`; {len(result.equilibria)} extreme equilibria, list "
+        f"Solver: `{result.method}`; {len(result.equilibria)} extreme equilibria (in connected components "
+        "numbered from 1), list "
         f"{'complete' if result.complete else 'NOT guaranteed complete'}; every one verified "
         "(no profitable deviation, exact arithmetic).",
         "",
@@ -126,7 +219,7 @@ def matrix(v: dict[str, Any]) -> list[str]:
     rows = [
         [
             i,
-            eq.component if eq.component is not None else "",
+            eq.component + 1 if eq.component is not None else "",  # components are numbered from 1
             strategy_text(eq.strategies["Pakistan"]),
             strategy_text(eq.strategies["Iran"]),
             eq.payoffs["Pakistan"],
@@ -148,14 +241,22 @@ def matrix(v: dict[str, Any]) -> list[str]:
             key: "escalates" if bool(spe[f"escalates/{key}/ct"][0]) else "stands down"
             for key in ("calibrated", "direct")
         }
-        lines.append(
-            f"The absorb component (Pakistan absorbs, Iran escalates with probability at least q* = "
-            f"{format_value(q)}) rests on a threat Iran would not carry out: once struck, a counter-terror Iran "
-            f"{after['calibrated']} after a calibrated strike (and {after['direct']} after a direct one). The threat "
-            "costs Iran nothing to make because absorbing leaves it nothing to act on, so it survives in the "
-            "strategic form -- as the entrant's fear of a price war does in Selten's (1975) entry game -- but "
-            "not in the tree, where subgame perfection removes it (2.2)."
+        head = (
+            f"The absorb component (Pakistan absorbs, Iran escalates with probability at least q* = {format_value(q)})"
         )
+        replies = (
+            f"once struck, a counter-terror Iran {after['calibrated']} after a calibrated strike (and "
+            f"{after['direct']} after a direct one)"
+        )
+        if CHOICES[int(spe["choice"][0])] == "absorb":
+            lines.append(f"{head} is also the tree's subgame-perfect answer (2.2): {replies}, so no strike pays.")
+        else:
+            lines.append(
+                f"{head} rests on a threat Iran would not carry out: {replies}. The threat costs Iran nothing to "
+                "make because absorbing leaves it nothing to act on, so it survives in the strategic form -- as the "
+                "entrant's fear of a price war does in Selten's (1975) entry game -- but not in the tree, where "
+                "subgame perfection removes it (2.2)."
+            )
     return lines + [""]
 
 
@@ -167,6 +268,7 @@ def sequential(v: dict[str, Any]) -> list[str]:
     lines = [
         "### 2.2 Sequential form: subgame-perfect equilibrium",
         "",
+        "The tree is drawn in Figure 1 (section 7), the subgame-perfect path in colour. "
         f"Backward induction (`{result.method}`): {len(result.equilibria)} equilibrium, list "
         f"{'complete' if result.complete else 'NOT guaranteed complete'}"
         + ("; ties were found and are reported" if any(eq.notes for eq in result.equilibria) else "")
@@ -218,55 +320,35 @@ def bayesian(v: dict[str, Any]) -> list[str]:
     return lines
 
 
-def prestrike(v: dict[str, Any]) -> list[str]:
-    eqs = prestrike_equilibria(v)
-    lines = [
-        "### 2.4 Pre-strike form (C12): perfect Bayesian equilibria",
-        "",
-        f"Iran decides whether to strike believing with probability {format_value(v['iran_belief_absorb'])} "
-        "that Pakistan would absorb. A resolved Pakistan updates on the strike by Bayes' rule over the "
-        "striking types; if no type strikes, its belief is the prior (the stated off-path rule).",
-        "",
-    ]
-    if not eqs:
-        return lines + ["No pure perfect Bayesian equilibrium exists here (some type would have to mix).", ""]
-    rows = [
-        [
-            i,
-            ", ".join(TYPE_LABELS[t] for t in e["strikers"]) or "none",
-            e["response"],
-            "; ".join(f"{TYPE_LABELS[t]} {format_value(x)}" for t, x in e["values"].items()),
-            ", ".join(e["ties"]) or "none",
-        ]
-        for i, e in enumerate(eqs, 1)
-    ]
-    return lines + markdown_table(
-        ["#", "types that strike", "resolved Pakistan's response", "value of striking", "indifferent types"],
-        rows,
-    )
-
-
 def threshold(v: dict[str, Any], c1: Any) -> list[str]:
     info = retaliation_threshold(v)
     ev = c1.evidence
     numeric, symbolic = ev.get("switch_precedent_loss_numeric"), ev.get("switch_precedent_loss_symbolic")
     escalating = ", ".join(TYPE_LABELS[t] for t in info["escalating_types"]) or "none"
+    strike = info["strike"]
     lines = [
         "## 3. The C1 threshold",
         "",
-        f"In general Pakistan retaliates rather than absorbs iff {RETALIATION_RULE}. In the regime of this "
-        "calibration -- Pakistan's counter-escalation credible (P > C_P), the same motive types answering a "
-        f"calibrated strike by escalating ({escalating}) and the calibrated strike the cheaper one -- that "
-        "reads as the two conditions below:",
+        f"In general (everywhere in the box) Pakistan retaliates rather than absorbs iff {RETALIATION_RULE}. "
+        "The two conditions below are exact only in the sub-region that shares this calibration's regime -- "
+        + (
+            "Pakistan's counter-escalation credible (P > C_P)"
+            if info["counter_credible"]
+            else "Pakistan's counter-escalation not credible (C_P >= P: it would hold)"
+        )
+        + f", the same motive types answering a {strike} strike by escalating ({escalating}) and the {strike} "
+        "strike the one Pakistan would choose; there the rule reads:",
         "",
         "```",
         info["text"].replace(" and ", "\nand\n"),
         "```",
         "",
-        "$$",
-        info["latex"],
-        "$$",
-        "",
+    ]
+    import re
+
+    for k, part in enumerate(re.split(r"\s*\\;\\wedge\\;\s*", info["latex"]), 1):
+        lines += [f"Condition {k}:", "", "$$", part.strip(), "$$", ""]
+    lines += [
         "Values of the two conditions here (positive means it holds): "
         + ", ".join(format_value(x) for x in info["values_at_point"])
         + ".",
@@ -282,39 +364,23 @@ def threshold(v: dict[str, Any], c1: Any) -> list[str]:
     return lines + [""]
 
 
-def audit_section(rows: list[Any]) -> list[str]:
-    lines = [
-        "## 4. Argument audit (claims C1-C12)",
-        "",
-        "Each claim of the USIP analysis (as set out in docs/argument.md) checked against the models at "
-        "this calibration.",
-        "",
-    ]
-    lines += markdown_table(
-        ["claim", "status", "what the model says", "region where it holds"],
-        [[r.claim, r.status, r.summary, r.region] for r in rows],
-    )
-    unconfirmed = [r for r in rows if r.status != "confirmed"]
-    if unconfirmed:
-        lines += ["Claims the model does not confirm at this calibration:", ""]
-        lines += [
-            f"- **{r.claim}** is {r.status} here: {r.summary}. It would hold where {r.region}." for r in unconfirmed
-        ]
-    else:
-        lines.append("The model confirms every claim at this calibration.")
-    return lines + [""]
-
-
 def statics_section(targets: list[Any]) -> list[str]:
+    """Section 6: the twelve sign targets, read from regime changes and from the agent QRE's slopes."""
     lines = [
-        "## 5. Comparative statics: the twelve sign targets",
+        "## 6. Comparative statics: the twelve sign targets",
         "",
-        "Each row sweeps its parameter(s) over their range, the rest at the calibration (docs/argument.md).",
+        "Each row sweeps its parameter(s) over their range, the rest at the calibration (docs/argument.md). "
+        "*Regime reading*: the sign of the change of the equilibrium measure along the sweep; *QRE reading*: "
+        "the sign of the slope of the same measure in the agent QRE at the calibration (section 2.6).",
         "",
     ]
     lines += markdown_table(
-        ["row", "statement", "parameters", "predicted sign", "measure", "status"],
-        [[t.row, t.statement, ", ".join(t.parameters), t.predicted_sign, t.measure, t.status] for t in targets],
+        ["row", "statement", "parameters", "predicted sign", "measure", "regime reading", "QRE reading"],
+        [
+            [t.row, t.statement, ", ".join(t.parameters), t.predicted_sign, t.measure, t.status, t.qre_status]
+            for t in targets
+        ],
     )
-    lines += ["Evidence:", ""] + [f"{t.row}. {t.evidence}" for t in targets]
+    lines += ["Evidence:", ""]
+    lines += [f"{t.row}. {t.evidence}" + (f" QRE: {t.qre_evidence}" if t.qre_evidence else "") for t in targets]
     return lines + [""]

@@ -5,7 +5,7 @@ names a parameter, an equilibrium measure and a predicted sign.  A row is
 checked by sweeping its parameter(s) over their bounds, every other
 parameter held at the calibration, and reading the measure off the batched
 equilibria (:func:`~games.iran_pakistan.analysis.solve_continuation`, or
-:func:`~games.iran_pakistan.analysis.prestrike_equilibria` for row 11).  A
+:func:`~games.iran_pakistan.prestrike.striking_mass` for row 11).  A
 measure ``m(x)`` on the grid ``x_0 < ... < x_{n-1}`` *holds* the predicted
 sign ``s`` when ``s * (m(x_{i+1}) - m(x_i)) >= 0`` for every step and is
 strict for at least one; it *holds weakly* when it is constant on the sweep
@@ -13,29 +13,41 @@ strict for at least one; it *holds weakly* when it is constant on the sweep
 *violated* when some step has the wrong sign.  A row whose mechanism the
 model does not contain is *not implied*, and its evidence says why.
 
-Row 12 (Chicken's mixed equilibrium) maps onto the matrix form: Pakistan
-absorbing is a Nash equilibrium iff Iran escalates with probability
-``q >= q* = (P - k_min) / (d + C_P)`` with ``k_min = min(k_K, k_X)`` (absorb
-pays ``-P``; a strike ``r`` pays ``-k_r - q (d + C_P)``).  ``q*`` -- the least
-Iranian firmness that keeps Pakistan absorbing -- falls in Pakistan's war
-cost ``W_P`` (``war_cost_pakistan``); Iran's war cost ``W_I`` does not enter,
-because against *absorb* Iran's two columns pay the same.
+Row 12 (Chicken's mixed equilibrium) maps onto the matrix form, the reduced
+strategic form of the tree.  Pakistan absorbing is a Nash equilibrium iff,
+for each strike ``r``, Iran escalates after ``r`` with probability
+``y_r >= q*_r = (rho_r P - k_r') / (d + min(C_P, P) - (1 - rho_r) P)``
+(absorb pays ``-P``; strike ``r`` with Pakistan's best plan after an
+escalation pays ``-k_r' - (1 - rho_r) P`` if Iran stands down and
+``-k_r' - d - min(C_P, P)`` if it escalates).  Where counter-escalation is
+credible (``C_P < P``), ``q*_r`` -- the least Iranian firmness that keeps
+Pakistan absorbing -- falls in Pakistan's war cost ``W_P``
+(``war_cost_pakistan``); Iran's war cost ``W_I`` does not enter, because
+against *absorb* all of Iran's columns pay the same.
+
+Every row is also read from the smooth outcomes (:mod:`.smooth`): the slope,
+at the calibration, of the agent-QRE probability that matches the row's
+measure (``qre_slopes``, ``qre_status``, ``qre_evidence``).  A slope sees a
+channel that the equilibrium regime does not show because it does not cross a
+threshold inside the range.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from games.iran_pakistan.analysis import prestrike_equilibria, solve_continuation
+from games.iran_pakistan.analysis import solve_continuation
 from games.iran_pakistan.forms import values_for
-from games.iran_pakistan.parameters import PARAMETERS, pakistan_clash_cost, precedent_cost, priors
+from games.iran_pakistan.parameters import PARAMETERS, pakistan_clash_cost, precedent_cost, strike_cost
+from games.iran_pakistan.prestrike import striking_mass
+from games.iran_pakistan.smooth import DEFAULT_LAMBDA, sign_readings
 
-__all__ = ["SignTarget", "sign_targets", "STATUSES", "absorb_threshold"]
+__all__ = ["SignTarget", "sign_targets", "STATUSES", "absorb_threshold", "absorb_thresholds"]
 
 #: The statuses a row can take.
 STATUSES = ("holds", "holds weakly", "violated", "not implied")
@@ -49,6 +61,11 @@ class SignTarget:
     ``parts`` lists ``(parameter, measure, predicted sign, status)`` for each
     channel the row names; ``status`` combines them (any violated part makes
     the row violated; otherwise a part the model lacks makes it not implied).
+    ``qre_slopes`` lists ``(parameter, smooth measure, predicted sign, slope,
+    status)``: the slope at the calibration of the agent-QRE probability that
+    matches each part (:mod:`.smooth`), with ``qre_status`` combining them
+    (``not computed`` where no smooth reading exists) and ``qre_evidence``
+    the text.
     """
 
     row: int
@@ -59,6 +76,9 @@ class SignTarget:
     status: str
     evidence: str
     parts: tuple[tuple[str, str, str, str], ...] = field(default_factory=tuple)
+    qre_slopes: tuple[tuple[str, str, str, float, str], ...] = field(default_factory=tuple)
+    qre_status: str = "not computed"
+    qre_evidence: str = ""
 
 
 def _sign_status(values: np.ndarray, sign: int) -> str:
@@ -170,18 +190,18 @@ def _row(row, statement, sign_text, specs, v, n, missing: tuple[tuple[str, str, 
 
 
 # -- row 11: the pre-strike model -------------------------------------------------------------
-def _challenge_mass(v: dict[str, Any], belief_absorb: float) -> tuple[float, float]:
-    """(least, greatest) prior mass of striking types over the pre-strike equilibria."""
-    point = {k: float(x) for k, x in v.items()}
-    point["iran_belief_absorb"] = belief_absorb
-    prior = priors(point)
-    masses = [sum(prior[t] for t in e["strikers"]) for e in prestrike_equilibria(point)]
-    return (min(masses), max(masses)) if masses else (np.nan, np.nan)
+def _challenge_mass(v: dict[str, Any], credibility: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Prior mass of striking types, (least, greatest) over all pre-strike equilibria -- mixed ones
+    included (:func:`~games.iran_pakistan.prestrike.striking_mass`) -- and the semi-separating one's."""
+    point: dict[str, Any] = {k: float(x) for k, x in v.items()}
+    point["iran_belief_absorb"] = 1.0 - credibility
+    out = striking_mass(point)
+    return np.column_stack([out["least"], out["greatest"]]), out["semi_separating"]
 
 
 def _row11(v: dict[str, Any], n: int) -> SignTarget:
     credibility = np.linspace(0.0, 1.0, n)
-    masses = np.array([_challenge_mass(v, 1.0 - c) for c in credibility])
+    masses, semi = _challenge_mass(v, credibility)
     parts, texts = [], []
     for j, label in enumerate(("least", "greatest")):
         status = _sign_status(masses[:, j], -1)
@@ -196,13 +216,19 @@ def _row11(v: dict[str, Any], n: int) -> SignTarget:
                 -1,
             )
         )
-    missing = np.isnan(masses[:, 0])
-    if missing.any():
+    mixing = ~np.isnan(semi)
+    if mixing.any():
         texts.append(
-            f"no pure perfect Bayesian equilibrium at credibility in "
-            f"[{credibility[missing].min():.3g}, {credibility[missing].max():.3g}] "
-            f"({int(missing.sum())} of {n} grid points; the counter-terror type would mix), "
-            "so the sign is read on the rest"
+            f"the equilibrium is semi-separating (a type mixes between striking and not) at credibility in "
+            f"[{credibility[mixing].min():.3g}, {credibility[mixing].max():.3g}] "
+            f"({int(mixing.sum())} of {n} grid points); its striking mass is read there"
+        )
+    steps = np.diff(masses[:, 1])
+    if np.isfinite(steps).any() and np.nanmin(steps) < 0:
+        j = int(np.nanargmin(steps))
+        texts.append(
+            f"largest fall of the striking mass: {masses[j, 1]:.3g} -> {masses[j + 1, 1]:.3g} between "
+            f"credibility {credibility[j]:.3g} and {credibility[j + 1]:.3g}"
         )
     texts.append(
         "the second half of the row (the posterior on Pakistan's credibility rising after a "
@@ -222,66 +248,116 @@ def _row11(v: dict[str, Any], n: int) -> SignTarget:
 
 
 # -- row 12: the matrix form's absorb component -----------------------------------------------
-def absorb_threshold(values: dict[str, Any] | None = None) -> Any:
-    """``q* = (P - min(k_K, k_X)) / (d + C_P)``: least Iranian escalation probability keeping Pakistan absorbing.
+def absorb_thresholds(values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``q*_r``, for r in (calibrated, direct): least Pr(Iran escalates after r) keeping Pakistan absorbing.
 
-    Symbolic (a sympy expression with ``k_K`` as the cheaper strike) when
-    ``values`` is None; exact for exact values.  Where ``q*`` lies in
-    ``[0, 1]`` the matrix form has a Nash component {Pakistan absorbs, Iran
-    escalates with probability q >= q*}; ``q* > 1`` means no such component,
-    ``q* <= 0`` that Pakistan absorbs whatever Iran does.
+    ``q*_r = (rho_r P - k_r') / (d + min(C_P, P) - (1 - rho_r) P)``.  The
+    matrix form has a Nash component {Pakistan absorbs, Iran escalates after
+    each strike ``r`` with probability ``y_r >= q*_r``} when both lie at most
+    1; ``q*_r <= 0`` means absorb beats ``r`` whatever Iran does.  Symbolic
+    (sympy, with ``Min``) when ``values`` is None; exact for exact values.
 
     Examples
     --------
-    >>> print(absorb_threshold({}))
-    25/34
+    >>> q = absorb_thresholds({})
+    >>> print(q["calibrated"], q["direct"])
+    39/76 59/136
     """
     if values is None:
+        import sympy
+
         v = values_for(symbolic=True)
-        return (precedent_cost(v) - v["calibrated_cost"]) / (v["escalation_damage"] + pakistan_clash_cost(v))
-    v = values_for(values)
-    k = min(v["calibrated_cost"], v["direct_cost"])
-    return Fraction(precedent_cost(v) - k) / Fraction(v["escalation_damage"] + pakistan_clash_cost(v))
+        low = sympy.Min(pakistan_clash_cost(v), precedent_cost(v))
+    else:
+        v = values_for(values)
+        low = min(pakistan_clash_cost(v), precedent_cost(v))
+    return {key: _threshold(v, key, low) for key in ("calibrated", "direct")}
+
+
+def _threshold(v: dict[str, Any], key: str, low: Any) -> Any:
+    """``q*_r`` given ``low = min(C_P, P)`` (numbers, arrays or symbols)."""
+    rho, P = v[f"restoration_{key}"], precedent_cost(v)
+    top, bottom = rho * P - strike_cost(v, key), v["escalation_damage"] + low - (1 - rho) * P
+    if isinstance(top, (int, Fraction)) and isinstance(bottom, (int, Fraction)):
+        return Fraction(top) / Fraction(bottom)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return top / bottom
+
+
+def absorb_threshold(values: dict[str, Any] | None = None, response: str = "calibrated") -> Any:
+    """``q*_r`` of :func:`absorb_thresholds` for one strike (the calibrated one by default).
+
+    Examples
+    --------
+    >>> print(absorb_threshold({}), absorb_threshold({}, "direct"))
+    39/76 59/136
+    """
+    return absorb_thresholds(values)[response]
 
 
 def _row12(v: dict[str, Any], n: int) -> SignTarget:
     import sympy
 
-    q_sym = absorb_threshold()
+    from deterrence import solve
+    from games.iran_pakistan.forms import matrix_game
+
     w = PARAMETERS["war_cost_pakistan"].symbol
-    derivative = sympy.factor(sympy.diff(q_sym, w))
+    symbolic = values_for(symbolic=True)
     grid = _grid("war_cost_pakistan", v, n)
     point = {k: np.full(n, float(x)) for k, x in v.items()}
     point["war_cost_pakistan"] = grid
-    k = np.minimum(point["calibrated_cost"], point["direct_cost"])
-    q = (precedent_cost(point) - k) / (point["escalation_damage"] + pakistan_clash_cost(point))
-    # Only the values of q* in (0, 1] describe a mixed Iranian strategy of the component.
-    inside = np.where((q > 0) & (q <= 1), q, np.nan)
-    status = _sign_status(inside, -1)
-    text = _describe("war_cost_pakistan", grid, inside, "q* (where in (0, 1])", status, -1)
-    text += f"; dq*/dW_P = {sympy.sstr(derivative)} (negative whenever P > k_K)"
-    parts = [
-        ("war_cost_pakistan", "q* = least Pr(Iran escalates) sustaining absorb", "-", status),
-        ("iran_war_base", "q*", "-", "not implied"),
-    ]
-    text += (
-        ". W_I: not implied -- in the matrix form Iran's two columns pay the same against absorb, so "
-        "Iran's war cost never enters the absorb component; the only mixed equilibria are Iran's "
-        "mixtures there, and no equilibrium has Pakistan mixing (no Chicken-type mixed equilibrium)"
+    low = np.minimum(pakistan_clash_cost(point), precedent_cost(point))
+    parts, texts = [], []
+    for key in ("calibrated", "direct"):
+        q = _threshold(point, key, low)
+        # Only the values of q* in (0, 1] describe a mixed Iranian strategy of the component.
+        inside = np.where((q > 0) & (q <= 1), q, np.nan)
+        status = _sign_status(inside, -1)
+        derivative = sympy.factor(sympy.diff(_threshold(symbolic, key, pakistan_clash_cost(symbolic)), w))
+        texts.append(
+            _describe("war_cost_pakistan", grid, inside, f"q*_{key} (where in (0, 1])", status, -1)
+            + f"; where C_P < P, dq*_{key}/dW_P = {sympy.sstr(derivative)} (zero where C_P >= P)"
+        )
+        parts.append(
+            ("war_cost_pakistan", f"q*_{key} = least Pr(Iran escalates | {key}) sustaining absorb", "-", status)
+        )
+    parts.append(("iran_war_base", "q*", "-", "not implied"))
+    nash = solve(matrix_game(v), "nash")
+    mixing = any(max(e.strategies["Pakistan"].values()) < 1 for e in nash)
+    texts.append(
+        "W_I: not implied -- in the matrix form all of Iran's columns pay the same against absorb, so Iran's "
+        "war cost never enters the absorb component; at the calibration "
+        + (
+            "some equilibrium has Pakistan mixing"
+            if mixing
+            else "the mixed equilibria are Iran's mixtures there, and no equilibrium has Pakistan mixing "
+            "(no Chicken-type mixed equilibrium)"
+        )
+        + f" ({len(nash.equilibria)} extreme equilibria, list {'complete' if nash.complete else 'not complete'})"
     )
     return SignTarget(
         12,
         "Larger war costs lower the mixed probability of standing firm",
         ("war_cost_pakistan", "iran_war_base"),
         "-",
-        "q* = (P - k_K)/(d + C_P) in the matrix form",
+        "q*_r = (rho_r P - k_r')/(d + min(C_P, P) - (1 - rho_r) P) in the matrix form",
         _combine(parts),
-        text,
+        ". ".join(texts),
         tuple(parts),
     )
 
 
-def sign_targets(values: dict[str, Any] | None = None, n: int = 201) -> list[SignTarget]:
+# -- the smooth reading: QRE slopes at the calibration ----------------------------------------
+def _with_qre(target: SignTarget, v: dict[str, Any], lam: float) -> SignTarget:
+    """``target`` with its QRE slopes at the calibration (:func:`~.smooth.sign_readings`)."""
+    slopes = sign_readings(target.row, target.parts, v, lam)
+    statuses = [s[4] for s in slopes]
+    status = "not computed" if "not computed" in statuses else _combine([("", "", "", s) for s in statuses])
+    text = "; ".join(f"d {m} / d {p} = {x:.3g} (predicted {sign}: {st})" for p, m, sign, x, st in slopes)
+    return replace(target, qre_slopes=slopes, qre_status=status, qre_evidence=f"agent QRE at lambda = {lam:g}: {text}")
+
+
+def sign_targets(values: dict[str, Any] | None = None, n: int = 201, lam: float = DEFAULT_LAMBDA) -> list[SignTarget]:
     """Check the twelve comparative-static sign targets at a calibration.
 
     Parameters
@@ -290,6 +366,8 @@ def sign_targets(values: dict[str, Any] | None = None, n: int = 201) -> list[Sig
         Parameter overrides (the baseline by default).
     n : int
         Grid points per swept parameter.
+    lam : float
+        Logit precision of the smooth reading (QRE slopes at the calibration).
 
     Returns
     -------
@@ -303,6 +381,8 @@ def sign_targets(values: dict[str, Any] | None = None, n: int = 201) -> list[Sig
     ['holds', 'holds weakly', 'holds', 'holds']
     >>> rows[9].status
     'not implied'
+    >>> rows[5].qre_status, rows[5].qre_slopes[0][3] < 0  # overstretch: the regime is flat, the QRE slope is not
+    ('holds', True)
     """
     v = values_for(values)
     ret, esc_k, esc_x = "Pr(Pakistan retaliates)", "Pr(Iran escalates | calibrated)", "Pr(Iran escalates | direct)"
@@ -410,4 +490,4 @@ def sign_targets(values: dict[str, Any] | None = None, n: int = 201) -> list[Sig
         _row11(v, max(11, n // 4)),
         _row12(v, n),
     ]
-    return rows
+    return [_with_qre(row, v, lam) for row in rows]

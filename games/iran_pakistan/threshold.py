@@ -1,5 +1,11 @@
 """The C1 threshold: when Pakistan retaliates rather than absorbs, as formulas and as numbers.
 
+Second edition of the payoffs (:mod:`games.iran_pakistan.forms`): a strike left
+unanswered restores the share ``rho_r`` of the precedent, Iran pays ``R_I`` on any
+escalation and ``W_I`` only against a counter-escalating Pakistan.
+:data:`RETALIATION_RULE` is the exact condition in the whole box;
+:func:`retaliation_threshold` the simpler two conditions of one regime.
+
 :func:`retaliation_threshold` derives the two conditions symbolically (sympy)
 at a calibration; :func:`switch_point` finds where the retaliation decision
 switches along one parameter, both from the formulas and from the batched
@@ -19,13 +25,16 @@ from games.iran_pakistan.forms import values_for
 from games.iran_pakistan.parameters import (
     PARAMETERS,
     TYPES,
+    iran_escalation_cost,
     iran_war_cost,
     pakistan_clash_cost,
     precedent_cost,
     priors,
+    strike_cost,
 )
 
 __all__ = [
+    "front_cliff",
     "interval_text",
     "monotone",
     "RETALIATION_RULE",
@@ -40,10 +49,14 @@ __all__ = [
 
 #: C1's exact condition, valid in the whole box (ties aside); ``retaliation_rule`` evaluates it.
 RETALIATION_RULE = (
-    "P > min(calibrated_cost + pi_K*(escalation_damage + min(P, C_P)), "
-    "direct_cost + pi_X*(escalation_damage + min(P, C_P))), where pi_r is the prior mass of the motive "
-    "types t with escalation_value_t + face_cost_r + premium_t - china_mediation > W_I*[P > C_P] "
+    "P > min over r in (calibrated, direct) of k_r' + sum_t prior_t*(esc_rt*(escalation_damage + min(P, C_P)) "
+    "+ (1 - esc_rt)*(1 - rho_r)*P), where k_r' is the full strike cost, rho_r = restoration_r and esc_rt = 1 "
+    "iff escalation_value_t + face_cost_r + premium_t - china_mediation > R_I + W_I*[P > C_P] "
     "(premium_t: coerce_face_premium for the coercing type, else 0)"
+)
+_STRIKES = (
+    ("calibrated", "face_cost_calibrated", "restoration_calibrated"),
+    ("direct", "face_cost_direct", "restoration_direct"),
 )
 
 
@@ -98,40 +111,60 @@ def retaliation_rule(points: dict[str, Any]) -> dict[str, np.ndarray]:
 
     Pakistan's counter-escalation is credible iff ``P > C_P``; an Iranian escalation then
     costs Pakistan ``d + C_P``, and otherwise ``d + P`` (it holds) -- in both cases
-    ``d + min(P, C_P)``.  A motive type escalates after a strike ``r`` iff its gain from
-    escalating beats standing down, where the war cost ``W_I`` bites only if Pakistan
-    would counter-escalate.  Pakistan retaliates iff the cheaper strike in expectation
-    costs less than the precedent ``P``.
+    ``d + min(P, C_P)``.  A strike ``r`` that Iran leaves unanswered still costs the
+    unrestored share ``(1 - rho_r) P`` of the precedent.  A motive type escalates after
+    ``r`` iff its gain from escalating beats standing down, where ``R_I`` is paid in any
+    case and ``W_I`` only if Pakistan would counter-escalate.  Pakistan retaliates iff
+    the cheaper strike in expectation costs less than the precedent ``P``.
 
     Returns
     -------
     dict of arrays
-        ``retaliates``, ``credible``, ``pi/<r>`` and ``cost/<r>`` for r in (calibrated, direct).
+        ``retaliates``, ``credible``, ``strike`` (1 calibrated, 2 direct: the cheaper),
+        ``pi/<r>`` (prior mass escalating after r) and ``cost/<r>`` (expected cost of r).
 
     Examples
     --------
     >>> out = retaliation_rule(values_for())
-    >>> bool(out["retaliates"][0]), float(out["pi/calibrated"][0]), float(out["cost/calibrated"][0])
-    (True, 0.2, 2.36)
+    >>> bool(out["retaliates"][0]), float(out["pi/calibrated"][0]), round(float(out["cost/calibrated"][0]), 6)
+    (True, 0.2, 4.81)
     """
     v = {k: np.atleast_1d(np.asarray(x, dtype=np.float64)) for k, x in points.items()}
-    P, C_P, W_I = precedent_cost(v), pakistan_clash_cost(v), iran_war_cost(v)
+    P, C_P, R_I, W_I = precedent_cost(v), pakistan_clash_cost(v), iran_escalation_cost(v), iran_war_cost(v)
     credible = P > C_P
     prior = priors(v)
     out: dict[str, np.ndarray] = {"credible": credible}
-    for key, cost, face in (
-        ("calibrated", "calibrated_cost", "face_cost_calibrated"),
-        ("direct", "direct_cost", "face_cost_direct"),
-    ):
+    for key, face, restoration in _STRIKES:
         pi = 0.0
         for t, _, value, has_premium in TYPES:
             premium = v["coerce_face_premium"] if has_premium else 0.0
             gain = v[value] + v[face] + premium - v["china_mediation"]
-            pi = pi + prior[t] * (gain > np.where(credible, W_I, 0.0))
+            pi = pi + prior[t] * (gain > R_I + np.where(credible, W_I, 0.0))
         out[f"pi/{key}"] = np.asarray(pi)
-        out[f"cost/{key}"] = v[cost] + out[f"pi/{key}"] * (v["escalation_damage"] + np.minimum(P, C_P))
+        out[f"cost/{key}"] = (
+            strike_cost(v, key)
+            + out[f"pi/{key}"] * (v["escalation_damage"] + np.minimum(P, C_P))
+            + (1 - out[f"pi/{key}"]) * (1 - v[restoration]) * P
+        )
+    out["strike"] = np.where(out["cost/direct"] < out["cost/calibrated"], 2, 1)
     out["retaliates"] = np.minimum(out["cost/calibrated"], out["cost/direct"]) < P
     return out
+
+
+def front_cliff(v: dict[str, Any]) -> Any:
+    """C4: the ``india_second_front`` at which ``C_P = P`` (counter-escalation stops being credible).
+
+    ``C_P = war_cost_pakistan * (1 + india_second_front + taliban_front) + us_ct_stake``, so the
+    cliff is ``(P - us_ct_stake) / war_cost_pakistan - 1 - taliban_front``; None without a war cost.
+
+    Examples
+    --------
+    >>> print(front_cliff(values_for()))  # (6 - 1) / 2 - 1 - 1/2
+    1
+    """
+    if v["war_cost_pakistan"] == 0:
+        return None
+    return (precedent_cost(v) - v["us_ct_stake"]) / v["war_cost_pakistan"] - 1 - v["taliban_front"]
 
 
 def rule_switch(v: dict[str, Any], name: str, n: int = 201) -> float | None:
@@ -140,22 +173,33 @@ def rule_switch(v: dict[str, Any], name: str, n: int = 201) -> float | None:
     change = np.flatnonzero(np.diff(rule) != 0)
     if not len(change):
         return None
-    a, b = grid[change[0]], grid[change[0] + 1]
-    at_a = bool(rule[change[0]])
     point = {k: float(x) for k, x in v.items()}
-    for _ in range(100):
-        mid = 0.5 * (a + b)
-        a, b = (mid, b) if bool(retaliation_rule({**point, name: mid})["retaliates"][0]) == at_a else (a, mid)
-    return 0.5 * (a + b)
+    return _refine(lambda xs: retaliation_rule({**point, name: xs})["retaliates"], grid[change[0]], grid[change[0] + 1])
+
+
+def _refine(test: Callable[[np.ndarray], np.ndarray], a: float, b: float, steps: int = 12) -> float:
+    """Locate where ``test`` (vectorised) first changes value in ``[a, b]``: 33 points per step.
+
+    No continuity is assumed (the margin jumps where counter-escalation stops being credible),
+    so the bracket shrinks on the value alone, by a factor 32 per step.
+    """
+    at_a = test(np.array([a]))[0]
+    for _ in range(steps):
+        xs = np.linspace(a, b, 33)
+        moved = np.flatnonzero(test(xs) != at_a)
+        if not len(moved) or moved[0] == 0:
+            break
+        a, b = xs[moved[0] - 1], xs[moved[0]]
+    return float(0.5 * (a + b))
 
 
 def restraint_bound(v: dict[str, Any], symbolic: bool = False) -> dict[str, Any]:
-    """C11: the escalation value below which a motive type stands down after a calibrated strike.
+    """C11: the escalation value up to which a motive type stands down after a calibrated strike.
 
-    Iran standing down pays ``g - f_K - q_t + m``; escalating pays ``g + e_t - W_I`` if
-    Pakistan would counter-escalate (``P > C_P``) and ``g + e_t`` otherwise.  So the type
-    stands down iff ``e_t <= W_I - f_K + m - q_t`` (credible counter-escalation) or
-    ``e_t <= m - f_K - q_t`` (not credible); ``q_t`` is the coercing type's premium.
+    Iran standing down pays ``g' - f_K - q_t + m``; escalating pays ``g' + e_t - R_I - W_I``
+    if Pakistan would counter-escalate (``P > C_P``) and ``g' + e_t - R_I`` otherwise.  So
+    the type stands down iff ``e_t <= R_I + W_I - f_K + m - q_t`` (credible counter-escalation)
+    or ``e_t <= R_I - f_K + m - q_t`` (not credible); ``q_t`` is the coercing type's premium.
     With ``symbolic`` the bound is the sympy expression of the credible case, before the premium.
 
     Examples
@@ -168,10 +212,14 @@ def restraint_bound(v: dict[str, Any], symbolic: bool = False) -> dict[str, Any]
     """
     if symbolic:
         sym = values_for(symbolic=True)
-        expr = iran_war_cost(sym) - sym["face_cost_calibrated"] + sym["china_mediation"]
-        return expr
+        return iran_escalation_cost(sym) + iran_war_cost(sym) - sym["face_cost_calibrated"] + sym["china_mediation"]
     credible = precedent_cost(v) > pakistan_clash_cost(v)
-    base = (iran_war_cost(v) if credible else 0) - v["face_cost_calibrated"] + v["china_mediation"]
+    base = (
+        iran_escalation_cost(v)
+        + (iran_war_cost(v) if credible else 0)
+        - v["face_cost_calibrated"]
+        + v["china_mediation"]
+    )
     return {t: base - (v["coerce_face_premium"] if has_premium else 0) for t, _, _, has_premium in TYPES}
 
 
@@ -188,39 +236,46 @@ def _subs(v: dict[str, Any], skip: str = "") -> dict[Any, Any]:
 def retaliation_threshold(v: dict[str, Any]) -> dict[str, Any]:
     """C1 in the regime of ``v``: two symbolic conditions for retaliating rather than absorbing.
 
-    They are exact only in that regime -- counter-escalation credible, the same motive types
-    escalating after a calibrated strike, the calibrated strike the cheaper one; the rule for
-    the whole box is :data:`RETALIATION_RULE` (:func:`retaliation_rule`).  The conditions:
+    They are exact only in that regime -- the same credibility of Pakistan's counter-escalation,
+    the same strike ``r`` the cheaper one, the same motive types escalating after it; the rule
+    for the whole box is :data:`RETALIATION_RULE` (:func:`retaliation_rule`).  The conditions:
 
-    1. *credibility*: Pakistan would answer an Iranian counter-strike,
-       ``P > C_P``.  Otherwise every motive type escalates (it gains ``e_t``
-       at no war cost) and retaliating costs ``k + d`` on top of the precedent;
-    2. *expected cost*: the precedent cost exceeds the expected cost of
-       retaliating, ``P > k_K + pi_esc * (d + C_P)``, where ``pi_esc`` is the
-       prior mass of the motive types that answer a calibrated strike by
-       escalating (read off the equilibrium at ``v``).
+    1. *credibility*: ``P > C_P`` (Pakistan would answer an Iranian counter-strike), or
+       ``C_P > P`` where the regime has it not credible (Pakistan would hold);
+    2. *expected cost*: the precedent cost exceeds the expected cost of retaliating,
+       ``P > k_r' + pi_esc * (d + C) + (1 - pi_esc) * (1 - rho_r) * P`` with ``C = C_P``
+       (credible) or ``P``, where ``pi_esc`` is the prior mass of the motive types that
+       answer ``r`` by escalating (read off the equilibrium at ``v``).
 
-    The returned ``conditions`` are sympy expressions that must all be
-    positive; ``text``/``latex`` print them.
+    The returned ``conditions`` are sympy expressions that must all be positive;
+    ``text``/``latex`` print them; ``strike`` names ``r``.
 
     Examples
     --------
     >>> info = retaliation_threshold(values_for())
-    >>> print(info["text"].split(" and ")[1])
-    precedent_loss*(india_emboldening + taliban_pressure) + resolve_value > calibrated_cost
-    + prior_broaden*(escalation_damage + us_ct_stake + war_cost_pakistan*(india_second_front + taliban_pressure + 1))
+    >>> info["strike"], info["escalating_types"]
+    ('calibrated', ['broaden'])
+    >>> print(info["values_at_point"])
+    [6/5, 119/100]
     """
     import sympy
 
     at_point = solve_continuation(v)
+    rule = retaliation_rule(v)
+    strike = "direct" if int(rule["strike"][0]) == 2 else "calibrated"
+    restoration = dict((k, r) for k, _, r in _STRIKES)[strike]
+    credible = bool(at_point["counter"][0])
     sym = values_for(symbolic=True)
-    escalating = [t for t in ("ct", "broaden", "coerce") if bool(at_point[f"escalates/calibrated/{t}"][0])]
+    escalating = [t for t in ("ct", "broaden", "coerce") if bool(at_point[f"escalates/{strike}/{t}"][0])]
     prior = priors(sym)
     precedent, clash = precedent_cost(sym), pakistan_clash_cost(sym)
-    expected_cost = sym["calibrated_cost"] + sum((prior[t] for t in escalating), sympy.Integer(0)) * (
-        sym["escalation_damage"] + clash
+    pi = sum((prior[t] for t in escalating), sympy.Integer(0))
+    expected_cost = (
+        strike_cost(sym, strike)
+        + pi * (sym["escalation_damage"] + (clash if credible else precedent))
+        + (1 - pi) * (1 - sym[restoration]) * precedent
     )
-    pairs = [(precedent, clash), (precedent, expected_cost)]
+    pairs = [(precedent, clash) if credible else (clash, precedent), (precedent, expected_cost)]
     conditions = [sympy.expand(a - b) for a, b in pairs]
     text = " and ".join(f"{sympy.sstr(sympy.factor_terms(a))} > {sympy.sstr(sympy.factor_terms(b))}" for a, b in pairs)
     names = {p.symbol: r"\mathit{" + p.name.replace("_", r"\_") + "}" for p in PARAMETERS}
@@ -234,8 +289,9 @@ def retaliation_threshold(v: dict[str, Any]) -> dict[str, Any]:
         "conditions": conditions,
         "text": text,
         "latex": latex,
+        "strike": strike,
         "escalating_types": escalating,
-        "counter_credible": bool(at_point["counter"][0]),
+        "counter_credible": credible,
         "values_at_point": values,
         "retaliates": all(x > 0 for x in values),
     }
@@ -266,17 +322,8 @@ def switch_point(v: dict[str, Any], name: str, conditions: list[Any]) -> tuple[f
     change = np.flatnonzero(np.diff(np.sign(margin)) != 0)
     numeric = None
     if len(change):
-        i = change[0]
-
-        def f(x: float) -> float:
-            return float(retaliation_margin({**{k: float(y) for k, y in v.items()}, name: x})[0])
-
-        # The margin may jump where Pakistan's counter-escalation stops being credible, so a
-        # bisection on the sign (not brentq, which assumes continuity) locates the switch.
-        a, b = grid[i], grid[i + 1]
-        sign_a = np.sign(f(a))
-        for _ in range(100):
-            mid = 0.5 * (a + b)
-            a, b = (mid, b) if np.sign(f(mid)) == sign_a else (a, mid)
-        numeric = 0.5 * (a + b)
+        point = {k: float(y) for k, y in v.items()}
+        numeric = _refine(
+            lambda xs: np.sign(retaliation_margin({**point, name: xs})), grid[change[0]], grid[change[0] + 1]
+        )
     return numeric, symbolic
