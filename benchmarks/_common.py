@@ -6,11 +6,13 @@ The scripts import this module as ``_common``: Python puts the script's folder f
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import tempfile
 import time
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -43,6 +45,13 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "load_average_at_start": list(os.getloadavg()),
     }
+
+
+def write_results(path: Path, report: dict[str, Any], **dumps: Any) -> None:
+    """Write ``report`` to ``path`` as indented JSON (``dumps`` go to :func:`json.dumps`), creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, **dumps) + "\n")
+    print(f"wrote {path}")
 
 
 def version(name: str) -> str | None:

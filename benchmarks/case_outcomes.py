@@ -27,13 +27,13 @@ Usage: ``python benchmarks/case_outcomes.py [--quick] [--points N] [--repeat R]`
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from _common import machine as _machine
+from _common import write_results
 
 RESULTS = Path(__file__).parent / "results" / "case_outcomes.json"
 TARGET = 1e6
@@ -214,9 +214,7 @@ def main() -> None:
             )
     print(f"regimes agree: {report['regimes_agree']}")
     print(f"target {TARGET:.0e} points/s met: CPU {report['target_met_cpu']}, wall {report['target_met_wall']}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, default=float) + "\n")
-    print(f"wrote {RESULTS}")
+    write_results(RESULTS, report, default=float)
 
 
 if __name__ == "__main__":

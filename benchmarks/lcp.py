@@ -18,7 +18,6 @@ Usage: ``python benchmarks/lcp.py [--quick] [--full] [--seed N]``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import signal
@@ -26,7 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from _common import pygambit_tree_seconds, timed, version
+from _common import pygambit_tree_seconds, timed, version, write_results
 
 from deterrence.errors import SolverError
 from deterrence.forms.synthetic import random_tree
@@ -139,9 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         "cap_s": args.cap,
         "rows": rows,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(out, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    write_results(RESULTS, out)
     return 0
 
 

@@ -20,14 +20,13 @@ Usage: ``python benchmarks/poker.py [--quick] [--no-deep]``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
 from pathlib import Path
 from typing import Any
 
-from _common import pygambit_tree_seconds, timed, version
+from _common import pygambit_tree_seconds, timed, version, write_results
 
 from deterrence.forms.synthetic import kuhn_poker, leduc_poker, random_tree
 from deterrence.solvers.lcp import nash_lcp
@@ -85,9 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         "versions": {name: version(name) for name in ("numpy", "scipy", "highspy", "pygambit")},
         "rows": rows,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(out, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    write_results(RESULTS, out)
     return 0
 
 

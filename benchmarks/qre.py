@@ -19,7 +19,6 @@ Usage: ``python benchmarks/qre.py [--quick] [--seed N] [--lam L]``.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 from _common import ip_points as _points
 from _common import machine as _machine
+from _common import write_results
 
 RESULTS = Path(__file__).parent / "results" / "qre.json"
 
@@ -142,9 +142,7 @@ def main() -> None:
         )
         if r["pygambit_seconds_per_point"] is None:
             print("  pygambit logit_solve: not installed, skipped")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"machine": machine, "seed": args.seed, "rows": rows}, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    write_results(RESULTS, {"machine": machine, "seed": args.seed, "rows": rows})
 
 
 if __name__ == "__main__":

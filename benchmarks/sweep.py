@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _common import VARIED
+from _common import VARIED, write_results
 from _common import ip_points as _points
 from _common import machine as _machine
 
@@ -431,9 +431,7 @@ def main() -> None:
     if "big" in only:
         report["big"] = run | bench_big(args.big_points, args.jobs)
         print("big", json.dumps(report["big"], indent=1))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, default=float) + "\n")
-    print(f"wrote {RESULTS}")
+    write_results(RESULTS, report, default=float)
 
 
 if __name__ == "__main__":

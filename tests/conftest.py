@@ -20,6 +20,14 @@ def corpus_dir() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def baseline_audit() -> dict:
+    """The Iran-Pakistan audit at the baseline, by claim, run once (it sweeps and solves many points)."""
+    from games.iran_pakistan import audit
+
+    return {r.claim: r for r in audit()}
+
+
 @pytest.fixture
 def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every atomic write fail at its final rename, as on a full disk (``OSError`` 28)."""

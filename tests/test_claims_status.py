@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from iran_pakistan_points import uniform_box
 
-from games.iran_pakistan import PARAMETERS, audit, solve_continuation, values_for
+from games.iran_pakistan import audit, solve_continuation, values_for
 from games.iran_pakistan.analysis import TYPE_KEYS
 from games.iran_pakistan.claim_status import (
     CLAIMS,
@@ -19,20 +20,9 @@ from games.iran_pakistan.claim_status import (
 BASE = values_for()
 
 
-def _box(n: int, seed: int, shrink: float = 1.0) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    draw = 2 * n + 200
-    points = {}
-    for p in PARAMETERS:
-        lo, hi, at = float(p.low), float(p.high), float(BASE[p.name])
-        points[p.name] = rng.uniform(at + shrink * (lo - at), at + shrink * (hi - at), draw)
-    keep = points["prior_broaden"] + points["prior_coerce"] <= 1
-    return {k: a[keep][:n] for k, a in points.items()}
-
-
 @pytest.fixture(scope="module")
 def uniform():
-    points = _box(1500, seed=31)
+    points = uniform_box(1500, seed=31)
     return points, claim_status(points)
 
 
@@ -74,7 +64,7 @@ def test_chunks_do_not_change_the_answer(uniform, monkeypatch):
 
 @pytest.mark.parametrize("shrink", [1.0, 0.5], ids=["uniform", "half-box"])
 def test_the_audit_reads_its_status_from_the_vectorised_function(shrink):
-    points = _box(6, seed=5 if shrink == 1.0 else 6, shrink=shrink)
+    points = uniform_box(6, seed=5 if shrink == 1.0 else 6, shrink=shrink)
     codes = claim_status(points)
     for i in range(6):
         rows = audit({k: float(a[i]) for k, a in points.items()})
@@ -84,14 +74,14 @@ def test_the_audit_reads_its_status_from_the_vectorised_function(shrink):
             assert row.status == STATUS_NAMES[int(codes[row.claim][i])], (row.claim, i)
 
 
-def test_exact_baseline_one_point_batch_equals_the_audit():
+def test_exact_baseline_one_point_batch_equals_the_audit(baseline_audit):
     codes = claim_status({k: np.array([x], dtype=object) for k, x in BASE.items()})
-    for row in audit():
+    for row in baseline_audit.values():
         assert row.definitional or row.status == STATUS_NAMES[int(codes[row.claim][0])]
 
 
 def test_c10_vertex_rule_equals_the_41_point_simplex_grid():
-    points = _box(60, seed=41)
+    points = uniform_box(60, seed=41)
     codes = claim_status(points)["C10"]
     steps = np.linspace(0, 1, N_GRID)
     cells = [(b, c) for b in steps for c in steps if b + c <= 1 + 1e-12]
@@ -106,7 +96,7 @@ def test_c10_vertex_rule_equals_the_41_point_simplex_grid():
 def test_reaction_functions_never_rise_with_a_restraint():
     # By construction: a restraint lowers only Iran's payoff of escalating.  On the path it may
     # still rise (Pakistan starts striking), which is what lets C6-C9 be refuted.
-    d = claim_details(_box(400, seed=8))
+    d = claim_details(uniform_box(400, seed=8))
     rose_on_path = False
     for names in RESTRAINTS.values():
         for name in names:
@@ -117,7 +107,7 @@ def test_reaction_functions_never_rise_with_a_restraint():
 
 
 def test_retaliation_margin_never_falls_with_precedent_loss():
-    d = claim_details(_box(400, seed=9))
+    d = claim_details(uniform_box(400, seed=9))
     margin = d["sweep/precedent_loss/retaliation_margin"].astype(float)
     assert (np.diff(margin, axis=1) >= -1e-9).all()
     # ... so C1 has at most one switch absorb -> retaliate, and never back.

@@ -620,3 +620,26 @@ def test_float_qhull_path_equals_the_exact_path(n):
         assert not exact.degenerate and fast.complete and fast.method == "support-float"
         ours = {tuple(np.round(np.r_[x, y], 9)) for x, y in fast.equilibria}
         assert ours == {tuple(np.round(np.array([float(v) for v in (*x, *y)]), 9)) for x, y in exact.equilibria}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_batched_float_verification_matches_is_nash_pair_by_pair(seed):
+    # _verify_pairs checks every pair in one set of stacked products (issue 9); it must give each pair
+    # the same tolerance and verdict as pair_tolerance + is_nash, on equilibria and on near misses.
+    from deterrence.solvers.enumeration import _verify_pairs
+    from deterrence.solvers.support_enumeration import float_equilibria, pair_tolerance
+    from deterrence.solvers.verify import is_nash
+
+    rng = np.random.default_rng(seed)
+    A, B = rng.normal(size=(5, 5)), rng.normal(size=(5, 5))
+    pairs = float_equilibria(A, B, None, 1e-9)[0]
+    assert pairs
+    x0, y0 = pairs[0]
+    misses = [((x0 + np.roll(x0, 1)) / 2, y0), (x0, np.roll(y0, 1)), (x0 * 1.01, y0)]
+    candidates = pairs + misses
+    tols, nash = _verify_pairs(A, B, candidates)
+    stacked = np.stack([A, B], axis=-1)
+    for (x, y), tol, ok in zip(candidates, tols.tolist(), nash.tolist(), strict=True):
+        assert tol == pytest.approx(pair_tolerance(A, B, x, y), rel=1e-12)
+        assert ok == is_nash(stacked, [x, y], tol)
+    assert nash[: len(pairs)].all() and not nash[len(pairs) :].any()

@@ -190,6 +190,88 @@ def _check_08(ns, out):
     assert (out / "qre_escalation.png").stat().st_size > 0
 
 
+def _check_09(ns, out):
+    import json
+
+    claims = [f"C{i}" for i in range(1, 13)]
+    # Baseline: C11 is qualified (the broadening type still escalates after the calibrated strike).
+    assert list(ns["baseline_status"]) == claims
+    assert ns["baseline_status"]["C2"] == "confirmed" and ns["baseline_status"]["C11"] == "qualified"
+    # Every claim's stored refuting example refutes it when re-audited.
+    assert ns["refuted_at_example"] == {c: "refuted" for c in claims}
+    # C6's example: realised escalation jumps 0 -> prior_broaden = 1/5 at deterrence_erosion = 1/2,
+    # where Pakistan switches from absorbing to a calibrated strike, while Iran's reaction never rises.
+    assert ns["paradox_before"] == 0.0 and _close(ns["paradox_after"], 0.2) and _close(ns["paradox_at"], 0.5)
+    assert ns["reaction_monotone"] is True
+    assert ns["result"].n == 16 and set(ns["shares"]) == set(claims)
+    for by_box in ns["result"].rows.values():
+        assert set(by_box) == {"uniform", "local"}
+        for row in by_box.values():
+            assert 0 <= row["share_confirmed"] <= row["share_held"] <= 1
+            assert row["ci_held"][0] <= row["share_held"] <= row["ci_held"][1]
+    assert (out / "robustness.png").stat().st_size > 0
+    assert (out / "testing_restraint_paradox.png").stat().st_size > 0
+    assert len((out / "testing_restraint_paradox.csv").read_text().splitlines()) == 1 + 2 * 41
+    assert set(json.loads((out / "robustness.json").read_text())["claims"]) == set(claims)
+
+
+def _check_10(ns, out):
+    # Reputation form: the pliable type mimics the calibrated strike with probability 2/3 and the
+    # challenger challenges it with probability 59/80, in the engine's PBE and in the closed form.
+    assert ns["reputation"].complete and ns["engine_agrees_with_formula"] is True
+    assert ns["formula"]["sigma"] == Fraction(2, 3) and ns["formula"]["challenge_after_strike"] == Fraction(59, 80)
+    # S = precedent_loss * (1/2 + 1/2) exceeds c(calibrated) = 21/20 iff precedent_loss > 21/20.
+    assert ns["threshold_precedent_loss"] == Fraction(21, 20)
+    assert ns["regime_at"][("precedent_loss", 1)] == "separating"
+    assert ns["regime_at"][("challenger_prior_resolute", Fraction(3, 5))] == "pooling"
+    # Pre-strike game: semi-separating, counter-terror strikes with 74/195, Pakistan calibrated 2/3.
+    assert ns["engine"].complete and ns["prestrike_agrees"] is True
+    assert ns["model_eq"]["strike"] == {"ct": Fraction(74, 195), "broaden": 1, "coerce": 0}
+    assert ns["model_eq"]["response"]["calibrated"] == Fraction(2, 3)
+    # Striking mass 76/195 at iran_belief_absorb = 0, rising to 1 (pooling) at 1.
+    assert _close(ns["mass_at_zero"], 76 / 195) and _close(ns["mass_at_one"], 1.0)
+    assert ns["mass_never_falls"] is True
+    assert [k for k, _ in ns["exact_kinds"][Fraction(3, 4)]] == ["separating"]
+    assert (out / "prestrike_striking_mass.png").stat().st_size > 0
+    assert (out / "reputation_regimes.csv").stat().st_size > 0
+
+
+def _check_11(ns, out):
+    import csv
+
+    for stem in (
+        "game_tree", "belief_simplex", "regime_china", "regime_united_states", "regime_india", "tornado", "sobol",
+        "robustness", "audit", "sign_targets", "switches",
+    ):  # fmt: skip
+        assert (out / f"{stem}.png").stat().st_size > 0, stem
+    # Tree: the subgame-perfect path is a calibrated strike after which Iran stands down (C3).
+    assert ns["spe"].complete and ns["tree_path"] == ["Pakistan: calibrated", "Iran: stand down"]
+    # Belief simplex (C10): Pakistan strikes when Iran is probably counter-terror, absorbs otherwise.
+    assert set(ns["belief"].regimes) == {"calibrated strike", "absorb"} and ns["belief"].agreement == 1.0
+    # India cuts both ways (C4): two regimes; the analytic C1 rule matches the solver on every map.
+    assert sorted(ns["regime_maps"]["India"].regimes) == ["absorb", "calibrated strike, broaden type escalates"]
+    assert all(m.agreement == 1.0 for m in ns["regime_maps"].values()) and len(ns["regime_maps"]) == 3
+    # Tornado: the retaliation margin is 119/100 at the calibration; India's and the Taliban's
+    # emboldening swing it most, by the same amount (they enter the margin alike).
+    assert _close(ns["tornado_baseline"], 1.19, 1e-9)
+    assert ns["largest_swing"]["retaliation_margin"] == ["india_emboldening", "taliban_emboldening"]
+    # Sobol': the weight Pakistan gives China decides most of the margin's variance.
+    assert ns["sobol_top"]["retaliation_margin"] == "china_pakistan_weight"
+    assert len(ns["robust"].rows) == 12 and ns["robust"].n == 16
+    # Audit: at the baseline only C11 is qualified; the CSV has one row per claim.
+    assert ns["audit_status"] == {f"C{i}": "qualified" if i == 11 else "confirmed" for i in range(1, 13)}
+    with open(out / "audit.csv", newline="", encoding="utf-8") as f:
+        assert [r[0] for r in csv.reader(f)][1:] == [f"C{i}" for i in range(1, 13)]
+    # Sign targets: 12 rows; rows 10 and 12 have no channel in the model, row 2 is flat.
+    assert sorted(ns["target_status"]) == list(range(1, 13))
+    assert ns["target_status"][10] == ns["target_status"][12] == "not implied"
+    assert ns["target_status"][2] == "holds weakly"
+    # Switches: the nearest change of Pakistan's response is a higher war cost (2 -> about 2.66: absorb).
+    s = ns["nearest_response_switch"]
+    assert s["parameter"] == "war_cost_pakistan" and s["after"] == "absorb" and 2 < s["at"] < 3
+    assert len((out / "switches.csv").read_text().splitlines()) == 1 + len(ns["found"])
+
+
 CHECKS = {
     "01_iran_pakistan_baseline": _check_01,
     "02_build_your_own_game": _check_02,
@@ -199,6 +281,9 @@ CHECKS = {
     "06_sensitivity_study": _check_06,
     "07_gambit_files": _check_07,
     "08_smooth_escalation_qre": _check_08,
+    "09_testing_the_argument": _check_09,
+    "10_reputation_and_first_strike": _check_10,
+    "11_report_figures": _check_11,
 }
 
 

@@ -21,7 +21,6 @@ from games.iran_pakistan import (
     CHOICES,
     PARAMETERS,
     SCENARIOS,
-    audit,
     bayesian_game,
     matrix_game,
     outcome_payoffs,
@@ -35,12 +34,6 @@ from games.iran_pakistan.claims import check_c1
 from games.iran_pakistan.parameters import pakistan_clash_cost, precedent_cost
 
 BASE = values_for()
-
-
-@pytest.fixture(scope="module")
-def baseline_audit():
-    """The audit at baseline, run once (it sweeps and solves many points)."""
-    return {r.claim: r for r in audit()}
 
 
 # -- the claims at baseline ---------------------------------------------------
@@ -307,3 +300,39 @@ def test_priors_above_one_rejected():
 def test_unknown_scenario_name():
     with pytest.raises(ParameterError, match="built-in scenarios"):
         scenario_path("no_such_scenario")
+
+
+@pytest.mark.parametrize(
+    "changes,choice_tied",
+    [
+        pytest.param({"deterrence_erosion": Fraction(1, 2)}, False, id="coerce-tied-choice-unique"),
+        pytest.param(
+            {"deterrence_erosion": Fraction(1, 2), "india_second_front": Fraction(9, 20)},
+            True,
+            id="coerce-tied-choice-too",
+        ),
+    ],
+)
+def test_a_tied_iranian_reply_is_reported_as_the_engine_sees_it(changes, choice_tied):
+    # At erosion 1/2 the coercing type is exactly indifferent after a calibrated strike (-5/2 either way),
+    # so the engine's PBE set has several on-path escalation probabilities; with the second front at 9/20
+    # the calibrated strike's value straddles absorbing's and Pakistan may absorb too.
+    point = values_for({**BASE, **changes})
+    out = solve_continuation(point)
+    assert bool(out["escalates_tie/calibrated/coerce"][0]) and bool(out["path_tie"][0])
+    assert bool(out["choice_tie"][0]) is choice_tied
+    result = solve(bayesian_game(point), "pbe")
+    assert result.complete
+    responses = {a for e in result.equilibria for a, p in e.strategies["Pakistan"]["response"].items() if p}
+    assert (len(responses) > 1) is choice_tied
+    assert CHOICES[int(out["choice"][0])] in responses
+
+
+def test_report_bayesian_section_cross_checks_the_engine():
+    from games.iran_pakistan.sections import bayesian
+
+    assert "so the two agree" in bayesian(BASE)[-2]
+    # Where a tied Iranian reply lets Pakistan absorb or strike, the engine lists both and the text says so.
+    tied = values_for({**BASE, "deterrence_erosion": Fraction(1, 2), "india_second_front": Fraction(9, 20)})
+    line = bayesian(tied)[-2]
+    assert "responses absorb, calibrated" in line and "agree" not in line

@@ -16,9 +16,10 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from iran_pakistan_points import random_exact_point
+from iran_pakistan_points import random_exact_point, uniform_box
 
 from games.iran_pakistan import PARAMETERS, audit, solve_continuation, values_for
+from games.iran_pakistan.analysis import any_tie
 from games.iran_pakistan.claims import check_c1, check_c11
 from games.iran_pakistan.parameters import TYPES, pakistan_clash_cost, precedent_cost
 from games.iran_pakistan.threshold import (
@@ -32,29 +33,10 @@ from games.iran_pakistan.threshold import (
 BASE = values_for()
 
 
-def _uniform_box(n: int, seed: int = 11, shrink: float = 1.0) -> dict[str, np.ndarray]:
-    """``n`` uniform points of the box (shrunk toward the baseline by ``shrink``), priors summing <= 1."""
-    rng = np.random.default_rng(seed)
-    draw = 2 * n + 400
-    points = {}
-    for p in PARAMETERS:
-        lo, hi, at = float(p.low), float(p.high), float(BASE[p.name])
-        points[p.name] = rng.uniform(at + shrink * (lo - at), at + shrink * (hi - at), draw)
-    keep = points["prior_broaden"] + points["prior_coerce"] <= 1
-    return {k: a[keep][:n] for k, a in points.items()}
-
-
-def _ties(out: dict[str, np.ndarray]) -> np.ndarray:
-    ties = out["choice_tie"] | out["counter_tie"]
-    for key in out:
-        if key.startswith("escalates_tie/"):
-            ties = ties | out[key]
-    return ties
-
-
-@pytest.fixture(scope="module")
-def rows():
-    return {r.claim: r for r in audit()}
+@pytest.fixture
+def rows(baseline_audit):
+    """The baseline audit by claim (the session fixture of conftest.py)."""
+    return baseline_audit
 
 
 # -- each claim at the baseline, from first principles -------------------------------
@@ -147,7 +129,7 @@ def test_c4_cliff_is_where_c_p_equals_p():
 # -- (1) C1: the exact rule everywhere, the two-condition formula in its regime -------------
 @pytest.fixture(scope="module")
 def box():
-    points = _uniform_box(10_000)
+    points = uniform_box(10_000, seed=11, spare=400)
     assert len(points["precedent_loss"]) == 10_000
     return points, solve_continuation(points)
 
@@ -155,7 +137,7 @@ def box():
 def test_c1_exact_rule_equals_the_solver_on_ten_thousand_points(box):
     points, out = box
     rule = retaliation_rule(points)
-    clean = ~_ties(out)
+    clean = ~any_tie(out)
     assert clean.sum() > 9_900
     assert np.array_equal(rule["retaliates"][clean], out["retaliates"][clean])
     # It covers the cases the first-edition formula missed: retaliation without credible
@@ -171,7 +153,7 @@ def test_c1_exact_rule_equals_the_solver_on_ten_thousand_points(box):
 def test_c1_two_condition_formula_holds_in_its_stated_region(shrink, least):
     import sympy
 
-    points = _uniform_box(10_000, seed=12, shrink=shrink)
+    points = uniform_box(10_000, seed=12, shrink=shrink, spare=400)
     out = solve_continuation(points)
     info = retaliation_threshold(BASE)
     assert (info["strike"], info["escalating_types"], info["counter_credible"]) == ("calibrated", ["broaden"], True)
@@ -182,11 +164,11 @@ def test_c1_two_condition_formula_holds_in_its_stated_region(shrink, least):
     same_types = np.ones(len(formula), dtype=bool)
     for t, *_ in TYPES:
         same_types &= out[f"escalates/calibrated/{t}"] == (t == "broaden")
-    region = (precedent_cost(points) > pakistan_clash_cost(points)) & same_types & (rule["strike"] == 1) & ~_ties(out)
+    region = (precedent_cost(points) > pakistan_clash_cost(points)) & same_types & (rule["strike"] == 1) & ~any_tie(out)
     assert region.sum() > least
     assert np.array_equal(formula[region], out["retaliates"][region])
     if shrink == 1.0:  # outside its region the formula is no "iff"
-        outside = ~region & ~_ties(out)
+        outside = ~region & ~any_tie(out)
         assert (formula[outside] != out["retaliates"][outside]).any()
 
 

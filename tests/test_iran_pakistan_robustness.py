@@ -156,7 +156,20 @@ def test_cli_rows_carry_robustness_and_the_table_shows_it(capsys, monkeypatch):
     # Local box: precedent_loss in [2, 6], above 5 on a quarter of it.
     assert abs(c1["local"]["share_confirmed"] - 0.25) < 0.06
     status, out, _ = run(capsys, "audit", "--robustness", "16")
-    assert status == 0 and "robustness over 16 Sobol' points" in out and "C1: uniform: precedent_loss" in out
+    assert status == 0 and "C1: uniform: precedent_loss" in out
+    # Each box gets 2N points: the N Sobol' points of A and their N partners in B.
+    assert "robustness over 2N = 32 scrambled Sobol' points per box (N = 16 points and their 16 partners" in out
+
+
+def test_the_table_title_and_the_help_count_the_points_each_share_is_taken_over(capsys):
+    r = rb.robustness(one_parameter, n=16, boxes=("uniform",))
+    assert r.rows["T"]["uniform"]["points"] == 32
+    assert rb.robustness_table(r).startswith("robustness over 2N = 32 scrambled Sobol' points per box (N = 16 ")
+    for command in ("audit", "report"):
+        with pytest.raises(SystemExit):
+            run(capsys, command, "--help")
+        help_text = " ".join(capsys.readouterr().out.split())
+        assert "2N" in help_text and "N points and their N partners" in help_text, command
 
 
 def one_parameter_for_claims(points):

@@ -11,7 +11,8 @@ from deterrence import solve
 from games.iran_pakistan import matrix_game
 from games.iran_pakistan.forms import values_for
 from games.iran_pakistan.parameters import PARAMETERS
-from games.iran_pakistan.smooth import logit_continuation, prestrike_strike_mass, sign_readings, smooth_measure
+from games.iran_pakistan.qre_reading import FLAT_CHANGE, QRE_STATUSES, sign_readings, slope_channels
+from games.iran_pakistan.smooth import logit_continuation, prestrike_strike_mass, smooth_measure
 from games.iran_pakistan.statics import STATUSES, absorb_threshold, absorb_thresholds, sign_targets
 
 NOT_IMPLIED = {10, 12}
@@ -106,23 +107,64 @@ def test_row12_symbolic_threshold_equals_the_exact_one():
 
 
 # -- the smooth reading ---------------------------------------------------------------------------
-QRE_STATUSES = ("holds", "holds weakly", "violated", "not computed")
-
-
 def test_every_row_has_a_qre_reading(rows):
     for target in rows.values():
         assert target.qre_slopes, target.row
-        assert target.qre_status in QRE_STATUSES
-        assert target.qre_evidence.startswith("agent QRE at lambda = 2")
+        assert target.qre_status in QRE_STATUSES and all(s[4] in QRE_STATUSES for s in target.qre_slopes)
+        assert target.qre_evidence.startswith("agent QRE at lambda = 2 (a slope reads as a sign when |slope| x range")
         assert all(np.isfinite(s[3]) for s in target.qre_slopes)
 
 
+def _width(label):
+    p = PARAMETERS["iran_belief_absorb" if label.startswith("credibility") else label]
+    return float(p.high) - float(p.low)
+
+
+def test_a_qre_slope_reads_as_a_sign_only_when_clearly_nonzero(rows):
+    """|slope| x range below FLAT_CHANGE is flat; above it the sign decides (no tiny slope reads as holds)."""
+    seen = set()
+    for target in rows.values():
+        for label, _, sign, slope, status in target.qre_slopes:
+            if status == "not implied":
+                continue
+            change = abs(slope) * _width(label)
+            if change < FLAT_CHANGE:
+                assert status == "flat", (target.row, label, slope)
+            else:
+                assert status == ("holds" if (slope > 0) == (sign == "+") else "violated"), (target.row, label)
+            seen.add(status)
+    assert seen == {"holds", "flat"}
+    # Row 2: slopes about 1.7e-4 over a range of 2 -- both parts flat, as the regime reading is constant.
+    assert rows[2].status == "holds weakly" and rows[2].qre_status == "flat"
+    assert all(abs(s[3]) < 1e-3 and s[4] == "flat" for s in rows[2].qre_slopes)
+    assert "flat, channel inactive here" in rows[2].qre_evidence and "holds" not in rows[2].qre_evidence
+    # Row 5: the US counter-terrorism stake moves Pr(direct) by about 0.002 over its whole range: flat.
+    assert {s[0]: s[4] for s in rows[5].qre_slopes if s[1] == "Pr(direct strike)"} == {"us_ct_stake": "flat"}
+
+
 def test_qre_reads_channels_the_regimes_miss(rows):
-    """At the calibration the regime is flat along these parameters, the QRE slope is not."""
-    assert rows[2].status == "holds weakly" and rows[2].qre_status == "holds"
+    """Row 12: the matrix form has no W_I channel, the agent QRE's probability of standing firm has one."""
     assert rows[12].status == "not implied" and rows[12].qre_status == "holds"
     slopes = {s[0]: s[3] for s in rows[12].qre_slopes}
-    assert slopes["iran_war_base"] < 0  # Iran's war cost lowers its escalation through Pakistan's counter-threat
+    assert slopes["iran_war_base"] * _width("iran_war_base") < -FLAT_CHANGE  # lowers Iran's escalation
+
+
+def test_row10_qre_reading_names_the_channel_and_stays_not_implied(rows):
+    """Audience costs move Iran only through the credibility of counter-escalation, not through signalling."""
+    target = rows[10]
+    readings = {s[1]: s for s in target.qre_slopes}
+    escalation = readings["Pr(Iran escalates | calibrated)"]
+    assert escalation[3] < 0 and escalation[4] == "not implied" and target.qre_status == "not implied"
+    assert readings["Pr(Pakistan retaliates)"][4] == "holds"
+    assert "signalling" not in target.qre_evidence
+    channels = slope_channels(values_for(), "resolve_value", "Pr(Iran escalates | calibrated)")
+    assert channels["credibility"] + channels["other"] == pytest.approx(escalation[3], rel=1e-12)
+    assert channels["credibility"] == pytest.approx(escalation[3], rel=1e-9) and channels["other"] == 0
+    assert f"of this slope, {channels['credibility']:.3g} runs through the credibility" in target.qre_evidence
+    # Independent check: with no Iranian war cost (W_I = 0) the threat carries nothing and the slope vanishes.
+    calm = values_for({"iran_war_base": 0, "pakistan_superiority": 0, "deterrence_erosion": 0})
+    [reading] = sign_readings(10, (("resolve_value", "Pr(Iran escalates | calibrated)", "-", "holds"),), calm)
+    assert abs(reading[3]) < 1e-15 and reading[4] == "flat"
 
 
 @pytest.mark.parametrize("row", [1, 3, 6, 9])
@@ -141,8 +183,11 @@ def test_qre_slopes_equal_finite_differences(rows, row):
 def test_qre_reading_can_be_violated():
     """A counter-terror Iran more escalatory than the broadening one: the prior on broaden lowers escalation."""
     parts = (("prior_broaden", "Pr(Iran escalates | calibrated)", "+", "holds"),)
+    [reading] = sign_readings(9, parts, values_for({"escalation_value_ct": 15, "escalation_value_broaden": 2}))
+    assert reading[3] < -0.5 and reading[4] == "violated"
+    # Both types all but sure to escalate: the slope (about -1.4e-3 over a range of 1) is flat, not a violation.
     [reading] = sign_readings(9, parts, values_for({"escalation_value_ct": 15}))
-    assert reading[3] < 0 and reading[4] == "violated"
+    assert -FLAT_CHANGE < reading[3] < 0 and reading[4] == "flat"
     [reading] = sign_readings(9, parts, values_for())
     assert reading[3] > 0 and reading[4] == "holds"
 

@@ -35,8 +35,9 @@ FIGURES = (
     "robustness",
 )
 SMALL = ["--grid", "5", "--sobol-samples", "16", "--robustness", "16", "-q"]
-#: A robustness cell: the share held in each box with its 95% interval, in percent.
-CELL = re.compile(r"^uniform (\d+)% \((\d+)-(\d+)%\); local (\d+)% \((\d+)-(\d+)%\)$")
+#: A robustness cell: per box the shares confirmed and held, each with its 95% interval, in percent.
+_BOX = r"{}: confirmed (\d+)% \((\d+)-(\d+)%\), held (\d+)% \((\d+)-(\d+)%\)"
+CELL = re.compile("^" + _BOX.format("uniform") + "; " + _BOX.format("local") + "$")
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,7 @@ def test_audit_table_has_twelve_rows(baseline):
     assert [r[1] for r in rows] == [r["status"] for r in records] == [r[1] for r in table[1:]]
 
 
-def test_robustness_column_is_the_share_held_in_each_box(baseline):
+def test_robustness_column_is_the_share_confirmed_and_held_in_each_box(baseline):
     rows = _rows(_section(baseline / "report.md", 4))
     records = json.loads((baseline / "audit.json").read_text())
     for row, record in zip(rows, records, strict=True):
@@ -90,12 +91,52 @@ def test_robustness_column_is_the_share_held_in_each_box(baseline):
         assert found, (row[0], row[4])
         numbers = [int(x) for x in found.groups()]
         for k, box in enumerate(("uniform", "local")):
-            share, (low, high) = boxes[box]["share_held"], boxes[box]["ci_held"]
-            assert 0 <= low <= share <= high <= 1 and boxes[box]["points"] == 2 * 16
-            assert numbers[3 * k : 3 * k + 3] == [round(100 * share), round(100 * low), round(100 * high)], row[0]
+            assert boxes[box]["points"] == 2 * 16
+            assert boxes[box]["share_confirmed"] <= boxes[box]["share_held"], row[0]
+            for j, what in enumerate(("confirmed", "held")):
+                share, (low, high) = boxes[box][f"share_{what}"], boxes[box][f"ci_{what}"]
+                assert 0 <= low <= share <= high <= 1
+                cell = numbers[6 * k + 3 * j : 6 * k + 3 * j + 3]
+                assert cell == [round(100 * share), round(100 * low), round(100 * high)], (row[0], box, what)
             assert set(boxes[box]["sobol"]["total"]) and all(
                 d in boxes[box]["sobol"]["total"] for d in boxes[box]["deciding"]
             )
+
+
+def test_grid_regions_are_bounds_to_the_grid_step_and_formulas_stay_exact():
+    """Each inner edge of a swept region lies between two neighbouring grid points whose verdicts differ."""
+    import numpy as np
+
+    from games.iran_pakistan.claim_status import CONFIRMED, claim_status
+    from games.iran_pakistan.claims import audit
+    from games.iran_pakistan.forms import values_for
+    from games.iran_pakistan.parameters import PARAMETERS
+
+    swept = re.compile(
+        r"the check confirms for (\w+) in about (.+?) \(inner edges to the grid step ([0-9.e+-]+); "
+        r"others at this calibration\)"
+    )
+    v = {k: float(x) for k, x in values_for().items()}
+    checked = 0
+    for r in audit():
+        formula = r.region.split("the check confirms")[0]
+        assert "about" not in formula and "grid" not in formula, r.claim  # exact rules are printed exactly
+        found = swept.search(r.region)
+        if found is None:
+            assert " in about " not in r.region, r.claim
+            continue
+        name, intervals, step = found.group(1), found.group(2), float(found.group(3))
+        low, high = float(PARAMETERS[name].low), float(PARAMETERS[name].high)
+        edges = [float(x) for x in re.findall(r"-?[0-9.]+(?:e[+-]?\d+)?", intervals)]
+        for edge in (e for e in edges if low < e < high):
+            below = low + step * np.floor((edge - low) / step + 1e-9)  # the grid points either side of the edge
+            point = {k: np.full(2, x) for k, x in v.items()}
+            point[name] = np.array([below, below + step])
+            codes = claim_status(point, prestrike=False)[r.claim]
+            assert (codes[0] == CONFIRMED) != (codes[1] == CONFIRMED), (r.claim, edge)
+            assert abs(edge - (below + step / 2)) <= 0.01 * step + 1e-9  # printed at the midpoint
+            checked += 1
+    assert checked
 
 
 def test_every_row_that_is_not_definitional_has_a_refuting_example(baseline):
@@ -143,20 +184,52 @@ def test_what_would_change_names_the_least_robust_claims_and_how_to_refute_them(
 
     section = _section(baseline / "report.md", 5)
     records = json.loads((baseline / "audit.json").read_text())
-    local = {r["claim"]: r["robustness"]["local"]["share_held"] for r in records}
-    first = re.search(r"held most widely near the calibration are (C\d+) \((\d+)%", section)
-    least = re.search(r"the least are (C\d+) \((\d+)%", section)
+    local = {r["claim"]: r["robustness"]["local"]["share_confirmed"] for r in records}
+    held = {r["claim"]: r["robustness"]["local"]["share_held"] for r in records}
+    assert "ranked by the share of the +-50% box where the check *confirms* the claim" in section
+    first = re.search(r"confirmed most widely near the calibration are (C\d+) \(confirmed (\d+)%, held (\d+)%", section)
+    least = re.search(r"the least are (C\d+) \(confirmed (\d+)%, held (\d+)%", section)
+    assert first is not None and least is not None
+    # Ranked by the share confirmed, not by the share held (confirmed or qualified).
     assert local[first.group(1)] == max(local.values()) and local[least.group(1)] == min(local.values())
     assert int(first.group(2)) == round(100 * max(local.values()))
+    assert int(first.group(3)) == round(100 * held[first.group(1)])
+    assert int(least.group(3)) == round(100 * held[least.group(1)])
     for r in records:
-        line = [x for x in section.splitlines() if x.startswith(f"- **{r['claim']}** holds on ")]
+        line = [x for x in section.splitlines() if x.startswith(f"- **{r['claim']}** is confirmed on ")]
         if local[r["claim"]] >= ROBUST_SHARE:
             assert not line, r["claim"]
             continue
-        assert len(line) == 1 and f"{100 * local[r['claim']]:.1f}%" in line[0], r["claim"]
+        assert len(line) == 1, r["claim"]
+        shares = f"confirmed on {100 * local[r['claim']]:.1f}% of the box and holds on {100 * held[r['claim']]:.1f}%"
+        assert shares in line[0], r["claim"]
         example = r["refuting_example"]
         command = "deterrence audit " + " ".join(f"--set {k}={x}" for k, x in example.items())
         assert f"`{command}`" in line[0], r["claim"]
+
+
+def test_robustness_ranking_is_by_the_share_confirmed_not_the_share_held():
+    """A claim held everywhere but mostly only qualified ranks below one confirmed more often."""
+    from games.iran_pakistan.claims import audit
+    from games.iran_pakistan.forms import values_for
+    from games.iran_pakistan.report_audit import change_section
+    from games.iran_pakistan.robustness import Robustness
+
+    rows = audit()
+    first, second = rows[0].claim, rows[1].claim
+
+    def box(confirmed, held):
+        return {"share_confirmed": confirmed, "ci_confirmed": [0, 1], "share_held": held, "ci_held": [0, 1]}
+
+    robust = Robustness(n=16, seed=0)
+    robust.rows = {
+        first: {"uniform": box(0.01, 1.0), "local": box(0.3, 1.0)},  # held everywhere, seldom confirmed
+        second: {"uniform": box(0.2, 0.3), "local": box(0.8, 0.85)},
+    }
+    text = "\n".join(change_section(values_for(), rows[:2], [], robust))
+    assert f"calibration are {second} (confirmed 80%, held 85% of the +-50% box" in text
+    assert f"the least are {first} (confirmed 30%, held 100%; confirmed 1%, held 100%)" in text
+    assert f"- **{first}** is confirmed on 30.0% of the box and holds on 100.0%" in text
 
 
 def test_what_would_change_lists_switches_inside_each_range(baseline):
@@ -263,6 +336,9 @@ def test_smooth_section_gives_the_qre_probabilities_at_the_stated_lambda(baselin
 
 
 def test_sign_target_table_has_the_qre_reading_beside_the_regime_reading(baseline):
+    from games.iran_pakistan.qre_reading import QRE_STATUSES
+    from games.iran_pakistan.statics import STATUSES as STATIC_STATUSES
+
     section = _section(baseline / "report.md", 6)
     header = [line for line in section.splitlines() if line.startswith("| row |")][0]
     assert header.endswith("| regime reading | QRE reading |")
@@ -271,7 +347,8 @@ def test_sign_target_table_has_the_qre_reading_beside_the_regime_reading(baselin
         table = list(csv.DictReader(handle))
     assert [r[-1] for r in rows] == [t["qre_status"] for t in table] and len(rows) == 12
     assert [r[-2] for r in rows] == [t["status"] for t in table]
-    assert all(r[-1] in {"holds", "holds weakly", "fails", "not implied", "not computed"} or r[-1] for r in rows)
+    assert all(r[-1] in QRE_STATUSES for r in rows), [r[-1] for r in rows]
+    assert all(r[-2] in STATIC_STATUSES for r in rows), [r[-2] for r in rows]
 
 
 def test_threshold_formulas_are_rendered_not_raw_latex(baseline):

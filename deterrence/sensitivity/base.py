@@ -15,7 +15,7 @@ import numpy as np
 
 from deterrence.errors import DeterrenceError
 
-__all__ = ["Function", "Method", "box", "frame_rows", "outputs"]
+__all__ = ["Function", "Method", "box", "frame_rows", "outputs", "runner"]
 
 #: ``points -> values``: a measure vectorised over points given as ``{name: array}``.
 Function = Callable[[Mapping[str, np.ndarray]], np.ndarray]
@@ -55,6 +55,35 @@ class Method:
     n_help: str = ""
     summary: str = ""
     random: bool = True
+
+
+def runner(analysis: Callable[..., Any], *, size: str = "n", seeded: bool = True) -> Callable[..., Any]:
+    """The :attr:`Method.run` of an analysis function, passing ``n`` on as its keyword ``size``.
+
+    ``analysis(function, bounds, *, <size>, seed, measure, simplex, baseline)`` is called with
+    the dispatcher's arguments; ``seeded=False`` leaves out ``seed`` (a deterministic method).
+
+    Examples
+    --------
+    >>> run = runner(lambda f, b, **kw: sorted(kw), size="trajectories", seeded=False)
+    >>> run(None, {}, baseline={}, n=3, seed=1, measure="m")
+    ['baseline', 'measure', 'simplex', 'trajectories']
+    """
+
+    def run(
+        function: Function,
+        bounds: Mapping[str, Sequence[float]],
+        *,
+        baseline: Any,
+        n: int,
+        seed: Any,
+        measure: str,
+        simplex: Sequence[Sequence[str]] = (),
+    ) -> Any:
+        extra = {"seed": seed} if seeded else {}
+        return analysis(function, bounds, baseline=baseline, measure=measure, simplex=simplex, **{size: n}, **extra)
+
+    return run
 
 
 def frame_rows(rows: list[dict[str, Any]]) -> Any:

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from deterrence.plotting.lazy import drawer
-from deterrence.sensitivity.base import Function, Method, box, frame_rows, outputs
+from deterrence.sensitivity.base import Function, Method, box, frame_rows, outputs, runner
 
 __all__ = ["METHOD", "MorrisResult", "morris"]
 
@@ -132,22 +132,9 @@ def morris(
     )
 
 
-def _run(
-    function: Function,
-    bounds: Mapping[str, Sequence[float]],
-    *,
-    baseline: Any,
-    n: int,
-    seed: Any,
-    measure: str,
-    simplex: Sequence[Sequence[str]] = (),
-) -> Any:
-    return morris(function, bounds, trajectories=n, seed=seed, measure=measure, simplex=simplex, baseline=baseline)
-
-
 METHOD = Method(
     "morris",
-    _run,
+    runner(morris, size="trajectories"),
     drawer("morris_plot"),
     default_n=20,
     n_help="trajectories (default 20)",

@@ -19,7 +19,7 @@ import numpy as np
 
 from deterrence.errors import DeterrenceError
 from deterrence.plotting.lazy import drawer
-from deterrence.sensitivity.base import Function, Method, box, frame_rows, outputs
+from deterrence.sensitivity.base import Function, Method, box, frame_rows, outputs, runner
 
 __all__ = ["METHOD", "SwingTable", "oat_swing"]
 
@@ -123,22 +123,9 @@ def oat_swing(
     )
 
 
-def _run(
-    function: Function,
-    bounds: Mapping[str, Sequence[float]],
-    *,
-    baseline: Any,
-    n: int,
-    seed: Any,
-    measure: str,
-    simplex: Sequence[Sequence[str]] = (),
-) -> Any:
-    return oat_swing(function, bounds, baseline, n=n, measure=measure, simplex=simplex)
-
-
 METHOD = Method(
     "oat",
-    _run,
+    runner(oat_swing, seeded=False),
     drawer("tornado"),
     default_n=5,
     n_help="values per parameter (default 5)",

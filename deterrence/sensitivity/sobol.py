@@ -41,7 +41,7 @@ import numpy as np
 
 from deterrence.errors import DeterrenceError
 from deterrence.plotting.lazy import drawer
-from deterrence.sensitivity.base import Function, Method, box, frame_rows, outputs
+from deterrence.sensitivity.base import Function, Method, box, frame_rows, outputs, runner
 
 __all__ = ["METHOD", "SobolResult", "sobol"]
 
@@ -206,22 +206,9 @@ def sobol(
     )
 
 
-def _run(
-    function: Function,
-    bounds: Mapping[str, Sequence[float]],
-    *,
-    baseline: Any,
-    n: int,
-    seed: Any,
-    measure: str,
-    simplex: Sequence[Sequence[str]] = (),
-) -> Any:
-    return sobol(function, bounds, n=n, seed=seed, measure=measure, simplex=simplex, baseline=baseline)
-
-
 METHOD = Method(
     "sobol",
-    _run,
+    runner(sobol),
     drawer("sobol_bars"),
     default_n=1024,
     n_help="base sample (power of 2, default 1024)",

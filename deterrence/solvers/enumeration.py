@@ -171,18 +171,50 @@ def _support_exact(a: np.ndarray, b: np.ndarray, notes: list[str]) -> BimatrixEq
 SCREEN_BEFORE_EXACT = 20_000
 
 
+def _verify_pairs(a: np.ndarray, b: np.ndarray, pairs: list) -> tuple[np.ndarray, np.ndarray]:
+    """Each float pair's :func:`~.support_enumeration.pair_tolerance` and whether it is Nash within it.
+
+    The same test as :func:`~.verify.is_nash` at that tolerance (probabilities
+    non-negative and summing to one, both regrets at most the tolerance), for
+    all pairs in a few stacked products instead of one call per pair.
+
+    Examples
+    --------
+    >>> a, b = np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 2.0]])  # Battle of the Sexes
+    >>> x, y = np.array([2 / 3, 1 / 3]), np.array([1 / 3, 2 / 3])
+    >>> tols, nash = _verify_pairs(a, b, [(x, y), (y, x)])
+    >>> [float(t) for t in tols], nash.tolist()
+    ([2e-09, 2e-09], [True, False])
+    """
+    from deterrence.solvers.support_enumeration import response_tolerance
+
+    if not pairs:
+        return np.zeros(0), np.zeros(0, dtype=bool)
+    X = np.array([x for x, _ in pairs], dtype=np.float64)
+    Y = np.array([y for _, y in pairs], dtype=np.float64)
+    tol = np.maximum(response_tolerance(a, Y > FLOAT_TOLERANCE), response_tolerance(b.T, X > FLOAT_TOLERANCE))
+    # einsum, not @: skinny products are slower through a multithreaded BLAS on a busy machine.
+    row_pay = np.einsum("vj,ij->vi", Y, a)  # each row strategy against y
+    col_pay = np.einsum("vi,ij->vj", X, b)  # each column strategy against x
+    row_regret = row_pay.max(axis=1) - np.einsum("vi,vi->v", X, row_pay)
+    col_regret = col_pay.max(axis=1) - np.einsum("vj,vj->v", Y, col_pay)
+    ok = (row_regret <= tol) & (col_regret <= tol)
+    for P in (X, Y):
+        ok &= (-tol[:, None] <= P).all(axis=1) & (np.abs(P.sum(axis=1) - 1.0) <= tol)
+    return tol, ok
+
+
 def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str], *, screen: bool = True) -> BimatrixEquilibria:
-    from deterrence.solvers.support_enumeration import float_equilibria, pair_tolerance
+    from deterrence.solvers.support_enumeration import float_equilibria
 
     if sum(a.shape) > 62:  # label sets are int64 bitmasks
         raise SolverError(
             f"the float support path handles at most 62 strategies in all, got {a.shape}; use method='vertex'"
         )
-    payoffs = _stack(a, b)
     # Tolerances scale with the payoffs each candidate compares (issue 13); the largest used is stated.
     pairs, keys, degenerate, certified, extra = float_equilibria(a, b, None, FLOAT_TOLERANCE, screen=screen)
-    tols = [pair_tolerance(a, b, x, y) for x, y in pairs]  # computed once per pair
-    tol = max(tols, default=FLOAT_TOLERANCE)
+    tols, nash = _verify_pairs(a, b, pairs)  # every pair at once (issue 9)
+    tol = max(tols.tolist(), default=FLOAT_TOLERANCE)
     notes.extend(extra)
     # Round for the order only, so ties in the 16th digit cannot make it platform dependent.
     order = sorted(
@@ -192,7 +224,7 @@ def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str], *, screen: bo
     kept, kept_keys = [], []
     for i in order:
         x, y = pairs[i]
-        if is_nash(payoffs, [x, y], tols[i]):
+        if nash[i]:
             x.setflags(write=False)
             y.setflags(write=False)
             kept.append((x, y))

@@ -174,6 +174,63 @@ def _first_row(t: Tableau, z0: int, rows: list[int]) -> int | None:
     return best
 
 
+def _without_free(t: Tableau, keep: list[int], n: int, k: int) -> Tableau:
+    """The float tableau without the rows where a free ``u`` is basic and without the ``u`` columns.
+
+    The ``u`` never leave the basis and their values are not needed, so the
+    rest of the path is the same on the smaller tableau.  Columns are
+    renumbered ``w (n), z (n), z0, artificial (k), rhs``: ``w`` and ``z``
+    keep their numbers, ``z0`` becomes ``2 n``.
+    """
+    columns = np.r_[0 : 2 * n, 2 * n + k : t.rows.shape[1]]
+    new = {old: i for i, old in enumerate(columns.tolist())}
+    small = Tableau(
+        np.ascontiguousarray(t.rows[np.ix_(keep, columns)]),
+        [new[t.basis[i]] for i in keep],
+        exact=False,
+        lex_columns=[new[c] for c in t.lex],
+    )
+    small.pivots = t.pivots
+    return small
+
+
+class _CycleGuard:
+    """Float pivoting only: notice a revisited basis and recompute the tableau from the start.
+
+    Lemke's path with the lexicographic rule never visits a basis twice, so
+    a repeat means round-off has broken the rule (long float paths drift).
+    Each basis is hashed in O(1) per pivot (an XOR of random keys of its
+    variables); on a repeat the tableau is rebuilt as ``B^{-1} T_0`` from
+    the tableau where the path began, at most ``refreshes`` times.
+    """
+
+    def __init__(self, t: Tableau, refreshes: int = 3) -> None:
+        rng = np.random.default_rng(0)
+        self.keys = rng.integers(1, 2**62, size=t.rows.shape[1]).tolist()
+        self.code = 0
+        for v in t.basis:
+            self.code ^= self.keys[v]
+        self.seen = {self.code}
+        self.base = t.rows.copy()
+        self.left = refreshes
+
+    def step(self, t: Tableau, leaving: int, entering: int) -> bool:
+        """Record the pivot; False when the path cycles even after the refreshes."""
+        self.code ^= self.keys[leaving] ^ self.keys[entering]
+        if self.code not in self.seen:
+            self.seen.add(self.code)
+            return True
+        if not self.left:
+            return False
+        self.left -= 1
+        try:
+            t.rows[...] = np.linalg.solve(self.base[:, t.basis], self.base)
+        except np.linalg.LinAlgError:
+            return False
+        self.seen = {self.code}
+        return True
+
+
 def _lemke(sf: Any, a: Any, b: Any, exact: bool, start: tuple[list[int], list[int]], max_pivots: int) -> tuple | None:
     rows, n, k = _system(sf, a, b, exact, start)
     n1 = len(sf.sequences[0])
@@ -187,10 +244,14 @@ def _lemke(sf: Any, a: Any, b: Any, exact: bool, start: tuple[list[int], list[in
         _bring_in(t, u, played_rows)
     candidates = [i for i in range(t.n_rows) if not 2 * n <= t.basis[i] < 2 * n + k]
     z0 = 2 * n + k
+    if not exact:  # the free u stay basic from here on: drop their rows and columns (a third of the work)
+        t, z0 = _without_free(t, candidates, n, k), 2 * n
+        candidates = list(range(t.n_rows))
     row = _first_row(t, z0, candidates)
     if row is not None:
         leaving = t.basis[row]
         t.pivot(row, z0)
+        guard = None if exact else _CycleGuard(t)
         while leaving != z0:
             if t.pivots > max_pivots:
                 return None  # a guard against a path too long (or cycling in floats): the start fails
@@ -200,6 +261,8 @@ def _lemke(sf: Any, a: Any, b: Any, exact: bool, start: tuple[list[int], list[in
                 return None  # a secondary ray: this start gives no equilibrium
             leaving = t.basis[row]
             t.pivot(row, enter)
+            if guard is not None and not guard.step(t, leaving, enter):
+                return None  # round-off keeps breaking the lexicographic rule: the start fails
     plans = [t.variable_value(n + j) for j in range(n)]
     return tuple(plans[:n1]), tuple(plans[n1:])
 

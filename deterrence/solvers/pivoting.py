@@ -94,7 +94,7 @@ class Tableau:
 
     def __init__(
         self,
-        rows: Sequence[Sequence[Any]],
+        rows: Sequence[Sequence[Any]] | np.ndarray,
         basis: Sequence[int],
         *,
         exact: bool,
@@ -110,6 +110,7 @@ class Tableau:
             self.rows: Any = [{j: int(v) for j, v in enumerate(row) if v} for row in rows]
         else:
             self.rows = np.array(rows, dtype=np.float64)
+        self._buffer: np.ndarray | None = None  # float pivots reuse it for the rank-1 update
         self.pivots = 0
 
     @property
@@ -142,23 +143,32 @@ class Tableau:
         if self.exact:
             self._pivot_exact(row, column)
         else:
-            t = self.rows
-            t[row] /= t[row, column]
-            factors = t[:, column].copy()
-            factors[row] = 0.0
-            nz = np.flatnonzero(factors)
-            cols = np.flatnonzero(t[row])
-            if 8 * cols.size < t.shape[1] and nz.size:  # a sparse pivot row: touch its columns only
-                t[np.ix_(nz, cols)] -= np.outer(factors[nz], t[row, cols])
-            elif 4 * nz.size > t.shape[0]:  # a dense update beats fancy indexing
-                t -= np.outer(factors, t[row])
-            elif nz.size:
-                t[nz] -= np.outer(factors[nz], t[row])
-            t[nz, column] = 0.0
+            self._pivot_float(row, column)
         leaving = self.basis[row]
         del self.where[leaving]
         self.basis[row] = column
         self.where[column] = row
+
+    def _pivot_float(self, r: int, c: int) -> None:
+        """Gauss-Jordan step on the rows and columns it changes."""
+        t = self.rows
+        t[r] /= t[r, c]
+        factors = t[:, c].copy()
+        factors[r] = 0.0
+        nz = np.flatnonzero(factors)
+        cols = np.flatnonzero(t[r])
+        if not nz.size:
+            pass
+        elif 8 * cols.size < t.shape[1]:  # a sparse pivot row: touch its columns only
+            t[np.ix_(nz, cols)] -= np.outer(factors[nz], t[r, cols])
+        elif 4 * nz.size > t.shape[0]:  # dense: one reused buffer, no temporary the size of the tableau
+            if self._buffer is None:
+                self._buffer = np.empty_like(t)
+            np.multiply(factors[:, None], t[r][None, :], out=self._buffer)
+            t -= self._buffer
+        else:
+            t[nz] -= np.outer(factors[nz], t[r])
+        t[nz, c] = 0.0
 
     def _pivot_exact(self, r: int, c: int) -> None:
         rows, det = self.rows, self.det

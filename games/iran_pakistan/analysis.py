@@ -44,7 +44,7 @@ from games.iran_pakistan.parameters import (
 )
 from games.iran_pakistan.prestrike import prestrike_equilibria
 
-__all__ = ["CHOICES", "solve_continuation", "prestrike_equilibria", "TYPE_KEYS"]
+__all__ = ["CHOICES", "any_tie", "solve_continuation", "prestrike_equilibria", "TYPE_KEYS"]
 
 CHOICES = ("absorb", "calibrated", "direct")
 TYPE_KEYS = tuple(t[0] for t in TYPES)
@@ -92,7 +92,11 @@ def solve_continuation(values: dict[str, Any], belief: dict[str, Any] | None = N
         into :data:`CHOICES`) and ``choice_tie``; ``p_escalate/<r>`` (Iran's
         escalation probability after r under the belief); ``p_escalate``
         (on the equilibrium path); ``retaliates``; ``retaliation_margin``
-        (best strike minus absorb).
+        (best strike minus absorb).  ``choice_tie`` also marks points where
+        an Iranian type indifferent between its replies could, going the other
+        way, make another response as good for Pakistan; ``reply_tie/<r>``
+        marks a tied type with positive weight after r, and ``path_tie`` the
+        points where the on-path escalation probability is not unique.
 
     Examples
     --------
@@ -124,6 +128,7 @@ def solve_continuation(values: dict[str, Any], belief: dict[str, Any] | None = N
         iran_escalates[t] = np.where(counter, base - W_I, base)
     absorb_value = -P
     values_by_choice = {"absorb": absorb_value}
+    bounds: dict[str, tuple[Any, Any]] = {"absorb": (absorb_value, absorb_value)}
     for key, _, restoration, face in RESPONSES:
         k = strike_cost(v, key)
         pakistan_stand_down = -k - (1 - v[restoration]) * P
@@ -132,6 +137,11 @@ def solve_continuation(values: dict[str, Any], belief: dict[str, Any] | None = N
         stand_down_base = g - v[face]
         expected = 0
         p_escalate = 0
+        # How far Pakistan's value of this strike moves if a type indifferent between its replies
+        # (a tie) went the other way: the replies of tied types are an equilibrium either way.
+        spread_low: Any = 0
+        spread_high: Any = 0
+        tied_mass = np.zeros(v["precedent_loss"].shape, dtype=bool)
         for t, _, _, has_premium in TYPES:
             stand_down = (stand_down_base - v["coerce_face_premium"] if has_premium else stand_down_base) + m
             escalates, tie = _greater(iran_escalates[t], stand_down, tol)
@@ -139,7 +149,14 @@ def solve_continuation(values: dict[str, Any], belief: dict[str, Any] | None = N
             value_t = np.where(escalates, pakistan_if_escalate, pakistan_stand_down)
             expected = expected + belief[t] * value_t
             p_escalate = p_escalate + belief[t] * escalates
+            other = np.where(escalates, pakistan_stand_down, pakistan_if_escalate)
+            shift = np.where(tie, belief[t] * (other - value_t), 0)
+            spread_low = spread_low + np.minimum(shift, 0)
+            spread_high = spread_high + np.maximum(shift, 0)
+            tied_mass |= tie & (np.asarray(belief[t], dtype=np.float64) > 0)
         values_by_choice[key] = expected
+        bounds[key] = (expected + spread_low, expected + spread_high)
+        out[f"reply_tie/{key}"] = tied_mass
         out[f"p_escalate/{key}"] = np.asarray(p_escalate, dtype=np.float64)
     stacked = np.stack([np.asarray(values_by_choice[c]) for c in CHOICES])
     choice: np.ndarray
@@ -152,6 +169,14 @@ def solve_continuation(values: dict[str, Any], belief: dict[str, Any] | None = N
     for i in range(3):
         _, t_i = _greater(best, stacked[i], tol)
         tie |= t_i & (choice != i)
+    # Pakistan's choice is also not unique where a tied Iranian reply, resolved the other way,
+    # would make another response at least as good: the chosen one's least value against another's most.
+    lows = np.stack([np.asarray(np.broadcast_to(bounds[c][0], best.shape)) for c in CHOICES])
+    highs = np.stack([np.asarray(np.broadcast_to(bounds[c][1], best.shape)) for c in CHOICES])
+    chosen_low = lows[choice, np.arange(stacked.shape[1])]
+    for i in range(3):
+        beaten, _ = _greater(chosen_low, highs[i], tol)
+        tie |= ~beaten & (choice != i)
     out["choice"], out["choice_tie"] = choice, tie
     for c in CHOICES:
         out[f"value/{c}"] = np.asarray(values_by_choice[c])
@@ -161,7 +186,28 @@ def solve_continuation(values: dict[str, Any], belief: dict[str, Any] | None = N
     )
     p_path = np.where(choice == 1, out["p_escalate/calibrated"], np.where(choice == 2, out["p_escalate/direct"], 0.0))
     out["p_escalate"] = p_path
+    # The on-path escalation probability is a set, not a number, where a type with positive weight is tied
+    # after the chosen strike (or where the choice itself is tied).
+    out["path_tie"] = tie | np.where(
+        choice == 1, out["reply_tie/calibrated"], np.where(choice == 2, out["reply_tie/direct"], False)
+    )
     return out
+
+
+def any_tie(out: dict[str, np.ndarray]) -> np.ndarray:
+    """Where :func:`solve_continuation`'s output ``out`` has a tie: in the choice, the counter or any escalation.
+
+    Examples
+    --------
+    >>> from games.iran_pakistan.forms import values_for
+    >>> print(any_tie(solve_continuation(values_for())).tolist())
+    [False]
+    """
+    ties = out["choice_tie"] | out["counter_tie"]
+    for key in out:
+        if key.startswith("escalates_tie/"):
+            ties = ties | out[key]
+    return ties
 
 
 def war_costs(values: dict[str, Any]) -> dict[str, Any]:

@@ -426,21 +426,35 @@ def c12(v: dict[str, Any], d: dict[str, np.ndarray], code: int) -> Row:
     if module is None:
         return "pre-strike game pending", {"pending": True}, ""
     found = module.prestrike_assessments(v) if hasattr(module, "prestrike_assessments") else []
+    from games.iran_pakistan.parameters import priors
+
+    prior = priors(v)
     parts = []
     for eq in found:
-        strike = _mix(eq["strike"], TYPE_LABELS)
+        strike = ", ".join(f"{TYPE_LABELS[t]} {fmt(x)}" for t, x in eq["strike"].items())  # zeros too
         response = _mix(eq["response"], {})
         parts.append(
             f"an equilibrium ({eq['kind']}) with striking probabilities {strike} and a resolved Pakistan "
             f"responding {response}"
         )
+    held = [TYPE_LABELS[t] for t in prior if prior[t] > 0 and any(eq["strike"][t] < 1 for eq in found)]
     verdict = {
-        CONFIRMED: "striking is not unconditionally rational for Iran (some motive type holds back with positive "
-        "probability, or striking mass rises with iran_belief_absorb)",
+        CONFIRMED: "striking is not unconditionally rational for Iran ("
+        + (
+            f"here the {' and '.join(held)} type{'s hold' if len(held) > 1 else ' holds'} back: Pr(strike) < 1"
+            if held
+            else "striking mass rises with iran_belief_absorb"
+        )
+        + ")",
         QUALIFIED: "every motive type strikes here, and striking mass never rises with iran_belief_absorb",
         REFUTED: "every motive type strikes with probability 1 at every iran_belief_absorb in [0, 1]",
     }[code]
-    evidence: dict[str, Any] = {"equilibria": found, "number_of_equilibria": len(found)}
+    evidence: dict[str, Any] = {
+        "refinement": getattr(module, "REFINEMENT", "perfect Bayesian equilibria"),
+        "equilibria": found,
+        "number_of_equilibria": len(found),
+        "types_holding_back": held,
+    }
     if hasattr(module, "striking_mass"):
         beliefs = np.linspace(0.0, 1.0, 5)
         batch = {k: np.full(len(beliefs), float(x)) for k, x in v.items()}
@@ -450,7 +464,8 @@ def c12(v: dict[str, Any], d: dict[str, np.ndarray], code: int) -> Row:
             f"{b:g}": (float(lo), float(hi)) for b, lo, hi in zip(beliefs, mass["least"], mass["greatest"], strict=True)
         }
     where = "; ".join(parts) if parts else "no equilibrium found"
-    return f"In the two-sided pre-strike game: {where}; so {verdict}", evidence, ""
+    game = "the two-sided pre-strike game (PBE with dominance-consistent beliefs: no strike blamed on a soft Pakistan)"
+    return f"In {game}: {where}; so {verdict}", evidence, ""
 
 
 BUILDERS: dict[str, Callable[[dict[str, Any], dict[str, np.ndarray], int], Row]] = {

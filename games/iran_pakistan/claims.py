@@ -145,7 +145,8 @@ def _regions(v: dict[str, Any], claims: tuple[str, ...]) -> dict[str, str]:
         mask = full[claim][offsets[name]] == CONFIRMED
         where = interval_text(name, grids[name], mask)
         out[claim] = f"the check confirms {where if where.startswith('nowhere') else 'for ' + where}"
-        out[claim] += " (others at this calibration)"
+        # interval_text ends with its grid resolution in parentheses; the condition joins it.
+        out[claim] = out[claim].removesuffix(")") + "; others at this calibration)"
     return out
 
 

@@ -98,9 +98,11 @@ def add_audit(sub: Any) -> None:
     p.add_argument(
         "--robustness",
         metavar="N",
-        help="also sample N scrambled Sobol' points (a power of two, at most 4096) in the uniform box and "
-        "within +-50%% of the calibration: per claim the share of points where it holds, with 95%% "
-        "intervals, and the Sobol' indices of its status (games/iran_pakistan/robustness.py)",
+        help="also sample two boxes (uniform over the stated ranges; within +-50%% of the calibration) at 2N "
+        "scrambled Sobol' points each, N points and their N partners (N a power of two, at most 4096; the "
+        "Sobol' indices add N d evaluations per box, d the parameters that vary): per claim the shares "
+        "of points where it is confirmed and where it holds (confirmed or qualified), with 95%% intervals, "
+        "and the Sobol' indices of its status (games/iran_pakistan/robustness.py)",
     )
     p.add_argument("--seed", type=int, metavar="S", help="seed of the --robustness sample (default 0)")
     p.add_argument("-j", "--jobs", metavar="J", help="evaluate the --robustness sample in J processes")
@@ -226,8 +228,8 @@ def add_report(sub: Any) -> None:
         "--robustness",
         metavar="N",
         default="128",
-        help="Sobol' points per box of the audit's robustness sample (a power of two, default 128, as "
-        "'deterrence audit --robustness N'); 0 skips it",
+        help="N of the audit's robustness sample: 2N Sobol' points per box, N points and their N partners "
+        "(N a power of two, default 128, as 'deterrence audit --robustness N'); 0 skips it",
     )
     p.add_argument(
         "--seed",

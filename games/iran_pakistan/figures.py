@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, solve_continuation
+from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, any_tie, solve_continuation
 from games.iran_pakistan.parameters import PARAMETERS, TYPE_LABELS
 
 __all__ = [
@@ -140,14 +140,6 @@ def _reply(code: int) -> str:
     return " and ".join(who) + (" types escalate" if len(who) > 1 else " type escalates")
 
 
-def _ties(out: dict[str, np.ndarray]) -> np.ndarray:
-    tie = out["choice_tie"] | out["counter_tie"]
-    for key in out:
-        if key.startswith("escalates_tie/"):
-            tie = tie | out[key]
-    return tie
-
-
 def _c1_field(v: dict[str, Any], point: dict[str, np.ndarray], out: dict[str, np.ndarray]) -> np.ndarray:
     """``min(c_1, c_2)`` of the C1 conditions on the grid, NaN where their premise fails."""
     import sympy
@@ -195,7 +187,7 @@ def _grid_map(
     retaliates[inside] = out["retaliates"]
     analytic = np.full(xx.shape, np.nan)
     analytic[inside] = _c1_field(v, point, out)
-    tie = _ties(out)
+    tie = any_tie(out)
     checked = ~np.isnan(analytic[inside]) & ~tie
     agreement = float(np.mean((analytic[inside][checked] > 0) == out["retaliates"][checked])) if checked.any() else 1.0
     regimes = {str(k): float(np.mean(labels[inside] == k)) for k in np.unique(labels[inside])}

@@ -50,7 +50,7 @@ china_mediation - face_cost_calibrated + iran_strike_gain - us_condemnation
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
@@ -222,7 +222,10 @@ def prestrike_game(values: Mapping[str, Any] | None = None, /, **params: Any) ->
     motive: it updates on the strike and responds.  Iran, still unsure of
     Pakistan's resolve, replies; Pakistan counter-escalates or holds.
     :func:`games.iran_pakistan.prestrike.prestrike_assessments` solves
-    exactly this tree, mixing included.
+    exactly this tree, mixing included, for the PBE with dominance-consistent
+    beliefs (Iran puts no weight on a soft Pakistan after a strike, strictly
+    dominated for it): a refinement.  ``deterrence.solve(g, "pbe")`` leaves
+    every off-path belief free and may find more equilibria.
 
     Examples
     --------
@@ -250,14 +253,19 @@ def prestrike_game(values: Mapping[str, Any] | None = None, /, **params: Any) ->
             status_quo = Terminal((0, 0), "status quo")
             subtrees.append(Decision("Iran", f"{label}: strike?", ("no strike", "strike"), (status_quo, strike)))
         motives.append(Chance(("resolved", "soft"), (1 - belief, belief), tuple(subtrees), label="Pakistan's resolve"))
-    root = Chance(
-        tuple(label for _, label, *_ in TYPES),
-        tuple(prior[k] for k, *_ in TYPES),
-        tuple(motives),
-        label="Iran's motive",
-    )
+    root = _motive(prior, motives)
     return ExtensiveFormGame(
         ["Pakistan", "Iran"], root, title="Iran's decision to strike, with uncertainty on both sides (C12)"
+    )
+
+
+def _motive(prior: Mapping[str, Any], children: Sequence[Node]) -> Chance:
+    """Nature's draw of Iran's motive from ``prior``, one child a type (in :data:`TYPES` order)."""
+    return Chance(
+        tuple(label for _, label, *_ in TYPES),
+        tuple(prior[k] for k, *_ in TYPES),
+        tuple(children),
+        label="Iran's motive",
     )
 
 
@@ -281,12 +289,7 @@ def bayesian_game(values: Mapping[str, Any] | None = None, /, **params: Any) -> 
     children = []
     for key, label, *_ in TYPES:
         children.append(_continuation(outcome_payoffs(v, key), iran_infoset=f"{label}: "))
-    root = Chance(
-        tuple(label for _, label, *_ in TYPES),
-        tuple(prior[k] for k, *_ in TYPES),
-        tuple(children),
-        label="Iran's motive",
-    )
+    root = _motive(prior, children)
     return ExtensiveFormGame(
         ["Pakistan", "Iran"], root, title="Iran-Pakistan continuation with uncertainty over Iran's motive"
     )

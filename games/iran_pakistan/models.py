@@ -10,7 +10,7 @@ import numpy as np
 
 from deterrence.analysis.batch import LabelArray
 from deterrence.model import Model
-from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, solve_continuation
+from games.iran_pakistan.analysis import CHOICES, TYPE_KEYS, any_tie, solve_continuation
 from games.iran_pakistan.forms import bayesian_game, matrix_game, prestrike_game, sequential_game
 from games.iran_pakistan.parameters import PARAMETERS, TYPE_LABELS
 from games.iran_pakistan.reputation import reputation_game
@@ -114,10 +114,7 @@ class _Outcomes:
         """Outcome codes and measures of one block of points."""
         belief = self.belief
         out = solve_continuation(dict(points), belief=belief)
-        ties = out["choice_tie"] | out["counter_tie"]
-        for key in out:
-            if key.startswith("escalates_tie/"):
-                ties = ties | out[key]
+        ties = any_tie(out)
         smooth = logit_continuation(points, belief=belief, lam=self.lam)
         weights = belief if belief is not None else points
         if concept == "qre":

@@ -5,9 +5,17 @@
 resolve; Iran, unsure of the resolve, strikes or not; Pakistan, unsure of the
 motive, updates and responds; Iran replies; Pakistan counter-escalates or
 holds.  :mod:`games.iran_pakistan.prestrike_solver` solves it exactly (or in
-floats, batched) with mixing; this module reports the answer:
+floats, batched) with mixing; this module reports the answer.
 
-* :func:`prestrike_assessments` -- every equilibrium at a point, semi-separating
+The equilibria are the perfect Bayesian equilibria with *dominance-consistent*
+beliefs (:data:`REFINEMENT`): Iran puts no weight on a soft Pakistan after a
+strike, since a soft Pakistan's strikes are strictly dominated (Cho and Kreps
+1987; Fudenberg and Tirole 1991, ch. 11).  That is a refinement: where Iran's
+reply to a strike hinges on Pakistan's resolve, plain PBE (every off-path
+belief free, as ``deterrence.solve(prestrike_game(v), "pbe")`` solves it) can
+have more equilibria, held up by blaming a strike on a soft Pakistan.
+
+* :func:`prestrike_assessments` -- every such equilibrium at a point, semi-separating
   ones included, each verified on the tree by the engine's assessment check;
 * :func:`prestrike_equilibria` -- the pure ones only (the first edition's view);
 * :func:`striking_mass` and :func:`strike_status` -- batched, for sign target 11
@@ -30,10 +38,11 @@ from typing import Any
 import numpy as np
 
 from games.iran_pakistan.parameters import PARAMETERS, TYPES
-from games.iran_pakistan.prestrike_solver import _TOL, RESPONSE_KEYS, TYPE_KEYS, solve_prestrike
+from games.iran_pakistan.prestrike_solver import _TOL, REFINEMENT, RESPONSE_KEYS, TYPE_KEYS, solve_prestrike
 
 __all__ = [
     "BELIEF_GRID",
+    "REFINEMENT",
     "RESPONSE_KEYS",
     "TYPE_KEYS",
     "solve_prestrike",
@@ -47,10 +56,25 @@ __all__ = [
 
 # -- per-point reports ------------------------------------------------------------------------
 def _at(x: Any, i: int, exact: bool) -> Any:
-    """Element ``i`` of an array or scalar, as a Fraction (exact) or float."""
+    """Element ``i`` of an array or scalar, as a Fraction of Python ints (exact) or a float.
+
+    A numpy integer (an ``int64`` array of pure strategies) becomes a Python
+    int first: a Fraction built on it keeps the fixed-width numerator and
+    overflows in later exact arithmetic.
+
+    Examples
+    --------
+    >>> type(_at(np.array([0, 1]), 1, True).numerator).__name__
+    'int'
+    """
     array = np.asarray(x)
     value: Any = array[i] if array.ndim else array[()]
-    return Fraction(value) if exact else float(value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if not exact:
+        return float(value)
+    value = Fraction(value)
+    return Fraction(int(value.numerator), int(value.denominator))
 
 
 def _record(out: dict, i: int, sigma: dict, tau: dict, belief: dict | None, ties: list, exact: bool) -> dict:
@@ -94,6 +118,7 @@ def _record(out: dict, i: int, sigma: dict, tau: dict, belief: dict | None, ties
         "pakistan_value_if_struck": pak_value,
         "replies": replies,
         "p_escalate": p_escalate,
+        "p_escalate_overall": (1 - bi) * p_escalate,
         "counter_escalates": bool(np.asarray(st["counter"])[i]),
         "striking_mass": mass,
         "kind": kind,
@@ -104,7 +129,14 @@ def _record(out: dict, i: int, sigma: dict, tau: dict, belief: dict | None, ties
 
 
 def prestrike_assessments(values: Mapping[str, Any], *, verify: bool = True) -> list[dict[str, Any]]:
-    """Every perfect Bayesian equilibrium of the pre-strike game at one point, mixing included.
+    """Every PBE with dominance-consistent beliefs of the pre-strike game at one point, mixing included.
+
+    The refinement (:data:`REFINEMENT`): Iran attributes any strike, on the
+    path or off it, to a resolved Pakistan, for whom alone striking is not
+    strictly dominated.  The list is every perfect Bayesian equilibrium that
+    satisfies it, not every PBE: the engine's
+    ``deterrence.solve(prestrike_game(v), "pbe")`` leaves that belief free
+    and may find more (their on-path behaviour includes these).
 
     Parameters
     ----------
@@ -128,11 +160,14 @@ def prestrike_assessments(values: Mapping[str, Any], *, verify: bool = True) -> 
         ``value_of_striking`` and ``iran_value`` per type,
         ``pakistan_value_if_struck``, ``replies`` (Iran's reply to each strike
         by type), ``p_escalate`` (on-path probability of an Iranian
-        escalation given a strike), ``counter_escalates``, ``striking_mass``
+        escalation given a strike *and a resolved Pakistan*),
+        ``p_escalate_overall`` (the same whatever Pakistan's resolve,
+        ``(1 - b) p_escalate``: a soft Pakistan absorbs), ``counter_escalates``, ``striking_mass``
         (prior mass of striking types), ``kind`` (``semi-separating``,
         ``separating``, ``pooling: ...``), ``pure``, ``ties`` (types or
         responses indifferent at a pure choice) and ``complete`` (False at a
-        degenerate point, where a continuum may be missing).
+        degenerate point, where a continuum may be missing; True means the
+        refined set is complete).
 
     Examples
     --------
@@ -142,6 +177,8 @@ def prestrike_assessments(values: Mapping[str, Any], *, verify: bool = True) -> 
     74/195 1 0 2/3
     >>> print(eq["posterior"]["broaden"], eq["value_of_striking"]["coerce"])
     39/76 -1/2
+    >>> print(eq["p_escalate"], eq["p_escalate_overall"])
+    13/38 13/76
     """
     exact = all(not isinstance(x, (float, np.floating, np.ndarray)) for x in values.values())
     out = solve_prestrike(values)
@@ -175,7 +212,7 @@ def _verify(values: Mapping[str, Any], found: list[dict[str, Any]], exact: bool)
 
 
 def prestrike_equilibria(values: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The *pure* perfect Bayesian equilibria of the pre-strike game at one point (C12).
+    """The *pure* equilibria of :func:`prestrike_assessments` (PBE with dominance-consistent beliefs) at one point.
 
     A compatibility view of :func:`prestrike_assessments`: the equilibria in
     which every type strikes or not for sure and a resolved Pakistan's
@@ -222,7 +259,7 @@ def _full_points(points: Mapping[str, Any]) -> tuple[dict[str, np.ndarray], tupl
 
 
 def striking_mass(points: Mapping[str, Any]) -> dict[str, np.ndarray]:
-    """Prior mass of striking types over the equilibria at every point (float arrays).
+    """Prior mass of striking types over the equilibria at every point (float arrays; :data:`REFINEMENT`).
 
     ``points`` maps parameters to arrays that broadcast together (absent
     ones take their defaults).  Returns ``least`` and ``greatest`` (over all
@@ -335,9 +372,10 @@ def to_assessment(eq: Mapping[str, Any], game: Any) -> tuple[dict, dict]:
 
     ``behaviour`` is ``{player: {information set: {action: probability}}}``;
     ``beliefs`` ``{(player, information set): {node path: probability}}``
-    for the sets the play does not reach, by the stated rule (Iran
-    attributes a strike to a resolved Pakistan; Pakistan keeps the
-    posterior, or the supporting belief if no type strikes), so that
+    for the sets the play does not reach, by the solver's refinement
+    (:data:`REFINEMENT`: Iran attributes a strike to a resolved Pakistan,
+    dominance-consistent beliefs; Pakistan keeps the posterior, or the
+    supporting belief if no type strikes), so that
     :func:`deterrence.solvers.pbe_check.assessment_regret` can check it.
     """
     from deterrence.solvers.pbe_check import bayes_beliefs

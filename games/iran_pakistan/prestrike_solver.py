@@ -14,10 +14,17 @@ counter-escalates or holds.
 The last two moves do not depend on the first two.  Pakistan counter-
 escalates iff ``P > C_P`` whatever it believes (a soft Pakistan, ``P = 0``,
 never does), and a soft Pakistan absorbs: any strike costs it ``k_r' > 0``
-and restores nothing.  So a strike always comes from a resolved Pakistan,
-and the *stated belief rule* is that Iran attributes any strike to it, on
-the path by Bayes' rule and off it because a soft Pakistan's strike is
-strictly dominated.  Iran's reply to each strike is then its best reply to
+and restores nothing.  So on the path a strike comes from a resolved
+Pakistan (Bayes' rule).  Off the path the solver imposes a *refinement* of
+perfect Bayesian equilibrium, :data:`REFINEMENT`: dominance-consistent
+beliefs, i.e. no weight on a type for which the observed action is strictly
+dominated (Cho and Kreps 1987; Fudenberg and Tirole 1991, ch. 11), so Iran
+attributes an unexpected strike to a resolved Pakistan too.  Plain PBE
+leaves that belief free, and where Iran's reply to a strike hinges on
+Pakistan's resolve it can support more equilibria (for example every type
+striking against a resolved Pakistan that absorbs, held up by Iran's
+threat to escalate against a strike it blames on a soft Pakistan); those
+are not listed here.  Iran's reply to each strike is then its best reply to
 the resolved Pakistan, and type ``t`` gains ``D_t(r) = u_t(r) - g'`` from a
 strike ``r`` against absorbing.  What is left is a signalling game in two
 unknowns, ``sigma`` and ``tau``, with
@@ -32,12 +39,14 @@ Pakistan's indifference ``W(r) = W(r')`` on ``T`` fixes the mixing
 probabilities (linear).  Each solution is kept iff every inequality holds
 (``0 < sigma_m < 1``, ``tau > 0`` on ``T``, strikers ``S >= 0``, the others
 ``S <= 0``, no response outside ``T`` better).  If no type strikes,
-Pakistan's belief is free (PBE): that equilibrium exists iff some belief
-makes a response ``tau`` optimal that deters every type; it is reported as
-one family with a representative ``tau`` and belief.  Exact ties (a type or
-Pakistan indifferent at a pure choice, a singular case whose continuum of
-solutions meets the feasible region) are reported, never dropped: the point
-is then marked ``complete=False``.
+Pakistan's belief is free (the refinement restricts Iran's beliefs only):
+that equilibrium exists iff some belief makes a response ``tau`` optimal
+that deters every type; it is reported as one family with a representative
+``tau`` and belief.  Exact ties (a type or Pakistan indifferent at a pure
+choice, a singular case whose continuum of solutions meets the feasible
+region) are reported, never dropped: the point is then marked
+``complete=False``.  "Complete" is always about the refined set: the list
+holds every PBE with dominance-consistent beliefs, not every PBE.
 
 All of it runs on arrays, exact (object arrays of Fractions, tolerance 0)
 or float (tolerance ``1e-9`` of the payoff scale), so that
@@ -56,7 +65,15 @@ import numpy as np
 from games.iran_pakistan.forms import RESPONSES, outcome_payoffs
 from games.iran_pakistan.parameters import TYPES, pakistan_clash_cost, precedent_cost, priors
 
-__all__ = ["RESPONSE_KEYS", "TYPE_KEYS", "solve_prestrike"]
+__all__ = ["REFINEMENT", "RESPONSE_KEYS", "TYPE_KEYS", "solve_prestrike"]
+
+#: The belief restriction the solver imposes: its equilibria are the PBE that satisfy it, not every PBE.
+REFINEMENT = (
+    "perfect Bayesian equilibria with dominance-consistent beliefs: Iran puts no weight on a soft Pakistan "
+    "after a strike (strictly dominated for it), on the path and off it (Cho and Kreps 1987; Fudenberg and "
+    "Tirole 1991, ch. 11); Pakistan's off-path belief about Iran's motive stays free; plain PBE, with every "
+    "off-path belief free, can have more equilibria"
+)
 
 #: Pakistan's responses, in :data:`games.iran_pakistan.analysis.CHOICES` order.
 RESPONSE_KEYS = ("absorb", "calibrated", "direct")
@@ -220,7 +237,12 @@ def _singular_meets(a: list[list[Any]], rhs: list[Any], corners: list, eps: Any,
 
 
 def solve_prestrike(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Every equilibrium of the pre-strike game at every point of a batch (arrays in, arrays out).
+    """Every PBE with dominance-consistent beliefs (:data:`REFINEMENT`) at every point of a batch (arrays in/out).
+
+    Iran attributes any strike, on or off the path, to a resolved Pakistan
+    (a soft Pakistan's strikes are strictly dominated); the perfect Bayesian
+    equilibria that need Iran to blame a strike on a soft Pakistan are not
+    among these.
 
     Parameters
     ----------

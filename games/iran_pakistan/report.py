@@ -10,8 +10,8 @@ of docs/argument.md) at one calibration and writes, under one directory:
   Bayesian form's and the two-sided pre-strike game's perfect Bayesian equilibria, mixing
   included; the reputation form solved by the engine's PBE solver with C1's derived threshold;
   the agent QRE's smooth probabilities (:mod:`.report_forms`); the C1 threshold formulas; the
-  audit table of C1-C12 (status, generated summary, region, robustness share held in the uniform
-  and +-50% boxes, refuting example; definitional rows explained) and "what would change the
+  audit table of C1-C12 (status, generated summary, region, robustness shares confirmed and held in
+  the uniform and +-50% boxes, refuting example; definitional rows explained) and "what would change the
   conclusion" (:mod:`.report_audit`); the twelve comparative-static sign targets with their
   regime and QRE readings; the figures;
 * ``figures/*.png`` and ``*.svg`` (:mod:`.report_figures`): the tree, the belief plot for C10,

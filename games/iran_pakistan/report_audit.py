@@ -4,17 +4,21 @@ Both are generated from the computed rows (:func:`games.iran_pakistan.claims.aud
 it was drawn, the robustness sample (:func:`games.iran_pakistan.robustness.robustness`):
 
 * :func:`audit_rows` / :func:`audit_section` -- per claim its status, the generated summary,
-  the region, the share of each box where it holds (with the 95% interval) and its refuting
-  example; a ``definitional`` row says why no calibration in the stated ranges refutes it;
+  the region, the share of each box where the check confirms it and where it holds (confirmed
+  or qualified), each with its 95% interval, and its refuting example; a ``definitional`` row
+  says why no calibration in the stated ranges refutes it;
 * :func:`change_section` -- the nearest switches of the outcome, the C1 margins, the claims
-  most and least robust, and for each claim that is not robust the smallest change (from the
-  stored search, :mod:`games.iran_pakistan.refutations`) that refutes it.
+  most and least robust (ranked by the share *confirmed*, the share held beside it), and for
+  each claim that is not robust the smallest change (from the stored search,
+  :mod:`games.iran_pakistan.refutations`) that refutes it.
 
 Examples
 --------
->>> robust_cell({"uniform": {"share_held": 0.31, "ci_held": [0.26, 0.37]},
-...              "local": {"share_held": 1.0, "ci_held": [0.99, 1.0]}})
-'uniform 31% (26-37%); local 100% (99-100%)'
+>>> robust_cell({"uniform": {"share_confirmed": 0.02, "ci_confirmed": [0.01, 0.05],
+...                          "share_held": 0.31, "ci_held": [0.26, 0.37]},
+...              "local": {"share_confirmed": 0.9, "ci_confirmed": [0.86, 0.93],
+...                        "share_held": 1.0, "ci_held": [0.99, 1.0]}})
+'uniform: confirmed 2% (1-5%), held 31% (26-37%); local: confirmed 90% (86-93%), held 100% (99-100%)'
 >>> example_cell({"resolve_value": "5"}, definitional=False)
 'resolve_value = 5'
 """
@@ -37,7 +41,8 @@ __all__ = [
     "robustness_of",
 ]
 
-#: A claim counts as robust when it holds at this share of the +-50% box around the calibration.
+#: A claim counts as robust when its check confirms it (not merely qualified) on at least this
+#: share of the +-50% box around the calibration.
 ROBUST_SHARE = 0.9
 
 AUDIT_HEADER = [
@@ -45,7 +50,7 @@ AUDIT_HEADER = [
     "status",
     "what the model says",
     "region where it holds",
-    "robustness (share held: uniform box; +-50% box; 95% CI)",
+    "robustness (share confirmed, share held = confirmed or qualified: uniform box; +-50% box; 95% CI)",
     "refuting example (changes to the baseline)",
 ]
 
@@ -58,14 +63,18 @@ def robustness_of(robust: Any, claim: str) -> dict[str, Any]:
     return dict(rows.get(claim, {}))
 
 
+def _share(row: Mapping[str, Any], key: str) -> str:
+    low, high = row[f"ci_{key}"]
+    return f"{row[f'share_{key}']:.0%} ({100 * low:.0f}-{high:.0%})"
+
+
 def robust_cell(by_box: Mapping[str, Any] | None) -> str:
-    """The table cell of a claim's robustness: the share held in each box with its interval."""
+    """The table cell of a claim's robustness: per box the shares confirmed and held, with intervals."""
     if not by_box:
         return "--"
     parts = []
     for box, row in by_box.items():
-        low, high = row["ci_held"]
-        parts.append(f"{box} {row['share_held']:.0%} ({100 * low:.0f}-{high:.0%})")
+        parts.append(f"{box}: confirmed {_share(row, 'confirmed')}, held {_share(row, 'held')}")
     return "; ".join(parts)
 
 
@@ -105,8 +114,10 @@ def audit_section(rows: list[Any], robust: Any = None) -> list[str]:
     table = audit_rows(rows, robust)
     if robust is not None:
         how = (
-            f"*Robustness* is the share of points where the claim holds (confirmed or qualified) among "
-            f"{2 * robust.n} scrambled Sobol' points of each box (seed {robust.seed}): *uniform* over the stated "
+            "*Robustness* gives two shares of the sampled points: where the check *confirms* the claim, and "
+            "where it *holds* (confirmed or qualified; a qualified verdict is not a confirmation). Each box "
+            f"gets {2 * robust.n} scrambled Sobol' points ({robust.n} points and their {robust.n} partners, "
+            f"seed {robust.seed}): *uniform* over the stated "
             "ranges, and within +-50% of this calibration, with 95% Wilson intervals "
             f"(`deterrence audit --robustness {robust.n} --seed {robust.seed}` reproduces it)."
         )
@@ -144,9 +155,10 @@ def audit_section(rows: list[Any], robust: Any = None) -> list[str]:
     return lines + [""]
 
 
-def _held(by_box: Mapping[str, Any], box: str) -> float | None:
+def _shares(by_box: Mapping[str, Any], box: str) -> tuple[float, float] | None:
+    """``(share confirmed, share held)`` of one box, or None when the box was not sampled."""
     row = by_box.get(box)
-    return None if row is None else float(row["share_held"])
+    return None if row is None else (float(row["share_confirmed"]), float(row["share_held"]))
 
 
 def _robust_lines(rows: list[Any], robust: Any) -> list[str]:
@@ -155,24 +167,30 @@ def _robust_lines(rows: list[Any], robust: Any) -> list[str]:
         lines = ["The robustness sample was not drawn (`--robustness 0`); the refuting examples of section 4 say "]
         lines[0] += "what calibration, within the stated ranges, would refute each claim."
         return lines + [""]
-    scored: list[tuple[Any, float, float]] = []
+    scored: list[tuple[Any, tuple[float, float], tuple[float, float]]] = []
     for r in rows:
         by_box = robustness_of(robust, r.claim)
-        local, uniform = _held(by_box, "local"), _held(by_box, "uniform")
+        local, uniform = _shares(by_box, "local"), _shares(by_box, "uniform")
         if local is None or uniform is None:
             continue
         scored.append((r, local, uniform))
     if not scored:
         return []
-    scored.sort(key=lambda x: (-x[1], -x[2], int(x[0].claim[1:])))
-    top = [f"{r.claim} ({loc:.0%} of the +-50% box, {uni:.0%} of the uniform box)" for r, loc, uni in scored[:3]]
-    low = [f"{r.claim} ({loc:.0%}, {uni:.0%})" for r, loc, uni in scored[::-1][:3]]
+    # Ranked by the share confirmed near the calibration, then in the uniform box, then by the shares held.
+    scored.sort(key=lambda x: (-x[1][0], -x[2][0], -x[1][1], -x[2][1], int(x[0].claim[1:])))
+
+    def pair(shares: tuple[float, float]) -> str:
+        return f"confirmed {shares[0]:.0%}, held {shares[1]:.0%}"
+
+    top = [f"{r.claim} ({pair(loc)} of the +-50% box; {pair(uni)} of the uniform box)" for r, loc, uni in scored[:3]]
+    low = [f"{r.claim} ({pair(loc)}; {pair(uni)})" for r, loc, uni in scored[::-1][:3]]
     lines = [
-        "How far the verdicts carry (section 4's robustness column): the claims held most widely near the "
-        f"calibration are {', '.join(top)}; the least are {', '.join(low)}.",
+        "How far the verdicts carry (section 4's robustness column), ranked by the share of the +-50% box "
+        "where the check *confirms* the claim (held = confirmed or qualified, beside it): the claims confirmed "
+        f"most widely near the calibration are {', '.join(top)}; the least are {', '.join(low)}.",
         "",
     ]
-    fragile = [(r, loc) for r, loc, _ in scored if loc < ROBUST_SHARE]
+    fragile = [(r, loc) for r, loc, _ in scored if loc[0] < ROBUST_SHARE]
     from games.iran_pakistan.refutations import stored_refutations
 
     stages = {c: e.get("stage", "") for c, e in stored_refutations().items()}
@@ -181,22 +199,23 @@ def _robust_lines(rows: list[Any], robust: Any) -> list[str]:
         "sobol": "no single parameter refutes it; the point of the Sobol' search nearest the baseline",
     }
     if not fragile:
-        return lines + [f"Every claim holds on at least {ROBUST_SHARE:.0%} of the +-50% box.", ""]
+        return lines + [f"The check confirms every claim on at least {ROBUST_SHARE:.0%} of the +-50% box.", ""]
     lines += [
-        f"Claims that hold on less than {ROBUST_SHARE:.0%} of the +-50% box, with the parameters that decide "
-        "their status there and the smallest change found that refutes them:",
+        f"Claims the check confirms on less than {ROBUST_SHARE:.0%} of the +-50% box, with the parameters that "
+        "decide their status there and the smallest change found that refutes them:",
         "",
     ]
     for r, loc in fragile:
         deciding = robustness_of(robust, r.claim).get("local", {}).get("deciding", [])
-        text = f"- **{r.claim}** holds on {loc:.1%}"
+        text = f"- **{r.claim}** is confirmed on {loc[0]:.1%} of the box and holds on {loc[1]:.1%}"
         text += f" (deciding: {', '.join(f'`{d}`' for d in deciding)})" if deciding else ""
         example = r.refuting_example
         if r.definitional:
             text += "; it is definitional: no calibration in the stated ranges refutes its check."
         elif example:
             stage = how.get(stages.get(r.claim, ""), f"{len(example)} parameter(s) changed")
-            text += f"; refuted at {example_cell(example, definitional=False)} ({stage}; `{audit_command(example)}`)."
+            cell = example_cell(example, definitional=False)
+            text += f"; refuted at {cell}, the rest at the baseline ({stage}; `{audit_command(example)}`)."
         else:
             text += "; no refuting example is stored."
         lines.append(text)

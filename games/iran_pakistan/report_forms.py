@@ -5,7 +5,8 @@ Each function returns the Markdown lines of one subsection of section 2 of the r
 (:func:`games.iran_pakistan.forms.values_for`); every number and every sentence about the
 outcome is generated from the solvers' result:
 
-* :func:`prestrike` (2.4) -- the two-sided pre-strike game, every equilibrium with the striking
+* :func:`prestrike` (2.4) -- the two-sided pre-strike game, every PBE with dominance-consistent
+  beliefs (a refinement: no strike blamed on a soft Pakistan) with the striking
   probability of each motive type, a resolved Pakistan's response mix and its posterior
   (:func:`games.iran_pakistan.prestrike.prestrike_assessments`);
 * :func:`reputation` (2.5) -- the reputation form solved by the engine's PBE solver, its regime,
@@ -44,18 +45,22 @@ def _mix(probabilities: Mapping[str, Any], labels: Mapping[str, str] | None = No
 
 
 def prestrike(v: dict[str, Any]) -> list[str]:
-    """Section 2.4: the two-sided pre-strike game's equilibria, mixing included."""
+    """Section 2.4: the two-sided pre-strike game's equilibria (dominance-consistent PBE), mixing included."""
     from games.iran_pakistan.prestrike import prestrike_assessments
 
     eqs = prestrike_assessments(v)
     lines = [
-        "### 2.4 Pre-strike form (C12): perfect Bayesian equilibria with uncertainty on both sides",
+        "### 2.4 Pre-strike form (C12): dominance-consistent perfect Bayesian equilibria, uncertainty on both sides",
         "",
         "Nature draws Iran's motive and Pakistan's resolve. Iran, believing with probability "
         f"{format_value(v['iran_belief_absorb'])} that Pakistan would absorb, decides whether to strike; a resolved "
         "Pakistan, unsure of the motive, updates by Bayes' rule on the strike and responds; Iran replies; Pakistan "
-        "counter-escalates or holds. Every equilibrium is listed, semi-separating ones (types that mix) included, "
-        "and each is verified on the registered tree (`iran-pakistan-prestrike`).",
+        "counter-escalates or holds. Every perfect Bayesian equilibrium with dominance-consistent beliefs is "
+        "listed, semi-separating ones (types that mix) included, and each is verified on the registered tree "
+        "(`iran-pakistan-prestrike`). The refinement: Iran puts no weight on a soft Pakistan after a strike, "
+        "since striking is strictly dominated for a soft Pakistan (Cho and Kreps 1987; Fudenberg and Tirole 1991). "
+        "Plain PBE leaves that belief free and can have more equilibria where Iran's reply to a strike hinges on "
+        "Pakistan's resolve.",
         "",
     ]
     if not eqs:
@@ -72,6 +77,7 @@ def prestrike(v: dict[str, Any]) -> list[str]:
                 + (" (off the path)" if e["belief_off_path"] else ""),
                 format_value(e["p_escalate"]),
                 format_value(e["striking_mass"]),
+                format_value(e["p_escalate_overall"]),
             ]
         )
     header = [
@@ -80,8 +86,9 @@ def prestrike(v: dict[str, Any]) -> list[str]:
         "Pr(strike) by Iran's motive",
         "resolved Pakistan's response",
         "Pakistan's posterior after a strike",
-        "Pr(Iran escalates after a strike)",
+        "Pr(Iran escalates after a strike), resolved Pakistan",
         "prior mass that strikes",
+        "Pr(Iran escalates after a strike), either resolve",
     ]
     lines += markdown_table(header, rows)[:-1]
     first = eqs[0]

@@ -380,8 +380,9 @@ def robustness_table(result: Robustness) -> str:
             parts.append(f"{kind}: {names}")
         deciding.append(f"  {claim}: " + "; ".join(parts))
     title = (
-        f"robustness over {result.n} Sobol' points x 2 per box (seed {result.seed}): share of points where the "
-        "claim is confirmed, and held (confirmed or qualified), with 95% Wilson intervals"
+        f"robustness over 2N = {2 * result.n} scrambled Sobol' points per box (N = {result.n} points and their "
+        f"{result.n} partners, seed {result.seed}): share of points where the claim is confirmed, and held "
+        "(confirmed or qualified), with 95% Wilson intervals"
     )
     lines = [title, text_table(header, body), "", "deciding parameters (largest total Sobol' indices of the status):"]
     return "\n".join(lines + deciding)

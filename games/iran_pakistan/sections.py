@@ -317,7 +317,31 @@ def bayesian(v: dict[str, Any]) -> list[str]:
         f"Iran escalates on the path: {float(out['p_escalate'][0]):.3g}.",
         "",
     ]
-    return lines
+    return lines + _engine_check(v, choice)
+
+
+def _engine_check(v: dict[str, Any], choice: str) -> list[str]:
+    """The engine's PBE of the registered Bayesian tree, compared with the batched answer above."""
+    from deterrence.solvers.facade import solve
+    from games.iran_pakistan.forms import bayesian_game
+
+    result = solve(bayesian_game(v), "pbe")
+    responses = sorted(
+        {a for e in result.equilibria for a, p in e.strategies["Pakistan"]["response"].items() if p},
+        key=CHOICES.index,
+    )
+    agree = responses == [choice]
+    listed = "complete" if result.complete else "NOT guaranteed complete"
+    verdict = (
+        "the same response in every assessment, so the two agree"
+        if agree
+        else f"responses {', '.join(responses) or 'none'} -- not the batched answer alone (a tie or a DISAGREEMENT)"
+    )
+    return [
+        f"The engine's solver on the registered tree (`deterrence solve iran-pakistan-bayesian`, "
+        f"`{result.method}`): {len(result.equilibria)} assessment(s), list {listed}, each verified; {verdict}.",
+        "",
+    ]
 
 
 def threshold(v: dict[str, Any], c1: Any) -> list[str]:

@@ -8,7 +8,8 @@ payoff units (one unit is Pakistan's cost of a calibrated strike).  At
 equilibrium of the game -- the subgame-perfect or perfect Bayesian one
 wherever that is strict.  Where the equilibrium jumps at a threshold, the QRE
 probabilities move smoothly, at a rate set by ``lam`` (Signorino 1999), so
-comparative statics can be read from slopes as well as from regime changes.
+comparative statics can be read from slopes as well as from regime changes
+(:mod:`.qre_reading` reads the sign targets of :mod:`.statics` that way).
 
 The continuation trees of the case (:func:`~games.iran_pakistan.forms.sequential_game`,
 :func:`~games.iran_pakistan.forms.bayesian_game`) have a *unique* agent QRE,
@@ -85,7 +86,6 @@ __all__ = [
     "measure_slopes",
     "prestrike_strike_mass",
     "prestrike_mass_slope",
-    "sign_readings",
 ]
 
 #: Default logit precision, per payoff unit: a choice that is one unit (a calibrated strike's
@@ -355,58 +355,3 @@ def prestrike_mass_slope(
     down = prestrike_strike_mass({**values, name: lo}, lam)
     up = prestrike_strike_mass({**values, name: hi}, lam)
     return (up - down) / (hi - lo)
-
-
-#: Slopes within this of zero count as zero (complex steps are exact to rounding).
-_SLOPE_TOL = 1e-12
-#: The same for the pre-strike game's central differences (path following, step 1e-4).
-_DIFFERENCE_TOL = 1e-6
-#: Sign target 12's parts, read as the probability of standing firm of the side whose war cost moves.
-_ROW12 = {"war_cost_pakistan": "Pr(Pakistan counter-escalates)", "iran_war_base": "Pr(Iran escalates | calibrated)"}
-
-
-def _slope_status(slope: float, sign: int, tol: float) -> str:
-    if not np.isfinite(slope):
-        return "not computed"
-    if sign * slope > tol:
-        return "holds"
-    return "holds weakly" if abs(slope) <= tol else "violated"
-
-
-def sign_readings(
-    row: int, parts: tuple[tuple[str, str, str, str], ...], values: Mapping[str, Any], lam: float = DEFAULT_LAMBDA
-) -> tuple[tuple[str, str, str, float, str], ...]:
-    """The smooth reading of a comparative-static sign target (:mod:`.statics`) at a calibration.
-
-    Each part ``(parameter, measure, sign, status)`` becomes ``(parameter,
-    smooth measure, sign, slope, status)``: the slope at ``values`` of the
-    agent-QRE probability matching the measure, under the prior (as the
-    statics sweeps), and ``holds`` / ``holds weakly`` (zero slope) /
-    ``violated``.  Row 11 reads the prior mass of striking types in the
-    pre-strike game's agent QRE, against the credibility ``1 -
-    iran_belief_absorb`` (a central difference; the parameter is named so);
-    row 12 the probability of standing firm
-    (counter-escalating, escalating) of the side whose war cost moves.
-    Duplicate readings are listed once.
-
-    Examples
-    --------
-    >>> from games.iran_pakistan.forms import values_for
-    >>> part = ("iran_overstretch", "Pr(Iran escalates | calibrated)", "-", "holds weakly")
-    >>> [r[4] for r in sign_readings(6, (part,), values_for())]
-    ['holds']
-    """
-    readings = []
-    if row == 11:
-        slope = -prestrike_mass_slope(values, "iran_belief_absorb", lam)
-        measure = "Pr(Iran strikes) (prior mass of striking types, pre-strike agent QRE)"
-        readings.append(("credibility = 1 - iran_belief_absorb", measure, "-", slope, _DIFFERENCE_TOL))
-    else:
-        for name, measure, sign, _ in parts:
-            measure = _ROW12.get(name, measure) if row == 12 else measure
-            slope = float(measure_slopes(values, name, (measure,), lam=lam)[measure][0])
-            readings.append((name, measure, sign, slope, _SLOPE_TOL))
-    return tuple(
-        (name, measure, sign, slope, _slope_status(slope, 1 if sign == "+" else -1, tol))
-        for name, measure, sign, slope, tol in dict.fromkeys(readings)
-    )

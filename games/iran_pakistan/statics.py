@@ -29,13 +29,18 @@ Every row is also read from the smooth outcomes (:mod:`.smooth`): the slope,
 at the calibration, of the agent-QRE probability that matches the row's
 measure (``qre_slopes``, ``qre_status``, ``qre_evidence``).  A slope sees a
 channel that the equilibrium regime does not show because it does not cross a
-threshold inside the range.
+threshold inside the range.  It reads as a sign only when it is clearly
+nonzero: ``|slope| * (high - low) >= FLAT_CHANGE`` (0.01, one percentage point
+over the parameter's range); below that the reading is *flat* (channel inactive
+at the calibration).  A part whose mechanism the model lacks stays *not
+implied* in the QRE reading too, and its evidence says which channel the slope
+runs through instead (:mod:`.qre_reading`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -45,7 +50,8 @@ from games.iran_pakistan.analysis import solve_continuation
 from games.iran_pakistan.forms import values_for
 from games.iran_pakistan.parameters import PARAMETERS, pakistan_clash_cost, precedent_cost, strike_cost
 from games.iran_pakistan.prestrike import striking_mass
-from games.iran_pakistan.smooth import DEFAULT_LAMBDA, sign_readings
+from games.iran_pakistan.qre_reading import with_qre
+from games.iran_pakistan.smooth import DEFAULT_LAMBDA
 
 __all__ = ["SignTarget", "sign_targets", "STATUSES", "absorb_threshold", "absorb_thresholds"]
 
@@ -347,16 +353,6 @@ def _row12(v: dict[str, Any], n: int) -> SignTarget:
     )
 
 
-# -- the smooth reading: QRE slopes at the calibration ----------------------------------------
-def _with_qre(target: SignTarget, v: dict[str, Any], lam: float) -> SignTarget:
-    """``target`` with its QRE slopes at the calibration (:func:`~.smooth.sign_readings`)."""
-    slopes = sign_readings(target.row, target.parts, v, lam)
-    statuses = [s[4] for s in slopes]
-    status = "not computed" if "not computed" in statuses else _combine([("", "", "", s) for s in statuses])
-    text = "; ".join(f"d {m} / d {p} = {x:.3g} (predicted {sign}: {st})" for p, m, sign, x, st in slopes)
-    return replace(target, qre_slopes=slopes, qre_status=status, qre_evidence=f"agent QRE at lambda = {lam:g}: {text}")
-
-
 def sign_targets(values: dict[str, Any] | None = None, n: int = 201, lam: float = DEFAULT_LAMBDA) -> list[SignTarget]:
     """Check the twelve comparative-static sign targets at a calibration.
 
@@ -490,4 +486,4 @@ def sign_targets(values: dict[str, Any] | None = None, n: int = 201, lam: float 
         _row11(v, max(11, n // 4)),
         _row12(v, n),
     ]
-    return [_with_qre(row, v, lam) for row in rows]
+    return [with_qre(row, v, lam) for row in rows]

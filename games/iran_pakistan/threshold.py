@@ -83,11 +83,30 @@ def monotone(values: np.ndarray, sign: int) -> tuple[bool, bool]:
 
 
 def interval_text(name: str, grid: np.ndarray, mask: np.ndarray) -> str:
-    """Where ``mask`` holds along ``grid``, as a union of intervals (edges at grid midpoints)."""
+    """Where ``mask`` holds along ``grid``, as a union of intervals known to the grid's resolution.
+
+    The mask is only known at the grid points, so an edge between two grid points is printed
+    at their midpoint, marked *about*, with the grid step it is known to (each such edge lies
+    within half a step of the printed value).  Edges at the ends of the range are exact.
+    The text ends with a parenthesis that states the resolution.
+
+    Examples
+    --------
+    >>> grid = np.linspace(0.0, 2.0, 41)
+    >>> interval_text("w", grid, grid < 0.16)
+    'w in about [0, 0.175] (inner edges to the grid step 0.05)'
+    >>> interval_text("w", grid, grid >= 0)
+    'all of w in [0, 2] (every grid point, step 0.05)'
+    >>> interval_text("w", grid, grid < 0)
+    'nowhere on w in [0, 2] (no grid point, step 0.05)'
+    """
+    steps = np.diff(np.asarray(grid, dtype=float))
+    uniform = steps.size and np.allclose(steps, steps[0], rtol=1e-9, atol=0.0)
+    step = (f"step {steps[0]:.3g}" if uniform else f"steps up to {steps.max():.3g}") if steps.size else "one point"
     if not mask.any():
-        return f"nowhere on {name} in [{grid[0]:g}, {grid[-1]:g}]"
+        return f"nowhere on {name} in [{grid[0]:g}, {grid[-1]:g}] (no grid point, {step})"
     if mask.all():
-        return f"all of {name} in [{grid[0]:g}, {grid[-1]:g}]"
+        return f"all of {name} in [{grid[0]:g}, {grid[-1]:g}] (every grid point, {step})"
     edges = np.flatnonzero(np.diff(mask.astype(int)))
     parts, start = [], grid[0] if mask[0] else None
     for e in edges:
@@ -98,7 +117,7 @@ def interval_text(name: str, grid: np.ndarray, mask: np.ndarray) -> str:
             start = mid
     if mask[-1]:
         parts.append(f"[{start:.3g}, {grid[-1]:.3g}]")
-    return f"{name} in " + " U ".join(parts)
+    return f"{name} in about " + " U ".join(parts) + f" (inner edges to the grid {step})"
 
 
 def retaliation_margin(point: dict) -> np.ndarray:
