@@ -18,6 +18,7 @@ from deterrence.analysis.thresholds import (
 )
 from deterrence.errors import DeterrenceError, ParameterError
 from deterrence.forms.normal_form import NormalFormGame
+from deterrence.library import get_model
 from deterrence.model import Model
 from deterrence.parameters import Parameter, ParameterSet
 from games.classic import chicken
@@ -188,3 +189,19 @@ def test_bad_requests(kwargs, error, message):
     args = {"parameter": "crash_cost", **kwargs}
     with pytest.raises(error, match=message):
         find_thresholds(CHICKEN, args.pop("parameter"), **args)
+
+
+def test_the_box_check_says_how_far_a_formula_carries():
+    # Chicken's threshold crash_cost = face_loss holds everywhere: every box point where it lies in the
+    # scanned range switches there.  The case's china_mediation threshold is exact only in its regime
+    # (a counter-terror Iran that backs down after a direct strike): a small share of the box.
+    import re
+
+    def share(t) -> float:
+        note = next(n for n in t.notes if "over the whole box" in n)
+        return float(re.search(r"\(([\d.]+)%\)", note).group(1))
+
+    [chicken] = find_thresholds(CHICKEN, "crash_cost", baseline={"win": 1.0, "face_loss": 5.0}, n=41, high=20)
+    assert share(chicken) == 100.0
+    case = find_thresholds(get_model("iran-pakistan-sequential"), "china_mediation", n=41)
+    assert case and all(share(t) < 50.0 for t in case)

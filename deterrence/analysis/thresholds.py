@@ -369,11 +369,11 @@ def find_thresholds(
             groups.append([b])
     bounds = model.parameters.bounds()
 
-    def check(formula: Any) -> tuple[int, int, float]:
-        """The formula against the model's own switch at 20 points near the baseline."""
+    def check(formula: Any) -> tuple[int, int, float, str]:
+        """The formula against the model's own switch near the baseline, then over the whole box."""
         import sympy
 
-        from deterrence.analysis.threshold_check import local_switch_check
+        from deterrence.analysis.threshold_check import box_switch_share, local_switch_check
 
         names = sorted(str(s) for s in formula.free_symbols)
         f = sympy.lambdify([sympy.Symbol(n) for n in names], formula, "numpy")
@@ -384,19 +384,14 @@ def find_thresholds(
 
         # A correct formula tracks the switch in a small enough box (the regime is open); a
         # coincidental one misses it in every box.  So the box shrinks until every point agrees.
+        def at(pts: dict[str, np.ndarray]) -> Any:
+            return f(*[pts.get(n, base.get(n)) for n in names])
+
         for spread in (0.02, 0.005, 0.001, 0.0002):
-            hits, tried = local_switch_check(
-                labels_at,
-                parameter,
-                lambda pts: f(*[pts.get(n, base.get(n)) for n in names]),
-                base,
-                bounds,
-                (low, high),
-                spread=spread,
-            )
+            hits, tried = local_switch_check(labels_at, parameter, at, base, bounds, (low, high), spread=spread)
             if hits == tried:
                 break
-        return hits, tried, spread
+        return hits, tried, spread, box_switch_share(labels_at, parameter, at, base, bounds, (low, high))
 
     return [
         _refine(
@@ -423,7 +418,7 @@ def _refine(
     notes: tuple[str, ...],
     band: float,
     limits: tuple[float, float],
-    check: Callable[[Any], tuple[int, int, float]] | None = None,
+    check: Callable[[Any], tuple[int, int, float, str]] | None = None,
 ) -> Threshold:
     """Brent's method on the first candidate condition that changes sign near the bracket.
 
@@ -476,12 +471,12 @@ def _refine(
         if formula is None or not agree or check is None:
             fallback = fallback or found
             continue
-        hits, tried, spread = check(formula)
+        hits, tried, spread, box = check(formula)
         note = (
             f"formula checked at {tried} random points within {spread:.2%} of each range around the baseline: "
-            f"the outcome switches there at {hits}"
+            f"the outcome switches there at {hits}; {box}"
             if tried
-            else "formula not checked away from the baseline (it leaves the range at every nearby point)"
+            else f"formula not checked away from the baseline (it leaves the range at every nearby point); {box}"
         )
         found = replace(found, agree=hits == tried, notes=notes + (note,))
         if hits == tried:
