@@ -290,3 +290,23 @@ def test_matrix_logit_qre_agrees_on_the_path_not_off_it():
     # Off the path: counter-escalating and holding are one plan in outcome, so they split the weight.
     assert rows["calibrated/counter-escalate"] == pytest.approx(rows["calibrated/hold"], abs=1e-3)
     assert float(tree["counter"][0]) > 0.99
+
+
+@pytest.mark.parametrize(
+    "slug",
+    ["iran-pakistan-matrix", "iran-pakistan-sequential", "iran-pakistan-bayesian", "iran-pakistan-prestrike",
+     "iran-pakistan-reputation"],
+)  # fmt: skip
+def test_every_case_form_has_an_agent_qre(slug):
+    # Each registered form declares "qre", and the engine's logit branch at lambda = 2 is interior (every
+    # action has positive probability) -- an equilibrium profile would put zero on some actions.
+    from deterrence.library import get_model
+    from deterrence.solvers.facade import solve
+
+    model = get_model(slug)
+    assert "qre" in model.concepts
+    result = solve(model.game({}), "qre", options={"lam": 2.0})
+    [profile] = result.equilibria
+    probabilities = [p for strategy in profile.strategies.values() for mix in strategy.values() for p in
+                     (mix.values() if isinstance(mix, dict) else [mix])]  # fmt: skip
+    assert probabilities and all(0 < float(p) < 1 for p in probabilities)

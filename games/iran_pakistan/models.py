@@ -211,7 +211,7 @@ MODELS = [
         "Pakistan, unsure of the motive, responds; Iran replies; Pakistan counter-escalates or holds. The game "
         "C12's check solves (games/iran_pakistan/prestrike.py, exact with mixing); at the baseline the "
         "equilibrium is semi-separating.",
-        concepts=("pbe", "pure"),
+        concepts=("pbe", "pure", "qre"),
     ),
     _case_model(
         "iran-pakistan-reputation",
@@ -220,6 +220,6 @@ MODELS = [
         description="Nature draws Pakistan resolute or pliable; Pakistan answers Iran's strike; a watching "
         "challenger (India or the TTP) infers Pakistan's resolve from the answer and challenges or not. "
         "The precedent cost comes out of the game (games/iran_pakistan/reputation.py).",
-        concepts=("pbe", "nash"),
+        concepts=("pbe", "nash", "qre"),
     ),
 ]
