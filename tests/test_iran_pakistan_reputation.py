@@ -183,7 +183,7 @@ def test_registered_model_builds_the_reputation_game():
     from deterrence.library import get_model
 
     model = get_model("iran-pakistan-reputation")
-    assert model.concepts == ("pbe", "nash")
+    assert model.concepts == ("pbe", "nash", "qre")
     assert len(model.game().terminals()) == 28
 
 
