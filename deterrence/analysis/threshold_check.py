@@ -68,6 +68,18 @@ def local_switch_check(
         low, high = bounds[name]
         width = spread * (high - low)
         points[name] = np.clip(value + rng.uniform(-width, width, n), low, high)
+    return _switches(labels, parameter, formula, points, n, limits)
+
+
+def _switches(
+    labels: Callable[[dict[str, np.ndarray]], np.ndarray],
+    parameter: str,
+    formula: Callable[[dict[str, np.ndarray]], np.ndarray],
+    points: dict[str, np.ndarray],
+    n: int,
+    limits: tuple[float, float],
+) -> tuple[int, int]:
+    """``(switches, points where the formula lies inside limits)``: labels just below and above it."""
     with np.errstate(all="ignore"):
         at = np.broadcast_to(np.asarray(formula(points), dtype=np.float64), (n,))
     h = 1e-6 * np.maximum(1.0, np.abs(at))
@@ -112,17 +124,9 @@ def box_switch_share(
         for name, value in base.items()
         if name != parameter
     }
-    with np.errstate(all="ignore"):
-        at = np.broadcast_to(np.asarray(formula(points), dtype=np.float64), (n,))
-    h = 1e-6 * np.maximum(1.0, np.abs(at))
-    valid = np.isfinite(at) & (at - h > limits[0]) & (at + h < limits[1])
-    tried = int(valid.sum())
+    hits, tried = _switches(labels, parameter, formula, points, n, limits)
     if not tried:
         return f"over the whole box: at none of {n} random points does the formula lie in the scanned range"
-    kept = {k: a[valid] for k, a in points.items()}
-    below = np.asarray(labels({**kept, parameter: at[valid] - h[valid]}), dtype=object)
-    above = np.asarray(labels({**kept, parameter: at[valid] + h[valid]}), dtype=object)
-    hits = int(np.count_nonzero(below != above))
     return (
         f"over the whole box: at {tried} of {n} random points the formula lies in the scanned range and the "
         f"outcome switches across it at {hits} ({hits / tried:.1%})"
