@@ -8,6 +8,8 @@ What is timed (issue 9), written to ``benchmarks/results/cli_sweep.json``:
     ``china_mediation`` x ``precedent_loss`` at 10^5 and 10^6 points, writing CSV and Parquet
     to a temporary directory (deleted afterwards).  The best of ``--repeat`` runs is kept, and
     the table's size is recorded.
+``startup``
+    ``deterrence --version`` and a 4-point sweep in fresh processes: the fixed cost of a run.
 ``profile``
     One in-process run of the 10^6-point CSV sweep under :mod:`cProfile`: the share of the time
     spent in the model's evaluator, in the batched small-game solver
@@ -15,7 +17,7 @@ What is timed (issue 9), written to ``benchmarks/results/cli_sweep.json``:
     solves its continuation in closed form), in formatting chunks, in writing them, and in
     merging and hashing the table.
 ``peers``
-    The same points' 3x2 games (payoffs from the compiled parametric ``matrix_game``, given to
+    The same points' 5x4 games (payoffs from the compiled parametric ``matrix_game``, given to
     the peers for free), solved one point at a time by nashpy's ``support_enumeration`` and, when
     it is installed, QuantEcon's ``quantecon.game_theory.support_enumeration`` (after one call
     to compile it), each point building its game object and solving it.  Only a sample of
@@ -88,6 +90,28 @@ def bench_cli(points: int, suffix: str, repeat: int, folder: Path) -> dict[str, 
     }
 
 
+def bench_startup(repeat: int, folder: Path) -> dict[str, Any]:
+    """Start-up: ``python -m deterrence --version`` and a 4-point sweep, fresh processes (best wall, CPU)."""
+    out: dict[str, Any] = {}
+    for key, argv in (
+        ("version", ["--version"]),
+        ("sweep_4_points", ["sweep", MODEL, "--grid", "china_mediation=0:5:2", "--grid", "precedent_loss=0:20:2"]),
+    ):
+        times, cpu = [], []
+        for _ in range(repeat):
+            extra = ["-q", "-o", str(folder / "tiny.csv")] if key != "version" else []
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "deterrence", *argv, *extra], check=True, cwd=ROOT, capture_output=True
+            )
+            times.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        out[key] = {"seconds_best": min(times), "cpu_seconds_best": min(cpu)}
+    return out
+
+
 def _share(stats: pstats.Stats, total: float, *patterns: str) -> float:
     """Cumulative seconds of the functions whose ``file:function`` contains a pattern (outermost only)."""
     seconds = 0.0
@@ -103,7 +127,7 @@ def bench_profile(points: int, folder: Path) -> dict[str, Any]:
     from deterrence.sweeps import run
 
     def write_inline(store: Any, chunks: Any, in_table: Any, bar: Any) -> None:
-        for index, columns in chunks:  # cProfile sees one thread: write in it, not behind
+        for index, columns in chunks:  # cProfile sees one thread: format and write in it, not behind
             store.add(index, columns, in_table, getattr(columns, "exact_fallbacks", None))
 
     out = folder / "profiled.csv"
@@ -122,17 +146,19 @@ def bench_profile(points: int, folder: Path) -> dict[str, Any]:
         "share_model_evaluate": _share(stats, total, "model.py:evaluate"),
         "share_small_game_solver": _share(stats, total, "small_games.py:small_game_equilibria"),
         "share_outcome_labels": _share(stats, total, "iran_pakistan/models.py:_labels", "tables.py:factor"),
-        "share_chunk_formatting": _share(stats, total, "tables.py:part_bytes"),
-        "share_chunk_files": _share(stats, total, "store.py:add") - _share(stats, total, "tables.py:part_bytes"),
+        "share_chunk_formatting": _share(stats, total, "store.py:prepare"),
+        "share_chunk_files": _share(stats, total, "store.py:commit"),
+        "share_table_hash": _share(stats, total, "store.py:_write"),
         "share_merge": _share(stats, total, "store.py:merge"),
         "share_sidecar_and_digest": _share(stats, total, "run.py:_sidecar"),
         "note": "shares of the in-process time (imports of the sweep path included, interpreter start-up not); "
-        "chunks written inline, not by the write-behind thread, so that cProfile sees them",
+        "chunks formatted and written inline, not by the two pipeline threads, so that cProfile sees them; "
+        "chunk_files includes appending to the table (table_hash: the write and SHA-256 of its bytes)",
     }
 
 
 def _payoffs(points: int, sample: int) -> tuple[np.ndarray, np.ndarray]:
-    """The 3x2 payoff matrices at ``sample`` points spread evenly over the CLI's grid."""
+    """The 5x4 payoff matrices at ``sample`` points spread evenly over the CLI's grid."""
     from deterrence.forms.evaluate import compile_values
     from deterrence.library import get_model
     from deterrence.sweeps.designs import grid
@@ -207,10 +233,12 @@ def main() -> None:
     parser.add_argument("--peer-points", type=int, default=2000, help="points the peers solve")
     parser.add_argument("--output", default=str(RESULTS), help="results JSON")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     sizes = (10**4, 10**5) if args.quick else (10**5, 10**6)
     repeat = 1 if args.quick else args.repeat
     folder = Path(tempfile.mkdtemp(prefix="cli-sweep-"))
     try:
+        startup = bench_startup(max(3, repeat), folder)
         cli = [bench_cli(n, suffix, repeat, folder) for n in sizes for suffix in (".csv", ".parquet")]
         profile = bench_profile(sizes[-1], folder)
     finally:
@@ -235,7 +263,13 @@ def main() -> None:
     nashpy_rate = peers["nashpy"]["points_per_second"]
     qe = peers.get("quantecon")
     result: dict[str, Any] = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "load": os.getloadavg()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load": load_before,
+            "load_after": None,
+        },
+        "startup": startup,
         "cli": cli,
         "profile": profile,
         "peers": peers,
@@ -257,6 +291,7 @@ def main() -> None:
         },
         "targets": {"points_per_second": 1e6, "vs_nashpy_loop": 1000, "vs_quantecon_loop": 20},
     }
+    result["machine"]["load_after"] = os.getloadavg()  # the load is what other work on the machine does
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(result, indent=2) + "\n")
     for row in cli:
@@ -265,6 +300,7 @@ def main() -> None:
             f"{row['points_per_second']:>11,.0f} points/s  (cpu {row['cpu_seconds_best']:5.2f} s, "
             f"{row['points_per_cpu_second']:>11,.0f} points/cpu-s) {row['bytes'] / 1e6:8.1f} MB"
         )
+    print(f"start-up: {startup}")
     shares = {k[6:]: round(v, 3) for k, v in profile.items() if k.startswith("share_")}
     print(f"profile ({profile['points']:,} points, {profile['seconds_in_process']:.2f} s in process): {shares}")
     print(

@@ -8,8 +8,8 @@ ranges as in ``benchmarks/sweep.py``):
   tree (information sets: Newton continuation in lambda, batched);
 * a per-point loop of the single-point solver (``solve(game, "qre", options={"lam": L})``,
   path following) on a few of the points, and the largest difference from the batch;
-* pygambit's ``logit_solve`` (agent form, ``nash.logit_solve`` in pygambit 16.x/17.x) on a few
-  points when pygambit is installed; skipped otherwise.
+* pygambit's ``qre.logit_solve_lambda`` (agent form, pygambit 16.3+ and 17.x) on a few points
+  when pygambit is installed, with the largest difference from the batch; skipped otherwise.
 
 Prints points per second and the ratios, and writes ``benchmarks/results/qre.json``.
 
@@ -47,31 +47,23 @@ def _flat(game: Any, eq: Any) -> np.ndarray:
 
 
 def _gambit_logit(game: Any, lam: float) -> Any:
-    """pygambit's agent logit QRE at ``lam`` (or its whole branch), or None when pygambit is absent.
+    """pygambit's agent logit QRE at ``lam`` (``qre.logit_solve_lambda``, 16.3+ and 17.x), or None when absent.
 
-    Names differ between versions: ``read_efg`` (16.3+, 17.x) or ``Game.parse_game`` (16.0-16.2);
-    ``nash.logit_solve_lambda`` (16.3+) or ``nash.logit_solve`` (traces the branch to a Nash
-    equilibrium instead of stopping at ``lam``).
+    The profile is returned as one flat vector in Gambit's order (players, information sets,
+    actions), which for a file we wrote is ``game.players`` / ``game.infosets`` order.
     """
     try:
         import pygambit
+        from pygambit import qre
     except ImportError:
         return None
     import io
 
     from deterrence.io.gambit import dumps
 
-    text = dumps(game)
-    try:
-        g = pygambit.read_efg(io.StringIO(text)) if hasattr(pygambit, "read_efg") else pygambit.Game.parse_game(text)
-        nash = pygambit.nash
-        if hasattr(nash, "logit_solve_lambda"):
-            return nash.logit_solve_lambda(g, lam=[lam], use_strategic=False)
-        if hasattr(nash, "logit_solve"):
-            return nash.logit_solve(g, use_strategic=False)
-    except Exception:  # noqa: BLE001 - an optional peer: any failure means "skip"
-        return None
-    return None
+    g = pygambit.read_efg(io.StringIO(dumps(game)))
+    profile = qre.logit_solve_lambda(g, lam=[lam], use_strategic=False)[0]
+    return np.array([float(profile[i]) for i in range(len(profile))])
 
 
 def bench(form: str, size: int, loop: int, seed: int, lam: float) -> dict[str, Any]:
@@ -112,12 +104,17 @@ def bench(form: str, size: int, loop: int, seed: int, lam: float) -> dict[str, A
         "max_residual": float(np.max(out["residual"])),
         "not_converged": int(np.sum(out["residual"] > 1e-9)),
     }
-    gambit_time = None
-    if _gambit_logit(game0, lam) is not None:
+    gambit_time, gambit_difference = None, None
+    first = build({k: float(v[0]) for k, v in points.items()})
+    if _gambit_logit(first, lam) is not None:
         start = time.perf_counter()
+        gambit_difference = 0.0
         for i in range(min(loop, 5)):
-            _gambit_logit(build({k: float(v[i]) for k, v in points.items()}), lam)
+            flat = _gambit_logit(build({k: float(v[i]) for k, v in points.items()}), lam)
+            gambit_difference = max(gambit_difference, float(np.max(np.abs(flat - batch.sigma[i]))))
         gambit_time = (time.perf_counter() - start) / min(loop, 5)
+    row["pygambit_max_difference"] = gambit_difference
+    row["batch_vs_pygambit"] = None if gambit_time is None else gambit_time * size / batch_time
     row["pygambit_seconds_per_point"] = gambit_time
     return row
 
@@ -141,7 +138,12 @@ def main() -> None:
             f"{r['max_difference_batch_vs_loop']:>9.2g}"
         )
         if r["pygambit_seconds_per_point"] is None:
-            print("  pygambit logit_solve: not installed, skipped")
+            print("  pygambit logit_solve_lambda: not installed, skipped")
+        else:
+            print(
+                f"  pygambit: {r['pygambit_seconds_per_point']:.4g} s/point, "
+                f"batch {r['batch_vs_pygambit']:.4g}x faster, max difference {r['pygambit_max_difference']:.2g}"
+            )
     write_results(RESULTS, {"machine": machine, "seed": args.seed, "rows": rows})
 
 

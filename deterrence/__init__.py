@@ -26,9 +26,7 @@ Examples
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from deterrence._lazy import lazy_exports
 from deterrence._version import __version__
 from deterrence.errors import (
     DeterrenceError,
@@ -80,17 +78,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'deterrence' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later look-ups skip this hook
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_exports(globals(), _LAZY)
 
 
 __all__ = [

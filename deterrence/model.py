@@ -141,6 +141,17 @@ class Model:
             check_point(point, self.simplex, f"model {self.slug!r}: the point")
         return self.build(**point)
 
+    def supports(self, concept: str) -> bool:
+        """Whether ``concept`` is declared (``sequential`` comes with ``pbe``: it filters the PBE).
+
+        Examples
+        --------
+        >>> m = Model("t", "T", "", lambda: None, concepts=("pbe",))
+        >>> print(m.supports("sequential"), m.supports("nash"))
+        True False
+        """
+        return concept in self.concepts or (concept == "sequential" and "pbe" in self.concepts)
+
     def resolve_concept(self, concept: str | None = None) -> str:
         """``concept``, or the model's first when None; a concept the model lacks is a DeterrenceError."""
         concept = concept or self.concepts[0]

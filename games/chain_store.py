@@ -1,8 +1,10 @@
 """Kreps and Wilson's (1982) chain store with a tough incumbent type, over two or three markets.
 
-Only the two-market game is a registered model (``chain-store-2``): the
-three-market tree (:func:`chain_store` with ``markets=3``) has 39
-information sets, beyond the PBE support enumeration's work limit.
+Both the two- and the three-market games are registered models
+(``chain-store-2``, ``chain-store-3``).  The three-market tree has 39
+information sets, beyond the work limit of the PBE support enumeration, which
+lists every PBE; ``--method logit-limit`` finds the Kreps-Wilson equilibrium
+as the limit of the agent logit QRE and certifies it exactly.
 
 Kreps, D. and Wilson, R. (1982), "Reputation and imperfect information",
 *Journal of Economic Theory* 27:253-279 (textbook statement: Fudenberg and
@@ -31,7 +33,7 @@ from deterrence.model import Model
 from deterrence.parameters import Parameter, ParameterSet
 from games._factory import factory_values
 
-__all__ = ["CHAIN_STORE_PARAMETERS", "MODELS", "chain_store", "chain_store_2", "entry_threshold"]
+__all__ = ["CHAIN_STORE_PARAMETERS", "MODELS", "chain_store", "chain_store_2", "chain_store_3", "entry_threshold"]
 
 _KW = "Kreps & Wilson (1982); Fudenberg & Tirole (1991, sec. 9.2); the numbers are a teaching instance"
 
@@ -97,6 +99,19 @@ def chain_store_2(**values: Any) -> ExtensiveFormGame:
     return chain_store(v["prior"], v["a"], v["b"], markets=2)
 
 
+def chain_store_3(**values: Any) -> ExtensiveFormGame:
+    """The 3-market chain store as a model factory: 39 information sets, solved by ``--method logit-limit``.
+
+    Examples
+    --------
+    >>> game = chain_store_3(prior=Fraction(1, 4), a=2, b=Fraction(1, 2))
+    >>> print(len(game.players), sum(len(s) for s in game.infosets.values()))
+    4 39
+    """
+    v = factory_values(CHAIN_STORE_PARAMETERS, values)
+    return chain_store(v["prior"], v["a"], v["b"], markets=3)
+
+
 def entry_threshold(b: Any, k: int) -> Fraction:
     """The reputation above which the entrant with ``k`` markets left stays out: ``b**k``.
 
@@ -121,5 +136,5 @@ MODELS = [
         concepts=("pbe",),
         tags=("teaching", "reputation", "incomplete-information"),
     )
-    for n, build in ((2, chain_store_2),)
+    for n, build in ((2, chain_store_2), (3, chain_store_3))
 ]

@@ -173,6 +173,9 @@ def chicken_firmness(win: Any, face_loss: Any, crash_cost: Any) -> Any:
     return Fraction(win) / (Fraction(win) + Fraction(crash_cost) - Fraction(face_loss))
 
 
+#: What a classic table is solved for: every concept that applies to a small normal form.
+_TABLE_CONCEPTS = ("nash", "pure", "dominance", "qre")
+
 #: The registry entries of this module (collected by :mod:`games.catalogue`).
 MODELS = [
     Model(
@@ -180,13 +183,26 @@ MODELS = [
         "Prisoner's Dilemma",
         "Rapoport & Chammah (1965); payoffs of Axelrod (1984)",
         prisoners_dilemma,
+        concepts=_TABLE_CONCEPTS,
         tags=("classic",),
     ),
-    Model("stag-hunt", "Stag Hunt", "Skyrms (2004)", stag_hunt, tags=("classic",)),
+    Model("stag-hunt", "Stag Hunt", "Skyrms (2004)", stag_hunt, concepts=_TABLE_CONCEPTS, tags=("classic",)),
     Model(
-        "matching-pennies", "Matching Pennies", "von Neumann & Morgenstern (1944)", matching_pennies, tags=("classic",)
+        "matching-pennies",
+        "Matching Pennies",
+        "von Neumann & Morgenstern (1944)",
+        matching_pennies,
+        concepts=_TABLE_CONCEPTS,
+        tags=("classic",),
     ),
-    Model("battle-of-the-sexes", "Battle of the Sexes", "Luce & Raiffa (1957)", battle_of_the_sexes, tags=("classic",)),
+    Model(
+        "battle-of-the-sexes",
+        "Battle of the Sexes",
+        "Luce & Raiffa (1957)",
+        battle_of_the_sexes,
+        concepts=_TABLE_CONCEPTS,
+        tags=("classic",),
+    ),
     Model(
         "chicken",
         "Chicken with a crash cost",
@@ -194,7 +210,7 @@ MODELS = [
         chicken,
         CHICKEN_PARAMETERS,
         outcomes=normal_form_outcomes(chicken, {"p_firm": ("Row", "Stand firm", "last")}),
-        concepts=("nash", "pure"),
+        concepts=_TABLE_CONCEPTS,
         description="A crisis as a game of Chicken: standing firm wins if the rival swerves, "
         "and a collision costs both sides crash_cost.",
         tags=("classic", "crisis"),

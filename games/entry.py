@@ -77,6 +77,7 @@ MODELS = [
         "Entry game (strategic form)",
         "Selten (1975)",
         entry_game_matrix,
+        concepts=("nash", "pure", "dominance", "qre"),
         tags=("classic", "degenerate"),
     ),
     Model(
@@ -84,7 +85,7 @@ MODELS = [
         "Entry game (tree)",
         "Selten (1975)",
         entry_game_tree,
-        concepts=("spe", "nash"),
+        concepts=("spe", "nash", "pure", "pbe", "qre"),
         tags=("classic",),
     ),
 ]

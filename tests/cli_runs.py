@@ -10,7 +10,7 @@ from pathlib import Path
 import games
 from deterrence import library
 from deterrence.cli.main import main
-from deterrence.sweeps.store import chunk_directory
+from deterrence.sweeps.store import finished_chunks
 
 
 def run(capsys, *argv):
@@ -62,5 +62,5 @@ def slow_sweep(tmp_path, delay, out, *extra):
 def wait_for_parts(out, count):
     """Wait (at most 120 s) until the sweep to ``out`` has written ``count`` chunk files."""
     deadline = time.time() + 120
-    while len(list(chunk_directory(out).glob("part-*.csv"))) < count and time.time() < deadline:
+    while finished_chunks(out, 10**6) < count and time.time() < deadline:
         time.sleep(0.05)

@@ -187,9 +187,14 @@ def test_argparse_usage_errors_exit_2_without_traceback(capsys):
             id="set-no-value",
         ),
         pytest.param(
-            ["solve", "chicken", "--concept", "spe"],
+            ["solve", "tests/data/gambit/matching_pennies.nfg", "--concept", "spe"],
             ["subgame perfection needs a game tree"],
             id="spe-on-matrix",
+        ),
+        pytest.param(
+            ["solve", "chicken", "--concept", "spe"],
+            ["model 'chicken' declares the concepts nash, pure, dominance, qre, not 'spe'"],
+            id="undeclared-concept",
         ),
         pytest.param(
             ["solve", "chicken", "--method", "magic"],

@@ -16,7 +16,7 @@ from fractions import Fraction
 import pytest
 
 import deterrence
-from deterrence.errors import DeterrenceError
+from deterrence.errors import DeterrenceError, GameError
 from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Terminal, choice
 from deterrence.forms.normal_form import NormalFormGame
 from deterrence.forms.reduced_form import reduced_normal_form
@@ -362,7 +362,13 @@ def same_normal_form(a, b):
 @pytest.mark.parametrize("model", MODELS, ids=IDS)
 def test_gambit_exports_read_back_to_the_same_game(model):
     game = model.game({})
-    efg, nfg = read_efg(registry.export(game, "efg")), read_nfg(registry.export(game, "nfg"))
+    efg = read_efg(registry.export(game, "efg"))
+    if model.slug == "chain-store-3":  # its reduced form has 16384 x 2 x 8 x 512 strategies: refused in one line
+        same_tree(game, efg)
+        with pytest.raises(GameError, match="too many"):
+            registry.export(game, "nfg")
+        return
+    nfg = read_nfg(registry.export(game, "nfg"))
     if isinstance(game, ExtensiveFormGame):
         same_tree(game, efg)
         same_normal_form(reduced_normal_form(game).game, nfg)

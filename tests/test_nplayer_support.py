@@ -118,6 +118,13 @@ def test_irrational_equilibria_are_floats_with_a_note():
     assert not any(eq.exact for eq in mixed)
     assert all("irrational probabilities, shown as floats" in eq.notes for eq in mixed)
     assert any("irrational" in note for note in found.notes)
+    # The exact forms: y = 1/2 -+ sqrt(2)/4, x = (2y + 1)/4 = 1/2 -+ sqrt(2)/8, z = (2x + 1)/4 = 1/2 -+ sqrt(2)/16.
+    forms = sorted(tuple(eq.extra["algebraic"][p]["s0"] for p in PLAYERS) for eq in mixed)
+    assert forms == [
+        ("1/2 - sqrt(2)/8", "1/2 - sqrt(2)/4", "1/2 - sqrt(2)/16"),
+        ("sqrt(2)/8 + 1/2", "sqrt(2)/4 + 1/2", "sqrt(2)/16 + 1/2"),
+    ]
+    assert all(eq.extra["verification"] == "verified exactly in algebraic arithmetic" for eq in mixed)
 
 
 def test_three_by_two_by_two_with_a_dominated_strategy():

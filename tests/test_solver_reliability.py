@@ -163,6 +163,7 @@ def test_games_left_without_equilibria_fall_back_to_the_exact_solver(monkeypatch
     pennies = (np.array([[1.0, -1.0], [-1.0, 1.0]]), np.array([[-1.0, 1.0], [1.0, -1.0]]))
     a, b = np.stack([battle[0], pennies[0]]), np.stack([battle[1], pennies[1]])
     honest = small_game_equilibria(a, b)
+    monkeypatch.setattr(small_games, "_CLOSED_FORMS", False)  # 2x2 games: take the general kernel's path
     monkeypatch.setattr(small_games, "_vertices", nothing)
     result = small_game_equilibria(a, b)
     assert result.fallbacks == 2 and result.fallback.tolist() == [True, True]

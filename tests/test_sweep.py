@@ -26,6 +26,7 @@ from deterrence.sweeps.run import (
     run_sweep,
     sweep_frame,
 )
+from deterrence.sweeps.store import finished_chunks
 from games.classic import CHICKEN_PARAMETERS, chicken
 from games.zagare_kilgour import GENERIC_DETERRENCE_PARAMETERS, generic_deterrence_game
 
@@ -184,7 +185,7 @@ def test_killed_process_resumes_to_the_same_table(tmp_path):
     wait_for_parts(out, 3)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    done = len(list(chunk_directory(out).glob("part-*.csv")))
+    done = finished_chunks(out, 20)
     assert 3 <= done < 20 and not out.exists()
     argv, env = slow_sweep(tmp_path, 0, out, "--resume", "-j", "2", *seed)
     subprocess.run(argv, check=True, env=env)
@@ -306,7 +307,10 @@ def test_manifest_records_the_run(tmp_path):
         run_sweep(dying, DESIGN, out)
     manifest = json.loads((chunk_directory(out) / "manifest.json").read_text())
     assert manifest["model"] == "chicken-test" and manifest["design"]["size"] == 99
-    assert [p.name for p in chunk_directory(out).glob("part-*.csv")] == ["part-000000.csv"]
+    # A serial CSV run appends each chunk to the table as it finishes: no part file is written.
+    assert finished_chunks(out, DESIGN.n_chunks) == 1 and list(chunk_directory(out).glob("part-*.csv")) == []
+    table = (chunk_directory(out) / "table.csv").read_text().splitlines()
+    assert len(table) == 1 + DESIGN.chunk_size and table[0].split(",")[:2] == ["face_loss", "crash_cost"]
 
 
 def test_a_run_that_dies_in_its_first_chunk_leaves_nothing_behind(tmp_path):

@@ -109,7 +109,7 @@ def test_a_resume_with_other_columns_is_refused():
     model = MODELS["chicken-o"]
     design = grid({"crash_cost": (0, 4, 9)}, chunk_size=3)
     run_sweep(model, design, "r.csv", keep_chunks=True)
-    (chunk_directory("r.csv") / "part-000002.csv").unlink()  # as if the run had stopped there
+    (chunk_directory("r.csv") / "part-000002.counts.json").unlink()  # as if the run had stopped there
     with pytest.raises(DeterrenceError, match=r"\(columns differ\)"):
         run_sweep(model, design, "r.csv", resume=True, all_columns=True)
 

@@ -36,10 +36,25 @@ of their own. Run 'deterrence COMMAND --help' for more.
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered command."""
+#: Engine commands that are parsed without loading the others: a command line that starts with
+#: one of them gets a parser with that command alone (the same sub-parser, so the same help, errors
+#: and arguments), which spares a large sweep the start-up of every other command and plug-in.
+DIRECT_COMMANDS = {"sweep": "deterrence.cli.sweep"}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every registered command (or with the command ``only`` alone).
+
+    ``only`` is one of :data:`DIRECT_COMMANDS`; anything else builds the full parser.
+    """
+    import importlib
+
     from deterrence.cli.registry import commands, load_commands
 
+    chosen = None
+    if only in DIRECT_COMMANDS:
+        importlib.import_module(DIRECT_COMMANDS[only])
+        chosen = commands().get(only)
     parser = argparse.ArgumentParser(
         prog="deterrence",
         description="Game-theoretic deterrence models, solved exactly: list, show, solve "
@@ -49,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"deterrence {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if chosen is not None:
+        chosen.add_parser(sub)
+        return parser
     load_commands()
     for registered in commands().values():
         registered.add_parser(sub)
@@ -57,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(words[0] if words else None)
     args = parser.parse_args(argv)
     args.command_line = ["deterrence", *(sys.argv[1:] if argv is None else argv)]  # for provenance sidecars
     if not getattr(args, "handler", None):

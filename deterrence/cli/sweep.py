@@ -85,10 +85,10 @@ def _design(args: argparse.Namespace, model: Any, fixed: dict[str, Any], output:
 
 
 def _interrupted(output: Path, n_chunks: int) -> int:
-    from deterrence.sweeps.store import chunk_directory
+    from deterrence.sweeps.store import chunk_directory, finished_chunks
 
     folder = chunk_directory(output)
-    done = len(list(folder.glob("part-*.csv")) + list(folder.glob("part-*.arrow"))) if folder.is_dir() else 0
+    done = finished_chunks(output, n_chunks)
     if done:
         where = f"{done} of {n_chunks} chunks are saved in {folder}; rerun the same command with --resume to continue"
     else:

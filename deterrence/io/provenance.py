@@ -95,6 +95,18 @@ def git_state() -> dict[str, Any]:
     return {"git_commit": commit, "git_dirty": dirty} if len(commit) == 40 else {}
 
 
+def _scipy_version() -> str | None:
+    """scipy's version, without importing scipy when nothing has (a sweep need not load it)."""
+    if "scipy" in sys.modules:
+        return str(sys.modules["scipy"].__version__)
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("scipy")
+    except PackageNotFoundError:
+        return None
+
+
 def _jsonable(value: Any) -> Any:
     """Numbers, Fractions, numpy scalars and arrays, paths and sets as plain JSON values."""
     from fractions import Fraction
@@ -137,6 +149,7 @@ def write_sidecar(
     scenario: Any = None,
     timings: Mapping[str, float] | None = None,
     extra: Mapping[str, Any] | None = None,
+    sha256: str | None = None,
 ) -> Path:
     """Write the JSON provenance sidecar of ``path`` and return the sidecar's path.
 
@@ -162,6 +175,9 @@ def write_sidecar(
         ``{stage: seconds}`` of the run.
     extra : mapping, optional
         Further JSON-ready fields, merged at the top level.
+    sha256 : str, optional
+        The file's SHA-256 when the caller computed it while writing the file (a sweep hashes
+        its table as it streams it); otherwise the file is read and hashed here.
 
     Returns
     -------
@@ -186,7 +202,6 @@ def write_sidecar(
     False
     """
     import numpy
-    import scipy
 
     from deterrence import __version__
 
@@ -198,7 +213,7 @@ def write_sidecar(
         "version": __version__,
         "python": platform.python_version(),
         "numpy": numpy.__version__,
-        "scipy": scipy.__version__,
+        "scipy": _scipy_version(),
         **git_state(),
         "command": command if isinstance(command, str) else " ".join(str(c) for c in command),
         "scenario": _jsonable(scenario),
@@ -213,7 +228,7 @@ def write_sidecar(
         record["output"] = {
             "file": path.name,
             "bytes": path.stat().st_size,
-            "sha256": file_digest(path),
+            "sha256": sha256 or file_digest(path),
         }
     for key, value in (extra or {}).items():
         record[str(key)] = _jsonable(value)

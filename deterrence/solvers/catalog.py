@@ -132,6 +132,23 @@ register(
     estimate=_S + "pbe:pbe_estimate",
     description="perfect Bayesian, every support; belief ranges",
 )  # fmt: skip
+register(
+    "pbe", "tree", "logit-limit", _S + "pbe_logit:pbe_logit_limit", exact=True, complete=False,
+    estimate=_S + "pbe_logit:logit_limit_estimate",
+    description="one PBE: agent-QRE limit, certified exactly",
+)  # fmt: skip
+
+# -- sequential --------------------------------------------------------------
+register(
+    "sequential", "tree", "support-enumeration", _S + "sequential_list:sequential_enumeration", exact=True,
+    complete=True, default=True, estimate=_S + "pbe:pbe_estimate",
+    description="the PBE families that pass the consistency check",
+)  # fmt: skip
+register(
+    "sequential", "tree", "logit-limit", _S + "sequential_list:sequential_logit_limit", exact=True, complete=False,
+    estimate=_S + "pbe_logit:logit_limit_estimate",
+    description="one: the certified agent-QRE limit",
+)  # fmt: skip
 
 # -- qre ---------------------------------------------------------------------
 register(

@@ -100,9 +100,12 @@ def _finish_exact(
     method: str,
     notes: list[str],
 ) -> BimatrixEquilibria:
-    """Verify exactly, sort, group into components."""
+    """Verify exactly (in integers: the test of ``is_nash``, several times faster), sort, group into components."""
+    from deterrence.solvers.vertex_enumeration import exact_nash_flags
+
     unique = sorted(set(pairs), key=lambda p: sort_key(*p))
-    verified = [p for p in unique if is_nash(payoffs, p)]
+    flags = exact_nash_flags(payoffs[..., 0], payoffs[..., 1], unique)
+    verified = [p for p, ok in zip(unique, flags, strict=True) if ok]
     if len(verified) < len(unique):  # cannot happen for a correct solver; never hide it
         notes.append(f"{len(unique) - len(verified)} candidate(s) failed exact verification and were dropped")
         complete = False
@@ -111,11 +114,18 @@ def _finish_exact(
         exact=True,
         complete=complete,
         degenerate=degenerate,
-        components=components(verified),
+        components=components(_ids(verified)),
         method=method,
         tolerance=0.0,
         notes=tuple(notes),
     )
+
+
+def _ids(pairs: list) -> list[tuple[int, int]]:
+    """Each pair's ``(x, y)`` as small ints, equal exactly when the strategies are (one hash of each tuple)."""
+    xs: dict[Any, int] = {}
+    ys: dict[Any, int] = {}
+    return [(xs.setdefault(x, len(xs)), ys.setdefault(y, len(ys))) for x, y in pairs]
 
 
 def _stack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -205,6 +215,8 @@ def _verify_pairs(a: np.ndarray, b: np.ndarray, pairs: list) -> tuple[np.ndarray
 
 
 def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str], *, screen: bool = True) -> BimatrixEquilibria:
+    from deterrence.solvers.polytope_float import QHULL_FROM
+    from deterrence.solvers.polytope_qhull import qhull_float_equilibria
     from deterrence.solvers.support_enumeration import float_equilibria
 
     if sum(a.shape) > 62:  # label sets are int64 bitmasks
@@ -212,15 +224,15 @@ def _support_float(a: np.ndarray, b: np.ndarray, notes: list[str], *, screen: bo
             f"the float support path handles at most 62 strategies in all, got {a.shape}; use method='vertex'"
         )
     # Tolerances scale with the payoffs each candidate compares (issue 13); the largest used is stated.
-    pairs, keys, degenerate, certified, extra = float_equilibria(a, b, None, FLOAT_TOLERANCE, screen=screen)
+    # From QHULL_FROM cells on, qhull's vertices, certified, in a few numpy steps; else the general path.
+    found = qhull_float_equilibria(a, b, FLOAT_TOLERANCE) if a.size >= QHULL_FROM else None
+    pairs, keys, degenerate, certified, extra = found or float_equilibria(a, b, None, FLOAT_TOLERANCE, screen=screen)
     tols, nash = _verify_pairs(a, b, pairs)  # every pair at once (issue 9)
     tol = max(tols.tolist(), default=FLOAT_TOLERANCE)
     notes.extend(extra)
     # Round for the order only, so ties in the 16th digit cannot make it platform dependent.
-    order = sorted(
-        range(len(pairs)),
-        key=lambda i: sort_key(np.round(pairs[i][0], 9).tolist(), np.round(pairs[i][1], 9).tolist()),
-    )
+    rounded = np.round(np.hstack([[x for x, _ in pairs], [y for _, y in pairs]]), 9).tolist() if pairs else []
+    order = sorted(range(len(pairs)), key=lambda i: sort_key(rounded[i], ()))
     kept, kept_keys = [], []
     for i in order:
         x, y = pairs[i]

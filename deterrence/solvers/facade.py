@@ -123,7 +123,7 @@ def solve(
         raise TypeError(
             f"solver {entry.concept}/{entry.form}/{entry.method} returned {type(found).__name__}, not a Solution"
         )
-    if concept == "pbe":  # assessments carry beliefs: re-check sequential rationality and Bayes' rule
+    if concept in ("pbe", "sequential"):  # assessments carry beliefs: re-check sequential rationality and Bayes
         from deterrence.solvers.pbe import verify_solution
 
         verify_solution(game, found)

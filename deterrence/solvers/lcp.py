@@ -21,9 +21,12 @@ conditions of the sequences played), and an artificial variable
 start, 0 for those in it) is added to every :math:`w`, large enough that
 every inequality holds.  Complementary pivoting then drives :math:`z_0` to
 zero.  Payoffs are first shifted to be negative at every terminal, which
-changes no equilibrium.  Pivoting is exact (integer pivoting, for exact
-games) or in floats, with the lexicographic ratio test of
-:class:`deterrence.solvers.pivoting.Tableau`.
+changes no equilibrium.  Pivoting is exact (integer pivoting of a whole
+tableau, for exact games, with the lexicographic ratio test of
+:class:`deterrence.solvers.pivoting.Tableau`) or in floats on a factorised
+sparse basis that is refactorised from the original matrix every few dozen
+pivots (:mod:`deterrence.solvers.lcp_float`; the same lexicographic rule on
+small trees).
 
 Different starting plans can end at different equilibria; the solver runs
 from several and removes duplicates.  The list is never known to be
@@ -54,39 +57,31 @@ import numpy as np
 
 from deterrence.errors import SolverError
 from deterrence.forms.extensive_form import ExtensiveFormGame
+from deterrence.solvers.lcp_float import lemke_float, shifted_cells
 from deterrence.solvers.pivoting import Tableau
 from deterrence.solvers.result import Equilibrium, Solution
 
 __all__ = ["MAX_SEQUENCES", "MAX_SEQUENCES_EXACT", "lcp_plans", "nash_lcp"]
 
-#: Default bound on the sequences of both players for float pivoting (a dense tableau).
-MAX_SEQUENCES = 4000
+#: Default bound on the sequences of both players for float pivoting (a factorised sparse basis).
+MAX_SEQUENCES = 20_000
 #: Default bound for exact (integer) pivoting.
 MAX_SEQUENCES_EXACT = 1000
 #: Regret tolerance of float results, relative to the payoff range.
 LCP_TOLERANCE = 1e-7
 
 
-def _shifted_matrices(sf: Any, exact: bool) -> tuple[Any, Any]:
-    """Dense ``A``, ``B`` with every terminal payoff made negative (integers when exact)."""
+def _shifted_matrices(sf: Any) -> tuple[list[list[int]], list[list[int]]]:
+    """Dense integer ``A``, ``B``: every terminal payoff made negative, each matrix scaled to integers."""
     n1, n2 = len(sf.sequences[0]), len(sf.sequences[1])
-    out: list[Any] = []
+    out = []
     for k in range(2):
-        top = max(leaf[3 + k] for leaf in sf.leaves) + 1
-        if exact:
-            cells: dict[tuple[int, int], Fraction] = {}
-            for r, c, w, *u in sf.leaves:
-                cells[(r, c)] = cells.get((r, c), Fraction(0)) + Fraction(w) * (Fraction(u[k]) - Fraction(top))
-            scale = lcm(*(v.denominator for v in cells.values())) if cells else 1
-            ints = [[0] * n2 for _ in range(n1)]
-            for (r, c), v in cells.items():
-                ints[r][c] = int(v * scale)
-            out.append(ints)
-        else:
-            floats = np.zeros((n1, n2))
-            for r, c, w, *u in sf.leaves:
-                floats[r, c] += float(w) * (float(u[k]) - float(top))
-            out.append(floats)
+        cells = shifted_cells(sf, k)
+        scale = lcm(*(v.denominator for v in cells.values())) if cells else 1
+        ints = [[0] * n2 for _ in range(n1)]
+        for (r, c), v in cells.items():
+            ints[r][c] = int(v * scale)
+        out.append(ints)
     return out[0], out[1]
 
 
@@ -99,7 +94,7 @@ def _start_plan(sf: Any, player: int, pick: Any) -> list[int]:
     return [0] + [index[(infoset, pick(acts))] for infoset, acts in actions.items()]
 
 
-def _system(sf: Any, a: Any, b: Any, exact: bool, start: tuple[list[int], list[int]]) -> tuple[list, int, int]:
+def _system(sf: Any, a: Any, b: Any, start: tuple[list[int], list[int]]) -> tuple[list, int, int]:
     """Equation rows over ``[w (n), z (n), u (k), z0, artificial (k)]`` plus the right-hand side."""
     n1, n2 = len(sf.sequences[0]), len(sf.sequences[1])
     e, f = (c.toarray().astype(int) for c in sf.constraints)
@@ -163,8 +158,6 @@ def _first_row(t: Tableau, z0: int, rows: list[int]) -> int | None:
         b = t.entry(best, z0)
         for col in [-1, *t.lex]:
             diff = t.entry(i, col) * b - t.entry(best, col) * a  # (both entries negative)
-            if not t.exact and abs(diff) <= 1e-12 * max(1.0, abs(t.entry(i, col) * b)):
-                diff = 0
             if diff:
                 break
         if diff > 0:
@@ -174,68 +167,12 @@ def _first_row(t: Tableau, z0: int, rows: list[int]) -> int | None:
     return best
 
 
-def _without_free(t: Tableau, keep: list[int], n: int, k: int) -> Tableau:
-    """The float tableau without the rows where a free ``u`` is basic and without the ``u`` columns.
-
-    The ``u`` never leave the basis and their values are not needed, so the
-    rest of the path is the same on the smaller tableau.  Columns are
-    renumbered ``w (n), z (n), z0, artificial (k), rhs``: ``w`` and ``z``
-    keep their numbers, ``z0`` becomes ``2 n``.
-    """
-    columns = np.r_[0 : 2 * n, 2 * n + k : t.rows.shape[1]]
-    new = {old: i for i, old in enumerate(columns.tolist())}
-    small = Tableau(
-        np.ascontiguousarray(t.rows[np.ix_(keep, columns)]),
-        [new[t.basis[i]] for i in keep],
-        exact=False,
-        lex_columns=[new[c] for c in t.lex],
-    )
-    small.pivots = t.pivots
-    return small
-
-
-class _CycleGuard:
-    """Float pivoting only: notice a revisited basis and recompute the tableau from the start.
-
-    Lemke's path with the lexicographic rule never visits a basis twice, so
-    a repeat means round-off has broken the rule (long float paths drift).
-    Each basis is hashed in O(1) per pivot (an XOR of random keys of its
-    variables); on a repeat the tableau is rebuilt as ``B^{-1} T_0`` from
-    the tableau where the path began, at most ``refreshes`` times.
-    """
-
-    def __init__(self, t: Tableau, refreshes: int = 3) -> None:
-        rng = np.random.default_rng(0)
-        self.keys = rng.integers(1, 2**62, size=t.rows.shape[1]).tolist()
-        self.code = 0
-        for v in t.basis:
-            self.code ^= self.keys[v]
-        self.seen = {self.code}
-        self.base = t.rows.copy()
-        self.left = refreshes
-
-    def step(self, t: Tableau, leaving: int, entering: int) -> bool:
-        """Record the pivot; False when the path cycles even after the refreshes."""
-        self.code ^= self.keys[leaving] ^ self.keys[entering]
-        if self.code not in self.seen:
-            self.seen.add(self.code)
-            return True
-        if not self.left:
-            return False
-        self.left -= 1
-        try:
-            t.rows[...] = np.linalg.solve(self.base[:, t.basis], self.base)
-        except np.linalg.LinAlgError:
-            return False
-        self.seen = {self.code}
-        return True
-
-
-def _lemke(sf: Any, a: Any, b: Any, exact: bool, start: tuple[list[int], list[int]], max_pivots: int) -> tuple | None:
-    rows, n, k = _system(sf, a, b, exact, start)
+def _lemke(sf: Any, a: Any, b: Any, start: tuple[list[int], list[int]], max_pivots: int) -> tuple | None:
+    """Exact (integer) Lemke path from the pure plans ``start``: the plans at its end, or None."""
+    rows, n, k = _system(sf, a, b, start)
     n1 = len(sf.sequences[0])
     art = list(range(2 * n + k + 1, 2 * n + 2 * k + 1))
-    t = Tableau(rows, list(range(n)) + art, exact=exact)
+    t = Tableau(rows, list(range(n)) + art, exact=True)
     free_rows = set(range(n, n + k))
     for j in start[0] + [n1 + j for j in start[1]]:
         _bring_in(t, n + j, free_rows)
@@ -244,25 +181,19 @@ def _lemke(sf: Any, a: Any, b: Any, exact: bool, start: tuple[list[int], list[in
         _bring_in(t, u, played_rows)
     candidates = [i for i in range(t.n_rows) if not 2 * n <= t.basis[i] < 2 * n + k]
     z0 = 2 * n + k
-    if not exact:  # the free u stay basic from here on: drop their rows and columns (a third of the work)
-        t, z0 = _without_free(t, candidates, n, k), 2 * n
-        candidates = list(range(t.n_rows))
     row = _first_row(t, z0, candidates)
     if row is not None:
         leaving = t.basis[row]
         t.pivot(row, z0)
-        guard = None if exact else _CycleGuard(t)
         while leaving != z0:
             if t.pivots > max_pivots:
-                return None  # a guard against a path too long (or cycling in floats): the start fails
+                return None  # a guard against a path too long: the start fails
             enter = leaving + n if leaving < n else leaving - n
             row = t.leaving_row(enter, candidates)
             if row is None:
                 return None  # a secondary ray: this start gives no equilibrium
             leaving = t.basis[row]
             t.pivot(row, enter)
-            if guard is not None and not guard.step(t, leaving, enter):
-                return None  # round-off keeps breaking the lexicographic rule: the start fails
     plans = [t.variable_value(n + j) for j in range(n)]
     return tuple(plans[:n1]), tuple(plans[n1:])
 
@@ -275,14 +206,19 @@ def lcp_plans(
     seed: int = 0,
     max_sequences: int | None = None,
     max_pivots: int | None = None,
+    paths: list | None = None,
 ) -> tuple[Any, list[tuple[tuple, tuple]], int]:
     """Realization-plan pairs found by Lemke's algorithm from ``starts`` pure starting plans.
 
     Returns ``(sequence form, distinct (x, y) pairs, number of starts that failed)``.
     A start fails when its path ends on a ray or runs past ``max_pivots``
-    pivots (default ``10 * sequences + 1000``).
-    Starts are: first action everywhere, last action everywhere, the two
-    mixtures, then random pure plans (seeded).
+    pivots (default ``10 * sequences + 1000``), or, in floats, keeps
+    revisiting bases.  Starts are: first action everywhere, last action
+    everywhere, the two mixtures, then random pure plans (seeded).  Exact
+    pivoting uses the integer tableau here; float pivoting the factorised
+    basis of :func:`deterrence.solvers.lcp_float.lemke_float`, whose
+    :class:`~deterrence.solvers.lcp_float.FloatPath` per start is appended
+    to ``paths`` when a list is given.
 
     Examples
     --------
@@ -295,7 +231,7 @@ def lcp_plans(
 
     limit = (MAX_SEQUENCES_EXACT if exact else MAX_SEQUENCES) if max_sequences is None else max_sequences
     sf = sequence_form(game, max_sequences=limit)
-    a, b = _shifted_matrices(sf, exact)
+    a, b = _shifted_matrices(sf) if exact else (None, None)
     rng = random.Random(seed)
     picks = [(lambda s: s[0], lambda s: s[0]), (lambda s: s[-1], lambda s: s[-1])]
     picks += [(lambda s: s[0], lambda s: s[-1]), (lambda s: s[-1], lambda s: s[0])]
@@ -311,7 +247,14 @@ def lcp_plans(
         if key in seen_starts:
             continue
         seen_starts.add(key)
-        result = _lemke(sf, a, b, exact, start, max_pivots=max_pivots if max_pivots is not None else 10 * n + 1000)
+        budget = max_pivots if max_pivots is not None else 10 * n + 1000
+        if exact:
+            result = _lemke(sf, a, b, start, budget)
+        else:
+            path = lemke_float(sf, start, budget)
+            result = path.plans
+            if paths is not None:
+                paths.append(path)
         if result is None:
             failed += 1
             continue
@@ -383,10 +326,11 @@ def nash_lcp(
         raise SolverError(f"game has free parameters {list(game.parameters)}; evaluate it before solving")
     if exact is None:
         exact = game.kind == "exact"
-    sf, plans, failed = lcp_plans(game, exact=exact, starts=starts, max_sequences=max_sequences)
+    paths: list = []
+    sf, plans, failed = lcp_plans(game, exact=exact, starts=starts, max_sequences=max_sequences, paths=paths)
     values = [v for t, _ in game.terminals() for v in t.payoffs]
     tol = 0.0 if exact else LCP_TOLERANCE * max(1.0, float(max(values)) - float(min(values)))
-    equilibria = []
+    equilibria, unverified = [], []
     for x, y in plans:
         beta_1, skip_1 = _behaviour(game, sf, 0, x, exact)
         beta_2, skip_2 = _behaviour(game, sf, 1, y, exact)
@@ -394,10 +338,13 @@ def nash_lcp(
         paid = expected_payoffs(game, strategies)
         regret = max(best_response_value(game, strategies, p) - paid[k] for k, p in enumerate(game.players))
         if regret > tol:
-            raise SolverError(
-                f"internal error: Lemke's algorithm returned a profile with regret {float(regret):.3g} "
-                f"above the tolerance {tol:g}; please report this game"
-            )
+            if exact:
+                raise SolverError(
+                    f"internal error: Lemke's algorithm returned a profile with regret {float(regret):.3g} "
+                    f"above the tolerance {tol:g}; please report this game"
+                )
+            unverified.append(float(regret))  # round-off: the profile is dropped, never returned
+            continue
         notes = tuple(
             f"{p} never reaches {sets} under its own plan; the uniform behaviour there is arbitrary"
             for p, sets in zip(game.players, (skip_1, skip_2), strict=True)
@@ -410,11 +357,23 @@ def nash_lcp(
         "equilibria; the list is not complete (other equilibria may exist)"
     ]
     if failed:
-        summary.append(f"{failed} start(s) ended without an equilibrium (a ray, or the pivot limit)")
+        summary.append(f"{failed} start(s) ended without an equilibrium (a ray, the pivot limit or cycling)")
+    if paths:
+        summary.append(
+            "float pivoting on a factorised basis: "
+            + "; ".join(f"{p.reason} after {p.pivots} pivots ({p.refactorisations} LU factorisations)" for p in paths)
+            + f"; largest drift of the basic values between refactorisations {max(p.drift for p in paths):.1e}"
+        )
+    if unverified:
+        summary.append(
+            f"{len(unverified)} float end point(s) failed verification (regret up to {max(unverified):.3g} "
+            f"> tolerance {tol:g}) and were dropped"
+        )
     if not equilibria:
+        detail = f" ({summary[-1]})" if unverified else ""
         raise SolverError(
-            f"Lemke's algorithm found no equilibrium from {starts} start(s) (rays or the pivot limit); "
-            "try more starts (options={'starts': N}) or exact pivoting"
+            f"Lemke's algorithm found no verified equilibrium from {starts} start(s) (rays, the pivot limit"
+            f" or round-off{detail}); try more starts (options={{'starts': N}}) or exact pivoting"
         )
     return Solution(
         tuple(equilibria),

@@ -23,7 +23,18 @@ found twice.
 
 * Rational solutions are returned as Fractions and verified exactly.
 * Irrational (algebraic) solutions are screened at 50 significant digits and
-  returned as floats, verified within the float tolerance; a note says so.
+  then certified exactly (:mod:`deterrence.solvers.algebraic`): the point
+  is written as polynomials in one real algebraic number (shape lemma, lex
+  Groebner basis), every indifference equation reduces to zero modulo its
+  minimal polynomial, and the positivity of the support probabilities and
+  the absence of a profitable deviation are decided by exact sign
+  determination on a refined isolating interval.  A certified point is
+  returned as floats for display with its exact values (radicals or
+  ``CRootOf``) in a note and in ``extra["algebraic"]``, and
+  ``extra["verification"] == "verified exactly in algebraic arithmetic"``; a
+  candidate the exact check refutes is dropped (noted); one with no exact
+  form found (e.g. a multiple root) stays verified within the float
+  tolerance only, and says so.
 * A support whose solution set is positive-dimensional (a continuum, in a
   degenerate game) gets a few sample points (free unknowns fixed at simple
   rationals), each verified, and the result is marked incomplete.
@@ -53,13 +64,14 @@ import numpy as np
 
 from deterrence.errors import SolverError
 
-__all__ = ["MAX_PROFILES", "estimate", "nash_support_polynomial", "support_profiles"]
+__all__ = ["MAX_PROFILES", "certify", "estimate", "nash_support_polynomial", "support_profiles"]
 
 #: Largest number of support profiles :func:`nash_support_polynomial` will enumerate.
 MAX_PROFILES = 5000
 _PER_PROFILE = 5_000  # work units (~us) per support profile and 2**(unknowns - 3): 3x3x3 took ~16 ms each
 _DIGITS = 50  # precision of the screen of irrational solutions
 _SAMPLES = 3  # sample points per positive-dimensional support
+_EXACTLY = "verified exactly in algebraic arithmetic"
 _VALUES = (Fraction(1, 2), Fraction(1, 3), Fraction(2, 3), Fraction(1, 4), Fraction(3, 4), Fraction(1, 5))
 
 
@@ -270,10 +282,91 @@ def _no_deviation(table: np.ndarray, profile: list[list[Any]], rational: bool) -
         return bool(max(gains) <= mpmath.mpf(10) ** (-(_DIGITS // 2)))
 
 
+def certify(table: np.ndarray, supports: tuple[tuple[int, ...], ...], point: Any) -> bool:
+    """Exact check that an algebraic point is a Nash equilibrium with these supports.
+
+    ``point`` is a :class:`~deterrence.solvers.algebraic.AlgebraicPoint`
+    over the unknowns ``x{j}_{k}`` (player ``j``'s probability of strategy
+    ``k``, for every ``k`` in its support but the first, whose probability is
+    one minus the others).  Checked exactly: every indifference equation of
+    the support reduces to zero modulo the minimal polynomial, every
+    probability on a support is positive, and no strategy outside a support
+    pays more than the support's (exact sign determination).
+
+    Examples
+    --------
+    Player 1 wants to match player 2, player 2 to match player 3 and
+    player 3 to mismatch player 1 (Jordan's game); the equilibrium is
+    (1/2, 1/2, 1/2), here as "algebraic" numbers of degree 1:
+
+    >>> from fractions import Fraction
+    >>> import sympy
+    >>> from deterrence.solvers.algebraic import THETA, AlgebraicPoint
+    >>> u = np.empty((2, 2, 2, 3), dtype=object)
+    >>> for a, b, c in np.ndindex(2, 2, 2):
+    ...     u[a, b, c] = [Fraction(int(a == b)), Fraction(int(b == c)), Fraction(int(c != a))]
+    >>> def at(value):
+    ...     names = sympy.symbols("x0_1 x1_1 x2_1")
+    ...     return AlgebraicPoint(sympy.Poly(THETA, THETA), [Fraction(0), Fraction(0)],
+    ...                           {x: sympy.Poly(value, THETA, domain="QQ") for x in names})
+    >>> full = ((0, 1), (0, 1), (0, 1))
+    >>> certify(u, full, at(Fraction(1, 2))), certify(u, full, at(Fraction(1, 3)))
+    (True, False)
+    """
+    system = _Support(table, supports)
+    if any(point.sign(e) != 0 for e in system.equations):
+        return False
+    if any(point.sign(p) <= 0 for probs in system.mixed for p in probs):
+        return False
+    for i, support in enumerate(supports):
+        base = system.value(i, support[0])
+        for k in range(table.shape[i]):
+            if k not in support and point.sign(system.value(i, k) - base) > 0:
+                return False
+    return True
+
+
+def _algebraic(system: _Support, point: dict[Any, Any], table: np.ndarray) -> Any:
+    """The exact form of an irrational candidate if it passes :func:`certify`; False if it fails; None if not found."""
+    from deterrence.solvers.algebraic import algebraic_point
+
+    exact = algebraic_point(system.equations, system.symbols, point)
+    if exact is None:
+        return None
+    return exact if certify(table, system.supports, exact) else False
+
+
+def _certified(game: Any, system: _Support, exact: Any, note: tuple[str, ...], tol: float) -> Any:
+    """The equilibrium of an exactly certified algebraic point: floats for display, the exact forms alongside."""
+    import dataclasses
+
+    from deterrence.solvers.profiles import matrix_equilibrium
+
+    approx: list[list[float]] = [[0.0] * len(labels) for labels in game.strategies]
+    forms: dict[str, dict[str, str]] = {}
+    for j, (support, probs) in enumerate(zip(system.supports, system.mixed, strict=True)):
+        forms[game.players[j]] = {}
+        for k, p in zip(support, probs, strict=True):
+            approx[j][k] = exact.value(p)
+            forms[game.players[j]][game.strategies[j][k]] = exact.text(p)
+    paid = {player: system.value(i, system.supports[i][0]) for i, player in enumerate(game.players)}
+    shown = "; ".join(f"{player}: " + ", ".join(f"{s} = {v}" for s, v in f.items()) for player, f in forms.items())
+    note = (*note, f"{_EXACTLY}: {shown}")
+    eq = matrix_equilibrium(game, approx, exact=False, notes=note, tolerance=tol)
+    extra = {
+        "algebraic": forms,
+        "algebraic_payoffs": {player: exact.text(v) for player, v in paid.items()},
+        "verification": _EXACTLY,
+    }
+    payoffs = {player: exact.value(v) for player, v in paid.items()}
+    return dataclasses.replace(eq, payoffs=payoffs, extra=extra)
+
+
 def nash_support_polynomial(game: Any) -> Any:
     """Every Nash equilibrium of a small N-player game, where finitely many exist.
 
-    Rational equilibria are exact; irrational ones are floats (noted).  A
+    Rational equilibria are exact; irrational ones are floats, certified exactly
+    in algebraic arithmetic where an exact form is found (noted either way).  A
     support with a continuum of solutions contributes verified sample points
     and makes the result incomplete.
 
@@ -299,6 +392,10 @@ def nash_support_polynomial(game: Any) -> Any:
     >>> print(found[0].strategies["P1"]["0"], found[0].exact)
     1/2 True
     """
+    import dataclasses
+
+    import sympy
+
     from deterrence.solvers.profiles import matrix_equilibrium
     from deterrence.solvers.result import Solution
     from deterrence.solvers.verify import exact_payoffs, tolerance_for
@@ -316,7 +413,7 @@ def nash_support_polynomial(game: Any) -> Any:
     tol = tolerance_for(floats)
     choices = [[c for r in range(1, n + 1) for c in itertools.combinations(range(n), r)] for n in shape]
     equilibria, notes = [], []
-    continua = irrational = 0
+    continua = irrational = certified = refuted = 0
     for supports in itertools.product(*choices):
         system = _Support(table, supports)
         points, positive = _points(system, [])
@@ -337,22 +434,38 @@ def nash_support_polynomial(game: Any) -> Any:
                 exact = [[Fraction(int(v.p), int(v.q)) for v in row] for row in profile]
                 equilibria.append(matrix_equilibrium(game, exact, exact=True, notes=note))
             else:
+                algebraic = _algebraic(system, point, table)
+                if algebraic is False:
+                    refuted += 1
+                    continue  # the 50-digit screen passed, the exact check did not
                 irrational += 1
-                import sympy
-
-                approx = [[float(sympy.re(sympy.N(v, _DIGITS))) for v in row] for row in profile]
                 note = (*note, "irrational probabilities, shown as floats")
-                equilibria.append(matrix_equilibrium(game, approx, exact=False, notes=note, tolerance=tol))
+                if algebraic is None:
+                    approx = [[float(sympy.re(sympy.N(v, _DIGITS))) for v in row] for row in profile]
+                    eq = matrix_equilibrium(game, approx, exact=False, notes=note, tolerance=tol)
+                    eq = dataclasses.replace(eq, extra={"verification": "within the float tolerance only"})
+                else:
+                    certified += 1
+                    eq = _certified(game, system, algebraic, note, tol)
+                equilibria.append(eq)
     if continua:
         notes.append(
             f"{continua} support profile(s) have a positive-dimensional solution set: sample points only "
             "(flagged); the list is incomplete"
         )
     if irrational:
-        notes.append(
-            f"{irrational} equilibrium(s) have irrational (algebraic) probabilities: screened at {_DIGITS} digits, "
-            "reported as floats and verified within the float tolerance"
+        how = (
+            f"{certified} verified exactly in algebraic arithmetic (exact forms in their notes)"
+            if certified == irrational
+            else f"{certified} verified exactly in algebraic arithmetic, {irrational - certified} only within the "
+            "float tolerance (no exact form found)"
         )
+        notes.append(
+            f"{irrational} equilibrium(s) have irrational (algebraic) probabilities, reported as floats: "
+            f"screened at {_DIGITS} digits; {how}"
+        )
+    if refuted:
+        notes.append(f"{refuted} candidate(s) passed the {_DIGITS}-digit screen but failed the exact check: dropped")
     return Solution(
         tuple(equilibria),
         complete=not continua,

@@ -11,13 +11,18 @@ every information set.  It is a perfect Bayesian equilibrium (PBE) here when
    textbook PBE).  Elsewhere the belief is free, or fixed by a rule.
 
 :func:`perfect_bayesian_equilibria` enumerates *support profiles* (which
-actions get positive probability at each information set), solves each
-one's indifference conditions exactly (:mod:`deterrence.solvers.pbe_support`)
-and returns every solution as a *family*: a representative assessment, the
-range of every mixing probability and every off-path belief that varies,
-and the component it belongs to.  Pure assessments are the supports of size
-one; their off-path beliefs form a polytope, reported by its ranges.  Each
-equilibrium's ``extra`` holds ``"beliefs"`` (``{player: {information set:
+actions get positive probability at each information set), discards those
+whose conditions fail at every point by an exact vertex test
+(:mod:`deterrence.solvers.pbe_screen`), solves the rest exactly
+(:mod:`deterrence.solvers.pbe_support`) and returns every solution as a
+*family*: a representative assessment, the range of every mixing
+probability and every off-path belief that varies, and the component it
+belongs to (families whose closures touch, :mod:`deterrence.solvers.pbe_components`).
+A family whose conditions are nonlinear is proved empty or given by its
+conditions and one verified point (:mod:`deterrence.solvers.pbe_nonlinear`);
+only a branch that is neither makes the list incomplete, and the notes name it.
+Pure assessments are the supports of size one; their off-path beliefs
+form a polytope, reported by its ranges.  Each equilibrium's ``extra`` holds ``"beliefs"`` (``{player: {information set:
 {node: probability}}}``, nodes named by label or path), ``"ranges"``,
 ``"roles"`` (separating / pooling / semi-separating for every player who
 observes a chance move) and ``"sequential"`` (whether the representative
@@ -55,6 +60,7 @@ from deterrence.forms.subgames import perfect_recall_violations
 from deterrence.solvers.pbe_check import assessment_regret, ratio
 from deterrence.solvers.pbe_prune import candidate_supports
 from deterrence.solvers.pbe_report import Components, components, describe, ranges
+from deterrence.solvers.pbe_screen import Screen
 from deterrence.solvers.pbe_support import CONTINUUM, Family, solve_support
 from deterrence.solvers.pbe_tree import Info, TreeIndex, roles
 from deterrence.solvers.result import Equilibrium, Solution
@@ -66,6 +72,7 @@ __all__ = [
     "pbe_enumeration",
     "pbe_estimate",
     "perfect_bayesian_equilibria",
+    "prepared_tree",
     "verify_solution",
 ]
 
@@ -90,6 +97,28 @@ def exact_copy(game: ExtensiveFormGame) -> ExtensiveFormGame:
         return Decision(node.player, node.infoset, node.actions, kids, node.label)
 
     return ExtensiveFormGame(game.players, rebuild(game.root), game.title)
+
+
+def prepared_tree(game: Any) -> tuple[ExtensiveFormGame, list[str]]:
+    """The exact tree a PBE method works on, and a note if it was float; a one-line error if it cannot.
+
+    Raises
+    ------
+    SolverError
+        For a normal form or a tree with free parameters.
+    GameError
+        For a tree without perfect recall.
+    """
+    if not isinstance(game, ExtensiveFormGame):
+        raise SolverError(f"perfect Bayesian equilibria need a game tree, got {type(game).__name__}")
+    if game.kind == "symbolic":
+        raise SolverError(f"the game has free parameters {list(game.parameters)}; give them values first")
+    violations = perfect_recall_violations(game)
+    if violations:
+        raise GameError(f"perfect Bayesian equilibria need perfect recall: {violations[0]}")
+    if game.kind == "float":
+        return exact_copy(game), ["float payoffs and probabilities solved exactly at their shortest decimal values"]
+    return game, []
 
 
 def _rule(index: TreeIndex, belief_rule: Any) -> Any:
@@ -205,19 +234,9 @@ def perfect_bayesian_equilibria(
     >>> len(found), found.complete, found[0].strategies["I"]["i"]["accommodate"]
     (1, True, Fraction(1, 1))
     """
-    if not isinstance(game, ExtensiveFormGame):
-        raise SolverError(f"perfect Bayesian equilibria need a game tree, got {type(game).__name__}")
-    if game.kind == "symbolic":
-        raise SolverError(f"the game has free parameters {list(game.parameters)}; give them values first")
-    violations = perfect_recall_violations(game)
-    if violations:
-        raise GameError(f"perfect Bayesian equilibria need perfect recall: {violations[0]}")
     if refine not in (None, "intuitive"):
         raise SolverError(f"refine must be None or 'intuitive', got {refine!r}")
-    notes: list[str] = []
-    if game.kind == "float":
-        game = exact_copy(game)
-        notes.append("float payoffs and probabilities solved exactly at their shortest decimal values")
+    game, notes = prepared_tree(game)
     index = TreeIndex(game)
     rule = _rule(index, belief_rule)
     options = candidate_supports(index, mixed)
@@ -227,7 +246,10 @@ def perfect_bayesian_equilibria(
             f"{count} support profiles over {len(index.infos)} information sets exceed max_supports={max_supports}"
         )
     families, remarks = [], []
+    screen = Screen(index)
     for support in product(*options):
+        if screen.rejects(support):
+            continue
         found, said = solve_support(index, support, rule)
         families += found
         remarks += said
@@ -238,7 +260,7 @@ def perfect_bayesian_equilibria(
             f"{continua} support profile(s) gave nonlinear conditions with a continuum of solutions, "
             "described by sympy's parametrisation"
         )
-    equilibria, dropped = _assemble(index, families, rule is None, sequential)
+    equilibria, dropped, kept_families = _assemble(index, families, rule is None, sequential)
     complete = mixed and not remarks and not dropped
     for said in (remarks, dropped):
         notes += said[:5] + ([f"... and {len(said) - 5} more like these"] if len(said) > 5 else [])
@@ -247,10 +269,18 @@ def perfect_bayesian_equilibria(
     if refine == "intuitive":
         from deterrence.solvers.pbe_refine import intuitive_criterion
 
-        kept = [e for e in equilibria if intuitive_criterion(index, e)]
-        notes.append(f"Intuitive Criterion: {len(equilibria) - len(kept)} of {len(equilibria)} assessments removed")
-        equilibria = kept
-    grouped = components(index, equilibria)
+        passed = [intuitive_criterion(index, e) for e in equilibria]
+        notes.append(f"Intuitive Criterion: {passed.count(False)} of {len(equilibria)} assessments removed")
+        equilibria = [e for e, ok in zip(equilibria, passed, strict=True) if ok]
+        kept_families = [f for f, ok in zip(kept_families, passed, strict=True) if ok]
+    grouped = components(index, equilibria, kept_families)
+    notes += _component_notes(grouped)
+    nonlinear = [e for e in equilibria if e.extra and e.extra.get("nonlinear")]
+    if nonlinear:
+        notes.append(
+            f"{len(nonlinear)} nonlinear famil{'y' if len(nonlinear) == 1 else 'ies'}: "
+            "described by 'conditions', shown by one verified point"
+        )
     if any(e.extra and e.extra.get("ranges") for e in equilibria):
         notes.append("families: each listed assessment stands for the ranges in its 'ranges' (ends included or not)")
     return Solution(
@@ -263,8 +293,22 @@ def perfect_bayesian_equilibria(
     )
 
 
-def _assemble(index: TreeIndex, families: list[Family], free: bool, sequential: bool) -> tuple[list, list[str]]:
-    equilibria, dropped = [], []
+def _component_notes(grouped: Components) -> list[str]:
+    """One note per component that has more than one member or a range."""
+    from deterrence.solvers.pbe_components import describe_component
+
+    out = []
+    for r in grouped.records:
+        if len(r["members"]) > 1 or r.get("ranges"):
+            out.append(describe_component(r["component"], r))
+            solved = [c for c in r.get("conditions", ()) if " = " in c]
+            if solved:
+                out.append(f"component {r['component'] + 1} is parametrised by: " + "; ".join(solved))
+    return out
+
+
+def _assemble(index: TreeIndex, families: list[Family], free: bool, sequential: bool) -> tuple[list, list[str], list]:
+    equilibria, dropped, kept = [], [], []
     for family in families:
         behaviour: dict[str, dict[str, dict[str, Any]]] = {p: {} for p in index.players}
         for info, table in zip(index.infos, family.behaviour, strict=True):
@@ -304,6 +348,9 @@ def _assemble(index: TreeIndex, families: list[Family], free: bool, sequential: 
         if found_ranges:
             extra["ranges"] = found_ranges
             extra["conditions"] = list(family.conditions)
+        if family.nonlinear:
+            extra["conditions"] = list(family.conditions)
+            extra["nonlinear"] = family.nonlinear
         found_roles = roles(index, behaviour, reach)
         if found_roles:
             extra["roles"] = found_roles
@@ -322,7 +369,8 @@ def _assemble(index: TreeIndex, families: list[Family], free: bool, sequential: 
             extra,
         )
         equilibria.append(eq)
-    return equilibria, dropped
+        kept.append(family)
+    return equilibria, dropped, kept
 
 
 def _prefer_consistent(index: TreeIndex, behaviour: dict, beliefs: dict) -> dict:
@@ -354,19 +402,21 @@ def _prob(behaviour: Mapping) -> Any:
     return lambda info, action: behaviour[info.player][info.name].get(action, 0)
 
 
-#: Work units (about a microsecond each, see :mod:`deterrence.solvers.work`) per support profile searched.
-_PER_SUPPORT = 20_000
+#: Work units (about a microsecond each, see :mod:`deterrence.solvers.work`) per support profile searched:
+#: most are screened out in well under a millisecond (:mod:`deterrence.solvers.pbe_screen`).
+_PER_SUPPORT = 10_000
 
 
 def pbe_estimate(game: Any) -> Any:
-    """Work estimate for the registry: the candidate support profiles, about 20 ms each."""
+    """Work estimate for the registry: the candidate support profiles, about 10 ms each (most take far less)."""
     from deterrence.solvers.work import Estimate
 
     if game.kind == "symbolic" or perfect_recall_violations(game):
         return Estimate(0, "no search (the solver refuses the game)")
     index = TreeIndex(game)
     count = prod(len(o) for o in candidate_supports(index))
-    return Estimate(count * _PER_SUPPORT, f"{count} support profiles over {len(index.infos)} information sets")
+    what = f"{count} support profiles over {len(index.infos)} information sets"
+    return Estimate(count * _PER_SUPPORT, what, "--method logit-limit (one PBE, certified exactly)")
 
 
 def pbe_enumeration(

@@ -3,9 +3,12 @@
 A region is given by linear constraints ``g(x) >= 0`` or ``g(x) > 0``
 (strict) and equalities ``h(x) = 0`` over a few variables (mixing
 probabilities and off-path beliefs).  :func:`linear_region` decides
-exactly (rational simplex, :mod:`sympy.solvers.simplex`) whether it is
-non-empty, and returns the range of every variable, each end marked open or
-closed, and one point of the region that satisfies every strict inequality.
+exactly whether it is non-empty, and returns the range of every variable,
+each end marked open or closed, and one point of the region that satisfies
+every strict inequality.  Each linear program is solved by HiGHS in floats
+and confirmed by a rational certificate (optimal primal and dual points, or
+a Farkas vector), with an exact non-cycling simplex as the fallback
+(:mod:`deterrence.solvers.exact_lp`, issue 9).
 
 Strict inequalities are handled with a slack: the region is non-empty iff
 the largest ``t <= 1`` with ``g(x) >= t`` for every strict ``g`` is positive.
@@ -20,7 +23,9 @@ from typing import Any
 
 import sympy
 
-__all__ = ["Infeasible", "Region", "is_linear", "linear_program", "linear_region", "to_fraction"]
+from deterrence.solvers.exact_lp import Infeasible, Unbounded, minimise
+
+__all__ = ["Infeasible", "Region", "Unbounded", "is_linear", "linear_program", "linear_region", "to_fraction"]
 
 
 def to_fraction(value: Any) -> Fraction:
@@ -52,45 +57,87 @@ def is_linear(expressions: Sequence[Any], variables: Sequence[Any]) -> bool:
     return True
 
 
-class Infeasible(Exception):
-    pass
+def _rows(expressions: Sequence[Any], variables: list) -> tuple[list[list[Fraction]], list[Fraction]]:
+    """Coefficient rows and constants of linear ``expressions`` (``a.x + b``), exactly."""
+    index = {v: k for k, v in enumerate(variables)}
+    rows, constants = [], []
+    for e in expressions:
+        row, constant = [Fraction(0)] * len(variables), Fraction(0)
+        for term, coefficient in sympy.expand(e).as_coefficients_dict().items():
+            if term == 1:
+                constant += to_fraction(coefficient)
+            elif term in index:
+                row[index[term]] += to_fraction(coefficient)
+            else:
+                raise ValueError(f"{e} is not linear in {variables}")
+        rows.append(row)
+        constants.append(constant)
+    return rows, constants
+
+
+class _Program:
+    """The region's constraints as Fraction rows, and the programs :func:`linear_region` asks about it."""
+
+    def __init__(self, variables: list, weak: list, strict: list, equalities: list) -> None:
+        self.variables = variables
+        self.weak, self.strict, self.equal = (_rows(e, variables) for e in (weak, strict, equalities))
+
+    def optimum(self, objective: list[Fraction], sense: str, closure: bool = True) -> tuple[Fraction, list[Fraction]]:
+        """``min``/``max`` of ``objective . x`` over the closed region (strict read as weak); raises Infeasible."""
+        G = self.weak[0] + (self.strict[0] if closure else [])
+        g = self.weak[1] + (self.strict[1] if closure else [])
+        sign = -1 if sense == "max" else 1
+        found = minimise([sign * v for v in objective], G, g, *self.equal)
+        return sign * found.value, found.x
+
+    def max_slack(self, extra: tuple[list[Fraction], Fraction] | None = None) -> tuple[Fraction, list[Fraction]] | None:
+        """The largest ``t <= 1`` with every strict ``g >= t`` (and ``extra = 0``), with its point; None if empty."""
+        n = len(self.variables)
+        G = [[*r, Fraction(0)] for r in self.weak[0]] + [[*r, Fraction(-1)] for r in self.strict[0]]
+        G.append([Fraction(0)] * n + [Fraction(-1)])
+        g = [*self.weak[1], *self.strict[1], Fraction(1)]
+        H, h = [[*r, Fraction(0)] for r in self.equal[0]], list(self.equal[1])
+        if extra is not None:
+            H, h = [*H, [*extra[0], Fraction(0)]], [*h, extra[1]]
+        try:
+            found = minimise([Fraction(0)] * n + [Fraction(-1)], G, g, H, h)
+        except Infeasible:
+            return None
+        return -found.value, found.x[:n]
+
+    def inside(self, x: list[Fraction]) -> bool:
+        def values(rows: tuple[list[list[Fraction]], list[Fraction]]) -> list[Fraction]:
+            return [sum((a * v for a, v in zip(r, x, strict=True)), c) for r, c in zip(*rows, strict=True)]
+
+        return (
+            all(v >= 0 for v in values(self.weak))
+            and all(v > 0 for v in values(self.strict))
+            and all(v == 0 for v in values(self.equal))
+        )
 
 
 def linear_program(
     objective: Any, variables: list, weak: list, equalities: list, sense: str = "min"
 ) -> tuple[Any, dict]:
-    """Optimise a linear ``objective`` subject to ``g >= 0`` (``weak``) and ``h = 0``; exact (matrix simplex)."""
-    from sympy.solvers.simplex import InfeasibleLPError, linprog
+    """Optimise a linear ``objective`` subject to ``g >= 0`` (``weak``) and ``h = 0``, exactly.
 
-    def matrix(rows: list) -> tuple[Any, Any]:
-        a, b = sympy.linear_eq_to_matrix(rows, variables)
-        return a, b
+    Returns the optimal value and an optimal point (sympy Rationals).  Raises
+    :class:`Infeasible` for an empty region and :class:`Unbounded` when the
+    objective has no finite optimum.
 
-    c, _ = matrix([objective])
-    if sense == "max":
-        c = -c
-    # Equalities as pairs of inequalities: linprog drops A_eq when bounds=(None, None) (sympy 1.14).
-    rows = list(weak) + list(equalities) + [-h for h in equalities] + [sympy.Integer(0)]
-    a, b = matrix(rows)  # g = a x - b >= 0  <=>  -a x <= -b
-    # Free variables as differences of non-negative ones (linprog's own free bounds misbehave in sympy 1.14).
-    try:
-        value, x = linprog(c.row(0).row_join(-c.row(0)), (-a).row_join(a), -b)
-    except InfeasibleLPError:
-        raise Infeasible from None
-    n = len(variables)
-    point = {v: x[k] - x[n + k] for k, v in enumerate(variables)}
-    return sympy.expand(objective).subs(point), point
-
-
-def _max_slack(variables: list, weak: list, strict: list, equalities: list, extra: list) -> tuple[Any, dict] | None:
-    t = sympy.Dummy("t")
-    rows = weak + [g - t for g in strict] + [1 - t]
-    try:
-        value, point = linear_program(t, variables + [t], rows, equalities + extra, "max")
-    except Infeasible:
-        return None
-    point.pop(t, None)
-    return value, point
+    Examples
+    --------
+    >>> x, y = sympy.symbols("x y")
+    >>> value, point = linear_program(x + y, [x, y], [x - 1, y - 2 * x], [], "min")
+    >>> print(value, point[x], point[y])
+    3 1 2
+    """
+    variables = list(variables)
+    (c,), (constant,) = _rows([objective], variables)
+    value, x = _Program(variables, list(weak), [], list(equalities)).optimum(c, sense)
+    point = {v: sympy.Rational(f.numerator, f.denominator) for v, f in zip(variables, x, strict=True)}
+    value += constant
+    return sympy.Rational(value.numerator, value.denominator), point
 
 
 def linear_region(
@@ -103,6 +150,7 @@ def linear_region(
 
     ``ranges`` gives the range of each linear expression in ``targets``
     (``{key: expression}``; default: each variable, keyed by itself).
+    Raises :class:`Unbounded` when a target has no finite bound.
 
     Examples
     --------
@@ -122,40 +170,26 @@ def linear_region(
         if any(g < 0 for g in weak) or any(g <= 0 for g in strict) or any(h != 0 for h in equalities):
             return None
         return Region({}, {})
-    best = _max_slack(variables, weak, strict, equalities, [])
+    program = _Program(variables, weak, strict, equalities)
+    best = program.max_slack()
     if best is None or (strict and best[0] <= 0):
         return None
-    inner = {v: best[1].get(v, sympy.Integer(0)) for v in variables}
-    ranges, corners = {}, [inner]
+    ranges, corners = {}, [best[1]]
     for key, v in (targets if targets is not None else {v: v for v in variables}).items():
-        v = sympy.expand(v)
-        if not v.free_symbols:
-            ranges[key] = (to_fraction(v), True, to_fraction(v), True)
+        (row,), (constant,) = _rows([v], variables)
+        if not any(row):
+            ranges[key] = (constant, True, constant, True)
             continue
-        low, at_low = linear_program(v, variables, weak + strict, equalities, "min")
-        high, at_high = linear_program(v, variables, weak + strict, equalities, "max")
+        low, at_low = program.optimum(row, "min")
+        high, at_high = program.optimum(row, "max")
         corners += [at_low, at_high]
-        closed = []
-        for end in (low, high):
-            if not strict:
-                closed.append(True)
-                continue
-            slack = _max_slack(variables, weak, strict, equalities, [v - end])
-            closed.append(bool(slack is not None and slack[0] > 0))
-        ranges[key] = (to_fraction(low), closed[0], to_fraction(high), closed[1])
-    point = _average(corners[1:], variables)
-    if not _inside(point, weak, strict, equalities):
-        point = _average(corners, variables)
-    return Region(ranges, {v: to_fraction(point[v]) for v in variables})
+        closed = [not strict or (s := program.max_slack((row, -end))) is not None and s[0] > 0 for end in (low, high)]
+        ranges[key] = (low + constant, closed[0], high + constant, closed[1])
+    point = _average(corners[1:]) if len(corners) > 1 else corners[0]
+    if not program.inside(point):
+        point = _average(corners)
+    return Region(ranges, dict(zip(variables, point, strict=True)))
 
 
-def _average(points: list[dict], variables: list) -> dict:
-    return {v: sum((p.get(v, 0) for p in points), sympy.Integer(0)) / len(points) for v in variables}
-
-
-def _inside(point: dict, weak: list, strict: list, equalities: list) -> bool:
-    return (
-        all(g.subs(point) >= 0 for g in weak)
-        and all(g.subs(point) > 0 for g in strict)
-        and all(h.subs(point) == 0 for h in equalities)
-    )
+def _average(points: list[list[Fraction]]) -> list[Fraction]:
+    return [sum(column, Fraction(0)) / len(points) for column in zip(*points, strict=True)]

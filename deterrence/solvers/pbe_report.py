@@ -37,7 +37,7 @@ class Components:
 
         return {
             "components": [
-                {**r, "outcome": _encode(r["outcome"]), "payoffs": _encode(r["payoffs"])} for r in self.records
+                {k: v if k in ("component", "members") else _encode(v) for k, v in r.items()} for r in self.records
             ]
         }
 
@@ -65,6 +65,10 @@ def describe(extra: Mapping) -> list[str]:
             for name, table in sets.items():
                 first = next(iter(table.items()))
                 out.append(f"family: {player}'s {label} {first[0]!r} at {name!r} ranges over {_interval(first[1])}")
+    if extra.get("nonlinear"):
+        out.append(
+            f"family: nonlinear in {extra['nonlinear']} free variable(s), given by its conditions; shown: one point"
+        )
     if "sequential" in extra:
         out.append("sequential equilibrium" if extra["sequential"] else "not a sequential equilibrium")
     return out
@@ -88,25 +92,41 @@ def ranges(index: TreeIndex, family: Family, free: bool) -> dict[str, Any]:
     return out
 
 
-def components(index: TreeIndex, equilibria: list[Equilibrium]) -> Components:
-    groups: dict[tuple, int] = {}
-    records: list[dict[str, Any]] = []
+def components(index: TreeIndex, equilibria: list[Equilibrium], families: list[Family] | None = None) -> Components:
+    """Group the equilibria into connected components (:mod:`deterrence.solvers.pbe_components`).
+
+    Each record has ``component``, ``members``, the first member's
+    ``outcome`` and ``payoffs``, and ``ranges`` (and ``conditions``) from
+    :func:`~deterrence.solvers.pbe_components.summary`.  Without
+    ``families`` the equilibria are grouped by outcome.
+    """
+    from deterrence.solvers.pbe_components import component_sets, summary
+
     terminals = [p for p, n in index.nodes.items() if isinstance(n, Terminal)]
-    for k, eq in enumerate(equilibria):
+    outcomes = []
+    for eq in equilibria:
         prob = _prob(eq.strategies)
-        outcome = {p: index.reach(p, prob) for p in terminals}
-        key = tuple(outcome[p] for p in terminals)
-        if key not in groups:
-            groups[key] = len(records)
+        outcomes.append({p: index.reach(p, prob) for p in terminals})
+    keys = [tuple(o[p] for p in terminals) for o in outcomes]
+    if families is None:
+        first: dict[tuple, int] = {}
+        numbers = [first.setdefault(k, len(first)) for k in keys]
+    else:
+        numbers, _ = component_sets(families, keys)
+    records: list[dict[str, Any]] = []
+    for k, (eq, c) in enumerate(zip(equilibria, numbers, strict=True)):
+        if c == len(records):
             records.append(
                 {
-                    "component": len(records),
+                    "component": c,
                     "members": [],
-                    "outcome": {index.node_name(p): v for p, v in outcome.items() if v != 0},
+                    "outcome": {index.node_name(p): v for p, v in outcomes[k].items() if v != 0},
                     "payoffs": dict(eq.payoffs),
                 }
             )
-        c = groups[key]
         records[c]["members"].append(k)
         object.__setattr__(eq, "component", c)
+    if families is not None:
+        for record in records:
+            record.update(summary(index, [equilibria[k] for k in record["members"]]))
     return Components(records)

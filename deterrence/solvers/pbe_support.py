@@ -16,10 +16,19 @@ with positive probability (the *support*).  Then
   action ``a`` under the beliefs, every action in ``S(I)`` has the same
   ``Q`` (equations) and none outside does better (inequalities).
 
-The equations are solved with :func:`sympy.solve` (polynomials built from
-the game's numbers); each solution branch that leaves variables free is a
-*family*, whose remaining conditions are linear in most games and are then
-described exactly by :func:`deterrence.solvers.pbe_region.linear_region`.
+* after an action that is not played (or anywhere below a set that is not
+  reached) the mover's own later sets are not reached either, so her value
+  must also beat every pure plan there (:func:`~deterrence.solvers.pbe_tree.deviation_plans`):
+  sequential rationality is against all continuation strategies.
+
+Factors that are positive on the support (a played action's probability)
+are divided out of the equations, which are then solved with
+:func:`sympy.solve` (polynomials built from the game's numbers); every
+branch is checked against the equations, and what it leaves unsolved is kept
+as an equality.  Each branch that leaves variables free is a *family*, whose
+remaining conditions are linear in most games and are then described
+exactly by :func:`deterrence.solvers.pbe_region.linear_region`; nonlinear
+ones go to :func:`deterrence.solvers.pbe_nonlinear.nonlinear_region`.
 """
 
 from __future__ import annotations
@@ -31,8 +40,9 @@ from typing import Any
 
 import sympy
 
+from deterrence.solvers.pbe_nonlinear import nonlinear_region
 from deterrence.solvers.pbe_region import is_linear, linear_region, to_fraction
-from deterrence.solvers.pbe_tree import Info, TreeIndex
+from deterrence.solvers.pbe_tree import Info, TreeIndex, deviation_plans, own_below, value_below
 
 __all__ = ["CONTINUUM", "Family", "solve_support"]
 
@@ -60,6 +70,10 @@ class Family:
     ranges: dict[tuple, tuple[Fraction, bool, Fraction, bool]] = field(default_factory=dict)
     exact: bool = True
     conditions: tuple[str, ...] = ()
+    #: Number of free variables of a nonlinear family (0: the ranges describe it); its conditions define it.
+    nonlinear: int = 0
+    #: A linear family's closure: ``(free variables, conditions g >= 0, behaviour tables as expressions)``.
+    closure: tuple[list, list, list] | None = None
 
 
 @dataclass
@@ -115,6 +129,7 @@ def _system(index: TreeIndex, support: Sequence[tuple[str, ...]], rule: Rule | N
         return action in support[index.position[(info.player, info.name)]]
 
     reached = [index.reached(info, positive) for info in index.infos]
+    below = _own_below(index)
     names = _names(index, support, reached)
     gens: dict[str, Any] = {}
     if names:
@@ -162,6 +177,9 @@ def _system(index: TreeIndex, support: Sequence[tuple[str, ...]], rule: Rule | N
         first = chosen[0]
         equations += [q[a] - q[first] for a in chosen[1:]]
         better = [q[first] - q[b] for b in info.actions if b not in chosen]
+        for b in info.actions:
+            for plan in deviation_plans(index, below, k, b, b in chosen, reached):
+                better.append(q[first] - _plan_value(index, weights, b, plan, prob, player, bool(names)))
         constraints += [(g, False) for g in better]
         optimality += better
     if _violated(equations, constraints):
@@ -186,6 +204,25 @@ def _system(index: TreeIndex, support: Sequence[tuple[str, ...]], rule: Rule | N
     )
 
 
+def _own_below(index: TreeIndex) -> list:
+    cached = getattr(index, "_own_below", None)
+    if cached is None:
+        cached = index._own_below = own_below(index)  # type: ignore[attr-defined]
+    return cached
+
+
+def _plan_value(
+    index: TreeIndex, weights: dict, action: str, plan: dict, prob: Callable, player: int, ground: bool
+) -> Any:
+    """Expected payoff of ``action`` at a set (weights: its reach or belief) when the mover follows ``plan`` below."""
+
+    def follow(info: Info, a: str) -> Any:
+        j = index.position[(info.player, info.name)]
+        return (1 if plan[j] == a else 0) if j in plan else prob(info, a)
+
+    return sum((w * value_below(index, x + (action,), follow, player, ground) for x, w in weights.items() if w != 0), 0)
+
+
 def _belief_variables(k: int, info: Info, gens: dict[str, Any], constraints: list) -> dict[Path, Any]:
     if len(info.nodes) == 1:
         return {info.nodes[0]: 1}
@@ -202,7 +239,8 @@ def solve_support(
     """Every family of sequentially rational assessments with this support profile, and remarks.
 
     A remark names a solution branch left undescribed (nonlinear conditions
-    in two or more free variables), which makes the search incomplete.
+    that could be neither proved empty nor sampled), which makes the search
+    incomplete.
     """
     system = _system(index, support, rule)
     if system is None:
@@ -211,22 +249,36 @@ def solve_support(
     for g, strict in system.constraints:
         if not getattr(g, "free_symbols", None) and (g < 0 or (strict and g <= 0)):
             return [], []
-    equations = [e for e in system.equations if e != 0]
-    if any(not e.free_symbols for e in equations):
+    equations = _without_positive_factors(system)
+    if equations is None or any(not e.free_symbols for e in equations):
         return [], []
+    points = None
     if equations:
         unknowns = sorted(set().union(*(e.free_symbols for e in equations)), key=str)
-        try:
-            branches = sympy.solve(equations, unknowns, dict=True, simplify=False, check=False, rational=True)
-        except NotImplementedError:
-            return [], [f"support {_support_text(index, support)}: sympy could not solve the indifference conditions"]
+        points = _finite_solutions(equations, unknowns)
+        if points is not None:
+            branches = points
+        else:
+            try:
+                branches = sympy.solve(equations, unknowns, dict=True, simplify=False, check=False, rational=True)
+            except (NotImplementedError, TypeError, ValueError, ZeroDivisionError):  # sympy gave up (or failed)
+                return [], [
+                    f"support {_support_text(index, support)}: sympy could not solve the indifference conditions"
+                ]
     else:
         branches, unknowns = [{}], []
     families, remarks = [], []
-    if unknowns and not is_linear(equations, unknowns) and any(set(unknowns) - set(b) for b in branches):
+    if (
+        points is None
+        and unknowns
+        and not is_linear(equations, unknowns)
+        and any(set(unknowns) - set(b) for b in branches)
+    ):
         remarks.append(CONTINUUM)
     for branch in branches:
-        found = _branch(system, branch)
+        # A root known only to many digits satisfies the equations within round-off, not exactly.
+        inexact = any(getattr(v, "is_Float", False) for v in branch.values())
+        found = _branch(system, branch, () if inexact else equations)
         if isinstance(found, str):
             remarks.append(f"support {_support_text(index, support)}: {found}")
         elif found is not None:
@@ -234,14 +286,67 @@ def solve_support(
     return families, remarks
 
 
+def _finite_solutions(equations: list, unknowns: list) -> list[dict] | None:
+    """Every real solution of a nonlinear polynomial system with finitely many, else None.
+
+    A grevlex Groebner basis over the rationals decides whether the system is
+    inconsistent (no branch), zero-dimensional (solved from its lex basis by
+    back-substitution, as :mod:`deterrence.solvers.nplayer_support` does:
+    rational roots exact, irrational ones as 60-digit floats) or has a
+    continuum (None: left to :func:`sympy.solve`, which parametrises it).
+    :func:`sympy.solve` can take minutes on a zero-dimensional system of a
+    few multilinear equations (van der Laan's 3x3x3 game), this takes
+    milliseconds.
+    """
+    from deterrence.solvers.nplayer_support import _solve_triangular
+
+    if is_linear(equations, unknowns) or not all(e.is_polynomial(*unknowns) for e in equations):
+        return None
+    basis = sympy.groebner(equations, *unknowns, order="grevlex", domain="QQ")
+    if list(basis.exprs) == [1]:
+        return []
+    if not basis.is_zero_dimensional:
+        return None
+    return _solve_triangular(list(basis.fglm("lex").exprs), unknowns)
+
+
+def _without_positive_factors(system: _System) -> list | None:
+    """The equations with every factor that is positive on the support removed; None if one cannot vanish.
+
+    A played action's probability is positive, so an equation such as
+    ``p (3 q - 1) = 0`` with ``p`` played says ``q = 1/3``.
+    """
+    positive = {sympy.expand(g) for g, strict in system.constraints if strict}
+    out = []
+    for e in system.equations:
+        if e == 0:
+            continue
+        if not e.free_symbols:
+            return None
+        _, factors = sympy.factor_list(e)
+        kept = [f for f, _ in factors if sympy.expand(f) not in positive and sympy.expand(-f) not in positive]
+        if not kept:
+            return None
+        out.append(sympy.expand(sympy.Mul(*kept)))
+    return out
+
+
 def _support_text(index: TreeIndex, support: Sequence[tuple[str, ...]]) -> str:
     return "; ".join(f"{i.player}:{i.name}={'|'.join(s)}" for i, s in zip(index.infos, support, strict=True))
 
 
-def _branch(system: _System, branch: dict) -> Family | str | None:
+def _branch(system: _System, branch: dict, equations: Sequence[Any] = ()) -> Family | str | None:
     if any(getattr(v, "is_real", True) is False for v in branch.values()):
         return None
-    subs = {k: sympy.nsimplify(v) if not v.free_symbols else v for k, v in branch.items()}
+    subs = {k: sympy.nsimplify(v) if not v.free_symbols and not v.is_Float else v for k, v in branch.items()}
+    # sympy.solve(check=False) may return a branch that leaves an equation unsolved: keep what it leaves.
+    residual = []
+    for e in equations:
+        left = sympy.expand(sympy.fraction(sympy.together(e.xreplace(subs)))[0])
+        if left != 0 and not left.free_symbols:
+            return None
+        if left != 0:
+            residual.append(left)
     constraints = [(sympy.expand(g.xreplace(subs)), s) for g, s in system.constraints]
     tables = [{a: sympy.expand(v.xreplace(subs)) for a, v in t.items()} for t in system.tables]
     beliefs = [None if b is None else {x: sympy.expand(w.xreplace(subs)) for x, w in b.items()} for b in system.beliefs]
@@ -252,14 +357,18 @@ def _branch(system: _System, branch: dict) -> Family | str | None:
     for k, b in enumerate(beliefs):
         if b is not None:
             targets.update({("node", k, x): w for x, w in b.items() if getattr(w, "free_symbols", None)})
-    free = sorted(set(free).union(*(v.free_symbols for v in targets.values())), key=str)
+    free = sorted(
+        set(free).union(*(v.free_symbols for v in targets.values()), *(e.free_symbols for e in residual)), key=str
+    )
     everything = [g for g, _ in constraints] + [v for t in tables for v in t.values()]
     everything += [w for b in beliefs if b is not None for w in b.values()]
-    if not all(_rational(e, free) for e in everything):
+    rational = all(_rational(e, free) for e in everything)
+    if not rational and not free:
         return _irrational(constraints, tables, beliefs, free)
-    if free and not is_linear([g for g, _ in constraints] + list(targets.values()), free):
-        return f"nonlinear conditions in {len(free)} free variable(s) {[str(v) for v in free]}; branch not described"
-    region = linear_region(free, constraints, targets=targets)
+    rational = rational and all(_rational(e, free) for e in residual)
+    if free and (not rational or not is_linear([g for g, _ in constraints] + list(targets.values()) + residual, free)):
+        return _nonlinear(system, subs, free, constraints, tables, beliefs, residual)
+    region = linear_region(free, constraints, equalities=residual, targets=targets)
     if region is None:
         return None
     point = region.point
@@ -268,7 +377,43 @@ def _branch(system: _System, branch: dict) -> Family | str | None:
         None if b is None else {x: to_fraction(sympy.sympify(w).subs(point)) for x, w in b.items()} for b in beliefs
     ]
     varying = {key: r for key, r in region.ranges.items() if r[0] != r[2]}
-    return Family(behaviour, points, varying, conditions=_conditions(system, subs) if varying else ())
+    closure = (free, [g for g, _ in constraints] + residual + [-e for e in residual], tables)
+    conditions = _conditions(system, subs) if varying else ()
+    return Family(behaviour, points, varying, conditions=conditions, closure=closure)
+
+
+def _nonlinear(
+    system: _System, subs: dict, free: list, constraints: list, tables: list, beliefs: list, residual: list
+) -> Family | str | None:
+    """A branch whose conditions are nonlinear in its free variables: proved empty, or a family with a sample point."""
+    outcome = nonlinear_region(free, constraints, residual)
+    if outcome.kind == "empty":
+        return None
+    if outcome.kind == "unknown" or outcome.point is None:
+        names = [str(sympy.Symbol(str(v)).xreplace(system.readable)) for v in free]
+        return f"nonlinear conditions in {len(free)} free variable(s) {names}: {outcome.reason}; branch not described"
+    point = {v: sympy.Rational(c.numerator, c.denominator) for v, c in outcome.point.items()}
+    behaviour = [{a: to_fraction(sympy.sympify(v).xreplace(point)) for a, v in t.items()} for t in tables]
+    points = [
+        None if b is None else {x: to_fraction(sympy.sympify(w).xreplace(point)) for x, w in b.items()} for b in beliefs
+    ]
+    conditions = (
+        _conditions(system, subs)
+        + tuple(f"{e.xreplace(system.readable)} = 0" for e in residual)
+        + tuple(
+            f"{sympy.expand(g).xreplace(system.readable)} {'>' if strict else '>='} 0"
+            for g, strict in constraints
+            if sympy.sympify(g).free_symbols and not _is_bound(g)
+        )
+    )
+    return Family(behaviour, points, {}, conditions=tuple(dict.fromkeys(conditions)), nonlinear=len(free))
+
+
+def _is_bound(g: Any) -> bool:
+    """Whether ``g >= 0`` only says that one variable lies in ``[0, 1]`` (``v`` or ``1 - v``)."""
+    g = sympy.expand(g)
+    symbols = g.free_symbols
+    return len(symbols) == 1 and (g - next(iter(symbols)) == 0 or g + next(iter(symbols)) == 1)
 
 
 def _conditions(system: _System, subs: dict) -> tuple[str, ...]:
@@ -282,7 +427,7 @@ def _conditions(system: _System, subs: dict) -> tuple[str, ...]:
         g = sympy.expand(g.xreplace(subs))
         if g.free_symbols:
             out.append(f"{g.xreplace(system.readable)} >= 0")
-    return tuple(out)
+    return tuple(dict.fromkeys(out))
 
 
 def _rational(expr: Any, free: list) -> bool:
@@ -300,8 +445,21 @@ def _irrational(constraints: list, tables: list, beliefs: list, free: list) -> F
     """A branch at an irrational point (a quadratic's root): checked in floats, reported inexact."""
     if free:
         return "a family with irrational or non-polynomial conditions in free variables; branch not described"
-    if any(float(g) < -1e-12 or (s and float(g) <= 1e-12) for g, s in constraints):
+    values = [_real(g) for g, _ in constraints]
+    if any(v is None for v in values):
+        return None  # a complex root
+    if any(v < -1e-12 or (s and v <= 1e-12) for v, (_, s) in zip(values, constraints, strict=True)):  # type: ignore[operator]
         return None
-    behaviour = [{a: float(v) for a, v in t.items()} for t in tables]
-    points = [None if b is None else {x: float(w) for x, w in b.items()} for b in beliefs]
+    behaviour = [{a: _real(v) for a, v in t.items()} for t in tables]
+    points = [None if b is None else {x: _real(w) for x, w in b.items()} for b in beliefs]
+    if any(v is None for t in behaviour for v in t.values()) or any(
+        v is None for b in points if b is not None for v in b.values()
+    ):
+        return None
     return Family(behaviour, points, {}, exact=False)
+
+
+def _real(expr: Any) -> float | None:
+    """The float value of a constant (roots written with ``I`` included), or None when it is not real."""
+    value = complex(sympy.N(expr, 30))
+    return value.real if abs(value.imag) <= 1e-12 else None

@@ -28,7 +28,7 @@ from deterrence.errors import SolverError
 from deterrence.forms.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
 from deterrence.forms.subgames import path_label, subgame_roots
 
-__all__ = ["Info", "TreeIndex", "roles"]
+__all__ = ["MAX_PLANS", "Info", "TreeIndex", "deviation_plans", "own_below", "roles", "value_below"]
 
 Path = tuple[str, ...]
 
@@ -168,6 +168,74 @@ class TreeIndex:
                     totals[k] = totals[k] + p * child[k]
             out[path] = tuple(expand(v) for v in totals) if expand else tuple(totals)
         return out
+
+
+def value_below(index: TreeIndex, path: Path, prob: Callable[[Info, str], Any], player: int, ground: bool) -> Any:
+    """Continuation payoff of ``player`` at the node ``path`` under ``prob`` (one subtree, top-down)."""
+    node = index.nodes[path]
+    qq = index._ground() if ground else None
+    if isinstance(node, Terminal):
+        return qq[path][player] if qq is not None else node.payoffs[player]
+    total: Any = 0
+    for k, action in enumerate(node.actions):
+        if isinstance(node, Chance):
+            p = qq[path][k] if qq is not None else node.probabilities[k]
+        else:
+            p = prob(index.info_of(path), action)
+        if p != 0:
+            total = total + p * value_below(index, path + (action,), prob, player, ground)
+    return total
+
+
+def own_below(index: TreeIndex) -> list[dict[str, list[int]]]:
+    """For every information set and action, the positions of the mover's own sets met below it."""
+    out = []
+    for info in index.infos:
+        table: dict[str, list[int]] = {}
+        for a in info.actions:
+            found: list[int] = []
+            for x in info.nodes:
+                base = x + (a,)
+                for path, node in index.nodes.items():
+                    if isinstance(node, Decision) and node.player == info.player and path[: len(base)] == base:
+                        j = index.position[(node.player, node.infoset)]
+                        if j not in found:
+                            found.append(j)
+            table[a] = found
+        out.append(table)
+    return out
+
+
+#: Most pure continuation plans compared against one action (beyond it the full check decides).
+MAX_PLANS = 64
+
+
+def deviation_plans(
+    index: TreeIndex, below: list[dict[str, list[int]]], k: int, action: str, in_support: bool, reached: list[bool]
+) -> list[dict[int, str]]:
+    """Pure plans on the mover's unreached sets below ``action`` at set ``k`` that its value must beat.
+
+    Sequential rationality is against every continuation strategy, not only
+    one-shot deviations: after an action that is not played (or at a set
+    that is not reached) the mover's own later sets are not reached, their
+    beliefs are free, and the best continuation there need not be the one
+    the profile prescribes.  The best continuation is pure, so the value at
+    the set must beat each pure plan on those sets.  Empty when nothing
+    needs comparing (or when there are more than :data:`MAX_PLANS` plans).
+    """
+    if reached[k] and in_support:
+        return []
+    sets = [j for j in below[k][action] if not reached[j]]
+    if not sets:
+        return []
+    count = 1
+    for j in sets:
+        count *= len(index.infos[j].actions)
+    if count > MAX_PLANS:
+        return []
+    from itertools import product
+
+    return [dict(zip(sets, plan, strict=True)) for plan in product(*(index.infos[j].actions for j in sets))]
 
 
 def _common_prefix(paths: list[Path]) -> Path:

@@ -60,11 +60,16 @@ def positive_integer_matrix(matrix: Any) -> list[list[int]]:
     >>> positive_integer_matrix([[Fraction(1, 2), -1], [0, 2]])
     [[4, 1], [3, 7]]
     """
-    values = [[as_exact(v) for v in row] for row in np.asarray(matrix, dtype=object)]
-    scale = lcm(*(v.denominator for row in values for v in row))
-    ints = [[int(v * scale) for v in row] for row in values]
-    shift = 1 - min(min(row) for row in ints)
-    return [[v + shift for v in row] for row in ints]
+    array = np.asarray(matrix, dtype=object)
+    flat = array.ravel().tolist()
+    if not all(type(v) is Fraction or type(v) is int for v in flat):  # numpy ints, sympy Rationals, ...
+        flat = [as_exact(v) for v in flat]
+    # Integer arithmetic only (Fraction products are slow): numerator times the cofactor of the denominator.
+    scale = lcm(*(v.denominator for v in flat))
+    ints = [v.numerator * (scale // v.denominator) for v in flat]
+    shift = 1 - min(ints)
+    width = array.shape[1]
+    return [[v + shift for v in ints[i : i + width]] for i in range(0, len(ints), width)]
 
 
 def _lex_leaving(rows: list[list[int]], q: int, det: int, where: list[int], d: int) -> int:

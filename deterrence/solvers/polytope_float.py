@@ -9,12 +9,12 @@ simple vertices complete (the graph of a polytope is connected; Balinski,
 1961).  Both the support enumeration (:mod:`.support_enumeration`) and the
 screened vertex enumeration (:mod:`.vertex_enumeration`) use them.
 
-:func:`qhull_vertices` finds the same vertices with qhull (Barber, Dobkin and
-Huhdanpaa, 1996) as facets of the polar polytope, and can prove, with
-floating-point error bounds, that each one is exactly a simple vertex with
-the labels found; the exact path of :mod:`.vertex_enumeration` relies on
-that proof.  Larger polytopes go to qhull in :func:`float_polytope_vertices`
-too.
+:func:`qhull_vertices` (from :mod:`.polytope_qhull`, re-exported here)
+finds the same vertices with qhull (Barber, Dobkin and Huhdanpaa, 1996) as
+facets of the polar polytope, and can prove, with floating-point error
+bounds, that each one is exactly a simple vertex with the labels found; the
+exact path of :mod:`.vertex_enumeration` relies on that proof.  Larger
+polytopes go to qhull in :func:`float_polytope_vertices` too.
 
 :func:`complementary_pairs` matches the vertices of the two polytopes whose
 labels together cover every label (the equilibria) by hashing the label
@@ -33,9 +33,11 @@ algorithm for convex hulls.  *ACM Transactions on Mathematical Software* 22,
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Collection
 
 import numpy as np
+
+from deterrence.solvers.polytope_qhull import QhullVertices, qhull_vertices
 
 __all__ = [
     "QhullVertices",
@@ -182,7 +184,7 @@ def float_polytope_vertices(C: np.ndarray, eps: float = 1e-11) -> np.ndarray | N
     return _float_vertices_batched(C, eps)
 
 
-def certify_vertex_set(masks: set[int], dim: int) -> bool:
+def certify_vertex_set(masks: Collection[int] | np.ndarray, dim: int) -> bool:
     """True if a set of vertex label masks is provably *all* vertices of a simple polytope.
 
     Each mask must have exactly ``dim`` labels (a simple vertex), and for each
@@ -193,6 +195,8 @@ def certify_vertex_set(masks: set[int], dim: int) -> bool:
     polytope is connected (Balinski, 1961).  Any degenerate (non-simple) vertex
     makes the certificate fail, and the caller falls back to full enumeration.
 
+    ``masks`` is a set of ints, or an int64 array of distinct masks.
+
     Examples
     --------
     >>> certify_vertex_set({0b011, 0b101, 0b110}, 2)  # a triangle
@@ -200,18 +204,13 @@ def certify_vertex_set(masks: set[int], dim: int) -> bool:
     >>> certify_vertex_set({0b011, 0b101}, 2)  # one vertex missing
     False
     """
+    if isinstance(masks, np.ndarray):
+        if len(masks) > 64 and hasattr(np, "bitwise_count") and masks.dtype == np.int64 and (masks >= 0).all():
+            return _certify_numpy(masks, dim)
+        masks = set(masks.tolist())
     width = max(masks, default=0).bit_length()
     if width <= 62 and len(masks) > 64 and hasattr(np, "bitwise_count"):  # numpy pays off
-        arr = np.fromiter(masks, dtype=np.int64, count=len(masks))
-        if (np.bitwise_count(arr) != dim).any():
-            return False
-        bits = np.int64(1) << np.arange(width, dtype=np.int64)
-        keys = (arr[:, None] ^ bits)[(arr[:, None] & bits) != 0]  # every (vertex, dropped label) edge
-        keys = np.sort(keys.astype(np.int32) if width <= 31 else keys)  # int32 sorts twice as fast
-        if len(keys) % 2:
-            return False
-        first, second = keys[0::2], keys[1::2]  # every key exactly twice: equal pairs, distinct neighbours
-        return bool((first == second).all() and (first[1:] != second[:-1]).all())
+        return _certify_numpy(np.fromiter(masks, dtype=np.int64, count=len(masks)), dim)
     edges: dict[int, int] = {}
     for mask in masks:
         if mask.bit_count() != dim:
@@ -225,165 +224,27 @@ def certify_vertex_set(masks: set[int], dim: int) -> bool:
     return all(count == 2 for count in edges.values())
 
 
+def _certify_numpy(arr: np.ndarray, dim: int) -> bool:
+    """:func:`certify_vertex_set` for distinct non-negative int64 masks: sort every edge key, in C."""
+    if (np.bitwise_count(arr) != dim).any():
+        return False
+    if int(arr.max(initial=0)).bit_length() <= 31:  # int32 sorts twice as fast
+        arr = arr.astype(np.int32)
+    keys = np.empty((dim, len(arr)), dtype=arr.dtype)  # every (vertex, dropped label) edge
+    rest = arr.copy()
+    for t in range(dim):  # peel off the lowest remaining label, dim times
+        low = rest & -rest
+        np.bitwise_xor(arr, low, out=keys[t])
+        rest ^= low
+    keys = np.sort(keys, axis=None)
+    if len(keys) % 2:
+        return False
+    first, second = keys[0::2], keys[1::2]  # every key exactly twice: equal pairs, distinct neighbours
+    return bool((first == second).all() and (first[1:] != second[:-1]).all())
+
+
 #: Polytopes with at least this many entries in ``C`` (and more than the list loop's 40) go to qhull first.
 QHULL_FROM = 41
-_EPS = float(np.finfo(np.float64).eps)
-
-
-class QhullVertices(NamedTuple):
-    """Simple vertices of ``{z >= 0 : C z <= 1}`` found by qhull (see :func:`qhull_vertices`).
-
-    Attributes
-    ----------
-    points : ndarray, shape (V, d)
-        One vertex per row, the origin first.
-    masks : list of int
-        Label masks in the convention of :mod:`.polytope_exact`: bit ``j`` when
-        ``z_j = 0``, bit ``d + r`` when row ``r`` of ``C z <= 1`` is tight.
-    proved : bool
-        True when floating-point error bounds show, for every vertex, that
-        the exact solution of its ``d`` tight constraints is a vertex with
-        exactly those labels (every other constraint holds strictly).
-    """
-
-    points: np.ndarray
-    masks: list[int]
-    proved: bool
-
-
-def qhull_vertices(C: np.ndarray, safety: float = 1e3, *, prove: bool = True) -> QhullVertices | None:
-    """Vertices of ``{z >= 0 : C z <= 1}`` (``C > 0``) from qhull's convex hull of the polar dual.
-
-    The polytope is moved so that an interior point ``p`` is at the origin;
-    its polar is the convex hull of the constraint normals divided by their
-    slack at ``p``, and each facet of the polar is a vertex of the polytope,
-    its points the constraints tight there (the method of QuantEcon's
-    ``vertex_enumeration``).  qhull triangulates non-simplicial facets, so a
-    vertex with more than ``d`` tight constraints (a degenerate polytope)
-    shows as a repeated vertex, a coplanar point or a tight constraint
-    outside its simplex; any of these, or a qhull error, gives None and the
-    caller pivots instead.
-
-    Parameters
-    ----------
-    C : ndarray, shape (k, d)
-        Positive entries (the polytope is bounded); ``d >= 2``.
-    safety : float
-        Factor on the floating-point error bounds used for ``proved``.
-    prove : bool
-        Check the slacks and the error bounds; without it (``proved``
-        False) the vertices are a fast proposal whose labels the caller
-        must decide and certify itself.
-
-    Returns
-    -------
-    QhullVertices or None
-
-    Examples
-    --------
-    >>> found = qhull_vertices(np.array([[1.0, 2.0], [2.0, 1.0]]))
-    >>> sorted(tuple(round(float(v), 6) for v in row) for row in found.points)
-    [(0.0, 0.0), (0.0, 0.5), (0.333333, 0.333333), (0.5, 0.0)]
-    >>> sorted(found.masks), found.proved
-    ([3, 5, 10, 12], True)
-    >>> qhull_vertices(np.array([[1.0, 1.0], [1.0, 1.0]])) is None  # two rows tight at once
-    True
-    """
-    from scipy.spatial import ConvexHull
-
-    C = np.asarray(C, dtype=np.float64)
-    k, d = C.shape
-    if d < 2 or not (C > 0).all():
-        return None
-    D = np.vstack([C, -np.eye(d)])  # D z <= b
-    b = np.r_[np.ones(k), np.zeros(d)]
-    centre = np.full(d, 0.5 / C.sum(axis=1).max())
-    slack = b - D @ centre  # > 0: the centre is interior
-    try:
-        hull = ConvexHull(D / slack[:, None])
-    except Exception:  # scipy.spatial.QhullError, or a flat input
-        return None
-    if len(hull.coplanar):
-        return None  # a constraint lies on a facet without being one of its vertices: degenerate
-    eq = hull.equations
-    z = centre - eq[:, :d] / eq[:, d:]
-    simplices = np.sort(hull.simplices, axis=1) if prove else hull.simplices
-    # Labels in polytope_exact's convention: row r of C is bit d + r, z_j >= 0 (constraint k + j) is bit j.
-    label_bit = np.r_[np.arange(d, d + k), np.arange(d)].astype(np.int64)
-    if d + k > 62:
-        masks = [sum(1 << int(label_bit[i]) for i in row) for row in simplices.tolist()]
-    else:
-        masks = ((np.int64(1) << label_bit[simplices]).sum(axis=1)).tolist()
-    if len(set(masks)) != len(masks):
-        return None
-    first = int(np.argmin(np.abs(z).sum(axis=1)))  # the origin, moved to the front by one swap
-    swap = np.arange(len(z))
-    swap[[0, first]] = first, 0
-    masks[0], masks[first] = masks[first], masks[0]
-    if not prove:  # a proposal only: the caller decides the labels and certifies the list
-        return QhullVertices(z[swap], masks, False)
-    z, simplices = z[swap], simplices[swap]
-    # Slack of every constraint at every vertex; those outside the simplex must be clearly positive.
-    # einsum, not @: these skinny products are slower through a multithreaded BLAS on a busy machine.
-    slacks = b[None, :] - np.einsum("vj,ij->vi", z, D)
-    inside = np.zeros(slacks.shape, dtype=bool)
-    np.put_along_axis(inside, simplices, True, axis=1)
-    outside = np.where(inside, np.inf, slacks)
-    terms = np.einsum("vj,ij->vi", np.abs(z), np.abs(D)) + b[None, :]  # size of the terms summed in each slack
-    if (outside <= 1e-9 * terms).any():  # within round-off (far above eps, far below a real slack)
-        return None  # within round-off of another tight constraint: degenerate, or too close to tell
-    proved = _error_bounds_hold(C, D, slacks, terms, simplices, outside, safety)
-    z = np.where(inside[:, k:], 0.0, z)  # coordinates at a zero label are exactly zero
-    return QhullVertices(z, masks, proved)
-
-
-def _error_bounds_hold(
-    C: np.ndarray,
-    D: np.ndarray,
-    slacks: np.ndarray,
-    terms: np.ndarray,
-    simplices: np.ndarray,
-    outside: np.ndarray,
-    safety: float,
-) -> bool:
-    """Whether every vertex's exact basic solution keeps every other constraint strictly slack.
-
-    At a vertex with tight rows ``R`` of ``C`` and zero coordinates ``Z``,
-    the tight system is block triangular, ``M = [[C_RS, C_RZ], [0, -I]]``
-    with ``S`` the support, so ``|M^-1| <= max(1, |C_RS^-1| (1 + |C_RZ|))``
-    (infinity norms).  The exact solution ``z*`` of ``M z* = b`` differs from
-    the float ``z`` by at most ``|M^-1| (|M z - b| + 4 d eps |M||z|)``, up to
-    the error of the computed inverse; the bound is multiplied by ``safety``
-    and every other constraint's slack must exceed ``|D_i| |z* - z|`` plus
-    its own round-off.
-    """
-    k, d = C.shape
-    inv_norm = np.ones(len(slacks))
-    n_rows = (simplices < k).sum(axis=1)  # simplices are sorted: the rows of C come first
-    rowsum = np.abs(C).sum(axis=1)
-    for size in np.unique(n_rows).tolist():
-        if size == 0:
-            continue
-        group = np.nonzero(n_rows == size)[0]
-        R = simplices[group, :size]
-        zero = np.zeros((len(group), d), dtype=bool)
-        np.put_along_axis(zero, simplices[group, size:] - k, True, axis=1)
-        S = np.nonzero(~zero)[1].reshape(len(group), size)
-        try:
-            inverse = np.linalg.inv(C[R[:, :, None], S[:, None, :]])
-        except np.linalg.LinAlgError:
-            return False
-        norm = np.abs(inverse).sum(axis=2).max(axis=1)
-        inv_norm[group] = np.maximum(1.0, norm * (1.0 + rowsum[R].max(axis=1)))
-    if not np.isfinite(inv_norm).all():
-        return False
-    # The residual of the tight rows is minus their slack; their terms bound the round-off in it.
-    residual = np.abs(np.take_along_axis(slacks, simplices, axis=1)).max(axis=1)
-    size_z = np.take_along_axis(terms, simplices, axis=1).max(axis=1)
-    dz = safety * inv_norm * (residual + 4 * d * _EPS * size_z)
-    row_norm = np.abs(D).sum(axis=1)
-    own = safety * 4 * d * _EPS * terms
-    return bool((outside > row_norm[None, :] * dz[:, None] + own).all())
 
 
 def complementary_pairs(x_masks: list[int], y_masks: list[int], full: int, y_dim: int) -> list[tuple[int, int]]:

@@ -40,6 +40,15 @@ player's payoffs leaves the equilibria unchanged), so a constant of ``1e9``
 in a model's payoffs costs no precision in the cofactors; payoffs and
 regrets are mapped back.
 
+**Closed forms first.**  Stacks of 2×2, 3×2 and 2×3 games go first through
+:mod:`deterrence.solvers.small_closed_forms`: the games that are clearly
+nondegenerate (no tie and no mixing probability near 0 or 1, with margins
+above every round-off) are solved by the 2×2 difference formulas with the
+same floating-point operations as the kernel below, so their results are
+identical bit for bit; the others (and every chunk that is mostly
+degenerate) go to the kernel.  The result does not depend on which path a
+game took.
+
 **Verification and fallback.**  Every returned equilibrium is checked again
 on the game's payoffs (mapped onto ``[0, 1]``) after clipping round-off
 negatives and renormalising: both players' regrets must be at most the
@@ -66,6 +75,7 @@ from typing import Any
 import numpy as np
 
 from deterrence.errors import GameError
+from deterrence.solvers.small_closed_forms import EquilibriumStore, closed_form_chunk
 from deterrence.solvers.small_polytopes import MAX_STRATEGIES, _side, _vertices
 from deterrence.solvers.verify import FLOAT_TOLERANCE
 
@@ -75,6 +85,12 @@ __all__ = ["SmallGameEquilibria", "equilibria_at", "small_game_equilibria"]
 _CHUNK = 16384
 # Candidate pairs times games held at once (a 4x4 game has 3249 pairs: its passes are shorter).
 _PAIRS_PER_PASS = 1 << 22
+# Games per pass of the closed forms (2x2, 3x2, 2x3): their working arrays stay in cache.
+_FAST_CHUNK = 32768
+# After a chunk that is mostly degenerate, this many chunks go straight to the general kernel.
+_SKIP = 7
+# Whether 2x2, 3x2 and 2x3 games take the closed forms first (tests switch it off to compare).
+_CLOSED_FORMS = True
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -247,24 +263,57 @@ def small_game_equilibria(A: Any, B: Any, tolerance: float | np.ndarray | None =
             raise GameError(f"tolerance must be finite and non-negative, got {tolerance!r}")
     pairs = _side(m, n, 0, m).size * _side(n, m, m, 0).size
     step = min(_CHUNK, max(256, _PAIRS_PER_PASS // pairs))
-    parts = [_solve_chunk(a[s : s + step], b[s : s + step], given, s) for s in range(0, g, step)]
-    flags = {name: np.concatenate([p[name] for p in parts]) for name in ("degenerate", "tolerance", "suspect")}
+    indices: list[Any] = [slice(s, s + step) for s in range(0, g, step)]
+    flags = {"degenerate": np.zeros(g, dtype=bool), "tolerance": np.empty(g), "suspect": np.zeros(g, dtype=bool)}
+    fast: list[dict[str, np.ndarray]] = []
+    blank: list[slice] = []
+    if _CLOSED_FORMS and m <= 3 and n <= 3 and min(m, n) == 2:
+        # 2x2, 3x2 and 2x3: closed forms for the clearly nondegenerate games, the rest below.
+        fast, whole, routed = _closed_forms(a, b, given, flags["tolerance"])
+        indices = whole + [routed[s : s + step] for s in range(0, routed.size, step)]
+        blank = _gaps(whole, g)  # the rows no whole-chunk part writes: filled with "no equilibrium" first
+    parts = []
+    for index in indices:
+        part = _solve_chunk(a[index], b[index], None if given is None else given[index], 0)
+        parts.append((index, part))
+        for name, values in flags.items():
+            values[index] = part[name]
     # No equilibrium, an even number in a nondegenerate game, or a pair that fails the regret
     # check: solve those games again exactly.
     suspect = flags.pop("suspect")
     exact = {i: _exact_fallback(a[i], b[i], flags["tolerance"][i]) for i in np.flatnonzero(suspect).tolist()}
-    slots = max(1, *(p["x"].shape[1] for p in parts), *(len(rows) for _, rows in exact.values()))
+    slots = max(
+        1,
+        *(int(p["slot"].max(initial=-1)) + 1 for p in fast),
+        *(p["x"].shape[1] for _, p in parts),
+        *(len(rows) for _, rows in exact.values()),
+    )
     out = {
         "x": np.empty((g, slots, m)),
         "y": np.empty((g, slots, n)),
         "valid": np.empty((g, slots), dtype=bool),
         **{name: np.empty((g, slots)) for name in ("row_payoff", "column_payoff", "regret")},
     }
-    for start, part in zip(range(0, g, step), parts, strict=True):
+    for gap in blank:
         for name, values in out.items():
-            stop, here = start + part[name].shape[0], part[name].shape[1]
-            values[start:stop, :here] = part[name]
-            values[start:stop, here:] = False if name == "valid" else np.nan
+            values[gap] = False if name == "valid" else np.nan
+    for index, part in parts:  # each element is written once: the part, then the padding
+        for name, values in out.items():
+            here = part[name].shape[1]
+            values[index, :here] = part[name]
+            if isinstance(index, slice):
+                values[index, here:] = False if name == "valid" else np.nan
+    flat = {name: _rows(v) if name in ("x", "y") else v.reshape(-1) for name, v in out.items()}
+    pure_x, pure_y = _rows(np.eye(m)), _rows(np.eye(n))
+    for piece in fast:
+        where = piece["game"] * slots + piece["slot"]  # flat (game, slot) offsets
+        pure = "xi" in piece  # pure equilibria: strategies as indices, regret 0
+        flat["valid"][where] = True
+        flat["x"][where] = pure_x[piece["xi"]] if pure else _rows(piece["x"])
+        flat["y"][where] = pure_y[piece["yj"]] if pure else _rows(piece["y"])
+        flat["row_payoff"][where] = piece["row"]
+        flat["column_payoff"][where] = piece["column"]
+        flat["regret"][where] = 0.0 if pure else piece["regret"]
     for i, (degenerate, rows) in exact.items():
         flags["degenerate"][i] = degenerate
         for name, values in out.items():
@@ -274,7 +323,68 @@ def small_game_equilibria(A: Any, B: Any, tolerance: float | np.ndarray | None =
                 row
             )
             out["valid"][i, k] = True
-    return SmallGameEquilibria(count=out["valid"].sum(axis=1), fallback=suspect, **flags, **out)
+    count = np.zeros(g, dtype=np.intp)
+    for k in range(slots):  # valid.sum(axis=1), one column at a time (K is small)
+        count += out["valid"][:, k]
+    return SmallGameEquilibria(count=count, fallback=suspect, **flags, **out)
+
+
+def _gaps(whole: list[slice], g: int) -> list[slice]:
+    """The ranges of ``0..g`` outside the sorted slices ``whole``."""
+    gaps, start = [], 0
+    for part in whole:
+        if part.start > start:
+            gaps.append(slice(start, part.start))
+        start = part.stop
+    return gaps + ([slice(start, g)] if start < g else [])
+
+
+def _rows(values: np.ndarray) -> np.ndarray:
+    """Strategies ``(..., w)`` as one item a row (``w`` floats), so a scatter copies whole rows."""
+    rows = np.ascontiguousarray(values).reshape(-1, values.shape[-1])
+    return rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).reshape(-1)
+
+
+def _closed_forms(
+    a: np.ndarray, b: np.ndarray, given: np.ndarray | None, tolerance: np.ndarray
+) -> tuple[list[dict[str, np.ndarray]], list[slice], np.ndarray]:
+    """Closed forms for ``a, b (G, m, n)`` with ``min(m, n) == 2``.
+
+    Returns the equilibrium rows, the chunks left whole to the general kernel and the other
+    games routed to it.  Fills ``tolerance`` in place; a 2x3 game is solved as its transpose
+    (slots kept in row order).
+    """
+    g, m, n = a.shape
+    flip = n == 3
+    route = np.zeros(g, dtype=bool)
+    stores = (EquilibriumStore(), EquilibriumStore())  # pure, mixed
+    whole: list[slice] = []
+    work: dict[str, np.ndarray] = {}
+    skip = 0
+    for s in range(0, g, _FAST_CHUNK):
+        stop = min(g, s + _FAST_CHUNK)
+        if skip:  # the last probe was mostly degenerate: the next chunks likely are too
+            skip -= 1
+            whole.append(slice(s, stop))
+            continue
+        tol = None if given is None else given[s:stop]
+        if flip:
+            res = closed_form_chunk(b[s:stop].transpose(0, 2, 1), a[s:stop].transpose(0, 2, 1), tol, True, work)
+        else:
+            res = closed_form_chunk(a[s:stop], b[s:stop], tol, False, work)
+        tolerance[s:stop] = res["tolerance"]
+        if res["route"].all():  # the general kernel solves this chunk as a slice
+            whole.append(slice(s, stop))
+            skip = _SKIP
+            continue
+        route[s:stop] = res["route"]
+        for part, store in zip(res["parts"], stores, strict=True):
+            if flip:
+                x, y = ("xi", "yj") if "xi" in part else ("x", "y")
+                part[x], part[y], part["row"], part["column"] = part[y], part[x], part["column"], part["row"]
+            part["game"] += s
+            store.add(part)
+    return stores[0].pieces() + stores[1].pieces(), whole, np.flatnonzero(route)
 
 
 def _normalise(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

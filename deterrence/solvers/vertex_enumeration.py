@@ -48,17 +48,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from math import lcm
 from typing import Any
 
 import numpy as np
 
+from deterrence.numbers import as_exact
 from deterrence.solvers.polytope_exact import positive_integer_matrix, vertex_map
 from deterrence.solvers.polytope_float import certify_vertex_set, complementary_pairs
 
 #: Games with at least this many cells try qhull first (``backend="auto"``); smaller ones pivot.
 QHULL_FROM = 30
 
-__all__ = ["VertexEquilibria", "vertex_equilibria"]
+__all__ = ["VertexEquilibria", "exact_nash_flags", "vertex_equilibria"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -211,7 +213,7 @@ def _qhull_equilibria(a: list[list[int]], b: list[list[int]]) -> VertexEquilibri
     low = (1 << n) - 1
     p_masks = found_p.masks  # P's local labels are the global ones: rows 0..m-1, then columns
     q_masks = [((mask & low) << m) | (mask >> n) for mask in found_q.masks]
-    if not (certify_vertex_set(set(p_masks), m) and certify_vertex_set(set(q_masks), n)):
+    if not (certify_vertex_set(np.array(p_masks), m) and certify_vertex_set(np.array(q_masks), n)):
         return None
     full = (1 << (m + n)) - 1
     # Index 0 is the origin on both sides (qhull_vertices puts it first); it is never part of an equilibrium.
@@ -267,3 +269,54 @@ def _solve_tight(C: list[list[int]], support: list[int], tight: list[int]) -> tu
 def _normalise(nums: tuple[int, ...]) -> tuple[Fraction, ...]:
     total = sum(nums)
     return tuple(Fraction(v, total) for v in nums)
+
+
+def exact_nash_flags(A: Any, B: Any, pairs: list[tuple[tuple[Fraction, ...], tuple[Fraction, ...]]]) -> list[bool]:
+    """Whether each ``(x, y)`` is exactly a Nash equilibrium of ``(A, B)``, in integer arithmetic.
+
+    The test of :func:`~deterrence.solvers.verify.is_nash` (probabilities
+    non-negative, summing to one, no gain from a pure deviation), done on
+    integers: the payoffs are multiplied by the common denominator of their
+    entries and each strategy by that of its probabilities, and every
+    strategy in the support of ``x`` must reach the largest entry of
+    ``A y`` (likewise ``y`` for ``x^T B``), which for non-negative strategies
+    summing to one is the same as zero regret.  The products are Python
+    ints, several times faster than :class:`~fractions.Fraction` sums.
+
+    Examples
+    --------
+    >>> A, B = [[2, 0], [0, 1]], [[1, 0], [0, 2]]  # Battle of the Sexes
+    >>> third = (Fraction(2, 3), Fraction(1, 3)), (Fraction(1, 3), Fraction(2, 3))
+    >>> exact_nash_flags(A, B, [third, ((1, 0), (0, 1)), ((1, 0), (1, 0))])
+    [True, False, True]
+    """
+
+    def exact(values: list[Any]) -> list[Any]:  # ints and Fractions as they are (both have numerator, denominator)
+        return values if all(type(v) is Fraction or type(v) is int for v in values) else [as_exact(v) for v in values]
+
+    def scaled(matrix: Any) -> list[list[int]]:
+        rows = [exact(row) for row in np.asarray(matrix, dtype=object).tolist()]
+        scale = lcm(*(v.denominator for row in rows for v in row))
+        return [[v.numerator * (scale // v.denominator) for v in row] for row in rows]
+
+    def integers(p: tuple[Any, ...]) -> tuple[list[int], int] | None:
+        values = exact(list(p))
+        den = lcm(*(v.denominator for v in values))
+        nums = [v.numerator * (den // v.denominator) for v in values]
+        return (nums, den) if min(nums) >= 0 and sum(nums) == den else None
+
+    a, b = scaled(A), scaled(B)
+    m, n = len(a), len(a[0])
+    flags = []
+    for x, y in pairs:
+        xs, ys = integers(x), integers(y)
+        if xs is None or ys is None or len(xs[0]) != m or len(ys[0]) != n:
+            flags.append(False)
+            continue
+        x_support = [(i, v) for i, v in enumerate(xs[0]) if v]
+        y_support = [(j, v) for j, v in enumerate(ys[0]) if v]
+        rows = [sum(row[j] * v for j, v in y_support) for row in a]  # (A y) times the denominators
+        cols = [sum(b[i][j] * v for i, v in x_support) for j in range(n)]  # (x^T B) likewise
+        top_row, top_col = max(rows), max(cols)
+        flags.append(all(rows[i] == top_row for i, _ in x_support) and all(cols[j] == top_col for j, _ in y_support))
+    return flags

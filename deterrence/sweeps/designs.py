@@ -181,6 +181,8 @@ class Design:
 
     def chunk(self, index: int) -> dict[str, np.ndarray]:
         """Chunk ``index`` as ``{name: values}`` in parameter units."""
+        if self.kind == "grid":
+            return self._grid_chunk(index)
         unit = self.unit_chunk(index)
         low = np.array([b[0] for b in self.bounds])
         high = np.array([b[1] for b in self.bounds])
@@ -194,6 +196,24 @@ class Design:
         if self.simplex and self.kind in ("sobol", "halton", "lhs", "morris"):
             out = to_simplex(out, self.simplex)
         return out
+
+    def _grid_chunk(self, index: int) -> dict[str, np.ndarray]:
+        """A grid chunk: each axis's values computed once, bit for bit as :meth:`unit_chunk` then the
+        scaling would, and picked by each point's index on the axis (long axes: at the points only)."""
+        start, stop = self.chunk_range(index)
+        k = np.arange(start, stop, dtype=np.int64)
+        out = {}
+        stride = 1
+        for j in reversed(range(len(self.names))):  # C order: the last axis varies fastest
+            n = self.levels[j]
+            low, high = (np.float64(b) for b in self.bounds[j])
+            at = k % n if stride == 1 else (k // stride) % n
+            few = n <= len(k)
+            unit = _levels(n, np.arange(n) if few else at)
+            values = np.where(unit == 0.0, low, np.where(unit == 1.0, high, low + unit * (high - low)))
+            out[self.names[j]] = values[at] if few else values
+            stride *= n
+        return {name: out[name] for name in self.names}
 
     def _unit_baseline(self) -> list[float]:
         return [

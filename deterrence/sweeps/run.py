@@ -24,12 +24,15 @@ it is installed, see :mod:`deterrence.sweeps.tables`), or Parquet when the name 
 ``.parquet`` (needs pyarrow; smaller and faster for large runs).
 
 Streaming and resuming.  Finished chunks are written, as they complete, to
-``FILE.chunks/`` (:mod:`deterrence.sweeps.store`: atomic files next to a ``manifest.json``
-describing the run).  At most a few chunks are in flight, so memory does not grow with the
-number of points.  At the end the parts are merged in chunk order into ``FILE``, a provenance
-sidecar ``FILE.provenance.json`` is written and the chunk directory removed.  ``resume=True`` reuses the
-parts of an interrupted run with the same manifest; the merged file is the same as an
-uninterrupted run's.  A run that stops before finishing its first chunk leaves nothing behind.
+``FILE.chunks/`` (:mod:`deterrence.sweeps.store`: atomic state files next to a ``manifest.json``
+describing the run); a CSV chunk that is next in order goes straight into the growing table, so
+a serial run writes its rows once and never merges.  While a chunk is evaluated, the one before
+is formatted and the one before that written, in two threads.  At most a few chunks are in
+flight, so memory does not grow with the number of points.  At the end the table is renamed to
+``FILE``, a provenance sidecar ``FILE.provenance.json`` is written (with the SHA-256 computed as
+the table was written) and the chunk directory removed.  ``resume=True`` reuses the chunks of an
+interrupted run with the same manifest; the file is the same as an uninterrupted run's.  A run
+that stops before finishing its first chunk leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from deterrence.errors import DeterrenceError, ParameterError
 from deterrence.sweeps.designs import Design
 from deterrence.sweeps.executors import MissingExtraError, SerialExecutor, drain, executor, load, ship, window
 from deterrence.sweeps.store import ChunkStore, chunk_directory, factorize, output_format, read_manifest
+from deterrence.sweeps.store import write_behind as _write_behind
 from deterrence.sweeps.tables import csv_writer, frame
 
 __all__ = [
@@ -357,6 +361,7 @@ def run_sweep(
             _write_behind(store, chunks, in_table, bar)
         store.merge()
     except BaseException:
+        store.abandon()  # the finished parts stay, for --resume
         store.discard_if_empty()  # a run stopped before its first chunk leaves nothing behind
         raise
     outcomes = store.outcomes()
@@ -380,25 +385,6 @@ def run_sweep(
         constants,
         store.fallbacks,
     )
-
-
-def _write_behind(store: ChunkStore, chunks: Iterable[tuple[int, Any]], in_table: dict[str, Any], bar: Any) -> None:
-    """Write each finished chunk in a thread while the next one is evaluated (one write in flight).
-
-    Formatting and writing release the GIL, so the disk and the solver overlap.  A failed write
-    is raised before the next chunk is handed over; on any stop the write in flight completes
-    first (parts are atomic either way), so what is on disk is every chunk finished before it.
-    """
-    with cf.ThreadPoolExecutor(1, thread_name_prefix="sweep-writer") as writer:
-        pending: cf.Future | None = None
-        for index, columns in chunks:
-            if pending is not None:
-                pending.result()
-                bar.update(1)
-            pending = writer.submit(store.add, index, columns, in_table, getattr(columns, "exact_fallbacks", None))
-        if pending is not None:
-            pending.result()
-            bar.update(1)
 
 
 def _sidecar(
@@ -438,6 +424,7 @@ def _sidecar(
         design=design,
         timings=None if seconds is None else {"run": seconds},
         extra=extra,
+        sha256=store.digest,
     )
 
 

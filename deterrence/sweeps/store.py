@@ -1,28 +1,39 @@
-"""The on-disk state of a sweep: chunk files, their manifest, and the merge into one table.
+"""The on-disk state of a sweep: chunk files, their manifest, and the merged table.
 
 A sweep writing ``FILE`` keeps its finished chunks in ``FILE.chunks/``::
 
     manifest.json            what the run is (model, concept, design, baseline, columns, writer, version)
     columns.json             the table's column names, from the first finished chunk
-    part-NNNNNN.counts.json  outcome counts (and exact fallbacks) of chunk NNNNNN, written before the part
-    part-NNNNNN.csv|.arrow   the rows of chunk NNNNNN (:mod:`deterrence.sweeps.tables`)
+    table.csv                (CSV runs) the header and chunks 0, 1, ... in order: the table being merged
+    part-NNNNNN.counts.json  outcome counts (and exact fallbacks) of chunk NNNNNN; for a chunk in
+                             table.csv also the size of the table up to its end (``table_end``)
+    part-NNNNNN.csv|.arrow   the rows of a chunk finished out of order (:mod:`deterrence.sweeps.tables`)
 
-Every file is written through :func:`deterrence.io.atomic.atomic_write` (or, for the merged
-table, which is streamed, the same temporary-file-and-rename protocol), so a file that exists is
-complete; a full disk becomes a one-line :class:`~deterrence.errors.DeterrenceError` and leaves
-no temporary file.  State files are checked when read: a damaged one is reported with the way
-out (delete the directory) instead of a ``JSONDecodeError``.  A part file that exists is a
-complete chunk, which is what resuming relies on.
+A CSV chunk that finishes when every chunk before it is in the table (always, in a serial run)
+is appended to ``table.csv`` and flushed to disk, and only then is its counts file written with
+``table_end``: the table up to the last recorded end is complete, which is what resuming relies
+on (a longer table, cut off by a kill, is truncated to it).  Other chunks (worker processes
+finish out of order; Parquet runs always) are written as part files, after their counts file, and
+appended when their turn comes.  At the end the complete table is renamed to ``FILE``, so a serial
+CSV run writes its rows once, never reading them back.  Parquet runs build ``FILE`` the same way
+from their Arrow parts, as a hidden temporary file (a Parquet file cannot be continued after a
+stop) with one row group per chunk.
+
+Every state file is written through :func:`deterrence.io.atomic.atomic_write`, so a file that
+exists is complete; a full disk becomes a one-line :class:`~deterrence.errors.DeterrenceError`
+and leaves no temporary file.  State files are checked when read: a damaged one is reported with
+the way out (delete the directory) instead of a ``JSONDecodeError``.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import contextlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +42,7 @@ import numpy as np
 from deterrence.errors import DeterrenceError
 from deterrence.io.atomic import atomic_write
 from deterrence.sweeps.executors import MissingExtraError
-from deterrence.sweeps.tables import factor, header_line, part_bytes
+from deterrence.sweeps.tables import factor, header_line, part_data
 
 #: Older names, kept importable.
 factorize = factor
@@ -87,32 +98,6 @@ def read_manifest(output: str | Path) -> dict[str, Any] | None:
     return _read_json(path, dict, folder)
 
 
-@contextlib.contextmanager
-def _streamed(target: Path) -> Iterator[Path]:
-    """A temporary path next to ``target``, renamed over it when the block succeeds.
-
-    For files too large for :func:`atomic_write` (the merged table); on any failure the
-    temporary file is removed and an ``OSError`` becomes a one-line DeterrenceError.
-    """
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        os.close(handle)
-    except OSError as error:
-        raise DeterrenceError(f"cannot write {target}: {error.strerror or error}") from None
-    temporary = Path(name)
-    try:
-        yield temporary
-        with open(temporary, "rb+") as stream:
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except OSError as error:
-        raise DeterrenceError(f"cannot write {target}: {error.strerror or error}") from None
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-
-
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -133,19 +118,26 @@ class ChunkStore:
         self.ext = ".csv" if fmt == "csv" else ".arrow"
         self.header: list[str] | None = None
         self.fallbacks: int | None = None
+        #: SHA-256 of the merged table, once :meth:`merge` has written it.
+        self.digest: str | None = None
         self._made: list[Path] = []  # directories this run created (removed again if it leaves nothing)
+        self._table: _Table | None = None  # the merged table, grown in chunk order
+        self._finished: set[int] = set()  # chunks in a part file or in the table
 
     def part(self, index: int) -> Path:
         """The part file of chunk ``index``."""
         return self.folder / f"part-{index:06d}{self.ext}"
 
-    def _done(self) -> set[int]:
+    def _parts(self) -> set[int]:
         done = set()
         for path in self.folder.glob(f"part-*{self.ext}"):
             digits = path.name[len("part-") : -len(self.ext)]
             if digits.isdigit() and int(digits) < self.n_chunks:
                 done.add(int(digits))
         return done
+
+    def _done(self) -> set[int]:
+        return self._parts() | set(range(table_prefix(self.folder, self.n_chunks)[0] if self.fmt == "csv" else 0))
 
     def open(self, manifest: dict[str, Any], resume: bool) -> set[int]:
         """Start or continue the run described by ``manifest``; return the finished chunks."""
@@ -177,7 +169,8 @@ class ChunkStore:
         header_file = self.folder / "columns.json"
         if header_file.exists():
             self.header = _read_json(header_file, list, self.folder)
-        return self._done()
+        self._finished = self._done()
+        return set(self._finished)
 
     def finished(self) -> int:
         """How many chunks are on disk."""
@@ -190,10 +183,23 @@ class ChunkStore:
         constants: Mapping[str, Any],
         fallbacks: int | None = None,
     ) -> None:
-        """Write chunk ``index`` (its outcome counts first: a part file that exists is complete).
+        """Write chunk ``index``: into the table when it is next in order, else as a part file.
 
-        ``fallbacks`` (the points the batched solver handed to the exact one) is kept with the counts.
+        ``fallbacks`` (the points the batched solver handed to the exact one) is kept with the
+        counts.  A part file is written after its counts (a part file that exists is complete);
+        a chunk appended to the table gets its counts, with the table's new end, after it.
+        :meth:`prepare` then :meth:`commit` do the same in two steps (two threads can run them).
         """
+        self.commit(self.prepare(index, columns, constants, fallbacks))
+
+    def prepare(
+        self,
+        index: int,
+        columns: Mapping[str, np.ndarray],
+        constants: Mapping[str, Any],
+        fallbacks: int | None = None,
+    ) -> tuple[int, dict[str, Any], Any, Any]:
+        """Chunk ``index`` formatted for :meth:`commit`: its counts record, its bytes and (Parquet) table."""
         names = [*columns, *constants]
         if self.header is None:
             self.header = names
@@ -204,8 +210,43 @@ class ChunkStore:
         record: dict[str, Any] = {"outcomes": dict(zip(labels.tolist(), counts.tolist(), strict=True))}
         if fallbacks is not None:
             record["exact_fallbacks"] = int(fallbacks)
-        atomic_write(self._counts(index), json.dumps(record))
-        atomic_write(self.part(index), part_bytes(columns, constants, self.fmt, (labels, inverse), self.writer))
+        data, table = part_data(columns, constants, self.fmt, (labels, inverse), self.writer)
+        return index, record, data, table
+
+    def commit(self, prepared: tuple[int, dict[str, Any], Any, Any]) -> None:
+        """Write a chunk made by :meth:`prepare` (chunks are committed one at a time)."""
+        index, record, data, table = prepared
+        if self.fmt == "csv" and index == self._open_table().next:
+            self._append(index, record, data)
+        else:
+            atomic_write(self._counts(index), json.dumps(record))
+            atomic_write(self.part(index), data)  # bytes or a view of them
+        self._finished.add(index)
+        self._catch_up(index, table)
+
+    def _open_table(self) -> _Table:
+        if self._table is None:
+            assert self.header is not None
+            self._table = _Table(self.folder, self.fmt, self.header, self.n_chunks)
+        return self._table
+
+    def _append(self, index: int, record: dict[str, Any], data: Any) -> None:
+        """Append CSV chunk ``index`` to the table, flush it, then record its counts and the table's end."""
+        end = self._open_table().append(data)
+        atomic_write(self._counts(index), json.dumps({**record, "table_end": end}))
+
+    def _catch_up(self, index: int = -1, table: Any = None) -> None:
+        """Append the chunks that are next in order and finished as parts (``index``'s Arrow table given)."""
+        merged = self._open_table()
+        while merged.next < self.n_chunks and merged.next in self._finished:
+            at = merged.next
+            if self.fmt == "csv":
+                record = _read_json(self._counts(at), dict, self.folder)
+                self._append(at, record, self.part(at).read_bytes())
+            elif at == index:
+                merged.append(None, table)
+            else:
+                merged.append_part(self.part(at))
 
     def _counts(self, index: int) -> Path:
         return self.part(index).with_suffix(".counts.json")
@@ -227,35 +268,30 @@ class ChunkStore:
         return dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def merge(self) -> None:
-        """Concatenate the parts in chunk order into the output (CSV) or one row group each (Parquet)."""
+        """Complete the table (the chunks not yet in it, from their parts) and rename it to the output.
+
+        :attr:`digest` is then the table's SHA-256, computed from the bytes as they were written.
+        """
         if self.header is None:
             raise DeterrenceError("the sweep produced no chunks")
-        with _streamed(self.output) as temporary:
-            if self.fmt == "csv":
-                with open(temporary, "wb") as out:
-                    out.write(header_line(self.header))
-                    out.flush()
-                    for index in range(self.n_chunks):
-                        with open(self.part(index), "rb") as handle:
-                            _append(handle, out)
-            else:
-                import pyarrow as pa
-                import pyarrow.parquet as pq
+        self._finished = self._done()
+        missing = sorted(set(range(self.n_chunks)) - self._finished)
+        if missing:
+            raise DeterrenceError(f"chunk {missing[0]} of {self.output} is missing from {self.folder}")
+        self._catch_up()
+        table, self._table = self._table, None
+        assert table is not None and table.next == self.n_chunks
+        self.digest = table.finish(self.output)
 
-                writer = None
-                try:
-                    for index in range(self.n_chunks):  # one chunk in memory at a time
-                        with pa.memory_map(str(self.part(index))) as source:
-                            table = pa.ipc.open_file(source).read_all()
-                        if writer is None:
-                            writer = pq.ParquetWriter(temporary, table.schema)
-                        writer.write_table(table)
-                finally:
-                    if writer is not None:
-                        writer.close()
+    def abandon(self) -> None:
+        """Close the table of a run that stops (kept for resuming; a Parquet one is deleted)."""
+        table, self._table = self._table, None
+        if table is not None:
+            table.close()
 
     def remove(self) -> None:
         """Delete the chunk directory."""
+        self.abandon()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def discard_if_empty(self) -> None:
@@ -267,20 +303,178 @@ class ChunkStore:
                     folder.rmdir()
 
 
-def _append(source: Any, target: Any) -> None:
-    """Copy the whole of ``source`` to the end of ``target`` (in the kernel where it can)."""
-    size = os.fstat(source.fileno()).st_size
-    offset = 0
-    try:
-        while offset < size:
-            sent = os.sendfile(target.fileno(), source.fileno(), offset, size - offset)
-            if sent == 0:
-                break
-            offset += sent
-    except (AttributeError, OSError):
-        if offset:
-            raise
-    if offset < size:
-        source.seek(offset)
-        shutil.copyfileobj(source, target)
-        target.flush()
+#: The table a CSV run merges into, in its chunk directory.
+TABLE = "table.csv"
+
+
+def table_prefix(folder: Path, n_chunks: int) -> tuple[int, int]:
+    """``(chunks, bytes)``: how many chunks, 0, 1, ..., the table in ``folder`` holds, and up to where.
+
+    Read from the chunks' counts files (``table_end``), as far as the table file is that long.
+    """
+    path = folder / TABLE
+    size = path.stat().st_size if path.exists() else 0
+    count, end = 0, 0
+    while count < n_chunks:
+        counts = folder / f"part-{count:06d}.counts.json"
+        if not counts.exists():
+            break
+        recorded = _read_json(counts, dict, folder).get("table_end")
+        if not isinstance(recorded, int) or recorded > size or recorded < end:
+            break
+        count, end = count + 1, recorded
+    return count, end
+
+
+def finished_chunks(output: str | Path, n_chunks: int) -> int:
+    """How many chunks of a sweep writing ``output`` are saved (in the table or in part files)."""
+    folder = chunk_directory(output)
+    if not folder.is_dir():
+        return 0
+    in_table = table_prefix(folder, n_chunks)[0]
+    parts = {p.name.split(".")[0] for p in [*folder.glob("part-*.csv"), *folder.glob("part-*.arrow")]}
+    return in_table + sum(1 for name in parts if not name[5:].isdigit() or int(name[5:]) >= in_table)
+
+
+class _Table:
+    """The merged table of a sweep while it grows.
+
+    CSV: ``table.csv`` in the chunk directory, the header then each chunk's text, hashed as it is
+    written and flushed to disk after each chunk; a resumed run cuts it to the last chunk its
+    counts files record, hashes what is kept and goes on.  Parquet: a hidden temporary file with
+    one row group per chunk.  :meth:`finish` renames it over the output (a reader never sees half
+    a table).
+    """
+
+    def __init__(self, folder: Path, fmt: str, header: list[str], n_chunks: int) -> None:
+        import hashlib
+
+        self.fmt, self.next = fmt, 0
+        self._hash = hashlib.sha256()
+        self._writer: Any = None  # pyarrow.parquet.ParquetWriter
+        self._stream: Any = None
+        try:
+            if fmt == "csv":
+                self.path = folder / TABLE
+                self.next, end = table_prefix(folder, n_chunks)
+                self._stream = open(self.path, "r+b" if self.path.exists() else "wb", buffering=0)  # noqa: SIM115
+                if end:
+                    self._stream.truncate(end)
+                    while block := self._stream.read(1 << 22):
+                        self._hash.update(block)
+                else:
+                    self._stream.truncate(0)
+                    self._write(header_line(header))
+                self.end = end or self._stream.tell()
+            else:
+                handle, name = tempfile.mkstemp(prefix=".table.", suffix=".part", dir=folder)
+                os.close(handle)
+                self.path = Path(name)
+        except OSError as error:
+            self.close()
+            raise DeterrenceError(f"cannot write in {folder}: {error.strerror or error}") from None
+
+    def _write(self, data: Any) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[self._stream.write(view) :]
+        self._hash.update(data)
+
+    def append(self, data: Any, table: Any = None) -> int:
+        """Append the next chunk (CSV text, flushed to disk; or an Arrow table); return the table's size."""
+        try:
+            if self.fmt == "csv":
+                self._write(data)
+                os.fsync(self._stream.fileno())
+                self.end = self._stream.tell()
+            else:
+                if self._writer is None:
+                    import pyarrow.parquet as pq
+
+                    self._writer = pq.ParquetWriter(self.path, table.schema)
+                self._writer.write_table(table)
+        except OSError as error:
+            self.close()
+            raise DeterrenceError(f"cannot write {self.path.parent}: {error.strerror or error}") from None
+        self.next += 1
+        return self.end if self.fmt == "csv" else 0
+
+    def append_part(self, part: Path) -> None:
+        """Append the next Parquet chunk from its Arrow part file."""
+        import pyarrow as pa
+
+        with pa.memory_map(str(part)) as source:  # one chunk in memory at a time
+            self.append(None, pa.ipc.open_file(source).read_all())
+
+    def finish(self, target: Path) -> str:
+        """Flush the table to disk, rename it over ``target`` and return its SHA-256."""
+        try:
+            if self.fmt == "csv":
+                self._stream.close()
+                digest = self._hash.hexdigest()
+            else:
+                self._writer.close()
+                from deterrence.io.provenance import file_digest
+
+                digest = file_digest(self.path)  # small: Parquet is compressed
+                with open(self.path, "rb+") as stream:
+                    os.fsync(stream.fileno())
+            os.chmod(self.path, 0o666 & ~_umask())
+            os.replace(self.path, target)
+        except OSError as error:
+            self.close()
+            raise DeterrenceError(f"cannot write {target}: {error.strerror or error}") from None
+        return digest
+
+    def close(self) -> None:
+        """Close the file; a Parquet table (never resumed) is deleted."""
+        with contextlib.suppress(Exception):
+            if self._stream is not None:
+                self._stream.close()
+            if self._writer is not None:
+                self._writer.close()
+        if self.fmt != "csv":
+            with contextlib.suppress(OSError, AttributeError):
+                self.path.unlink()
+
+
+def write_behind(store: ChunkStore, chunks: Iterable[tuple[int, Any]], in_table: dict[str, Any], bar: Any) -> None:
+    """Format and write each finished chunk in two threads while the next one is evaluated.
+
+    A pipeline of three stages, one chunk in each: the caller's thread evaluates chunk ``i + 2``
+    while one thread formats chunk ``i + 1`` (:meth:`ChunkStore.prepare`) and another writes
+    chunk ``i`` (:meth:`ChunkStore.commit`, in chunk order).  Formatting, writing and hashing
+    release the GIL, so the stages run side by side.  A failed stage is raised before the next
+    chunk is handed over; on any stop the work in flight completes first (files are atomic either
+    way), so what is on disk is every chunk finished before it.
+    """
+    with (
+        cf.ThreadPoolExecutor(1, thread_name_prefix="sweep-format") as formatter,
+        cf.ThreadPoolExecutor(1, thread_name_prefix="sweep-writer") as writer,
+    ):
+        formatting: cf.Future | None = None
+        writing: cf.Future | None = None
+
+        def hand_over(prepared: cf.Future) -> cf.Future:
+            nonlocal writing
+            if writing is not None:
+                writing.result()
+                bar.update(1)
+            writing = writer.submit(store.commit, prepared.result())
+            return writing
+
+        try:
+            for index, columns in chunks:
+                if formatting is not None:
+                    hand_over(formatting)
+                fallbacks = getattr(columns, "exact_fallbacks", None)
+                formatting = formatter.submit(store.prepare, index, columns, in_table, fallbacks)
+            if formatting is not None:
+                hand_over(formatting)
+                formatting = None
+        finally:
+            if formatting is not None and formatting.exception() is None:
+                hand_over(formatting)  # a chunk already formatted is written before stopping
+        if writing is not None:
+            writing.result()
+            bar.update(1)

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["csv_writer", "factor", "header_line", "part_bytes", "quote"]
+__all__ = ["csv_writer", "factor", "header_line", "part_bytes", "part_data", "quote"]
 
 _SPECIAL = (",", '"', "\n", "\r")
 
@@ -144,23 +144,54 @@ def _repeat(text: str, size: int) -> Any:
 
 
 # -- pyarrow CSV ------------------------------------------------------------------------------
+#: Values looked at to tell a column of few distinct values (a grid axis, a 0/1 measure) from
+#: one of many (a smooth probability): the first is formatted once per distinct value, the second
+#: value by value (hashing a million distinct floats costs more than formatting them).
+_PROBE = 4096
+
+
+def _many_distinct(values: np.ndarray) -> bool:
+    """Whether at least half of an evenly spread sample of ``values`` are distinct."""
+    if len(values) <= _PROBE:
+        return False
+    probe = np.sort(values[:: len(values) // _PROBE][:_PROBE])
+    distinct = 1 + int(np.count_nonzero(probe[1:] != probe[:-1]))  # (np.unique would import numpy.ma)
+    return 2 * distinct >= len(probe)
+
+
+def _whole_text(text: Any, values: np.ndarray) -> Any:
+    """``text`` (the cast of ``values``) with ``.0`` added to integral numbers (``2`` -> ``2.0``).
+
+    Readers then see a float column; ``1e+16`` stays as it is, and so do NaN (a null) and infinities.
+    """
+    import pyarrow as pa
+
+    with np.errstate(invalid="ignore"):
+        whole = np.flatnonzero(np.isfinite(values) & (values == np.trunc(values)))
+    if not whole.size:
+        return text
+    picked = _call("take", text, _array(whole.astype(np.int64))).to_pylist()
+    fixed = _strings([t if "e" in t else t + ".0" for t in picked])
+    index = np.arange(len(text), dtype=np.int64)
+    index[whole] = len(text) + np.arange(whole.size)
+    return _call("take", pa.concat_arrays([text, fixed]), _array(index))
+
+
 def _float_text(values: np.ndarray) -> Any:
-    """A float column as a dictionary of formatted distinct values (NaN: a missing value)."""
+    """A float column as text: a dictionary of its formatted distinct values, or each value formatted.
+
+    The two give the same cells (each value is formatted by the same cast; NaN is a missing value);
+    which one is used only depends on how many distinct values a sample of the column holds.
+    """
     import pyarrow as pa
 
     nan = np.isnan(values)
-    encoded = _call("dictionary_encode", _array(values, ~nan if nan.any() else None))
+    array = _array(values, ~nan if nan.any() else None)
+    if _many_distinct(values):
+        return _whole_text(_cast(array, pa.string()), values)
+    encoded = _call("dictionary_encode", array)
     uniques = _numbers(encoded.dictionary)
-    text = _cast(encoded.dictionary, pa.string())
-    with np.errstate(invalid="ignore"):
-        whole = np.flatnonzero(np.isfinite(uniques) & (uniques == np.trunc(uniques)))
-    if whole.size:  # "2" -> "2.0" (but "1e+16" stays): readers then see a float column
-        picked = _call("take", text, _array(whole.astype(np.int64))).to_pylist()
-        fixed = _strings([t if "e" in t else t + ".0" for t in picked])
-        index = np.arange(len(text), dtype=np.int64)
-        index[whole] = len(text) + np.arange(whole.size)
-        text = _call("take", pa.concat_arrays([text, fixed]), _array(index))
-    return pa.DictionaryArray.from_arrays(encoded.indices, text)
+    return pa.DictionaryArray.from_arrays(encoded.indices, _whole_text(_cast(encoded.dictionary, pa.string()), uniques))
 
 
 def _arrow_text(name: str, values: np.ndarray, codes: tuple[np.ndarray, np.ndarray] | None) -> tuple[Any, bool]:
@@ -184,7 +215,7 @@ def _arrow_text(name: str, values: np.ndarray, codes: tuple[np.ndarray, np.ndarr
     return _arrow_text(name, values, (distinct, inverse))
 
 
-def _arrow_csv(columns: Mapping[str, np.ndarray], constants: Mapping[str, Any], codes: Any) -> bytes:
+def _arrow_csv(columns: Mapping[str, np.ndarray], constants: Mapping[str, Any], codes: Any) -> bytes | memoryview:
     import pyarrow as pa
     import pyarrow.csv as csv
 
@@ -209,7 +240,7 @@ def _arrow_csv(columns: Mapping[str, np.ndarray], constants: Mapping[str, Any], 
         # Batches of 64k rows: half the time of the default 1024 (the text is the same).
         options = csv.WriteOptions(include_header=False, quoting_style="none", batch_size=1 << 16)
         csv.write_csv(table, sink, options)
-        return sink.getvalue().to_pybytes()
+        return memoryview(sink.getvalue())  # the writer's buffer itself: no copy
     # Some value holds a comma or quote: it is already quoted above, so join the cells ourselves.
     import pyarrow.compute as pc
 
@@ -264,6 +295,32 @@ def arrow_table(
     return pa.table(data)
 
 
+def part_data(
+    columns: Mapping[str, np.ndarray],
+    constants: Mapping[str, Any],
+    fmt: str,
+    codes: tuple[np.ndarray, np.ndarray],
+    writer: str = "pandas",
+) -> tuple[bytes | memoryview, Any]:
+    """One chunk's part file as ``(data, table)``: the bytes (or a view of pyarrow's buffer, not copied)
+    and, for Parquet runs, the Arrow table they encode (None for CSV).
+
+    :func:`part_bytes` is the same content as :class:`bytes`.
+    """
+    if fmt == "csv":
+        if writer == "pyarrow":
+            return _arrow_csv(columns, constants, codes), None
+        table = frame(columns, constants)
+        return table.to_csv(None, header=False, index=False, lineterminator="\n").encode("utf-8"), None
+    import pyarrow as pa
+
+    table = arrow_table(columns, constants, codes)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="lz4")) as stream:
+        stream.write_table(table)
+    return memoryview(sink.getvalue()), table
+
+
 def part_bytes(
     columns: Mapping[str, np.ndarray],
     constants: Mapping[str, Any],
@@ -272,15 +329,4 @@ def part_bytes(
     writer: str = "pandas",
 ) -> bytes:
     """One chunk's part file: CSV text without a header (``writer`` pyarrow or pandas), or Arrow IPC."""
-    if fmt == "csv":
-        if writer == "pyarrow":
-            return _arrow_csv(columns, constants, codes)
-        table = frame(columns, constants)
-        return table.to_csv(None, header=False, index=False, lineterminator="\n").encode("utf-8")
-    import pyarrow as pa
-
-    table = arrow_table(columns, constants, codes)
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="lz4")) as stream:
-        stream.write_table(table)
-    return sink.getvalue().to_pybytes()
+    return bytes(part_data(columns, constants, fmt, codes, writer)[0])

@@ -21,19 +21,35 @@ claim holds.
 
 from __future__ import annotations
 
-from games.iran_pakistan.analysis import CHOICES, solve_continuation
-from games.iran_pakistan.claims import CHECKS, ClaimCheck, audit, retaliation_threshold
-from games.iran_pakistan.forms import (
-    bayesian_game,
-    matrix_game,
-    outcome_payoffs,
-    prestrike_game,
-    sequential_game,
-    values_for,
-)
-from games.iran_pakistan.parameters import PARAMETERS, TYPES
-from games.iran_pakistan.prestrike import prestrike_assessments, prestrike_equilibria
-from games.iran_pakistan.reputation import reputation_game
+from pathlib import Path
+
+from deterrence._lazy import lazy_exports
+
+#: Public names, loaded on first use (a sweep of one form needs neither the claims nor the
+#: pre-strike solver): name -> module.
+_LAZY = {
+    "CHOICES": "analysis",
+    "solve_continuation": "analysis",
+    "CHECKS": "claims",
+    "ClaimCheck": "claims",
+    "audit": "claims",
+    "retaliation_threshold": "claims",
+    "bayesian_game": "forms",
+    "matrix_game": "forms",
+    "outcome_payoffs": "forms",
+    "prestrike_game": "forms",
+    "sequential_game": "forms",
+    "values_for": "forms",
+    "PARAMETERS": "parameters",
+    "TYPES": "parameters",
+    "prestrike_assessments": "prestrike",
+    "prestrike_equilibria": "prestrike",
+    "reputation_game": "reputation",
+}
+
+
+__getattr__, __dir__ = lazy_exports(globals(), {name: f"{__name__}.{module}" for name, module in _LAZY.items()})
+
 
 __all__ = [
     "PARAMETERS",
@@ -56,8 +72,6 @@ __all__ = [
     "scenario_path",
     "SCENARIOS",
 ]
-
-from pathlib import Path
 
 #: Directory of the built-in scenario files.
 SCENARIOS = Path(__file__).with_name("scenarios")

@@ -42,9 +42,18 @@ from games.iran_pakistan.parameters import (
     priors,
     strike_cost,
 )
-from games.iran_pakistan.prestrike import prestrike_equilibria
 
-__all__ = ["CHOICES", "any_tie", "solve_continuation", "prestrike_equilibria", "TYPE_KEYS"]
+__all__ = ["CHOICES", "any_tie", "solve_continuation", "prestrike_equilibria", "TYPE_KEYS"]  # noqa: F822 (lazy)
+
+
+def __getattr__(name: str) -> Any:
+    # The pre-strike solver is re-exported on first use: a sweep of the continuation needs none of it.
+    if name == "prestrike_equilibria":
+        from games.iran_pakistan.prestrike import prestrike_equilibria
+
+        return prestrike_equilibria
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 CHOICES = ("absorb", "calibrated", "direct")
 TYPE_KEYS = tuple(t[0] for t in TYPES)
