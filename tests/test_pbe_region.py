@@ -2,8 +2,7 @@
 
 The programs are solved by HiGHS in floats and confirmed by rational
 certificates, with an exact lexicographic simplex as the fallback.  The
-references are the rational simplex of sympy (``linprog``, the engine this
-module used before issue 10) and the exact fallback simplex, run on random
+reference is the definition of a region solved by the exact fallback simplex, on random
 small regions: degenerate ones (small integer coefficients put many lines
 through one point), unbounded, infeasible, strict-only and with equalities.
 """
@@ -16,7 +15,6 @@ import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sympy.solvers.simplex import InfeasibleLPError, UnboundedLPError, linprog
 
 import deterrence.solvers.exact_lp as exact_lp
 from deterrence.solvers.exact_lp import Infeasible, Unbounded, minimise, simplex
@@ -36,25 +34,6 @@ def _matrices(objective, weak, equalities, variables):
         return coefficients, [F(str(e.subs(dict.fromkeys(variables, 0)))) for e in exprs]
 
     return rows([objective])[0][0], *rows(weak), *rows(equalities)
-
-
-def _sympy_optimum(sense, objective, weak, equalities, variables):
-    """sympy's rational simplex as this module used it before issue 10: ``(value, point)``, or a failure word.
-
-    Free variables are differences of non-negative ones and equalities pairs of inequalities.
-    """
-    rows = [*weak, *equalities, *(-h for h in equalities), sympy.Integer(0)]
-    a, b = sympy.linear_eq_to_matrix(rows, variables)  # rows: a x - b >= 0
-    c = sympy.linear_eq_to_matrix([objective], variables)[0] * (1 if sense == "min" else -1)
-    try:
-        value, x = linprog(c.row(0).row_join(-c.row(0)), (-a).row_join(a), -b)
-    except InfeasibleLPError:
-        return "infeasible"
-    except UnboundedLPError:
-        return "unbounded"
-    n = len(variables)
-    point = {v: x[k] - x[n + k] for k, v in enumerate(variables)}
-    return F(str(value if sense == "min" else -value)), point
 
 
 def _exact_optimum(sense, objective, weak, equalities, variables):
@@ -131,56 +110,18 @@ def test_region_equals_its_definition_solved_by_the_exact_simplex(case):
     assert all(h.subs(point) == 0 for h in equalities)
 
 
-@settings(max_examples=100, deadline=None)
-@given(regions(), st.sampled_from(["min", "max"]))
-def test_program_equals_sympy_simplex_unless_an_exact_witness_refutes_sympy(case, sense):
-    """The optimum over the closure of the region equals the old engine's (sympy), or sympy is provably wrong.
+def test_two_small_programs_a_simplex_can_get_wrong():
+    """Two degenerate programs, with their answers derived by hand.
 
-    sympy 1.14's simplex sometimes answers wrongly on these small programs (about 4% of
-    random ones): an "optimal" point that violates a constraint, "infeasible" for a region
-    with a point, "unbounded" for an empty region.  Each such disagreement must come with an
-    exact witness against sympy: its own point infeasible, our point feasible, or a Farkas
-    certificate that checks in Fractions.
-    """
-    variables, constraints, equalities = case
-    objective = sum((k + 1) * (-1) ** k * v for k, v in enumerate(variables))
-    weak = [g for g, _ in constraints]
-
-    def feasible(point):
-        return all(g.subs(point) >= 0 for g in weak) and all(h.subs(point) == 0 for h in equalities)
-
-    old = _sympy_optimum(sense, objective, weak, equalities, variables)
-    try:
-        new = linear_program(objective, variables, weak, equalities, sense)
-    except Infeasible:
-        c, G, g, H, h = _matrices(objective, weak, equalities, variables)
-        assert old == "infeasible" or exact_lp._farkas(G, g, H, h, len(variables)) or not feasible(old[1])
-        return
-    except Unbounded:
-        _, somewhere = linear_program(sympy.Integer(0), variables, weak, equalities)
-        assert feasible(somewhere)  # so "infeasible" was wrong
-        assert old in ("unbounded", "infeasible") or not feasible(old[1])
-        return
-    value, point = new
-    assert feasible(point) and objective.subs(point) == value
-    if isinstance(old, tuple) and feasible(old[1]):
-        assert value == old[0]
-
-
-def test_two_programs_sympy_got_wrong():
-    """Found by the property above: the old engine's answers, and the exact ones.
-
-    x in [0, 1] with x + 1 = 0 is empty (sympy: the point x = -1).  The region
-    x - 2y + z >= 1, -2x + 2y - 2z >= -1, -x - 2y + z >= -1, 2x + y + 2z >= -2,
-    2y - 2z >= 0 holds (1/2, -1/2, -1/2) (slacks 0, 0, 1, 3/2, 0), which sympy
-    called infeasible; the minimum of 2x - 2y - z there is 5/2.
+    x in [0, 1] with x + 1 = 0 is empty.  The region x - 2y + z >= 1, -2x + 2y - 2z >= -1,
+    -x - 2y + z >= -1, 2x + y + 2z >= -2, 2y - 2z >= 0 holds (1/2, -1/2, -1/2) (slacks
+    0, 0, 1, 3/2, 0), and the minimum of 2x - 2y - z there is 5/2.  (sympy 1.14's simplex,
+    the engine before issue 10, answered x = -1 and "infeasible".)
     """
     x = X[0]
     assert linear_region([x], [(x, False), (1 - x, False)], [x + 1]) is None
-    assert _sympy_optimum("min", x, [x, 1 - x], [x + 1], [x]) == (-1, {x: -1})  # the wrong old answer
     y, z = X[1], X[2]
     weak = [x - 2 * y + z - 1, -2 * x + 2 * y - 2 * z + 1, -x - 2 * y + z + 1, 2 * x + y + 2 * z + 2, 2 * y - 2 * z]
-    assert _sympy_optimum("min", 2 * x - 2 * y - z, weak, [], [x, y, z]) == "infeasible"
     value, point = linear_program(2 * x - 2 * y - z, [x, y, z], weak, [], "min")
     assert value == F(5, 2) and point == {x: F(1, 2), y: F(-1, 2), z: F(-1, 2)}
 

@@ -130,15 +130,7 @@ def _upper(terms: Terms, low: list[Fraction], high: list[Fraction]) -> Fraction:
             value = _value(terms, x)
             best = value if best is None or value > best else best
         return best if best is not None else Fraction(0)
-    total = Fraction(0)
-    for monom, c in terms:
-        lo = hi = Fraction(1)
-        for k, e in enumerate(monom):
-            if e:
-                lo *= low[k] ** e
-                hi *= high[k] ** e
-        total += c * (hi if c > 0 else lo)
-    return total
+    return _bounds(terms, low, high)
 
 
 def _derivative(terms: Terms, k: int) -> Terms:
