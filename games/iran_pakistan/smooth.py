@@ -92,17 +92,19 @@ __all__ = [
 #: cost) better is taken with odds ``e**2``, about 7 to 1, against each alternative.
 DEFAULT_LAMBDA = 2.0
 
+#: The column of :func:`logit_continuation` behind each smooth measure (one is a ratio of two).
+_MEASURE_COLUMNS: dict[str, str | tuple[str, str]] = {
+    "Pr(Pakistan retaliates)": "p_retaliates",
+    "Pr(Pakistan absorbs)": "choice/absorb",
+    "Pr(direct strike)": "choice/direct",
+    "Pr(calibrated | retaliate)": ("choice/calibrated", "p_retaliates"),
+    "Pr(Iran escalates)": "p_escalate",
+    "Pr(Iran escalates | calibrated)": "p_escalate/calibrated",
+    "Pr(Iran escalates | direct)": "p_escalate/direct",
+    "Pr(Pakistan counter-escalates)": "counter",
+}
 #: Names of the derived measures :func:`smooth_measure` reads off :func:`logit_continuation`.
-SMOOTH_MEASURES = (
-    "Pr(Pakistan retaliates)",
-    "Pr(Pakistan absorbs)",
-    "Pr(direct strike)",
-    "Pr(calibrated | retaliate)",
-    "Pr(Iran escalates)",
-    "Pr(Iran escalates | calibrated)",
-    "Pr(Iran escalates | direct)",
-    "Pr(Pakistan counter-escalates)",
-)
+SMOOTH_MEASURES = tuple(_MEASURE_COLUMNS)
 
 _STEP = 1e-20
 
@@ -229,22 +231,11 @@ def smooth_measure(out: Mapping[str, np.ndarray], measure: str) -> np.ndarray:
     >>> [round(float(smooth_measure(out, m)[0]), 4) for m in ("Pr(Pakistan retaliates)", "Pr(Iran escalates)")]
     [0.6667, 0.3333]
     """
-    if measure == "Pr(Pakistan retaliates)":
-        return out["p_retaliates"]
-    if measure == "Pr(Pakistan absorbs)":
-        return out["choice/absorb"]
-    if measure == "Pr(direct strike)":
-        return out["choice/direct"]
-    if measure == "Pr(calibrated | retaliate)":
-        return out["choice/calibrated"] / out["p_retaliates"]
-    if measure == "Pr(Iran escalates)":
-        return out["p_escalate"]
-    if measure == "Pr(Iran escalates | calibrated)":
-        return out["p_escalate/calibrated"]
-    if measure == "Pr(Iran escalates | direct)":
-        return out["p_escalate/direct"]
-    if measure == "Pr(Pakistan counter-escalates)":
-        return out["counter"]
+    column = _MEASURE_COLUMNS.get(measure)
+    if isinstance(column, tuple):
+        return out[column[0]] / out[column[1]]
+    if column is not None:
+        return out[column]
     raise DeterrenceError(f"unknown smooth measure {measure!r}; choose from {', '.join(SMOOTH_MEASURES)}")
 
 
