@@ -141,16 +141,21 @@ class Model:
             check_point(point, self.simplex, f"model {self.slug!r}: the point")
         return self.build(**point)
 
-    def supports(self, concept: str) -> bool:
-        """Whether ``concept`` is declared (``sequential`` comes with ``pbe``: it filters the PBE).
+    @property
+    def solve_concepts(self) -> tuple[str, ...]:
+        """The concepts ``deterrence solve`` accepts: the declared ones, and ``sequential`` with ``pbe``.
 
         Examples
         --------
         >>> m = Model("t", "T", "", lambda: None, concepts=("pbe",))
-        >>> print(m.supports("sequential"), m.supports("nash"))
-        True False
+        >>> print(m.solve_concepts, m.supports("sequential"), m.supports("nash"))
+        ('pbe', 'sequential') True False
         """
-        return concept in self.concepts or (concept == "sequential" and "pbe" in self.concepts)
+        return self.concepts + (("sequential",) if "pbe" in self.concepts and "sequential" not in self.concepts else ())
+
+    def supports(self, concept: str) -> bool:
+        """Whether ``concept`` is in :attr:`solve_concepts` (``sequential`` filters the PBE)."""
+        return concept in self.solve_concepts
 
     def resolve_concept(self, concept: str | None = None) -> str:
         """``concept``, or the model's first when None; a concept the model lacks is a DeterrenceError."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from deterrence.cli.options import add_command_parser, add_output_option, emit, load_game, run_provenance
 from deterrence.cli.registry import command
+from deterrence.errors import SolverError
 
 __all__ = ["add_parser"]
 
@@ -21,26 +22,18 @@ def _run(args: argparse.Namespace) -> int:
     game, model = load_game(args.game, args)
     concept = args.concept or (model.concepts[0] if model else ("spe" if hasattr(game, "root") else "nash"))
     if model is not None and not model.supports(concept):
-        from deterrence.errors import SolverError
-
-        declared = ", ".join(model.concepts) + (", sequential" if "pbe" in model.concepts else "")
         raise SolverError(
-            f"model {model.slug!r} declares the concepts {declared}, not {concept!r}; to solve it anyway, "
+            f"model {model.slug!r} declares the concepts {', '.join(model.solve_concepts)}, not {concept!r}; "
+            "to solve it anyway, "
             f"export it (deterrence export {model.slug} -o FILE.efg or .nfg) and solve the file"
         )
     options = {k: v for k, v in (("belief_rule", args.belief_rule), ("refine", args.refine)) if v}
     if args.belief_rule and concept != "pbe":
-        from deterrence.errors import SolverError
-
         raise SolverError("--belief-rule and --refine apply to --concept pbe only")
     if args.refine and concept not in ("pbe", "sequential"):
-        from deterrence.errors import SolverError
-
         raise SolverError("--refine applies to --concept pbe or sequential only")
     if args.lam is not None:
         if concept != "qre":
-            from deterrence.errors import SolverError
-
             raise SolverError("--lambda applies to --concept qre only")
         options["lam"] = args.lam
     result = solve(game, concept=concept, method=args.method, max_work=args.max_work, options=options or None)

@@ -141,7 +141,7 @@ register(
 # -- sequential --------------------------------------------------------------
 register(
     "sequential", "tree", "support-enumeration", _S + "sequential_list:sequential_enumeration", exact=True,
-    complete=True, default=True, estimate=_S + "pbe:pbe_estimate",
+    complete=True, default=True, estimate=_S + "sequential_list:sequential_estimate",
     description="the PBE families that pass the consistency check",
 )  # fmt: skip
 register(

@@ -64,7 +64,7 @@ import numpy as np
 
 from deterrence.errors import SolverError
 
-__all__ = ["MAX_PROFILES", "certify", "estimate", "nash_support_polynomial", "support_profiles"]
+__all__ = ["MAX_PROFILES", "certify", "estimate", "nash_support_polynomial", "real_solutions", "support_profiles"]
 
 #: Largest number of support profiles :func:`nash_support_polynomial` will enumerate.
 MAX_PROFILES = 5000
@@ -206,6 +206,30 @@ def _solve_triangular(exprs: list[Any], symbols: list[Any]) -> list[dict[Any, An
     return assignments
 
 
+def real_solutions(equations: list[Any], symbols: list[Any]) -> tuple[list[dict[Any, Any]], bool]:
+    """Real solutions of polynomial equations with rational coefficients; second item True if a continuum.
+
+    A grevlex Groebner basis over the rationals decides whether the system is
+    inconsistent, zero-dimensional (then solved from its lex basis by
+    back-substitution: rational roots exact, irrational ones as floats of
+    ``_DIGITS`` digits) or positive-dimensional (no points returned).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> x, y = sympy.symbols("x y")
+    >>> points, continuum = real_solutions([x * y - 1, x - y], [x, y])
+    >>> print(sorted(p[x] for p in points), continuum)
+    [-1, 1] False
+    """
+    basis = _groebner(equations, symbols)
+    if list(basis.exprs) == [1]:
+        return [], False
+    if not basis.is_zero_dimensional:
+        return [], True
+    return _solve_triangular(list(basis.fglm("lex").exprs), symbols), False
+
+
 def _points(system: _Support, fixed: list[Any]) -> tuple[list[dict[Any, Any]], bool]:
     """Real solutions of the system (plus ``fixed`` equations); second item True if positive-dimensional."""
     symbols = system.symbols
@@ -214,12 +238,7 @@ def _points(system: _Support, fixed: list[Any]) -> tuple[list[dict[Any, Any]], b
     equations = [*system.equations, *fixed]
     if not equations:
         return [], True
-    basis = _groebner(equations, symbols)
-    if list(basis.exprs) == [1]:
-        return [], False
-    if not basis.is_zero_dimensional:
-        return [], True
-    return _solve_triangular(list(basis.fglm("lex").exprs), symbols), False
+    return real_solutions(equations, symbols)
 
 
 def _samples(system: _Support) -> list[dict[Any, Any]]:

@@ -120,9 +120,10 @@ def pbe_logit_limit(game: ExtensiveFormGame, *, sequential: bool = True) -> Solu
 
 
 def _range(game: ExtensiveFormGame) -> float:
-    values = [float(v) for t, _ in game.terminals() for v in t.payoffs]
-    spread = max(values) - min(values)
-    return spread if spread > 0 else 1.0
+    """The payoff range in which the agent-QRE trace measures lambda (as in ``agent_branch``)."""
+    from deterrence.solvers.qre import _scale
+
+    return _scale(np.array([[float(v) for v in t.payoffs] for t, _ in game.terminals()]))
 
 
 def _round(value: float, denominator: int) -> Fraction:

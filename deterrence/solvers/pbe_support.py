@@ -289,25 +289,21 @@ def solve_support(
 def _finite_solutions(equations: list, unknowns: list) -> list[dict] | None:
     """Every real solution of a nonlinear polynomial system with finitely many, else None.
 
-    A grevlex Groebner basis over the rationals decides whether the system is
-    inconsistent (no branch), zero-dimensional (solved from its lex basis by
-    back-substitution, as :mod:`deterrence.solvers.nplayer_support` does:
-    rational roots exact, irrational ones as 60-digit floats) or has a
-    continuum (None: left to :func:`sympy.solve`, which parametrises it).
+    :func:`deterrence.solvers.nplayer_support.real_solutions` decides by a
+    Groebner basis whether the system is inconsistent (no branch),
+    zero-dimensional (rational roots exact, irrational ones as high-precision
+    floats) or has a continuum (None: left to :func:`sympy.solve`, which
+    parametrises it).
     :func:`sympy.solve` can take minutes on a zero-dimensional system of a
     few multilinear equations (van der Laan's 3x3x3 game), this takes
     milliseconds.
     """
-    from deterrence.solvers.nplayer_support import _solve_triangular
+    from deterrence.solvers.nplayer_support import real_solutions
 
     if is_linear(equations, unknowns) or not all(e.is_polynomial(*unknowns) for e in equations):
         return None
-    basis = sympy.groebner(equations, *unknowns, order="grevlex", domain="QQ")
-    if list(basis.exprs) == [1]:
-        return []
-    if not basis.is_zero_dimensional:
-        return None
-    return _solve_triangular(list(basis.fglm("lex").exprs), unknowns)
+    points, continuum = real_solutions(equations, unknowns)
+    return None if continuum else points
 
 
 def _without_positive_factors(system: _System) -> list | None:

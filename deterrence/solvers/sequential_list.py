@@ -28,7 +28,7 @@ from typing import Any
 from deterrence.errors import SolverError
 from deterrence.solvers.result import Solution
 
-__all__ = ["sequential_enumeration", "sequential_logit_limit"]
+__all__ = ["sequential_enumeration", "sequential_estimate", "sequential_logit_limit"]
 
 
 def sequential_enumeration(game: Any, *, refine: str | None = None, max_supports: int | None = None) -> Solution:
@@ -106,3 +106,12 @@ def sequential_logit_limit(game: Any) -> Solution:
             "the certified logit limit is not consistent in the exact check; use --method support-enumeration"
         )
     return found
+
+
+def sequential_estimate(game: Any) -> Any:
+    """Work estimate for the registry: the PBE support enumeration, run twice (free and passive beliefs)."""
+    from deterrence.solvers.pbe import pbe_estimate
+    from deterrence.solvers.work import Estimate
+
+    once = pbe_estimate(game)
+    return Estimate(2 * once.work, f"{once.what}, searched twice", once.alternatives)
