@@ -30,13 +30,24 @@ Three measurements (issue 5), written to ``benchmarks/results/sweep.json``:
     with the closed forms off (the general cofactor kernel alone), whose
     result must be identical.  Target: the kernel at >= 1e7 points per
     CPU-second on one core (issue 9).
+``small`` (``nash_small_sizes``)
+    The batched kernel alone on ``--nash-points`` random games (payoffs
+    uniform on [0, 1], seeded) of each size 2x2, 3x2, 2x3 and 3x3: points per
+    CPU-second and per wall second (best of three), the general cofactor
+    kernel alone on the same points (whose result must be identical bit for
+    bit), and per-point loops of nashpy's and QuantEcon's
+    ``support_enumeration`` on the first ``--peer-points`` of them (their
+    lists must be subsets of ours).  With a roofline: the bytes read and
+    written per point, and the CPU time of ``np.empty`` plus one write of
+    the result arrays alone (what no solver writing that result can beat).
+    Target: >= 1e7 points per CPU-second on 3x2 (issue 9).
 ``big``
     A ``--big-points`` grid sweep of the parametric sequential model to
     Parquet through :func:`deterrence.sweep.run_sweep`, in a fresh
     subprocess whose peak resident memory (``ru_maxrss``) is read back.
     Target: < 1 GiB at 1e8 points.
 
-Usage: ``python benchmarks/sweep.py [--quick] [--only spe,nash,big] [--big-points N]
+Usage: ``python benchmarks/sweep.py [--quick] [--only spe,nash,small,big] [--big-points N]
 [--spe-points N] [--nash-points N] [--peer-points N]``.  ``--quick`` shrinks every size for a
 smoke run.
 """
@@ -371,6 +382,131 @@ def bench_nash(build: Any, label: str, size: int, peer_size: int) -> dict[str, A
     }
 
 
+def _loop_cpu(function: Any, count: int) -> tuple[float, float, list]:
+    """Wall and CPU seconds of ``function(k)`` for ``k < count``, and the results."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    found = [function(k) for k in range(count)]
+    return time.perf_counter() - start, time.process_time() - start_cpu, found
+
+
+def _output_touch_cpu(g: int, m: int, n: int, slots: int, repeat: int = 5) -> tuple[float, float]:
+    """Best wall and CPU seconds of ``np.empty`` plus one write of a result's arrays (the floor)."""
+    wall, cpu = float("inf"), float("inf")
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        arrays = [np.empty((g, slots, m)), np.empty((g, slots, n)), np.empty((g, slots), dtype=bool)]
+        arrays += [np.empty((g, slots)) for _ in range(3)] + [np.empty(g, dtype=np.intp), np.empty(g)]
+        arrays += [np.empty(g, dtype=bool), np.empty(g, dtype=bool)]
+        for values in arrays:
+            values.fill(0)
+        wall, cpu = min(wall, time.perf_counter() - start), min(cpu, time.process_time() - start_cpu)
+        del arrays
+    return wall, cpu
+
+
+def bench_small_sizes(size: int, peer_size: int) -> dict[str, Any]:
+    """The batched kernel on random 2x2, 3x2, 2x3 and 3x3 games against per-point nashpy and QuantEcon."""
+    import warnings
+
+    import nashpy
+
+    from deterrence.solvers import small_games
+    from deterrence.solvers.small_games import equilibria_at, small_game_equilibria
+
+    try:
+        from quantecon import game_theory as qe
+    except ImportError:
+        qe = None
+    fields = (
+        "x",
+        "y",
+        "valid",
+        "count",
+        "degenerate",
+        "row_payoff",
+        "column_payoff",
+        "regret",
+        "tolerance",
+        "fallback",
+    )
+    report: dict[str, Any] = {}
+    for m, n in ((2, 2), (3, 2), (2, 3), (3, 3)):
+        rng = np.random.default_rng([m, n, 9])
+        a, b = rng.random((size, m, n)), rng.random((size, m, n))
+        small_game_equilibria(a[:100], b[:100])  # imports and first-call set-up: not timed
+        load = os.getloadavg()
+        wall, cpu, ours = _timed_cpu(lambda a=a, b=b: small_game_equilibria(a, b), repeat=3)
+        small_games._CLOSED_FORMS = False  # the general cofactor kernel alone, same points, same run
+        try:
+            general_wall, general_cpu, general = _timed_cpu(lambda a=a, b=b: small_game_equilibria(a, b), repeat=2)
+        finally:
+            small_games._CLOSED_FORMS = True
+        identical = all(
+            np.array_equal(
+                getattr(ours, f).view(np.int64) if getattr(ours, f).dtype == np.float64 else getattr(ours, f),
+                getattr(general, f).view(np.int64) if getattr(general, f).dtype == np.float64 else getattr(general, f),
+            )
+            for f in fields
+        )
+        touch_wall, touch_cpu = _output_touch_cpu(size, m, n, ours.x.shape[1])
+        bytes_out = sum(getattr(ours, f).nbytes for f in fields) / size
+        pa, pb = a[:peer_size], b[:peer_size]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # nashpy warns on degenerate games
+            nashpy_wall, nashpy_cpu, theirs = _loop_cpu(
+                lambda k, pa=pa, pb=pb: list(nashpy.Game(pa[k], pb[k]).support_enumeration()), peer_size
+            )
+        counts: Counter = Counter()
+        quantecon_wall = quantecon_cpu = None
+        if qe is not None:
+
+            def one(k: int, pa: np.ndarray = pa, pb: np.ndarray = pb) -> list:
+                return list(qe.support_enumeration(qe.NormalFormGame((qe.Player(pa[k]), qe.Player(pb[k].T)))))
+
+            one(0)  # numba compiles on the first call: not timed
+            quantecon_wall, quantecon_cpu, quantecon = _loop_cpu(one, peer_size)
+        for k in range(peer_size):
+            mine = _as_set(equilibria_at(ours, k))
+            counts["nashpy's list a subset of ours"] += _subset(_as_set(theirs[k]), mine)
+            if qe is not None:
+                counts["QuantEcon's list a subset of ours"] += _subset(_as_set(quantecon[k]), mine)
+        rate_cpu = size / cpu
+        report[f"{m}x{n}"] = {
+            "points": size,
+            "slots": int(ours.x.shape[1]),
+            "kernel_seconds": wall,
+            "kernel_cpu_seconds": cpu,
+            "kernel_points_per_second": size / wall,
+            "kernel_points_per_cpu_second": rate_cpu,
+            "kernel_ns_per_point_cpu": 1e9 * cpu / size,
+            "load_average_at_kernel": list(load),
+            "general_kernel_points_per_cpu_second": size / general_cpu,
+            "general_kernel_points_per_second": size / general_wall,
+            "kernel_vs_general_kernel_cpu": general_cpu / cpu,
+            "identical_to_general_kernel": identical,
+            "degenerate_share": float(np.mean(ours.degenerate)),
+            "exact_fallbacks": ours.fallbacks,
+            "roofline": {
+                "bytes_in_per_point": (a.nbytes + b.nbytes) / size,
+                "bytes_out_per_point": bytes_out,
+                "output_empty_and_touch_ns_per_point_cpu": 1e9 * touch_cpu / size,
+                "output_empty_and_touch_ns_per_point_wall": 1e9 * touch_wall / size,
+                "output_share_of_kernel_cpu": touch_cpu / cpu,
+            },
+            "peer_points": peer_size,
+            "nashpy_points_per_cpu_second": peer_size / nashpy_cpu,
+            "nashpy_points_per_second": peer_size / nashpy_wall,
+            "quantecon_points_per_cpu_second": peer_size / quantecon_cpu if quantecon_cpu else None,
+            "quantecon_points_per_second": peer_size / quantecon_wall if quantecon_wall else None,
+            "kernel_vs_nashpy_cpu": rate_cpu * nashpy_cpu / peer_size,
+            "kernel_vs_quantecon_cpu": rate_cpu * quantecon_cpu / peer_size if quantecon_cpu else None,
+            "comparison": dict(counts),
+        }
+    report["target_points_per_cpu_second_3x2"] = 1e7
+    report["target_met"] = bool(report["3x2"]["kernel_points_per_cpu_second"] >= 1e7)
+    return report
+
+
 # -- 3. a very large sweep to Parquet, memory measured in a fresh process -------------------------
 def big_sweep_child(points: int, output: str, jobs: int) -> None:
     """Run in a subprocess: one grid sweep to Parquet; print seconds and peak RSS as JSON."""
@@ -437,7 +573,7 @@ def bench_big(points: int, jobs: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
-    parser.add_argument("--only", default="spe,nash,big", help="comma-separated subset")
+    parser.add_argument("--only", default="spe,nash,small,big", help="comma-separated subset")
     parser.add_argument("--spe-points", type=int, default=2_000_000)
     parser.add_argument("--nash-points", type=int, default=200_000)
     parser.add_argument("--peer-points", type=int, default=2_000)
@@ -480,6 +616,9 @@ def main() -> None:
             "nash",
             json.dumps({k: report[k] for k in ("nash_iran_pakistan_matrix", "nash_generic_3x2")}, indent=1),
         )
+    if "small" in only:
+        report["nash_small_sizes"] = run | bench_small_sizes(args.nash_points, args.peer_points)
+        print("small", json.dumps(report["nash_small_sizes"], indent=1))
     if "big" in only:
         report["big"] = run | bench_big(args.big_points, args.jobs)
         print("big", json.dumps(report["big"], indent=1))

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from deterrence.solvers import small_games
+from deterrence.solvers import small_blocks, small_games
 from deterrence.solvers.small_closed_forms import closed_form_chunk
 from deterrence.solvers.small_games import small_game_equilibria
 
@@ -170,7 +170,7 @@ def test_slot_order_of_a_2x3_game_is_by_row() -> None:
 
 
 def test_given_tolerance_and_chunk_seams(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(small_games, "_FAST_CHUNK", 7)
+    monkeypatch.setattr(small_blocks, "_BLOCK", 7)
     rng = np.random.default_rng(5)
     for m, n in ((2, 2), (3, 2), (2, 3)):
         a, b = rng.integers(0, 20, (100, m, n)) / 7.0, rng.normal(size=(100, m, n))
@@ -212,9 +212,10 @@ def test_mixing_probability_within_the_label_tolerance_is_degenerate(side: str) 
 
 
 def test_mixed_batches_of_degenerate_and_generic_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Chunks that are mostly degenerate go whole to the general kernel, and so do the next few
-    # (a sweep is usually homogeneous); generic chunks after them take the closed forms again.
-    monkeypatch.setattr(small_games, "_FAST_CHUNK", 50)
+    # Blocks that are mostly degenerate go whole to the general kernel, and so do the next few
+    # (a sweep is usually homogeneous); generic blocks after them take the closed forms again.
+    monkeypatch.setattr(small_blocks, "_BLOCK", 50)
+    monkeypatch.setattr(small_blocks, "_SKIP", 7)
     rng = np.random.default_rng(8)
     blocks = []
     for k in range(24):
@@ -223,7 +224,9 @@ def test_mixed_batches_of_degenerate_and_generic_chunks(monkeypatch: pytest.Monk
     a, b = np.concatenate([x for x, _ in blocks]), np.concatenate([y for _, y in blocks])
     _assert_identical(a, b)
     _assert_identical(b.swapaxes(1, 2), a.swapaxes(1, 2))
-    fast, whole, routed = small_games._closed_forms(a, b, None, np.empty(len(a)))
-    assert len(whole) == 2 * (1 + small_games._SKIP)  # chunks 0 and 12 probed, the next 7 skipped
-    solved = np.unique(np.concatenate([p["game"] for p in fast]))
-    assert solved.size > 350 and solved.min() >= 8 * 50  # the generic chunks 8-11 and 20-23: 400 games
+    out = small_blocks.new_result(len(a), 3, 2)
+    route, whole = small_blocks.solve_blocks(a, b, None, out)
+    assert len(whole) == 2 * (1 + 7)  # blocks 0 and 12 probed, the next 7 skipped
+    solved = np.flatnonzero(out["valid"][:, 0])
+    assert solved.size > 350 and solved.min() >= 8 * 50  # the generic blocks 8-11 and 20-23: 400 games
+    assert not (route & out["valid"][:, 0]).any()  # a routed game is left blank for the kernel

@@ -79,6 +79,11 @@ class AlgebraicPoint:
     (0, 1, -1)
     >>> print(point.text(x), round(point.value(x), 12))
     -1 + sqrt(2) 0.414213562373
+
+    Rational functions reduce too (a posterior such as ``x / (x + 1)``):
+
+    >>> print(point.text(x / (x + 1)), point.sign(x / (x + 1) - Fraction(1, 3)))
+    1 - sqrt(2)/2 -1
     """
 
     minimal: Any
@@ -86,10 +91,27 @@ class AlgebraicPoint:
     coordinates: dict[Any, Any]
 
     def reduce(self, expression: Any) -> Any:
-        """``expression`` (a polynomial in the coordinates' symbols) as ``r(THETA)``, reduced modulo ``minimal``.
+        """``expression`` (a rational function of the coordinates' symbols) as ``r(THETA)`` modulo ``minimal``.
 
-        Computed term by term in polynomial arithmetic modulo ``minimal`` (no symbolic expansion).
+        Computed term by term in polynomial arithmetic modulo ``minimal`` (no
+        symbolic expansion); a denominator is inverted in the number field
+        (``minimal`` is irreducible), so a Bayes posterior reduces like a
+        polynomial.
+
+        Raises
+        ------
+        ZeroDivisionError
+            When the denominator vanishes at the point.
         """
+        numerator, denominator = sympy.fraction(sympy.together(sympy.sympify(expression)))
+        if denominator.free_symbols:
+            below = self._polynomial(denominator)
+            if below.is_zero:
+                raise ZeroDivisionError("the denominator vanishes at this algebraic point")
+            return (self._polynomial(numerator) * below.invert(self.minimal)).rem(self.minimal)
+        return self._polynomial(sympy.expand(expression))
+
+    def _polynomial(self, expression: Any) -> Any:
         m = self.minimal
         symbols = list(self.coordinates)
         if not symbols:

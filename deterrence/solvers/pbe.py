@@ -59,7 +59,7 @@ from deterrence.forms.extensive_form import Decision, ExtensiveFormGame, Termina
 from deterrence.forms.subgames import perfect_recall_violations
 from deterrence.solvers.pbe_check import assessment_regret, ratio
 from deterrence.solvers.pbe_prune import candidate_supports
-from deterrence.solvers.pbe_report import Components, components, describe, ranges
+from deterrence.solvers.pbe_report import Components, algebraic_forms, components, describe, ranges
 from deterrence.solvers.pbe_screen import Screen
 from deterrence.solvers.pbe_support import CONTINUUM, Family, solve_support
 from deterrence.solvers.pbe_tree import Info, TreeIndex, roles
@@ -351,6 +351,7 @@ def _assemble(index: TreeIndex, families: list[Family], free: bool, sequential: 
         if family.nonlinear:
             extra["conditions"] = list(family.conditions)
             extra["nonlinear"] = family.nonlinear
+        extra.update(algebraic_forms(index, family))
         found_roles = roles(index, behaviour, reach)
         if found_roles:
             extra["roles"] = found_roles

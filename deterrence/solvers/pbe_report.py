@@ -18,7 +18,7 @@ from deterrence.solvers.pbe_support import Family
 from deterrence.solvers.pbe_tree import TreeIndex
 from deterrence.solvers.result import Equilibrium
 
-__all__ = ["Components", "components", "describe", "ranges"]
+__all__ = ["Components", "algebraic_forms", "components", "describe", "ranges"]
 
 
 def _prob(behaviour: Mapping) -> Any:
@@ -69,6 +69,13 @@ def describe(extra: Mapping) -> list[str]:
         out.append(
             f"family: nonlinear in {extra['nonlinear']} free variable(s), given by its conditions; shown: one point"
         )
+    if "verification" in extra:
+        shown = "; ".join(
+            f"{player} at {name!r}: " + ", ".join(f"{a} = {v}" for a, v in table.items())
+            for player, sets in extra.get("algebraic", {}).items()
+            for name, table in sets.items()
+        )
+        out.append(f"{extra['verification']}: {shown}")
     if "sequential" in extra:
         out.append("sequential equilibrium" if extra["sequential"] else "not a sequential equilibrium")
     return out
@@ -130,3 +137,25 @@ def components(index: TreeIndex, equilibria: list[Equilibrium], families: list[F
         for record in records:
             record.update(summary(index, [equilibria[k] for k in record["members"]]))
     return Components(records)
+
+
+def algebraic_forms(index: TreeIndex, family: Family) -> dict[str, Any]:
+    """The JSON keys of an exactly certified irrational family: ``algebraic``, ``algebraic_beliefs``, ``verification``.
+
+    Each is keyed like ``strategies`` and ``beliefs`` (player, information set,
+    action or node name), with the exact value as text (e.g. ``-1 + sqrt(2)``).
+    Sets where the player has one action, or one node, are left out.
+    """
+    from deterrence.solvers.pbe_algebraic import EXACTLY
+
+    if family.algebraic is None:
+        return {}
+    actions: dict[str, dict[str, dict[str, str]]] = {}
+    nodes: dict[str, dict[str, dict[str, str]]] = {}
+    exact = family.algebraic
+    for info, table, weights in zip(index.infos, exact["behaviour"], exact["beliefs"], strict=True):
+        if len(table) > 1:
+            actions.setdefault(info.player, {})[info.name] = dict(table)
+        if weights is not None and len(weights) > 1:
+            nodes.setdefault(info.player, {})[info.name] = {index.node_name(x): v for x, v in weights.items()}
+    return {"algebraic": actions, "algebraic_beliefs": nodes, "verification": EXACTLY}

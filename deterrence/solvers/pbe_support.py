@@ -40,6 +40,7 @@ from typing import Any
 
 import sympy
 
+from deterrence.solvers.pbe_algebraic import certify_branch
 from deterrence.solvers.pbe_nonlinear import nonlinear_region
 from deterrence.solvers.pbe_region import is_linear, linear_region, to_fraction
 from deterrence.solvers.pbe_tree import Info, TreeIndex, deviation_plans, own_below, value_below
@@ -74,6 +75,8 @@ class Family:
     nonlinear: int = 0
     #: A linear family's closure: ``(free variables, conditions g >= 0, behaviour tables as expressions)``.
     closure: tuple[list, list, list] | None = None
+    #: Exact forms of an irrational point's behaviour and beliefs (text per action and node), when certified.
+    algebraic: dict[str, list] | None = None
 
 
 @dataclass
@@ -281,6 +284,10 @@ def solve_support(
         found = _branch(system, branch, () if inexact else equations)
         if isinstance(found, str):
             remarks.append(f"support {_support_text(index, support)}: {found}")
+        elif found is not None and inexact:
+            certified = certify_branch(system, index, equations, unknowns, branch, found)
+            if certified is not None:
+                families.append(certified)
         elif found is not None:
             families.append(found)
     return families, remarks

@@ -8,13 +8,26 @@ at ``lambda`` for every point:
   chance allowed) the agent QRE is unique and is computed exactly by one
   backward pass: logit choice on the continuation values, node by node
   (Signorino's strategic logit);
-* otherwise by natural-parameter continuation in ``lambda`` from uniform play
-  at 0, in ``steps`` equal steps, with Newton's method at each step for all
-  points at once (Jacobians by complex steps, ``numpy.linalg.solve`` on the
-  stacked systems).  This follows the principal branch while it has no
-  turning point below ``lambda``; points where Newton fails to reach the
-  tolerance are run again with 4 and then 16 times as many steps, and those
-  that still fail are flagged in ``converged`` (their profiles are not QREs).
+* otherwise, where a backward order of the information sets exists, by
+  Newton's method on the *belief-coupled* sets only (:mod:`.qre_reduced`:
+  every other choice is an explicit function of those by one backward pass,
+  so the reduction is exact), in adaptive steps of ``lambda`` from uniform
+  play at 0 with a tangent predictor; a tree with multi-node sets but none
+  coupled is one backward pass;
+* where there is no such order (absent-mindedness), for ``method="full"``,
+  and at points where the reduced continuation meets a turning point, by
+  natural-parameter continuation in all components in ``steps`` equal steps
+  (8 by default), with Newton's method at each step for all points at once
+  (Jacobians by complex steps, ``numpy.linalg.solve`` on the stacked
+  systems).  Points where Newton fails to reach the tolerance are run again
+  with 4 and then 16 times as many steps, and those that still fail are
+  flagged in ``converged`` (their profiles are not QREs).
+
+Both follow the principal branch while it has no turning point below
+``lambda``.  Every profile is checked in the full space: ``residual`` is its
+logit residual in all components, computed by
+:meth:`~deterrence.solvers.qre_agent.AgentTree.evaluate` (Bayes' rule in log
+reach probabilities), independently of the reduced system.
 
 Examples
 --------
@@ -41,11 +54,15 @@ import numpy as np
 
 from deterrence.errors import SolverError
 from deterrence.solvers.qre import LogitSystem
+from deterrence.solvers.qre_reduced import compile_reduced, solve_reduced
 
 __all__ = ["AgentQREBatch", "agent_qre_batch", "with_terminal_payoffs"]
 
 _STEP = 1e-20
 _CHUNK = 2048
+_STEPS = 8  # lambda steps of the full Newton
+_REDUCED_STEPS = 1  # first step of the reduced one (adaptive, with a tangent predictor): all the way
+_REDUCED_CHUNK = 8192
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,9 +96,10 @@ def agent_qre_batch(
     payoffs: np.ndarray,
     lam: Any,
     *,
-    steps: int = 8,
+    steps: int | None = None,
     iterations: int = 30,
     tol: float = 1e-9,
+    method: str = "auto",
 ) -> AgentQREBatch:
     """Agent logit QRE at every payoff point (see the module docstring for the method).
 
@@ -93,11 +111,17 @@ def agent_qre_batch(
         Terminal payoffs per point (``T`` terminals in ``game.terminals()`` order).
     lam : float or ndarray, shape (B,)
         Precision, in payoff units, >= 0.
-    steps, iterations : int
-        Continuation steps in ``lambda`` and Newton iterations per step
-        (imperfect-information trees only).
+    steps : int, optional
+        Imperfect-information trees only: the number of equal steps in
+        ``lambda`` of the full Newton (default 8), or for the reduced one
+        the first step as a fraction ``1 / steps`` of ``lambda`` (default 1).
+    iterations : int
+        Newton iterations per step (the reduced continuation allows
+        ``4 * iterations * steps`` evaluations in all).
     tol : float
         Residual below which a point counts as converged.
+    method : {"auto", "full"}
+        ``"full"`` forces Newton in all components (for checks).
 
     Raises
     ------
@@ -112,21 +136,42 @@ def agent_qre_batch(
     lams = np.broadcast_to(np.asarray(lam, dtype=np.float64), (size,))
     if not np.all(np.isfinite(lams)) or np.any(lams < 0):
         raise SolverError("lambda must be finite and >= 0 at every point")
-    if tree.perfect_information:
+    if method not in ("auto", "full"):
+        raise SolverError(f"method must be 'auto' or 'full', got {method!r}")
+    if tree.perfect_information and method == "auto":
         return _perfect_information(tree, pay, lams, tol)
     system = LogitSystem(tree.utilities, tree.sizes, logs=True)
-    x = _continued(tree, system, pay, lams, steps, iterations)
-    residual = _residual(tree, system, x, pay, lams)
+    reduced = compile_reduced(tree) if method == "auto" else None
+    if reduced is None:
+        x = _continued(tree, system, pay, lams, _STEPS if steps is None else steps, iterations)
+        residual, values = _checked(tree, system, x, pay, lams)
+        first = np.arange(size)
+    else:
+        x = _continued_reduced(reduced, pay, lams, _REDUCED_STEPS if steps is None else steps, iterations)
+        residual, values = _checked(tree, system, x, pay, lams)
+        first = np.flatnonzero(~(residual <= tol))  # e.g. past a turning point: Newton in all components
+        if first.size:
+            x[first] = _continued(tree, system, pay[first], lams[first], _STEPS, iterations)
+            residual[first], values[first] = _checked(tree, system, x[first], pay[first], lams[first])
+    count = _STEPS if steps is None or reduced is not None else steps
     for factor in (4, 16):  # points that did not converge: again, in smaller steps of lambda
-        retry = np.flatnonzero(~(residual <= tol))
+        retry = first[~(residual[first] <= tol)]
         if retry.size == 0:
             break
-        x[retry] = _continued(tree, system, pay[retry], lams[retry], steps * factor, iterations)
-        residual[retry] = _residual(tree, system, x[retry], pay[retry], lams[retry])
-    utilities, values = tree.evaluate(x, pay)
+        x[retry] = _continued(tree, system, pay[retry], lams[retry], count * factor, iterations)
+        residual[retry], values[retry] = _checked(tree, system, x[retry], pay[retry], lams[retry])
     sigma = np.exp(x)
     reach = np.stack(_reach_rows(tree, list(sigma.T), size), axis=1)
-    return AgentQREBatch(sigma, values[0], reach, residual, residual <= tol)
+    return AgentQREBatch(sigma, values, reach, residual, residual <= tol)
+
+
+def _continued_reduced(reduced: Any, pay: np.ndarray, lams: np.ndarray, steps: int, iterations: int) -> np.ndarray:
+    x = np.empty((pay.shape[0], reduced.tree.n))
+    for lo in range(0, pay.shape[0], _REDUCED_CHUNK):
+        hi = min(pay.shape[0], lo + _REDUCED_CHUNK)
+        columns = np.ascontiguousarray(pay[lo:hi].transpose(1, 2, 0))  # (T, N, B): rows contiguous
+        x[lo:hi] = solve_reduced(reduced, columns, lams[lo:hi], steps, iterations)[0]
+    return x
 
 
 def _continued(
@@ -141,10 +186,19 @@ def _continued(
 
 def _residual(tree: Any, system: LogitSystem, x: np.ndarray, pay: np.ndarray, lams: np.ndarray) -> np.ndarray:
     """Logit residual in probabilities; NaN (not converged) where ``x`` is not a log-probability vector."""
+    return _checked(tree, system, x, pay, lams)[0]
+
+
+def _checked(
+    tree: Any, system: LogitSystem, x: np.ndarray, pay: np.ndarray, lams: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_residual` and the players' expected payoffs ``(B, N)``, from one full-space evaluation."""
+    utilities, values = tree.evaluate(x, pay)
     with np.errstate(invalid="ignore", over="ignore"):
         sigma = np.exp(x)
-        out = np.max(np.abs(sigma - np.exp(system.logit(tree.evaluate(x, pay)[0], lams))), axis=1)
-    return np.where(np.all(np.isfinite(x), axis=1) & np.all(x <= 1e-12, axis=1), out, np.nan)
+        out = np.max(np.abs(sigma - np.exp(system.logit(utilities, lams))), axis=1)
+    residual = np.where(np.all(np.isfinite(x), axis=1) & np.all(x <= 1e-12, axis=1), out, np.nan)
+    return residual, np.array(values[0], dtype=np.float64)
 
 
 def _perfect_information(tree: Any, pay: np.ndarray, lams: np.ndarray, tol: float) -> AgentQREBatch:

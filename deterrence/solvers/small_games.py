@@ -75,7 +75,7 @@ from typing import Any
 import numpy as np
 
 from deterrence.errors import GameError
-from deterrence.solvers.small_closed_forms import EquilibriumStore, closed_form_chunk
+from deterrence.solvers.small_blocks import new_result, solve_blocks
 from deterrence.solvers.small_polytopes import MAX_STRATEGIES, _side, _vertices
 from deterrence.solvers.verify import FLOAT_TOLERANCE
 
@@ -85,10 +85,6 @@ __all__ = ["SmallGameEquilibria", "equilibria_at", "small_game_equilibria"]
 _CHUNK = 16384
 # Candidate pairs times games held at once (a 4x4 game has 3249 pairs: its passes are shorter).
 _PAIRS_PER_PASS = 1 << 22
-# Games per pass of the closed forms (2x2, 3x2, 2x3): their working arrays stay in cache.
-_FAST_CHUNK = 32768
-# After a chunk that is mostly degenerate, this many chunks go straight to the general kernel.
-_SKIP = 7
 # Whether 2x2, 3x2 and 2x3 games take the closed forms first (tests switch it off to compare).
 _CLOSED_FORMS = True
 
@@ -265,13 +261,14 @@ def small_game_equilibria(A: Any, B: Any, tolerance: float | np.ndarray | None =
     step = min(_CHUNK, max(256, _PAIRS_PER_PASS // pairs))
     indices: list[Any] = [slice(s, s + step) for s in range(0, g, step)]
     flags = {"degenerate": np.zeros(g, dtype=bool), "tolerance": np.empty(g), "suspect": np.zeros(g, dtype=bool)}
-    fast: list[dict[str, np.ndarray]] = []
-    blank: list[slice] = []
+    fast = None
     if _CLOSED_FORMS and m <= 3 and n <= 3 and min(m, n) == 2:
-        # 2x2, 3x2 and 2x3: closed forms for the clearly nondegenerate games, the rest below.
-        fast, whole, routed = _closed_forms(a, b, given, flags["tolerance"])
+        # 2x2, 3x2 and 2x3: closed forms for the clearly nondegenerate games, written in place into
+        # result arrays of CAPACITY slots; the other games go to the general kernel below.
+        fast = new_result(g, m, n)
+        route, whole = solve_blocks(a, b, given, fast, flags["tolerance"])
+        routed = np.flatnonzero(route)
         indices = whole + [routed[s : s + step] for s in range(0, routed.size, step)]
-        blank = _gaps(whole, g)  # the rows no whole-chunk part writes: filled with "no equilibrium" first
     parts = []
     for index in indices:
         part = _solve_chunk(a[index], b[index], None if given is None else given[index], 0)
@@ -282,38 +279,20 @@ def small_game_equilibria(A: Any, B: Any, tolerance: float | np.ndarray | None =
     # check: solve those games again exactly.
     suspect = flags.pop("suspect")
     exact = {i: _exact_fallback(a[i], b[i], flags["tolerance"][i]) for i in np.flatnonzero(suspect).tolist()}
+    used = 0 if fast is None else _slots_used(fast["valid"])
     slots = max(
         1,
-        *(int(p["slot"].max(initial=-1)) + 1 for p in fast),
+        used,
         *(p["x"].shape[1] for _, p in parts),
         *(len(rows) for _, rows in exact.values()),
     )
-    out = {
-        "x": np.empty((g, slots, m)),
-        "y": np.empty((g, slots, n)),
-        "valid": np.empty((g, slots), dtype=bool),
-        **{name: np.empty((g, slots)) for name in ("row_payoff", "column_payoff", "regret")},
-    }
-    for gap in blank:
-        for name, values in out.items():
-            values[gap] = False if name == "valid" else np.nan
+    out = new_result(g, m, n, slots) if fast is None else _resized(fast, slots)
     for index, part in parts:  # each element is written once: the part, then the padding
         for name, values in out.items():
             here = part[name].shape[1]
             values[index, :here] = part[name]
             if isinstance(index, slice):
                 values[index, here:] = False if name == "valid" else np.nan
-    flat = {name: _rows(v) if name in ("x", "y") else v.reshape(-1) for name, v in out.items()}
-    pure_x, pure_y = _rows(np.eye(m)), _rows(np.eye(n))
-    for piece in fast:
-        where = piece["game"] * slots + piece["slot"]  # flat (game, slot) offsets
-        pure = "xi" in piece  # pure equilibria: strategies as indices, regret 0
-        flat["valid"][where] = True
-        flat["x"][where] = pure_x[piece["xi"]] if pure else _rows(piece["x"])
-        flat["y"][where] = pure_y[piece["yj"]] if pure else _rows(piece["y"])
-        flat["row_payoff"][where] = piece["row"]
-        flat["column_payoff"][where] = piece["column"]
-        flat["regret"][where] = 0.0 if pure else piece["regret"]
     for i, (degenerate, rows) in exact.items():
         flags["degenerate"][i] = degenerate
         for name, values in out.items():
@@ -329,62 +308,27 @@ def small_game_equilibria(A: Any, B: Any, tolerance: float | np.ndarray | None =
     return SmallGameEquilibria(count=count, fallback=suspect, **flags, **out)
 
 
-def _gaps(whole: list[slice], g: int) -> list[slice]:
-    """The ranges of ``0..g`` outside the sorted slices ``whole``."""
-    gaps, start = [], 0
-    for part in whole:
-        if part.start > start:
-            gaps.append(slice(start, part.start))
-        start = part.stop
-    return gaps + ([slice(start, g)] if start < g else [])
+def _slots_used(valid: np.ndarray) -> int:
+    """The number of leading slots of ``valid (G, K)`` that hold an equilibrium in some game."""
+    for k in range(valid.shape[1], 0, -1):
+        if valid[:, k - 1].any():
+            return k
+    return 0
 
 
-def _rows(values: np.ndarray) -> np.ndarray:
-    """Strategies ``(..., w)`` as one item a row (``w`` floats), so a scatter copies whole rows."""
-    rows = np.ascontiguousarray(values).reshape(-1, values.shape[-1])
-    return rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).reshape(-1)
-
-
-def _closed_forms(
-    a: np.ndarray, b: np.ndarray, given: np.ndarray | None, tolerance: np.ndarray
-) -> tuple[list[dict[str, np.ndarray]], list[slice], np.ndarray]:
-    """Closed forms for ``a, b (G, m, n)`` with ``min(m, n) == 2``.
-
-    Returns the equilibrium rows, the chunks left whole to the general kernel and the other
-    games routed to it.  Fills ``tolerance`` in place; a 2x3 game is solved as its transpose
-    (slots kept in row order).
-    """
-    g, m, n = a.shape
-    flip = n == 3
-    route = np.zeros(g, dtype=bool)
-    stores = (EquilibriumStore(), EquilibriumStore())  # pure, mixed
-    whole: list[slice] = []
-    work: dict[str, np.ndarray] = {}
-    skip = 0
-    for s in range(0, g, _FAST_CHUNK):
-        stop = min(g, s + _FAST_CHUNK)
-        if skip:  # the last probe was mostly degenerate: the next chunks likely are too
-            skip -= 1
-            whole.append(slice(s, stop))
-            continue
-        tol = None if given is None else given[s:stop]
-        if flip:
-            res = closed_form_chunk(b[s:stop].transpose(0, 2, 1), a[s:stop].transpose(0, 2, 1), tol, True, work)
-        else:
-            res = closed_form_chunk(a[s:stop], b[s:stop], tol, False, work)
-        tolerance[s:stop] = res["tolerance"]
-        if res["route"].all():  # the general kernel solves this chunk as a slice
-            whole.append(slice(s, stop))
-            skip = _SKIP
-            continue
-        route[s:stop] = res["route"]
-        for part, store in zip(res["parts"], stores, strict=True):
-            if flip:
-                x, y = ("xi", "yj") if "xi" in part else ("x", "y")
-                part[x], part[y], part["row"], part["column"] = part[y], part[x], part["column"], part["row"]
-            part["game"] += s
-            store.add(part)
-    return stores[0].pieces() + stores[1].pieces(), whole, np.flatnonzero(route)
+def _resized(out: dict[str, np.ndarray], slots: int) -> dict[str, np.ndarray]:
+    """The result arrays ``out`` with ``slots`` slots: the same arrays, a trimmed copy or NaN-padded."""
+    have = out["valid"].shape[1]
+    if slots == have:
+        return out
+    if slots < have:
+        return {name: np.ascontiguousarray(values[:, :slots]) for name, values in out.items()}
+    g, _, m = out["x"].shape
+    wider = new_result(g, m, out["y"].shape[2], slots)
+    for name, values in wider.items():
+        values[:, :have] = out[name]
+        values[:, have:] = False if name == "valid" else np.nan
+    return wider
 
 
 def _normalise(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
