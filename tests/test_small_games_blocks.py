@@ -14,35 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deterrence.solvers import small_blocks, small_games
+from deterrence.solvers import small_blocks
 from deterrence.solvers.small_games import small_game_equilibria
-
-FIELDS = ("x", "y", "valid", "count", "degenerate", "row_payoff", "column_payoff", "regret", "tolerance", "fallback")
-SIZES = [pytest.param(2, 2, id="2x2"), pytest.param(3, 2, id="3x2"), pytest.param(2, 3, id="2x3")]
-
-
-def _general(a, b, tolerance=None):  # noqa: ANN001, ANN202
-    """The general kernel alone (fast path off): the reference."""
-    saved = small_games._CLOSED_FORMS
-    small_games._CLOSED_FORMS = False
-    try:
-        return small_game_equilibria(a, b, tolerance)
-    finally:
-        small_games._CLOSED_FORMS = saved
-
-
-def _assert_bits_equal(a, b, tolerance=None) -> None:  # noqa: ANN001
-    """Every field of the fast result equals the reference's: shape, dtype and bits (NaN as NaN)."""
-    fast, general = small_game_equilibria(a, b, tolerance), _general(a, b, tolerance)
-    for name in FIELDS:
-        mine, theirs = getattr(fast, name), getattr(general, name)
-        assert mine.shape == theirs.shape and mine.dtype == theirs.dtype, (name, mine.shape, theirs.shape)
-        if mine.dtype.kind == "f":  # the same bits: -0.0 is not 0.0 here
-            same = (mine.view(np.int64) == theirs.view(np.int64)) | (np.isnan(mine) & np.isnan(theirs))
-        else:
-            same = mine == theirs
-        assert same.all(), (name, np.argwhere(~same)[:3].tolist())
-        assert mine.flags.c_contiguous, name
+from tests.small_game_reference import FIELDS, SIZES, assert_bits_equal, general
 
 
 def _games(kind: str, size: int, m: int, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +51,7 @@ def test_batch_sizes_around_the_block_size(
     rng = np.random.default_rng([m, n, blocks, offset + 1])
     for kind in ("uniform", "mixed"):
         a, b = _games(kind, size, m, n, rng)
-        _assert_bits_equal(a, b)
+        assert_bits_equal(a, b)
 
 
 @pytest.mark.parametrize(("m", "n"), SIZES)
@@ -85,14 +59,14 @@ def test_batch_sizes_around_the_real_block(m: int, n: int) -> None:
     rng = np.random.default_rng([m, n, 7])
     for size in (small_blocks._BLOCK - 1, small_blocks._BLOCK, small_blocks._BLOCK + 1):
         a, b = _games("mixed", size, m, n, rng)
-        _assert_bits_equal(a, b)
+        assert_bits_equal(a, b)
 
 
 def test_empty_and_single_batches() -> None:
     for m, n in ((2, 2), (3, 2), (2, 3)):
         empty = small_game_equilibria(np.zeros((0, m, n)), np.zeros((0, m, n)))
         assert empty.x.shape == (0, 1, m) and empty.y.shape == (0, 1, n) and empty.count.shape == (0,)
-        _assert_bits_equal(np.zeros((0, m, n)), np.zeros((0, m, n)))
+        assert_bits_equal(np.zeros((0, m, n)), np.zeros((0, m, n)))
     # Matching pennies alone: one slot; with Chicken beside it: three.
     pennies = np.array([[1.0, -1.0], [-1.0, 1.0]])
     one = small_game_equilibria(pennies, -pennies)
@@ -103,7 +77,7 @@ def test_empty_and_single_batches() -> None:
         both.x.shape == (2, 3, 2) and both.count.tolist() == [1, 3] and both.valid[0].tolist() == [True, False, False]
     )
     assert np.isnan(both.x[0, 1:]).all() and np.isnan(both.regret[0, 1:]).all()
-    _assert_bits_equal(np.stack([pennies, chicken]), np.stack([-pennies, chicken.T]))
+    assert_bits_equal(np.stack([pennies, chicken]), np.stack([-pennies, chicken.T]))
 
 
 @pytest.mark.parametrize(("m", "n"), SIZES)
@@ -112,8 +86,8 @@ def test_kinds_of_games_are_bit_identical(monkeypatch: pytest.MonkeyPatch, m: in
     monkeypatch.setattr(small_blocks, "_BLOCK", 1000)  # several blocks, some of them mostly degenerate
     rng = np.random.default_rng([m, n, len(kind)])
     a, b = _games(kind, 5000, m, n, rng)
-    _assert_bits_equal(a, b)
-    _assert_bits_equal(a, b, rng.choice([0.0, 1e-9, 0.05], 5000))
+    assert_bits_equal(a, b)
+    assert_bits_equal(a, b, rng.choice([0.0, 1e-9, 0.05], 5000))
 
 
 def test_slots_are_trimmed_or_widened() -> None:
@@ -123,12 +97,12 @@ def test_slots_are_trimmed_or_widened() -> None:
     a, b = rng.random((200, 3, 2)), rng.random((200, 3, 2))
     result = small_game_equilibria(a, b)
     single = result.count == 1
-    _assert_bits_equal(a[single], b[single])
+    assert_bits_equal(a[single], b[single])
     assert small_game_equilibria(a[single], b[single]).x.shape == (int(single.sum()), 1, 3)
     a[50], b[50] = 0.0, 0.0
     wide = small_game_equilibria(a, b)
     assert wide.x.shape == (200, 6, 3) and wide.count[50] == 6 and wide.degenerate[50]
-    _assert_bits_equal(a, b)
+    assert_bits_equal(a, b)
 
 
 @pytest.mark.parametrize(("m", "n"), SIZES)
@@ -137,12 +111,12 @@ def test_strided_and_float32_inputs(m: int, n: int) -> None:
     payoffs = rng.random((3000, m, n, 2))
     a, b = payoffs[..., 0], payoffs[..., 1]  # views with a stride of two floats, as a sweep passes them
     assert not a.flags.c_contiguous
-    _assert_bits_equal(a, b)
-    _assert_bits_equal(np.asfortranarray(a), b[::-1][::-1])
-    _assert_bits_equal(a[::2], b[1::2])
+    assert_bits_equal(a, b)
+    assert_bits_equal(np.asfortranarray(a), b[::-1][::-1])
+    assert_bits_equal(a[::2], b[1::2])
     low = payoffs.astype(np.float32)
-    _assert_bits_equal(low[..., 0], low[..., 1])
-    _assert_bits_equal(low[..., 0].astype(np.float64), low[..., 1].astype(np.float64))
+    assert_bits_equal(low[..., 0], low[..., 1])
+    assert_bits_equal(low[..., 0].astype(np.float64), low[..., 1].astype(np.float64))
 
 
 def test_result_is_the_same_whatever_the_block_size(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -162,7 +136,7 @@ def test_result_is_the_same_whatever_the_block_size(monkeypatch: pytest.MonkeyPa
 def test_a_million_games_are_bit_identical(m: int, n: int, kind: str) -> None:
     rng = np.random.default_rng([m, n, len(kind), 1])
     a, b = _games(kind, 1_000_000, m, n, rng)
-    _assert_bits_equal(a, b)
+    assert_bits_equal(a, b)
 
 
 @pytest.mark.parametrize(("m", "n"), SIZES)
@@ -186,10 +160,10 @@ def test_rows_left_to_the_kernel_are_blank(monkeypatch: pytest.MonkeyPatch, m: i
         routed = values[route]
         assert not routed.any() if name == "valid" else np.isnan(routed).all(), name
     solved = np.flatnonzero(~route)[np.flatnonzero(~route) >= 100]
-    reference = _general(a[solved], b[solved])
+    reference = general(a[solved], b[solved])
     slots = reference.x.shape[1]
     for name, values in out.items():
         mine = values[solved]
         assert not (mine[:, slots:].any() if name == "valid" else ~np.isnan(mine[:, slots:])).any(), name
         assert np.array_equal(mine[:, :slots], getattr(reference, name), equal_nan=name != "valid"), name
-    assert (tolerance[:100] == -1.0).all() and (tolerance[100:] == _general(a[100:], b[100:]).tolerance).all()
+    assert (tolerance[:100] == -1.0).all() and (tolerance[100:] == general(a[100:], b[100:]).tolerance).all()

@@ -16,31 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from deterrence.solvers import small_blocks, small_games
+from deterrence.solvers import small_blocks
 from deterrence.solvers.small_closed_forms import closed_form_chunk
 from deterrence.solvers.small_games import small_game_equilibria
-
-FIELDS = ("x", "y", "valid", "count", "degenerate", "row_payoff", "column_payoff", "regret", "tolerance", "fallback")
-SIZES = [pytest.param(2, 2, id="2x2"), pytest.param(3, 2, id="3x2"), pytest.param(2, 3, id="2x3")]
-
-
-def _general(a, b, tolerance=None):  # noqa: ANN001, ANN202
-    """The general kernel alone (fast path off)."""
-    saved = small_games._CLOSED_FORMS
-    small_games._CLOSED_FORMS = False
-    try:
-        return small_game_equilibria(a, b, tolerance)
-    finally:
-        small_games._CLOSED_FORMS = saved
-
-
-def _assert_identical(a, b, tolerance=None) -> None:  # noqa: ANN001
-    fast, general = small_game_equilibria(a, b, tolerance), _general(a, b, tolerance)
-    for name in FIELDS:
-        mine, theirs = getattr(fast, name), getattr(general, name)
-        assert mine.shape == theirs.shape and mine.dtype == theirs.dtype, name
-        differ = ~((mine == theirs) | (np.isnan(mine) & np.isnan(theirs)) if mine.dtype.kind == "f" else mine == theirs)
-        assert not differ.any(), (name, np.argwhere(differ)[:3].tolist())
+from tests.small_game_reference import SIZES, assert_bits_equal, general
 
 
 def _routed_share(a: np.ndarray, b: np.ndarray) -> float:
@@ -73,7 +52,7 @@ def test_fast_path_is_identical_to_the_general_kernel(m: int, n: int, kind: str)
     # 6 kinds x 3 sizes x 6000 games = 108,000 random games, every output field compared exactly.
     rng = np.random.default_rng([m, n, len(kind), ord(kind[0])])
     a, b = _games(kind, 6000, m, n, rng)
-    _assert_identical(a, b)
+    assert_bits_equal(a, b)
     share = _routed_share(a, b)
     if kind in ("normal", "offset"):
         assert share < 0.01  # the closed forms really solved these
@@ -127,8 +106,8 @@ def _boundary_games(m: int, size: int, rng: np.random.Generator) -> tuple[np.nda
 def test_games_at_the_boundary_are_identical(m: int) -> None:
     rng = np.random.default_rng(90 + m)
     a, b = _boundary_games(m, 20000, rng)
-    _assert_identical(a, b)
-    _assert_identical(np.swapaxes(b, 1, 2), np.swapaxes(a, 1, 2))  # the same games as 2xm
+    assert_bits_equal(a, b)
+    assert_bits_equal(np.swapaxes(b, 1, 2), np.swapaxes(a, 1, 2))  # the same games as 2xm
     result = small_game_equilibria(a, b)
     assert 0.2 < result.degenerate.mean() < 0.9  # both sides of the boundary are exercised
 
@@ -144,16 +123,16 @@ def test_third_row_through_the_mixed_equilibrium_is_degenerate() -> None:
     result = small_game_equilibria(a, b)
     assert bool(closed_form_chunk(a[None], b[None])["route"][0])
     assert result.degenerate[0]
-    _assert_identical(a, b)
+    assert_bits_equal(a, b)
     # Moved off the tie by 1e-6 (1000 tolerances) the game is nondegenerate and solved in closed form.
     a[2] -= 1e-6
     assert not closed_form_chunk(a[None], b[None])["route"][0]
     result = small_game_equilibria(a, b)
     assert not result.degenerate[0] and result.count[0] == 1
-    _assert_identical(a, b)
+    assert_bits_equal(a, b)
     # Within the tolerance (half of it) the general kernel calls it a tie, and so do we.
     a[2] += 1e-6 - 0.5e-9
-    assert small_game_equilibria(a, b).degenerate[0] and _general(a, b).degenerate[0]
+    assert small_game_equilibria(a, b).degenerate[0] and general(a, b).degenerate[0]
 
 
 def test_slot_order_of_a_2x3_game_is_by_row() -> None:
@@ -166,7 +145,7 @@ def test_slot_order_of_a_2x3_game_is_by_row() -> None:
     assert result.count[0] == 3 and not result.degenerate[0]
     assert result.x[0, 0].tolist() == [1.0, 0.0] and result.y[0, 0].tolist() == [0.0, 0.0, 1.0]
     assert result.x[0, 1].tolist() == [0.0, 1.0] and result.y[0, 1].tolist() == [1.0, 0.0, 0.0]
-    _assert_identical(a, b)
+    assert_bits_equal(a, b)
 
 
 def test_given_tolerance_and_chunk_seams(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,8 +154,8 @@ def test_given_tolerance_and_chunk_seams(monkeypatch: pytest.MonkeyPatch) -> Non
     for m, n in ((2, 2), (3, 2), (2, 3)):
         a, b = rng.integers(0, 20, (100, m, n)) / 7.0, rng.normal(size=(100, m, n))
         tol = rng.choice([0.0, 1e-9, 0.05], 100)
-        _assert_identical(a, b, tol)
-        _assert_identical(a, b, 0.01)
+        assert_bits_equal(a, b, tol)
+        assert_bits_equal(a, b, 0.01)
 
 
 @settings(max_examples=150, deadline=None)
@@ -193,8 +172,8 @@ def test_given_tolerance_and_chunk_seams(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_property_fast_path_equals_general_kernel(games, scale, shift) -> None:  # noqa: ANN001
     # Any stack of small games, with ties, tiny values, scales and shifts: bit-identical results.
     a, b = games
-    _assert_identical(a * scale + shift, b * scale + shift)
-    _assert_identical(b.swapaxes(1, 2), a.swapaxes(1, 2) * scale)
+    assert_bits_equal(a * scale + shift, b * scale + shift)
+    assert_bits_equal(b.swapaxes(1, 2), a.swapaxes(1, 2) * scale)
 
 
 @pytest.mark.parametrize("side", ["row mix", "column mix"])
@@ -207,8 +186,8 @@ def test_mixing_probability_within_the_label_tolerance_is_degenerate(side: str) 
     if side == "column mix":
         a, b = b.T.copy(), a.T.copy()
     assert bool(closed_form_chunk(a[None], b[None], np.zeros(1))["route"][0])
-    assert _general(a, b, 0.0).degenerate[0]
-    _assert_identical(a, b, 0.0)
+    assert general(a, b, 0.0).degenerate[0]
+    assert_bits_equal(a, b, 0.0)
 
 
 def test_mixed_batches_of_degenerate_and_generic_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -222,8 +201,8 @@ def test_mixed_batches_of_degenerate_and_generic_chunks(monkeypatch: pytest.Monk
         kind = "ties" if k % 12 < 3 else "normal"
         blocks.append(_games(kind, 50, 3, 2, rng))
     a, b = np.concatenate([x for x, _ in blocks]), np.concatenate([y for _, y in blocks])
-    _assert_identical(a, b)
-    _assert_identical(b.swapaxes(1, 2), a.swapaxes(1, 2))
+    assert_bits_equal(a, b)
+    assert_bits_equal(b.swapaxes(1, 2), a.swapaxes(1, 2))
     out = small_blocks.new_result(len(a), 3, 2)
     route, whole = small_blocks.solve_blocks(a, b, None, out)
     assert len(whole) == 2 * (1 + 7)  # blocks 0 and 12 probed, the next 7 skipped

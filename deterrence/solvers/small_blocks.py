@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from deterrence.solvers.small_closed_forms import _GAP, _NEAR, _PAIRS
+from deterrence.solvers.small_closed_forms import _GAP, _NEAR, _PAIRS, indifference_weights
 from deterrence.solvers.verify import FLOAT_TOLERANCE
 
 __all__ = ["CAPACITY", "new_result", "solve_blocks"]
@@ -299,19 +299,10 @@ def _mixed(
     for k in range(1, valid.shape[0]):
         slot += (pair >= k) & valid[k - 1].take(game)
     d, e = d.reshape(-1), e.reshape(-1)
-    r0, r1 = d.take(first * g + game), d.take(second * g + game)  # x over S: the columns indifferent
-    w = r1 / (r1 - r0)
-    x_first, x_second = np.maximum(w, 0.0), np.maximum(1.0 - w, 0.0)
-    total = x_first + x_second
-    x_first /= total
-    x_second /= total
+    # x over S makes the two columns indifferent, y the two rows
+    x_first, x_second = indifference_weights(d.take(first * g + game), d.take(second * g + game))
     at = 2 * pair * g + game
-    r0, r1 = e.take(at), e.take(at + g)  # y: the two rows indifferent
-    w = r1 / (r1 - r0)
-    y0, y1 = np.maximum(w, 0.0), np.maximum(1.0 - w, 0.0)
-    total = y0 + y1
-    y0 /= total
-    y1 /= total
+    y0, y1 = indifference_weights(e.take(at), e.take(at + g))
     payoff = an.reshape(2 * m, g).take(game, axis=1)  # (2m, E): [2i + j] is A[i, j]
     ay = payoff[0::2] * y0 + payoff[1::2] * y1  # (m, E): each row against y
     every = np.arange(flat.size)  # ay[first, every] and ay[second, every] as flat takes

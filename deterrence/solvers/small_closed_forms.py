@@ -40,7 +40,7 @@ import numpy as np
 
 from deterrence.solvers.verify import FLOAT_TOLERANCE
 
-__all__ = ["EquilibriumStore", "closed_form_chunk"]
+__all__ = ["closed_form_chunk", "indifference_weights"]
 
 # A mixing probability is "clearly interior" when the smaller payoff difference is more than this
 # share of their sum (the general kernel's zero label is at FLOAT_TOLERANCE).
@@ -215,6 +215,28 @@ def _pure(
     }
 
 
+def indifference_weights(r0: np.ndarray, r1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two-point mixture ``(w, 1 - w)`` that makes an opponent indifferent, clipped and renormalised.
+
+    ``r0`` and ``r1`` are the opponent's payoff differences against the two
+    pure strategies; ``w = r1 / (r1 - r0)`` zeroes ``w r0 + (1 - w) r1``.
+    Clipping at 0 and dividing by the sum is the general kernel's rule, so
+    the closed forms reproduce its bits.
+
+    Examples
+    --------
+    >>> p, q = indifference_weights(np.array([1.0]), np.array([-3.0]))
+    >>> print(float(p[0]), float(q[0]))
+    0.75 0.25
+    """
+    w = r1 / (r1 - r0)
+    first, second = np.maximum(w, 0.0), np.maximum(1.0 - w, 0.0)
+    total = first + second
+    first /= total
+    second /= total
+    return first, second
+
+
 def _mixed(valid: np.ndarray, npure: np.ndarray, diffs: tuple, payoffs: tuple, affine: tuple, tols: tuple) -> dict:
     """The mixed equilibria ``valid (pairs, G)``, computed as the general kernel computes them."""
     (d, e), (an, bn), (low_a, scale_a, low_b, scale_b) = diffs, payoffs, affine
@@ -228,19 +250,10 @@ def _mixed(valid: np.ndarray, npure: np.ndarray, diffs: tuple, payoffs: tuple, a
     first, second = _PAIRS[m][0][pair], _PAIRS[m][1][pair]
     d, e = d.reshape(-1), e.reshape(-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r0, r1 = d[first * g + game], d[second * g + game]  # x over S makes the two columns indifferent
-        w = r1 / (r1 - r0)
-        x_first, x_second = np.maximum(w, 0.0), np.maximum(1.0 - w, 0.0)
-        total = x_first + x_second
-        x_first /= total
-        x_second /= total
+        # x over S makes the two columns indifferent, y the two rows
+        x_first, x_second = indifference_weights(d[first * g + game], d[second * g + game])
         at = 2 * pair * g + game
-        r0, r1 = e[at], e[at + g]  # y makes the two rows indifferent
-        w = r1 / (r1 - r0)
-        y0, y1 = np.maximum(w, 0.0), np.maximum(1.0 - w, 0.0)
-        total = y0 + y1
-        y0 /= total
-        y1 /= total
+        y0, y1 = indifference_weights(e[at], e[at + g])
     payoff = an.reshape(2 * m, g).take(game, axis=1)  # (2m, E): [2i + j] is A[i, j]
     ay = payoff[0::2] * y0 + payoff[1::2] * y1  # (m, E): each row against y
     every = np.arange(flat.size)
@@ -274,43 +287,3 @@ def _drop(part: dict[str, np.ndarray], route: np.ndarray) -> dict[str, np.ndarra
     """``part`` without the equilibria of routed games."""
     keep = ~route[part["game"]]
     return {k: v[keep] for k, v in part.items()}
-
-
-class EquilibriumStore:
-    """Equilibrium rows of many chunks, kept in large blocks until the result is assembled.
-
-    Blocks of ``block`` rows (at least 4 MiB a field) come from few large
-    allocations, which numpy backs with huge pages, instead of one fresh set
-    of small pages for every chunk's arrays.
-
-    Examples
-    --------
-    >>> store = EquilibriumStore(block=4)
-    >>> for start in range(0, 10, 3):
-    ...     store.add({"game": np.arange(start, min(10, start + 3)), "row": np.ones(min(3, 10 - start))})
-    >>> [p["game"].tolist() for p in store.pieces()]
-    [[0, 1, 2], [3, 4, 5], [6, 7, 8, 9]]
-    """
-
-    def __init__(self, block: int = 1 << 19) -> None:
-        self.block = block
-        self.blocks: list[dict[str, np.ndarray]] = []
-        self.used: list[int] = []
-
-    def add(self, part: dict[str, np.ndarray]) -> None:
-        """Append the rows of ``part`` (arrays with one row per equilibrium, same keys every time)."""
-        size = part["game"].shape[0]
-        if not size:
-            return
-        if not self.blocks or self.used[-1] + size > self.blocks[-1]["game"].shape[0]:
-            room = max(self.block, size)
-            self.blocks.append({k: np.empty((room, *v.shape[1:]), dtype=v.dtype) for k, v in part.items()})
-            self.used.append(0)
-        block, start = self.blocks[-1], self.used[-1]
-        for k, v in part.items():
-            block[k][start : start + size] = v
-        self.used[-1] = start + size
-
-    def pieces(self) -> list[dict[str, np.ndarray]]:
-        """The stored rows, one dict of views per block."""
-        return [{k: v[:used] for k, v in block.items()} for block, used in zip(self.blocks, self.used, strict=True)]
