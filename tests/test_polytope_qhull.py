@@ -13,7 +13,7 @@ import pytest
 from deterrence.solvers.enumeration import enumerate_equilibria
 from deterrence.solvers.polytope_exact import _vertices_pivoting, positive_integer_matrix
 from deterrence.solvers.polytope_float import certify_vertex_set
-from deterrence.solvers.polytope_qhull import hull_facets, qhull_float_equilibria, qhull_vertices
+from deterrence.solvers.polytope_qhull import _side, hull_facets, qhull_float_equilibria, qhull_vertices
 from deterrence.solvers.support_enumeration import float_equilibria
 from deterrence.solvers.verify import is_nash
 from deterrence.solvers.vertex_enumeration import exact_nash_flags, vertex_equilibria
@@ -165,3 +165,31 @@ def test_certificate_takes_arrays_as_well_as_sets():
     assert len(masks) > 64
     assert certify_vertex_set(np.array(masks, dtype=np.int64), 7) and certify_vertex_set(set(masks), 7)
     assert not certify_vertex_set(np.array(masks[1:], dtype=np.int64), 7)
+
+
+@pytest.mark.parametrize("side", ["row", "column", "both"])
+@pytest.mark.parametrize("gap", [0.0, 1e-12, 1e-10, 1e-6])
+def test_fast_float_path_refuses_games_degenerate_within_tolerance(side, gap):
+    # Two strategies of one player `gap` apart.  Within the tolerance (gap <= 1e-10, or an exact tie)
+    # a vertex carries a label its qhull simplex lacks, and the general float path calls the game
+    # degenerate: the fast path must return None, never a list flagged nondegenerate.  Well outside
+    # it (1e-6) the fast path must answer, and give the general path's pairs.
+    rng = np.random.default_rng(17)
+    A, B = rng.normal(size=(7, 7)), rng.normal(size=(7, 7))
+    if side in ("column", "both"):
+        B[:, 1] = B[:, 0] + gap
+    if side in ("row", "both"):
+        A[1] = A[0] + gap
+    fast = qhull_float_equilibria(A, B, 1e-9)
+    slow = float_equilibria(A, B, None, 1e-9)
+    if gap <= 1e-10:
+        assert slow[2] and fast is None
+        # Refused by the label check of the tied player's polytope itself, not only by a later guard.
+        label_bits = 2.0 ** np.arange(14)
+        if side in ("column", "both"):
+            assert _side(B.T, np.roll(label_bits, -7), 1e-9) is None
+        if side in ("row", "both"):
+            assert _side(A, label_bits, 1e-9) is None
+    else:
+        assert fast is not None and not slow[2]
+        assert _rounded(fast[0]) == _rounded(slow[0])

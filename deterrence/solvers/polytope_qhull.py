@@ -273,59 +273,54 @@ def _unit_range(G: np.ndarray) -> np.ndarray:
     return 1.0 + (G - low) / spread if spread > 0 else np.ones_like(G)
 
 
-def _mixtures(C: np.ndarray, ptol: float) -> tuple[np.ndarray, np.ndarray] | None:
-    """Vertices of ``{z >= 0 : C z <= 1}`` as normalised columns (``d x V``), the origin last, and their simplices.
+def _side(G: np.ndarray, point_bits: np.ndarray, ptol: float):
+    """One best-response polytope of the float path: its mixtures, label masks and edge keys, or None.
 
-    The origin's column is left out of the mixtures (``V - 1`` columns) but
-    its simplex is kept, last.  None if qhull fails or a vertex is
-    infeasible beyond ``ptol``.
+    ``G`` holds the responder's payoffs (responder x mixer); the polytope is
+    ``{z >= 0 : C z <= 1}`` with ``C`` the map of ``G`` onto ``[1, 2]``.
+    ``point_bits`` is ``2.0 ** label`` of each qhull point (the ``k``
+    responder rows, then the ``d`` constraints ``z_i >= 0``).  Each vertex's
+    labels are decided from the payoffs by the rule of
+    :func:`~.support_enumeration.float_equilibria` (bit of mixer ``i`` when
+    ``mix[i] <= ptol``; bit of responder ``j`` when it is within
+    ``FLOAT_TOLERANCE * max(1, spread)`` of its best reply, ``spread`` the
+    range of the payoffs in the columns the mixture uses) and must be exactly
+    the constraints of its qhull simplex.  Masks are sums of distinct powers
+    of two, exact in float64 below 2**53.
+
+    Returns ``(mix, masks, edges, origin)``: the normalised mixtures (one per
+    column, the origin's column meaningless), the label masks, every
+    ``(vertex, dropped label)`` edge key as ``mask - bit`` (all floats holding
+    integers) and the origin's column.  None when qhull fails, a vertex is
+    infeasible beyond ``ptol`` or its labels are not its simplex's.
     """
+    C = _unit_range(G)
     found = _polar(C)
     if found is None:
         return None
     zt, simplices = found
-    sums = zt.sum(axis=0)
-    origin = int(np.argmin(np.abs(sums)))  # every other vertex has a coordinate sum of at least 1 / max C
-    last = zt.shape[1] - 1
-    if origin != last:  # swap the origin to the end
-        zt[:, [origin, last]] = zt[:, [last, origin]]
-        simplices[[origin, last]] = simplices[[last, origin]]
-    zt = zt[:, :last]
     if zt.min() < -ptol or (C @ zt).max() > 1.0 + ptol:
         return None
-    np.maximum(zt, 0.0, out=zt)
-    zt /= zt.sum(axis=0)
-    return zt, simplices
-
-
-def _labels(mix: np.ndarray, G: np.ndarray, ptol: float) -> np.ndarray:
-    """Label masks of mixtures (columns of ``mix``) against responder payoffs ``G`` (responder x mixer).
-
-    The rule of :func:`~.support_enumeration.float_equilibria`: bit ``i``
-    (``i`` below the mixer's count ``c``) when ``mix[i] <= ptol``, bit
-    ``c + j`` when the responder's strategy ``j`` is within the tolerance of
-    :func:`~.support_enumeration.response_tolerance` of its best reply.  That
-    tolerance needs the largest and smallest payoff over the columns each
-    mixture uses; they are read off the lowest set bit of the support ranked
-    by column maximum (and by column minimum), all as float64 matrix products
-    of 0/1 matrices, exact below 2**53.
-    """
-    r, c = G.shape
-    used = (mix > ptol).astype(np.float64)
-    col_max, col_min = G.max(axis=0), G.min(axis=0)
-    by_max, by_min = np.argsort(-col_max, kind="stable"), np.argsort(col_min, kind="stable")
-    weights = np.empty((3, c))
-    weights[0] = 2.0 ** np.arange(c)  # the support in natural order
-    weights[1, by_max] = weights[0]  # ... ranked by column maximum
-    weights[2, by_min] = weights[0]  # ... ranked by column minimum
-    support, rank_max, rank_min = (weights @ used).astype(np.int64)
-    first_max = np.bitwise_count((rank_max & -rank_max) - 1)  # the used column of largest maximum
-    first_min = np.bitwise_count((rank_min & -rank_min) - 1)
-    spread = col_max[by_max][first_max] - col_min[by_min][first_min]
+    clamped = np.maximum(zt, 0.0)
+    sums = clamped.sum(axis=0)
+    origin = int(np.argmin(sums))  # every other vertex has a coordinate sum of at least 1 / max C = 1 / 2
+    sums[origin] = 1.0
+    mix = clamped / sums
+    k = G.shape[0]
+    used = mix > ptol
+    # The payoff range over the columns each mixture uses (the rule of response_tolerance).
+    spread = np.where(used, G.max(axis=0)[:, None], -np.inf).max(axis=0)
+    spread -= np.where(used, G.min(axis=0)[:, None], np.inf).min(axis=0)
     pay = G @ mix  # each responder strategy against each mixture
-    tight = (pay >= pay.max(axis=0) - FLOAT_TOLERANCE * np.maximum(1.0, spread)).astype(np.float64)
-    best = (2.0 ** np.arange(c, c + r)) @ tight
-    return ((1 << c) - 1 - support) | best.astype(np.int64)
+    tight = pay >= pay.max(axis=0) - FLOAT_TOLERANCE * np.maximum(1.0, spread)
+    zero_bits = point_bits[k:]
+    masks = point_bits[:k] @ tight + (zero_bits.sum() - zero_bits @ used)
+    masks[origin] = zero_bits.sum()  # z = 0: exactly the d constraints z_i >= 0
+    bits = point_bits[simplices]
+    simplex_masks = bits.sum(axis=1)
+    if not (masks == simplex_masks).all():
+        return None  # labels other than the qhull simplex's: degenerate within tolerance, or qhull is off
+    return mix, masks, masks[:, None] - bits, origin
 
 
 def qhull_float_equilibria(A: np.ndarray, B: np.ndarray, ptol: float):
@@ -366,40 +361,29 @@ def qhull_float_equilibria(A: np.ndarray, B: np.ndarray, ptol: float):
     vertices (pivoting): 77 of P
     """
     m, n = A.shape
-    if min(m, n) < 2 or m + n > 52 or not hasattr(np, "bitwise_count"):
+    if min(m, n) < 2 or m + n > 52:
         return None
-    found_p = _mixtures(_unit_range(B).T, ptol)  # points: the n columns of B, then x_i >= 0
-    found_q = _mixtures(_unit_range(A), ptol) if found_p is not None else None  # the m rows of A, then y_j >= 0
+    label_bits = 2.0 ** np.arange(m + n)  # label i: row i; label m + j: column j
+    # P's qhull points are the n columns of B (labels m + j), then x_i >= 0 (labels i);
+    # Q's the m rows of A (labels i), then y_j >= 0 (labels m + j).
+    found_p = _side(B.T, np.roll(label_bits, -m), ptol)
+    found_q = _side(A, label_bits, ptol) if found_p is not None else None
     if found_p is None or found_q is None:
         return None
-    (XT, simplices_p), (YT, simplices_q) = found_p, found_q
-    x_labels = _labels(XT, B.T, ptol)  # x_i = 0 is label i, column j a best reply label m + j
-    y_local = _labels(YT, A, ptol)  # y_j = 0 is local bit j, row i a best reply local bit n + i
-    y_labels = (y_local >> n) | ((y_local & ((1 << n) - 1)) << m)
-    # The label of each qhull point: P's are the n columns of B (labels m + j), then x_i >= 0 (labels i);
-    # Q's the m rows of A (labels i), then y_j >= 0 (labels m + j).
-    bit_of = np.int64(1) << np.arange(m + n, dtype=np.int64)
-    keys: list[np.ndarray] = []  # every (vertex, dropped label) edge, the origin's too
-    for labels, simplices, bit, origin in (
-        (x_labels, simplices_p, np.roll(bit_of, -m), (1 << m) - 1),
-        (y_labels, simplices_q, bit_of, ((1 << n) - 1) << m),
-    ):
-        dim = simplices.shape[1]
-        edges = np.append(labels, origin)[:, None] ^ bit[simplices]
-        # dim labels, each dropped edge one fewer: the labels are exactly the simplex's constraints.
-        if (np.bitwise_count(labels) != dim).any() or (np.bitwise_count(edges) != dim - 1).any():
-            return None  # labels other than the qhull simplex's: degenerate within tolerance, or qhull is off
-        keys.append(edges.ravel() + (len(keys) << (m + n)))  # Q's keys apart from P's
-    edge_keys = np.sort(np.concatenate(keys))
-    first, second = edge_keys[0::2], edge_keys[1::2]  # every key exactly twice: equal pairs, distinct neighbours
+    (XT, x_all, x_edges, x_origin), (YT, y_all, y_edges, y_origin) = found_p, found_q
+    # Every (vertex, dropped label) edge exactly twice: equal pairs, distinct neighbours; Q's keys apart from P's.
+    edge_keys = np.concatenate((x_edges.ravel(), y_edges.ravel() + 2.0 ** (m + n)))
+    edge_keys.sort()
+    first, second = edge_keys[0::2], edge_keys[1::2]
     if not ((first == second).all() and (first[1:] != second[:-1]).all()):
         return None
-    x_order, y_order = np.argsort(x_labels), np.argsort(y_labels)
-    x_masks, y_masks = x_labels[x_order], y_labels[y_order]
+    x_all[x_origin] = y_all[y_origin] = -1.0  # the origins first in the sorted lists, never matched
+    x_order, y_order = np.argsort(x_all)[1:], np.argsort(y_all)[1:]
+    x_masks, y_masks = x_all[x_order], y_all[y_order]
     if (x_masks[1:] == x_masks[:-1]).any() or (y_masks[1:] == y_masks[:-1]).any():
         return None  # two vertices with one label set
     # Each x lacks exactly n labels; the one y with exactly those completes it (y_masks is sorted).
-    need = np.int64((1 << (m + n)) - 1) & ~x_masks
+    need = (2.0 ** (m + n) - 1.0) - x_masks
     at = np.minimum(np.searchsorted(y_masks, need), len(y_masks) - 1)
     hit = np.nonzero(y_masks[at] == need)[0]
     xs = np.maximum(XT[:, x_order[hit]].T, 0.0)
@@ -407,7 +391,7 @@ def qhull_float_equilibria(A: np.ndarray, B: np.ndarray, ptol: float):
     xs /= xs.sum(axis=1, keepdims=True)
     ys /= ys.sum(axis=1, keepdims=True)
     pairs = list(zip(xs, ys, strict=True))
-    masks = list(zip(x_masks[hit].tolist(), y_masks[at[hit]].tolist(), strict=True))
+    masks = list(zip(x_masks[hit].astype(np.int64).tolist(), y_masks[at[hit]].astype(np.int64).tolist(), strict=True))
     within = "each vertex's tolerance (1e-9 x the range of the payoffs compared)"
     notes = [f"vertices (pivoting): {len(x_masks)} of P, {len(y_masks)} of Q, labels within tolerance {within}"]
     return pairs, masks, False, True, notes
