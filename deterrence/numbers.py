@@ -90,10 +90,9 @@ def exact_array(values: Any) -> np.ndarray:
     1/2
     """
     array = np.asarray(values, dtype=object)
-    out = np.empty(array.shape, dtype=object)
-    for index, value in np.ndenumerate(array):
-        out[index] = as_exact(value)
-    return out
+    out = np.empty(array.size, dtype=object)
+    out[:] = [as_exact(value) for value in array.flat]  # a list, not np.array(list): no shape guessing
+    return out.reshape(array.shape)
 
 
 def too_many_digits(value: Any) -> bool:

@@ -193,3 +193,34 @@ def test_fast_float_path_refuses_games_degenerate_within_tolerance(side, gap):
     else:
         assert fast is not None and not slow[2]
         assert _rounded(fast[0]) == _rounded(slow[0])
+
+
+def test_fraction_free_tight_solve_matches_rational_elimination():
+    # _solve_tight's integer back substitution must give exactly the normalised solution of the tight
+    # system solved by sympy in rationals, or None where that solution is not positive or the system
+    # is singular; a non-exact division or a sign slip (negative determinants, row swaps) fails.
+    import sympy
+
+    from deterrence.solvers.vertex_enumeration import _solve_tight
+
+    solved = negative = 0
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        k = int(rng.integers(1, 6))
+        C = rng.integers(1, 30, (k + 2, k + 3)).tolist()  # positive, as the polytopes give it
+        support = sorted(rng.choice(k + 3, k, replace=False).tolist())
+        tight = sorted(rng.choice(k + 2, k, replace=False).tolist())
+        C[tight[0]][support[0]] = 0  # a zero first pivot: a row swap when k > 1
+        M = sympy.Matrix([[C[r][c] for c in support] for r in tight])
+        found = _solve_tight(C, support, tight)
+        z = None if M.det() == 0 else M.LUsolve(sympy.ones(k, 1))
+        if z is None or min(z) <= 0:
+            assert found is None, seed
+            continue
+        expected = [Fraction(0)] * (k + 3)
+        for c, v in zip(support, z / sum(z), strict=True):
+            expected[c] = Fraction(int(v.p), int(v.q))
+        assert found == tuple(expected), seed
+        solved += 1
+        negative += bool(M.det() < 0)
+    assert solved >= 20 and negative >= 10  # the draw covers both signs of the determinant

@@ -232,8 +232,11 @@ def _qhull_equilibria(a: list[list[int]], b: list[list[int]]) -> VertexEquilibri
 def _solve_tight(C: list[list[int]], support: list[int], tight: list[int]) -> tuple[Fraction, ...] | None:
     """The normalised exact ``z`` with ``C[r] z = 1`` for ``r`` in ``tight`` and ``z = 0`` off ``support``.
 
-    Fraction-free (Bareiss) elimination on the integer system: every
-    division is exact, and the solution is one ratio per coordinate.
+    Fraction-free (Bareiss) elimination on the integer system, then
+    fraction-free back substitution: with ``d`` the last pivot (the
+    determinant, up to sign) the solution is ``N / d`` with integer Cramer
+    numerators ``N``, so every division is exact and no Fraction is formed
+    until the normalised result.
     """
     k = len(support)
     if k != len(tight) or k == 0:
@@ -252,17 +255,19 @@ def _solve_tight(C: list[list[int]], support: list[int], tight: list[int]) -> tu
             f = row[col]
             rows[r] = [(v * p - f * h) // prev for v, h in zip(row, head, strict=True)]
         prev = p
-    values = [Fraction(0)] * k  # back substitution over the triangular integer system, in Fractions
+    det = prev
+    nums = [0] * k  # U[r][r] N_r = det b_r - sum U[r][c] N_c, exactly divisible (N_r is an integer)
     for r in range(k - 1, -1, -1):
         row = rows[r]
-        rest = sum((row[c] * values[c] for c in range(r + 1, k)), Fraction(0))
-        values[r] = (row[k] - rest) / row[r]
-    if min(values) <= 0:
+        nums[r] = (det * row[k] - sum(row[c] * nums[c] for c in range(r + 1, k))) // row[r]
+    if det < 0:
+        nums = [-v for v in nums]
+    if min(nums) <= 0:
         return None
-    total = sum(values, Fraction(0))
+    total = sum(nums)
     z = [Fraction(0)] * len(C[0])
-    for c, v in zip(support, values, strict=True):
-        z[c] = v / total
+    for c, v in zip(support, nums, strict=True):
+        z[c] = Fraction(v, total)
     return tuple(z)
 
 
