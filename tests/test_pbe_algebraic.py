@@ -126,3 +126,70 @@ def test_rational_functions_reduce_in_the_number_field():
     assert point.sign(x / (x + 1) - Fraction(30, 100)) == -1
     with pytest.raises(ZeroDivisionError):
         point.reduce(x / (x**2 + 2 * x - 1))
+
+
+def test_the_irrational_pbe_is_labelled_sequential_and_listed(found):
+    # Fully mixed, so Bayes' rule gives every belief and the assessment is consistent: the PBE must
+    # say so (it had no label when the consistency check was exact-rational only), and the
+    # sequential concept must list it with the two pure ones instead of dropping it.
+    (eq,) = _mixed(found)
+    assert eq.extra["sequential"] is True
+    listed = solve(_tree(), "sequential")
+    assert listed.complete and len(listed) == len(found) == 3
+    assert [e.extra.get("verification") for e in listed if not e.exact] == [EXACTLY]
+
+
+def _unreached_pair():
+    # P1 picks L or R; P2 (not seeing it) plays l or r; after l, P3 (not seeing either move) plays.
+    def after(side):
+        return choice(
+            "P2",
+            "p2",
+            {
+                "l": choice("P3", "p3", {"u": Terminal((0, 0, 1 if side == "L" else 0)), "v": Terminal((0, 0, 0))}),
+                "r": Terminal((1, 1, 0)),
+            },
+        )
+
+    return ExtensiveFormGame(["P1", "P2", "P3"], choice("P1", "p1", {"L": after("L"), "R": after("R")}))
+
+
+@pytest.mark.parametrize(
+    ("belief_in_left", "expected"),
+    [(lambda x: x, True), (lambda x: x + sympy.Rational(1, 10), False), (lambda x: sympy.Rational(1, 2), False)],
+    ids=["x", "x+1/10", "1/2"],
+)
+def test_consistency_is_decided_in_the_number_field(belief_in_left, expected):
+    # P2 never plays l, so P3's set is unreached; one tremble on l reaches both of its nodes, so the
+    # only consistent belief is P1's mix, x = sqrt(2) - 1 : 2 - sqrt(2).  Any other belief, rational
+    # or irrational, is inconsistent; a check that rounded, or that ignored the ratios, would accept
+    # x + 1/10 or 1/2.
+    from deterrence.solvers.pbe_tree import TreeIndex
+    from deterrence.solvers.sequential import consistent
+
+    x = sympy.Symbol("x")
+    point = AlgebraicPoint(
+        sympy.Poly(THETA**2 - 2, THETA), [Fraction(1), Fraction(2)], {x: sympy.Poly(THETA - 1, THETA)}
+    )
+    index = TreeIndex(_unreached_pair())
+    behaviour = {
+        "P1": {"p1": {"L": x, "R": 1 - x}},
+        "P2": {"p2": {"l": sympy.Integer(0), "r": sympy.Integer(1)}},
+        "P3": {"p3": {"u": sympy.Integer(1), "v": sympy.Integer(0)}},
+    }
+    left = belief_in_left(x)
+    beliefs = {("P3", "p3"): {("L", "l"): left, ("R", "l"): 1 - left}}
+    assert consistent(index, behaviour, beliefs, point=point) is expected
+
+
+def test_a_pbe_without_exact_form_makes_the_sequential_list_incomplete(monkeypatch):
+    # Without a certificate (no exact form found: simulated) the irrational PBE has no consistency
+    # verdict; the sequential list must then say so and call itself incomplete, not claim the two
+    # pure equilibria are all there is.
+    import deterrence.solvers.pbe_algebraic as pbe_algebraic
+
+    monkeypatch.setattr(pbe_algebraic, "algebraic_point", lambda *args: None)
+    listed = solve(_tree(), "sequential")
+    assert len(listed) == 2 and all(e.exact for e in listed)
+    assert not listed.complete
+    assert any("known in floats only" in n for n in listed.notes)

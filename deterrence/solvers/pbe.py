@@ -359,6 +359,10 @@ def _assemble(index: TreeIndex, families: list[Family], free: bool, sequential: 
             from deterrence.solvers.sequential import consistent
 
             extra["sequential"] = consistent(index, behaviour, beliefs)
+        elif sequential and family.algebraic is not None:
+            from deterrence.solvers.pbe_algebraic import consistent_exactly
+
+            extra["sequential"] = consistent_exactly(index, family)
         notes = tuple(describe(extra)) + remark
         eq = Equilibrium(
             behaviour,

@@ -25,7 +25,7 @@ import sympy
 
 from deterrence.solvers.algebraic import algebraic_point
 
-__all__ = ["EXACTLY", "certify_branch"]
+__all__ = ["EXACTLY", "certify_branch", "consistent_exactly"]
 
 #: The verification text of an assessment certified here (the same words as the N-player solver's).
 EXACTLY = "verified exactly in algebraic arithmetic"
@@ -96,7 +96,27 @@ def certify_branch(system: Any, index: Any, equations: list, unknowns: list, bra
     except ZeroDivisionError:
         return family
     behaviour = [{a: point.text(v) for a, v in t.items()} for t in tables]
-    return replace(family, algebraic={"behaviour": behaviour, "beliefs": beliefs})
+    given = [None if b is None else {x: sympy.sympify(w) for x, w in b.items()} for b in system.beliefs]
+    return replace(family, algebraic={"behaviour": behaviour, "beliefs": beliefs, "exact": (point, tables, given)})
+
+
+def consistent_exactly(index: Any, family: Any) -> bool:
+    """Kreps-Wilson consistency of a certified irrational family's assessment, decided in its number field.
+
+    The behaviour and the off-path belief weights are the exact expressions
+    :func:`certify_branch` kept; the reached sets take Bayes' rule on them.
+    """
+    from deterrence.solvers.sequential import consistent
+
+    point, tables, given = family.algebraic["exact"]
+    behaviour: dict[str, dict[str, Any]] = {p: {} for p in index.players}
+    beliefs = {}
+    for info, table, weights in zip(index.infos, tables, given, strict=True):
+        behaviour[info.player][info.name] = table
+        if weights is not None:
+            total = sum(weights.values())
+            beliefs[(info.player, info.name)] = {x: w / total for x, w in weights.items()}
+    return consistent(index, behaviour, beliefs, point=point)
 
 
 def _beliefs(point: Any, index: Any, k: int, weights: dict | None, tables: list) -> dict | None:

@@ -75,8 +75,9 @@ class Family:
     nonlinear: int = 0
     #: A linear family's closure: ``(free variables, conditions g >= 0, behaviour tables as expressions)``.
     closure: tuple[list, list, list] | None = None
-    #: Exact forms of an irrational point's behaviour and beliefs (text per action and node), when certified.
-    algebraic: dict[str, list] | None = None
+    #: An irrational point's exact forms, when certified: ``"behaviour"`` and ``"beliefs"`` (text per action
+    #: and node) and ``"exact"`` (the algebraic point, the behaviour tables and off-path weights as expressions).
+    algebraic: dict[str, Any] | None = None
 
 
 @dataclass

@@ -72,13 +72,23 @@ def _path_terms(index: TreeIndex, behaviour: Mapping, path: Path) -> tuple[list[
     return zeros, positive
 
 
-def consistent(index: TreeIndex, behaviour: Mapping, beliefs: Mapping[tuple[str, str], Mapping[Path, Any]]) -> bool:
+def consistent(
+    index: TreeIndex,
+    behaviour: Mapping,
+    beliefs: Mapping[tuple[str, str], Mapping[Path, Any]],
+    *,
+    point: Any = None,
+) -> bool:
     """Whether the beliefs (Bayes' rule where reached, ``beliefs`` elsewhere) are Kreps-Wilson consistent.
 
-    Exact assessments only.  ``beliefs`` maps ``(player, infoset)`` to
+    Exact assessments only: rational probabilities, or, with ``point`` (an
+    :class:`~deterrence.solvers.algebraic.AlgebraicPoint`), sympy expressions
+    in its coordinates, whose ratio conditions are then decided exactly in
+    its number field.  ``beliefs`` maps ``(player, infoset)`` to
     ``{node path: probability}``; sets it omits take Bayes' rule (or, when
     unreached with one node, certainty).
     """
+    exact: Any = Fraction if point is None else sympy.sympify
     zero_actions: dict[tuple[int, str], sympy.Symbol] = {}
     exponent_rows: list[tuple[str, Any]] = []
     log_rows: list[tuple[dict[tuple[int, str], int], Fraction]] = []
@@ -109,7 +119,7 @@ def consistent(index: TreeIndex, behaviour: Mapping, beliefs: Mapping[tuple[str,
                 counts[z] = counts.get(z, 0) + 1
             for z in terms[base][0]:  # type: ignore[index]
                 counts[z] = counts.get(z, 0) - 1
-            ratio = (Fraction(mu[x]) / Fraction(mu[base])) * (terms[base][1] / terms[x][1])  # type: ignore[index]
+            ratio = (exact(mu[x]) / exact(mu[base])) * (terms[base][1] / terms[x][1])  # type: ignore[index]
             log_rows.append(({z: c for z, c in counts.items() if c}, ratio))
         exponent_rows += [(">=", exponent(x) - exponent(base) - 1) for x in others]
     variables = list(zero_actions.values())
@@ -123,22 +133,27 @@ def consistent(index: TreeIndex, behaviour: Mapping, beliefs: Mapping[tuple[str,
             linear_program(sum(variables), variables, weak, equalities, "min")
         except Infeasible:
             return False
-    return _log_system_solvable(list(zero_actions), log_rows)
+    return _log_system_solvable(list(zero_actions), log_rows, point)
 
 
-def _log_system_solvable(columns: list, rows: list[tuple[dict, Fraction]]) -> bool:
+def _log_system_solvable(columns: list, rows: list[tuple[dict, Any]], point: Any = None) -> bool:
+    """Whether the ``log c`` system has a solution: every vanishing integer row combination has ratio product 1."""
+
+    def is_one(value: Any) -> bool:
+        return value == 1 if point is None else point.sign(value - 1) == 0
+
     if not rows:
         return True
     matrix = sympy.Matrix([[row.get(z, 0) for z in columns] for row, _ in rows]) if columns else None
     if matrix is None or matrix.cols == 0:
-        return all(ratio == 1 for _, ratio in rows)
+        return all(is_one(ratio) for _, ratio in rows)
     for vector in matrix.T.nullspace():
         scale = lcm(*(int(sympy.Rational(v).q) for v in vector))
         total = Fraction(1)
         for (_, ratio), v in zip(rows, vector, strict=True):
             power = int(sympy.Rational(v) * scale)
             total *= ratio**power
-        if total != 1:
+        if not is_one(total):
             return False
     return True
 

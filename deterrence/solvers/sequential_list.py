@@ -62,6 +62,8 @@ def sequential_enumeration(game: Any, *, refine: str | None = None, max_supports
             kept.append(e)
             seen.append((e.strategies, extra(e).get("beliefs")))
     open_families = sum(1 for e in listed.equilibria if extra(e).get("ranges"))
+    # A float family without an exact certificate has no exact consistency verdict: say so, never drop it quietly.
+    unchecked = sum(1 for e in listed.equilibria if "sequential" not in extra(e))
     notes = [n for n in listed.notes if not n.startswith(("families:", "component "))]  # PBE numbering
     notes.append(
         f"{len(kept)} sequential equilibri{'um' if len(kept) == 1 else 'a'}: PBE families whose representative "
@@ -72,9 +74,15 @@ def sequential_enumeration(game: Any, *, refine: str | None = None, max_supports
             f"{open_families} PBE famil{'y has' if open_families == 1 else 'ies have'} ranges of beliefs or "
             "probabilities; their consistent points other than the ones listed are not computed"
         )
+    if unchecked:
+        one = unchecked == 1
+        notes.append(
+            f"{unchecked} PBE {'is' if one else 'are'} known in floats only (no exact form): "
+            f"{'its' if one else 'their'} consistency is not decided and {'it is' if one else 'they are'} not listed"
+        )
     return Solution(
         tuple(kept),
-        complete=bool(listed.complete and passive.complete) and open_families == 0,
+        complete=bool(listed.complete and passive.complete) and open_families == 0 and unchecked == 0,
         degenerate=listed.degenerate,
         notes=tuple(notes),
         method="support-enumeration",
