@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deterrence.solvers import small_blocks
+from deterrence.solvers import small_blocks, small_games
 from deterrence.solvers.small_games import small_game_equilibria
 from tests.small_game_reference import FIELDS, SIZES, assert_bits_equal, general
 
@@ -167,3 +167,20 @@ def test_rows_left_to_the_kernel_are_blank(monkeypatch: pytest.MonkeyPatch, m: i
         assert not (mine[:, slots:].any() if name == "valid" else ~np.isnan(mine[:, slots:])).any(), name
         assert np.array_equal(mine[:, :slots], getattr(reference, name), equal_nan=name != "valid"), name
     assert (tolerance[:100] == -1.0).all() and (tolerance[100:] == general(a[100:], b[100:]).tolerance).all()
+
+
+@pytest.mark.parametrize(("m", "n"), SIZES)
+def test_a_degenerate_family_goes_straight_to_the_general_kernel(
+    monkeypatch: pytest.MonkeyPatch, m: int, n: int
+) -> None:
+    # Every block mostly degenerate (payoffs in {0, 1, 2}, as in the case's own matrix, whose points
+    # are all degenerate): the closed forms solve nothing, so the result must be the general
+    # kernel's bits without the fast path's result arrays being resized or copied.
+    rng = np.random.default_rng([m, n, 9])
+    a, b = _games("ties", 5000, m, n, rng)
+
+    def no_copy(*args):  # noqa: ANN002, ANN202
+        raise AssertionError("the fast path's arrays were copied for a batch it solved nothing of")
+
+    monkeypatch.setattr(small_games, "_resized", no_copy)
+    assert_bits_equal(a, b)

@@ -267,8 +267,11 @@ def small_game_equilibria(A: Any, B: Any, tolerance: float | np.ndarray | None =
         # result arrays of CAPACITY slots; the other games go to the general kernel below.
         fast = new_result(g, m, n)
         route, whole = solve_blocks(a, b, given, fast, flags["tolerance"])
-        routed = np.flatnonzero(route)
-        indices = whole + [routed[s : s + step] for s in range(0, routed.size, step)]
+        if sum(part.stop - part.start for part in whole) == g:
+            fast = None  # every block was left whole (a degenerate family): the general path, no copies
+        else:
+            routed = np.flatnonzero(route)
+            indices = whole + [routed[s : s + step] for s in range(0, routed.size, step)]
     parts = []
     for index in indices:
         part = _solve_chunk(a[index], b[index], None if given is None else given[index], 0)
