@@ -41,7 +41,7 @@ from typing import Any
 import sympy
 
 from deterrence.solvers.pbe_algebraic import certify_branch
-from deterrence.solvers.pbe_nonlinear import nonlinear_region
+from deterrence.solvers.pbe_nonlinear import nonlinear_region, unparametrised_curve
 from deterrence.solvers.pbe_region import is_linear, linear_region, to_fraction
 from deterrence.solvers.pbe_tree import Info, TreeIndex, deviation_plans, own_below, value_below
 
@@ -49,6 +49,8 @@ __all__ = ["CONTINUUM", "Family", "solve_support"]
 
 #: Remark for a support whose nonlinear conditions have a continuum of solutions (counted, not an omission).
 CONTINUUM = "nonlinear continuum"
+#: The remark on a support whose solutions include a curve left undescribed (see ``unparametrised_curve``).
+CURVE = "the indifference conditions have a curve of solutions that is not parametrised (left undescribed)"
 
 Path = tuple[str, ...]
 #: ``rule(index, info, prob, positive)`` -> ``{node path: weight}`` for a set that is not reached, or None
@@ -262,6 +264,8 @@ def solve_support(
         points = _finite_solutions(equations, unknowns)
         if points is not None:
             branches = points
+        elif unparametrised_curve(equations, unknowns):
+            return [], [f"support {_support_text(index, support)}: {CURVE}"]
         else:
             try:
                 branches = sympy.solve(equations, unknowns, dict=True, simplify=False, check=False, rational=True)
