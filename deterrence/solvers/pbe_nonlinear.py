@@ -306,4 +306,3 @@ def unparametrised_curve(equations: list, unknowns: list) -> bool:
             if lead is not None and poly.degree(lead) >= 2:
                 return True
     return False
-
