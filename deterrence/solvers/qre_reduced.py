@@ -273,17 +273,22 @@ def _residual(reduced: ReducedTree, z: np.ndarray, lams: Any, columns: np.ndarra
     return z - lams * difference, difference
 
 
-def _linearised(reduced: ReducedTree, z: np.ndarray, lams: np.ndarray, columns: np.ndarray) -> tuple[Any, Any, Any]:
+def _linearised(
+    reduced: ReducedTree, z: np.ndarray, lams: np.ndarray, columns: np.ndarray, with_lambda: bool = True
+) -> tuple[Any, Any, Any]:
     """``(F, F_z, F_lambda)`` at ``z`` ``(d, B)`` by complex steps: ``F_z`` is ``(d, d, B)``, row ``i``, column ``j``.
 
     ``F_lambda`` is not just ``-D``: the choices at the other sets, hence ``D``, depend on ``lambda`` too.
+    Without ``with_lambda`` it is not computed (None): one complex evaluation fewer, for Newton steps
+    that need no tangent.
     """
     d = reduced.dimension
-    shift = np.eye(d, d + 1)[:, :, None]  # directions: each unknown, then lambda
+    k = d + 1 if with_lambda else d
+    shift = np.eye(d, k)[:, :, None]  # directions: each unknown, then lambda
     steps = z[:, None, :] + (1j * _STEP) * shift
-    lam = lams + (1j * _STEP) * np.eye(1, d + 1, d).T  # (d + 1, B)
+    lam = lams + (1j * _STEP) * np.eye(1, k, d).T if with_lambda else lams  # (k, B)
     f = _residual(reduced, steps, lam, columns[:, :, None, :])[0]
-    return f[:, 0].real, f[:, :d].imag / _STEP, f[:, d].imag / _STEP
+    return f[:, 0].real, f[:, :d].imag / _STEP, f[:, d].imag / _STEP if with_lambda else None
 
 
 def _det(matrix: np.ndarray) -> np.ndarray:
@@ -385,15 +390,21 @@ def _trace(
         ok = norm <= np.where(final, _CLOSE, _LOOSE)
         need = ~(ok & final)  # a Newton step or the next tangent needs the Jacobian
         delta = np.zeros_like(trial)
-        if need.any():
-            every = bool(need.all())
-            pick: Any = slice(None) if every else need
-            f_n, jac, f_lam = _linearised(reduced, trial[:, pick], lam[pick], cols if every else cols[..., need])
+        # Accepted, not final: the tangent dz/dlambda = -F_z^-1 F_lambda at the new point needs F_lambda;
+        # a Newton step needs F_z only (one complex direction fewer).
+        turn = need & ok
+        for part, with_lambda in ((turn, True), (need & ~ok, False)):
+            if not part.any():
+                continue
+            every = bool(part.all())
+            pick: Any = slice(None) if every else part
+            f_n, jac, f_lam = _linearised(
+                reduced, trial[:, pick], lam[pick], cols if every else cols[..., part], with_lambda
+            )
             delta[:, pick] = _solve(jac, -f_n)
             det[pick] = _det(jac)
-            turn = ok[pick]  # accepted, not final: tangent dz/dlambda = -F_z^-1 F_lambda at the new point
-            tangent_n = np.where(turn, _solve(jac, -f_lam), tangent[:, pick])
-            tangent[:, pick] = tangent_n
+            if with_lambda:
+                tangent[:, pick] = _solve(jac, -f_lam)
         # F_z starts as the identity and is not singular on a branch without turning points: a
         # converged point where det F_z <= 0 (here, or at the iterate before where the predictor
         # needed Newton steps) lies beyond a turning point or on another branch.
