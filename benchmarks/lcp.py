@@ -5,7 +5,7 @@ players, integer payoffs in [-10, 10], perfect information or with information s
 about 10^2 to 10^4 sequences.  For each tree the script times (wall and CPU seconds)
 
 * ``nash_lcp(..., exact=False, starts=1)`` (float pivoting on a factorised basis, one path;
-  its pivots and LU factorisations are recorded),
+  its pivots (``lcp_float_pivots``) and LU factorisations are recorded),
 * ``nash_lcp(..., exact=True, starts=1)`` (integer pivoting) on the smaller trees,
 * the peer in the same run: the reduced-normal-form path (``solve(game, "nash", "reduced")``,
   every extreme equilibrium) where its work estimate lets it run, and pygambit's
@@ -23,6 +23,7 @@ import argparse
 import multiprocessing
 import os
 import platform
+import re
 import signal
 import sys
 import time
@@ -38,8 +39,8 @@ from deterrence.solvers.lcp import nash_lcp
 from deterrence.solvers.sequence_form import sequence_form
 
 RESULTS = Path(__file__).parent / "results" / "lcp.json"
-# (depth, information): 32, 18, 34, 66, 258, 512, 514, 1026 and 2048 sequences; the small ones let
-# the reduced-normal-form peer run.  --full adds 4096, 4098, 8192 and 8194.
+# (depth, information): 32, 18, 34, 66, 258, 512, 514, 1024, 1026, 2048 and 2050 sequences; the small
+# ones let the reduced-normal-form peer run.  --full adds 4096, 4098, 8192 and 8194.
 SIZES = [
     (4, "perfect"),
     (4, "imperfect"),
@@ -48,8 +49,10 @@ SIZES = [
     (8, "imperfect"),
     (8, "perfect"),
     (9, "imperfect"),
+    (9, "perfect"),
     (10, "imperfect"),
     (10, "perfect"),
+    (11, "imperfect"),
 ]
 FULL = [(11, "perfect"), (12, "imperfect"), (12, "perfect"), (13, "imperfect")]
 #: Integer pivoting beyond this took minutes (54 s at 514 sequences; over 30 min at 1026).
@@ -118,6 +121,8 @@ def run(sizes: list[tuple[int, str]], seed: int, cap: float, float_cap: float) -
             row["lcp_float_payoffs"] = {p: float(v) for p, v in found[0].payoffs.items()}
             row["lcp_float_regret"] = found[0].regret
             row["lcp_float_path"] = found.notes[1]
+            pivots = re.search(r"after (\d+) pivots", found.notes[1])
+            row["lcp_float_pivots"] = int(pivots.group(1)) if pivots else None
         except (SolverError, _Timeout) as err:  # a ray, the pivot limit, cycling, or the time cap
             row["lcp_float_failed"] = str(err) or f"interrupted after {float_cap:g} s"
             print(f"{depth:>3} {information:<9} {sequences:>6} seq  lcp-float failed: {row['lcp_float_failed']}")
@@ -145,7 +150,7 @@ def _print_row(row: dict[str, Any]) -> None:
     lcp = row["lcp_float_s"]
     parts = [
         f"{row['depth']:>3} {row['information']:<9} {row['sequences']:>6} seq",
-        f"lcp-float {lcp:8.3f}s ({row['lcp_float_cpu_s']:.3f} CPU)",
+        f"lcp-float {lcp:8.3f}s ({row['lcp_float_cpu_s']:.3f} CPU, {row['lcp_float_pivots']} pivots)",
     ]
     if "lcp_exact_s" in row:
         parts.append(f"lcp-exact {row['lcp_exact_s']:8.3f}s (x{row['lcp_exact_s'] / lcp:.2f})")

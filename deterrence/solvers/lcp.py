@@ -25,8 +25,8 @@ changes no equilibrium.  Pivoting is exact (integer pivoting of a whole
 tableau, for exact games, with the lexicographic ratio test of
 :class:`deterrence.solvers.pivoting.Tableau`) or in floats on a factorised
 sparse basis that is refactorised from the original matrix every few dozen
-pivots (:mod:`deterrence.solvers.lcp_float`; the same lexicographic rule on
-small trees).
+pivots (:mod:`deterrence.solvers.lcp_float`; the same lexicographic rule at
+every size, and the same path up to 600 sequences).
 
 Different starting plans can end at different equilibria; the solver runs
 from several and removes duplicates.  The list is never known to be

@@ -16,38 +16,46 @@ Orchard-Hays 1954) applied to complementary pivoting:
   ratio test treats entries below a relative :data:`PIVOT_TOLERANCE` as zero
   and values a little below zero as zero (a tolerance-aware test in the
   spirit of Harris 1973);
-* near-ties in the ratio are broken lexicographically.  Up to
-  :data:`LEX_UP_TO` sequences the rule is the exact solver's: the rows of
-  :math:`B^{-1}` of the tied rows (one transposed solve each), divided by
-  their pivots, in the order of the rows of the original system, so the
-  float path visits the same bases as the integer one as long as round-off
-  decides no comparison.  On larger trees that costs a solve per tied row
-  (hundreds per pivot in these degenerate LCPs), so ties are broken by a
-  symbolic perturbation of the right-hand side instead,
-  :math:`b + \\varepsilon S_1 + \\varepsilon^2 S_2 + \\dots` with the
-  columns :math:`S_j` of :func:`_perturbation` (starting basic values in
-  blocks of positions, then a random column), whose basic values
-  :math:`B^{-1} S` are updated with every pivot like those of :math:`b`.
-  Every bounded row starts lexicographically positive, which is what keeps
-  Lemke's path from cycling (the perturbation argument of Dantzig, Orden
-  and Wolfe 1955, as used for Lemke's algorithm by Eaves 1971);
+* above :data:`EXACT_RULE_UP_TO` sequences ``z0`` wins a near-tie in the
+  ratio (standard Lemke practice: its leaving ends the path at once), and
+  a refactorisation that finds ``z0`` at most :data:`Z0_ZERO` (relative)
+  ends the path too, the basic solution being complementary already.  On
+  smaller trees ``z0`` gets no priority, so the path is the exact
+  solver's (which ends at the same plans; both are affordable there);
+* other near-ties are broken by the exact solver's lexicographic rule, at
+  every size: the rows of :math:`B^{-1}` of the tied rows, divided by
+  their pivots, in the order of the rows of the original system (which
+  keeps the path from cycling: Dantzig, Orden and Wolfe 1955, as used for
+  Lemke's algorithm by Eaves 1971).  Ties of at most :data:`ROWS_UP_TO`
+  rows (nearly all of them: the median is 3 and the largest 35 on the
+  4,096- and 2,050-sequence trees) take those rows in one batched
+  transposed solve.  Larger ties are compared column by column, only as
+  far as the tie lasts (:func:`_lex_tied`): column ``j`` of :math:`B^{-1}`
+  is a unit vector, free, when ``w_j`` is basic, and any other column is
+  one solve for every tied row.  (Before, a symbolic perturbation of the
+  right-hand side broke ties above 600 sequences; its paths were up to 6
+  times longer.  The lexicographic rule without z0's priority is worse
+  still: it ran past the pivot limit at 1,026 sequences.  Pivots on the
+  seed-1 trees of ``benchmarks/lcp.py``, perturbation -> this rule: 1,024
+  sequences 501 -> 171; 1,026: 887 -> 913; 2,048: 1,113 -> 327; 2,050:
+  past the 21,500-pivot limit -> 3,789; 4,096: 4,677 -> 2,247; 4,098:
+  past the limit under both; 8,192: 48,515 -> 8,007; 8,194: 1,995 ->
+  4,691.)
 * a revisited basis (which a lexicographic rule excludes, so only
   round-off in a tie decision can cause it) forces a refactorisation; more
-  than :data:`MAX_REPEATS` repeats end the path (``reason="cycling"``), and
-  a perturbed path then starts again with another seed of the random
-  column, up to :data:`RETRIES` times, within the same pivot budget.
+  than :data:`MAX_REPEATS` repeats end the path (``reason="cycling"``).
 
 At the end the basic values are recomputed from a fresh factorisation with
 one step of iterative refinement.  The caller
 (:func:`deterrence.solvers.lcp.nash_lcp`) verifies the equilibrium in the
 tree and drops any end point that does not verify.
 
-A different tie rule can end at a different equilibrium: beyond
-:data:`LEX_UP_TO` sequences the float and the exact solver need not agree
-(both answers are verified equilibria).  The length of Lemke's path, not
-round-off, is what limits the size now: it varies by orders of magnitude
-between trees of the same size (about 10^3 to over 2 * 10^5 pivots on the
-random trees of 2,000 to 8,000 sequences of ``benchmarks/lcp.py``).
+Beyond :data:`EXACT_RULE_UP_TO` sequences ``z0`` wins ties here and not in
+the exact solver, so a float path can end earlier than the integer one, at
+another equilibrium (both answers are verified).  The length of Lemke's
+path, not round-off, is what limits the size now: it varies by an order of
+magnitude between trees of the same size (about 300 to over 40,000 pivots
+on the random trees of 2,000 to 8,000 sequences of ``benchmarks/lcp.py``).
 
 References
 ----------
@@ -83,16 +91,16 @@ REFACTOR_EVERY = 48
 PIVOT_TOLERANCE = 1e-9
 #: Ratios (and lexicographic keys) this close, relative to their size, count as tied.
 TIE_TOLERANCE = 1e-9
-#: Up to this many sequences ties are broken column by column as in the exact solver; beyond, by a
-#: symbolic perturbation of the right-hand side (much cheaper; see the module docstring).
-LEX_UP_TO = 600
-#: Perturbation bands (see :func:`_perturbation`) and the decay of the weights inside a band, in bits.
-BANDS = 16
-BAND_DECAY = 20
+#: A refactorised value of ``z0`` at most this (relative to the largest basic value) ends the path.
+Z0_ZERO = 1e-12
+#: Tied rows this few have their rows of B^{-1} solved for at once (a batched solve is cheaper than
+#: column-by-column solves, each with its own pass over the eta file).
+ROWS_UP_TO = 16
+#: Up to this many sequences z0 gets no priority in ties, so the float path is the exact solver's;
+#: beyond, z0 wins ties and a zero z0 ends the path (much shorter paths; see the module docstring).
+EXACT_RULE_UP_TO = 600
 #: Largest common denominator by which a payoff matrix is scaled (as the exact solver does).
 MAX_SCALE = 10**6
-#: Restarts (with another seed of the perturbation) of a perturbed path that cycles.
-RETRIES = 2
 #: Revisited bases tolerated (each forces a refactorisation) before a start is given up.
 MAX_REPEATS = 3
 
@@ -250,6 +258,12 @@ class _Singular(Exception):
     pass
 
 
+def _smallest(values: np.ndarray) -> np.ndarray:
+    """Mask of the entries of ``values`` within :data:`TIE_TOLERANCE` (relative) of their minimum."""
+    low = float(values.min())
+    return values <= low + TIE_TOLERANCE * max(1.0, float(np.abs(values).max()))
+
+
 def _lex_min(keys: np.ndarray) -> np.ndarray:
     """Indices of the lexicographically smallest rows of ``keys`` (near-equal entries count as equal)."""
     alive = np.arange(keys.shape[0])
@@ -257,26 +271,69 @@ def _lex_min(keys: np.ndarray) -> np.ndarray:
     while alive.size > 1 and start < keys.shape[1]:
         sub = keys[alive, start:]
         spread = sub.max(axis=0) - sub.min(axis=0)
-        differ = np.flatnonzero(spread > TIE_TOLERANCE * max(1.0, float(np.abs(sub).max())))
+        differ = np.flatnonzero(spread > TIE_TOLERANCE * np.maximum(1.0, np.abs(sub).max(axis=0)))
         if not differ.size:
             break
-        values = sub[:, differ[0]]
-        alive = alive[values <= values.min() + TIE_TOLERANCE * max(1.0, float(np.abs(values).max()))]
+        alive = alive[_smallest(sub[:, differ[0]])]
         start += int(differ[0]) + 1
     return alive
 
 
-def _lex_first(
-    keys: np.ndarray, second: np.ndarray | None, positions: np.ndarray, alpha: np.ndarray, basis: _Basis
-) -> int:
-    """Position of the lexicographically smallest ``(key, second, row of B^{-1}) / alpha`` among near-ties."""
-    tied = keys <= keys.min() + TIE_TOLERANCE * max(1.0, abs(float(keys.min())))
-    positions = positions[tied]
-    if positions.size > 1 and second is not None:
-        positions = positions[_lex_min(second[tied])]
-    if positions.size > 1:
-        positions = positions[_lex_min(basis.rows(positions) / alpha[positions][:, None])]
-    return int(positions[np.argmax(np.abs(alpha[positions]))])  # a remaining tie: the largest pivot
+def _lex_first(ratios: np.ndarray, positions: np.ndarray, pivots: np.ndarray, basis: _Basis, n: int, z0_at: int) -> int:
+    """Position that leaves: the smallest ratio; ``z0`` wins a tie, the lexicographic rule breaks the others."""
+    alive = positions[_smallest(ratios) if ratios.size > 1 else slice(None)]
+    if alive.size > 1 and np.any(alive == z0_at):
+        return z0_at  # z0 leaving ends the path at once (and z0 is then exactly zero)
+    if alive.size > 1:
+        alive = _lex_tied(alive, pivots, basis, n)
+    return int(alive[np.argmax(np.abs(pivots[alive]))])  # a remaining tie: the largest pivot
+
+
+def _lex_tied(alive: np.ndarray, pivots: np.ndarray, basis: _Basis, n: int) -> np.ndarray:
+    """The tied positions whose rows of ``B^{-1}`` divided by their pivots are lexicographically smallest.
+
+    The key of a position is its row of :math:`B^{-1}` (in the order of the
+    rows of the original system) divided by its pivot, compared column by
+    column until one position is left.  Column ``j`` of :math:`B^{-1}` costs
+    nothing when ``w_j`` is basic, at position ``p``: :math:`B e_p = e_j`,
+    so the column is the unit vector ``e_p`` and only the position holding
+    ``w_j`` (if it is tied) has a nonzero, hence larger, entry.  Any other
+    column is one solve :math:`B^{-1} e_j` for all tied positions at once.
+    Once the survivors are at most :data:`ROWS_UP_TO` or the solves already
+    spent, their whole rows (one batched transposed solve) are cheaper, and
+    finish the comparison.
+    """
+    if alive.size <= ROWS_UP_TO:  # the common case: ties of a few rows (median 3 on the benchmark trees)
+        return alive[_lex_min(basis.rows(alive) / pivots[alive][:, None])]
+    variables = np.asarray(basis.basis)
+    m = variables.size
+    slack = np.zeros(m, dtype=bool)  # columns j whose w_j is basic
+    slack[variables[variables < n]] = True
+    costly = np.flatnonzero(~slack)
+    done, solves = -1, 0  # columns 0..done compared so far
+    while alive.size > 1:
+        held = variables[alive]
+        slacks = held[(held > done) & (held < n)]
+        unit = int(slacks.min()) if slacks.size else m
+        at = int(np.searchsorted(costly, done, side="right"))
+        column = int(costly[at]) if at < costly.size else m
+        if min(unit, column) >= m:
+            break
+        if unit < column:
+            values = np.where(held == unit, 1.0 / pivots[alive], 0.0)
+            done = unit
+        elif alive.size <= max(ROWS_UP_TO, solves):
+            keys = basis.rows(alive) / pivots[alive][:, None]
+            return alive[_lex_min(keys[:, column:])]
+        else:
+            e = np.zeros(m)
+            e[column] = 1.0
+            values = basis.ftran(e)[alive] / pivots[alive]
+            solves += 1
+            done = column
+        if float(values.max() - values.min()) > TIE_TOLERANCE * max(1.0, float(np.abs(values).max())):
+            alive = alive[_smallest(values)]
+    return alive
 
 
 def lemke_float(
@@ -285,8 +342,6 @@ def lemke_float(
     max_pivots: int,
     *,
     refactor_every: int = REFACTOR_EVERY,
-    perturb: bool | None = None,
-    seed: int = 1,
 ) -> FloatPath:
     """Lemke's path from the pure plans ``start`` with a factorised basis; the plans at its end.
 
@@ -300,12 +355,6 @@ def lemke_float(
         Give up (``reason="pivot limit"``) after this many pivots.
     refactor_every : int
         Pivots between refactorisations.
-    perturb : bool, optional
-        Break ties by the perturbation of :func:`_perturbation` (default:
-        beyond :data:`LEX_UP_TO` sequences) instead of the exact solver's
-        lexicographic rule.
-    seed : int
-        Seed of the perturbation's random column.
 
     Returns
     -------
@@ -325,43 +374,22 @@ def lemke_float(
     matrix, rhs = lcp_system(sf, start)
     n1, n = len(sf.sequences[0]), sf.size
     k = matrix.shape[0] - n
-    if perturb is None:
-        perturb = n > LEX_UP_TO
     played = sorted(set(start[0]) | {n1 + j for j in start[1]})
     others = sorted(set(range(n)) - set(played))
-    bounded = np.arange(n)  # the u sit in the last k positions and never leave
-    spent, factorisations, drift = 0, 0, 0.0
-    for attempt in range(1 + RETRIES * bool(perturb)):  # a cycling perturbed path restarts with a new seed
-        basis = _Basis(matrix, others + [n + j for j in played] + list(range(2 * n, 2 * n + k)))
-        try:
-            path = _path(
-                basis, rhs, bounded, (n, n1), max_pivots - spent, refactor_every, seed + attempt if perturb else None
-            )
-        except _Singular:
-            path = FloatPath(None, 0, basis.factorisations, float("inf"), "singular basis")
-        spent, factorisations = spent + path.pivots, factorisations + path.refactorisations
-        drift = max(drift, path.drift)
-        if path.reason != "cycling" or spent >= max_pivots:
-            break
-    return FloatPath(path.plans, spent, factorisations, drift, path.reason)
+    basis = _Basis(matrix, others + [n + j for j in played] + list(range(2 * n, 2 * n + k)))
+    try:
+        return _path(basis, rhs, (n, n1), max_pivots, refactor_every, n > EXACT_RULE_UP_TO)
+    except _Singular:
+        return FloatPath(None, 0, basis.factorisations, float("inf"), "singular basis")
 
 
 def _path(
-    basis: _Basis,
-    rhs: np.ndarray,
-    bounded: np.ndarray,
-    sizes: tuple[int, int],
-    max_pivots: int,
-    every: int,
-    seed: int | None,
+    basis: _Basis, rhs: np.ndarray, sizes: tuple[int, int], max_pivots: int, every: int, z0_first: bool
 ) -> FloatPath:
     n, n1 = sizes
     z0 = len(basis.basis) + n
-    shift = None
-    if seed is not None:  # rhs + eps * shift[:, 0] + eps^2 * shift[:, 1] + ...: see _perturbation
-        shift = basis.matrix[:, basis.basis] @ _perturbation(len(basis.basis), bounded, seed)
+    bounded = np.arange(n)  # the u sit in the last k positions and never leave
     beta = _refreshed(basis, rhs)
-    gamma = None if shift is None else _refreshed(basis, shift)
     pivots, drift, repeats = 0, 0.0, 0
     keys = np.random.default_rng(0).integers(1, 2**62, size=z0 + 1).tolist()
     code = 0
@@ -375,22 +403,18 @@ def _path(
     if not neg.size or beta[neg].min() >= 0:
         return FloatPath(_plans(basis, rhs, n, n1), 0, basis.factorisations, 0.0, "start")
     entering = z0
-    second = None if gamma is None else -(_cols(gamma[neg]) / alpha[neg][:, None])
-    row = _lex_first(-(beta[neg] / alpha[neg]), second, neg, -alpha, basis)
+    row = _lex_first(-(beta[neg] / alpha[neg]), neg, -alpha, basis, n, -1)
+    z0_at = row
     while True:
         theta = beta[row] / alpha[row] if not pivots else max(beta[row], 0.0) / alpha[row]
         beta -= theta * alpha
         beta[row] = theta
-        if gamma is not None:
-            shift_theta = gamma[row] / alpha[row]
-            gamma -= np.multiply.outer(alpha, shift_theta)
-            gamma[row] = shift_theta
         leaving = basis.basis[row]
         basis.replace(row, alpha, entering)
         pivots += 1
         code ^= keys[leaving] ^ keys[entering]
         refresh = len(basis.etas) >= every
-        if code in seen:
+        if code in seen:  # only round-off in a tie decision can revisit a basis under a lexicographic rule
             repeats += 1
             if repeats > MAX_REPEATS:
                 return FloatPath(None, pivots, basis.factorisations, drift, "cycling")
@@ -403,8 +427,9 @@ def _path(
             fresh = _refreshed(basis, rhs)
             drift = max(drift, float(np.abs(fresh - beta).max()))
             beta = fresh
-            if shift is not None:
-                gamma = _refreshed(basis, shift)
+            if z0_first and beta[z0_at] <= Z0_ZERO * max(1.0, float(np.abs(beta).max())):
+                # z0 is zero up to round-off: the basic solution is complementary already.
+                return FloatPath(_plans(basis, rhs, n, n1), pivots, basis.factorisations, drift, "equilibrium")
         if pivots >= max_pivots:
             return FloatPath(None, pivots, basis.factorisations, drift, "pivot limit")
         entering = leaving + n if leaving < n else leaving - n
@@ -413,31 +438,7 @@ def _path(
         pos = bounded[alpha[bounded] > PIVOT_TOLERANCE * scale]
         if not pos.size:
             return FloatPath(None, pivots, basis.factorisations, drift, "ray")
-        second = None if gamma is None else _cols(gamma[pos]) / alpha[pos][:, None]
-        row = _lex_first(np.maximum(beta[pos], 0.0) / alpha[pos], second, pos, alpha, basis)
-
-
-def _cols(a: np.ndarray) -> np.ndarray:
-    return a if a.ndim == 2 else a[:, None]
-
-
-def _perturbation(m: int, bounded: np.ndarray, seed: int) -> np.ndarray:
-    """Starting basic values of the perturbation columns: :data:`BANDS` bands, then a random column.
-
-    Band ``b`` is positive on the ``b``-th block of bounded positions, with
-    weights falling from 1 to ``2**-BAND_DECAY`` inside the block; the last
-    column is uniform on [1, 2] at every bounded position.  Every bounded
-    row starts lexicographically positive, and the random column leaves no
-    exact tie (with probability 1).
-    """
-    bands = min(BANDS, bounded.size)
-    out = np.zeros((m, bands + 1))
-    edges = np.linspace(0, bounded.size, bands + 1).astype(int)
-    for b in range(bands):
-        lo, hi = edges[b], edges[b + 1]
-        out[bounded[lo:hi], b] = 0.5 ** (BAND_DECAY * np.arange(hi - lo) / max(1, hi - lo))
-    out[bounded, bands] = np.random.default_rng(seed).uniform(1.0, 2.0, bounded.size)
-    return out
+        row = _lex_first(np.maximum(beta[pos], 0.0) / alpha[pos], pos, alpha, basis, n, z0_at if z0_first else -1)
 
 
 def _refreshed(basis: _Basis, rhs: np.ndarray) -> np.ndarray:
