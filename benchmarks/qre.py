@@ -74,6 +74,19 @@ def _gambit_logit(game: Any, lam: float) -> Any:
     return np.array([float(profile[i]) for i in range(len(profile))])
 
 
+def _timed(call: Any) -> tuple[Any, float, float]:
+    """``(call(), wall seconds, CPU seconds)``."""
+    start, cpu = time.perf_counter(), time.process_time()
+    out = call()
+    return out, time.perf_counter() - start, time.process_time() - cpu
+
+
+def _tree_and_payoffs(f: Any, points: dict[str, np.ndarray]) -> tuple[Any, np.ndarray]:
+    """The compiled agent tree of ``qre_outcomes`` function ``f`` and its terminal payoffs at ``points``."""
+    _, names, values, function, (tree, _) = f._state()
+    return tree, np.asarray(f._payoffs(values, points, names, function), dtype=np.float64)
+
+
 def bench(form: str, size: int, loop: int, seed: int, lam: float) -> dict[str, Any]:
     from deterrence.analysis.qre_outcomes import qre_outcomes
     from deterrence.solvers.facade import solve
@@ -83,15 +96,12 @@ def bench(form: str, size: int, loop: int, seed: int, lam: float) -> dict[str, A
     f = qre_outcomes(build, {"escalate": ("Iran", "after calibrated", "escalate")} if form == "sequential" else {}, lam)
     points = _points(size, seed)
     f({k: v[:2] for k, v in points.items()})  # compile outside the timing
-    start, cpu = time.perf_counter(), time.process_time()
-    out = f(points)
-    batch_time, batch_cpu = time.perf_counter() - start, time.process_time() - cpu
+    out, batch_time, batch_cpu = _timed(lambda: f(points))
     from deterrence.solvers.qre_batch import agent_qre_batch
 
     game0 = build({})
-    _, names, values, function, (tree, _) = f._state()
-    head = {k: v[:loop] for k, v in points.items()}
-    batch = agent_qre_batch(tree, np.asarray(f._payoffs(values, head, names, function)), lam)
+    tree, head = _tree_and_payoffs(f, {k: v[:loop] for k, v in points.items()})
+    batch = agent_qre_batch(tree, head, lam)
     start = time.perf_counter()
     worst = 0.0
     for i in range(loop):
@@ -137,16 +147,12 @@ def bench_noisy(size: int, check: int, seed: int, lam: float, noise: float) -> d
     f = qre_outcomes(bayesian_fixed_priors, {}, lam)
     points = _points(size, seed)
     f({k: v[:2] for k, v in points.items()})
-    _, names, values, function, (tree, _) = f._state()
-    pay = np.asarray(f._payoffs(values, points, names, function), dtype=np.float64)
+    tree, pay = _tree_and_payoffs(f, points)
     pay = pay + np.random.default_rng(seed).normal(0.0, noise, pay.shape)
     agent_qre_batch(tree, pay[:2], lam)  # warm up outside the timing
-    start, cpu = time.perf_counter(), time.process_time()
-    batch = agent_qre_batch(tree, pay, lam)
-    batch_time, batch_cpu = time.perf_counter() - start, time.process_time() - cpu
-    start = time.perf_counter()
-    full = agent_qre_batch(tree, pay[:check], lam, method="full")
-    full_time = (time.perf_counter() - start) / check
+    batch, batch_time, batch_cpu = _timed(lambda: agent_qre_batch(tree, pay, lam))
+    full, full_wall, _ = _timed(lambda: agent_qre_batch(tree, pay[:check], lam, method="full"))
+    full_time = full_wall / check
     both = batch.converged[:check] & full.converged
     difference = np.abs(batch.sigma[:check][both] - full.sigma[both])
     return {

@@ -57,7 +57,7 @@ from typing import Any
 from deterrence.errors import GameError, SolverError
 from deterrence.forms.extensive_form import Decision, ExtensiveFormGame, Terminal
 from deterrence.forms.subgames import perfect_recall_violations
-from deterrence.solvers.pbe_check import assessment_regret, ratio
+from deterrence.solvers.pbe_check import assessment, assessment_regret, ratio
 from deterrence.solvers.pbe_prune import candidate_supports
 from deterrence.solvers.pbe_report import Components, algebraic_forms, components, describe, ranges
 from deterrence.solvers.pbe_screen import Screen
@@ -310,14 +310,7 @@ def _component_notes(grouped: Components) -> list[str]:
 def _assemble(index: TreeIndex, families: list[Family], free: bool, sequential: bool) -> tuple[list, list[str], list]:
     equilibria, dropped, kept = [], [], []
     for family in families:
-        behaviour: dict[str, dict[str, dict[str, Any]]] = {p: {} for p in index.players}
-        for info, table in zip(index.infos, family.behaviour, strict=True):
-            behaviour[info.player][info.name] = table
-        beliefs: dict[tuple[str, str], dict[Path, Any]] = {}
-        for info, weights in zip(index.infos, family.beliefs, strict=True):
-            if weights is not None:
-                total = sum(weights.values())
-                beliefs[(info.player, info.name)] = {x: ratio(w, total) for x, w in weights.items()}
+        behaviour, beliefs = assessment(index, family.behaviour, family.beliefs)
         tol = 0.0 if family.exact else 1e-9
         regret, failure = assessment_regret(index, behaviour, beliefs, tol)
         remark: tuple[str, ...] = ()

@@ -106,16 +106,11 @@ def consistent_exactly(index: Any, family: Any) -> bool:
     The behaviour and the off-path belief weights are the exact expressions
     :func:`certify_branch` kept; the reached sets take Bayes' rule on them.
     """
+    from deterrence.solvers.pbe_check import assessment
     from deterrence.solvers.sequential import consistent
 
     point, tables, given = family.algebraic["exact"]
-    behaviour: dict[str, dict[str, Any]] = {p: {} for p in index.players}
-    beliefs = {}
-    for info, table, weights in zip(index.infos, tables, given, strict=True):
-        behaviour[info.player][info.name] = table
-        if weights is not None:
-            total = sum(weights.values())
-            beliefs[(info.player, info.name)] = {x: w / total for x, w in weights.items()}
+    behaviour, beliefs = assessment(index, tables, given)
     return consistent(index, behaviour, beliefs, point=point)
 
 

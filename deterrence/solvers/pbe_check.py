@@ -17,7 +17,7 @@ The check is exact for exact assessments and within a tolerance otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -25,7 +25,7 @@ from deterrence.forms.extensive_form import Chance, Decision, Terminal
 from deterrence.forms.subgames import best_sequence_value
 from deterrence.solvers.pbe_tree import Info, TreeIndex
 
-__all__ = ["assessment_regret", "bayes_beliefs", "ratio"]
+__all__ = ["assessment", "assessment_regret", "bayes_beliefs", "ratio"]
 
 Path = tuple[str, ...]
 
@@ -35,6 +35,22 @@ def ratio(a: Any, b: Any) -> Any:
     if isinstance(a, int) and isinstance(b, int):
         return Fraction(a, b)
     return a / b
+
+
+def assessment(index: TreeIndex, tables: Sequence[Mapping[str, Any]], weights: Sequence[Any]) -> tuple[dict, dict]:
+    """``(behaviour, beliefs)`` keyed by player and set from per-set lists (``index.infos`` order).
+
+    ``tables[k]`` is set ``k``'s distribution over actions; ``weights[k]``
+    its node weights, normalised here, or None where Bayes' rule gives them.
+    """
+    behaviour: dict[str, dict[str, Any]] = {p: {} for p in index.players}
+    beliefs: dict[tuple[str, str], dict[Path, Any]] = {}
+    for info, table, given in zip(index.infos, tables, weights, strict=True):
+        behaviour[info.player][info.name] = table
+        if given is not None:
+            total = sum(given.values())
+            beliefs[(info.player, info.name)] = {x: ratio(w, total) for x, w in given.items()}
+    return behaviour, beliefs
 
 
 def _prob_function(index: TreeIndex, behaviour: Mapping) -> Any:
